@@ -1,0 +1,1 @@
+"""Aris application layer: settings, storage, memory, sync client, and the CLI that wires the engine."""

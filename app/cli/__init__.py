@@ -1,0 +1,102 @@
+"""The `python main.py …` command line. Each command group lives in its own module and registers itself."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from app.errors import ArisError
+from app.paths import DataPaths, resolve_data_paths
+from engine.errors import EngineError
+from models.errors import ModelError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CommandContext:
+    """What every command gets: its parsed arguments and the data folder."""
+
+    args: argparse.Namespace
+    paths: DataPaths
+
+
+Handler = Callable[[CommandContext], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with every registered command."""
+    from app.cli import bench_cmd, doctor_cmd, voice_cmds
+
+    parser = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Aris, a local-first voice assistant with a long-term memory. "
+        "With no command, starts the desktop app.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="keep all user state in DIR (default: $ARIS_DATA_DIR or the platform's user data folder)",
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in (voice_cmds, doctor_cmd, bench_cmd, *_optional_command_modules()):
+        module.register(commands)
+    return parser
+
+
+def _optional_command_modules() -> list:
+    """Command groups from other parts of the app (memory, sync, desktop) that may be present."""
+    import importlib
+
+    found = []
+    for name in ("app.cli.memory_cmd", "app.cli.sync_cmd", "app.cli.desktop_cmd"):
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return found
+
+
+def configure_logging(verbosity: int) -> None:
+    """Log to stderr; warnings by default so command output stays clean."""
+    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse and run one command; user-facing errors become one clear line and exit status 1."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose)
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        paths = resolve_data_paths(args.data_dir).ensure()
+        if handler is None:
+            return _start_desktop(CommandContext(args, paths))
+        return handler(CommandContext(args, paths))
+    except (ArisError, EngineError, ModelError) as error:
+        log.debug("Command failed", exc_info=True)
+        print(f"aris: {error.message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("aris: interrupted", file=sys.stderr)
+        return 130
+
+
+def _start_desktop(ctx: CommandContext) -> int:
+    try:
+        from ui.app import run_desktop
+    except ModuleNotFoundError as error:
+        if error.name not in ("ui.app", "ui"):
+            raise
+        print(
+            "aris: the desktop app is not built yet. Use the commands instead: python main.py --help",
+            file=sys.stderr,
+        )
+        return 1
+    return run_desktop(ctx.paths)

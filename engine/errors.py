@@ -1,0 +1,49 @@
+"""Engine errors: each has a stable code and a message meant for a person."""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    code = "engine_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AudioDeviceError(EngineError):
+    """No usable microphone or speaker, or the device could not be opened."""
+
+    code = "audio_device"
+
+
+class AudioFileError(EngineError):
+    """An audio file is missing, unreadable, or not a WAV file."""
+
+    code = "audio_file"
+
+
+class TranscriptionError(EngineError):
+    """Speech recognition failed."""
+
+    code = "stt_failed"
+
+
+class GenerationError(EngineError):
+    """The language model failed to answer."""
+
+    code = "llm_failed"
+
+
+class SynthesisError(EngineError):
+    """Speech synthesis failed."""
+
+    code = "tts_failed"
+
+
+class TurnCancelledError(EngineError):
+    """The turn was stopped by the user (push-to-talk again, stop, or barge-in)."""
+
+    code = "cancelled"

@@ -1,0 +1,22 @@
+"""Aris entry point: `python main.py` starts the desktop app; `python main.py --help` lists the commands."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Set before anything imports onnxruntime, chromadb or huggingface_hub: Aris never phones home or
+# reaches for a model hub.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def _run() -> int:
+    from app.cli import main
+
+    return main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(_run())
