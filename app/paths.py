@@ -3,6 +3,7 @@ user data folder. Everything (settings, database, index, caches, logs) lives und
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,6 @@ class DataPaths:
     @property
     def socket_name(self) -> str:
         """Name of the local socket the running instance listens on (unique per data folder)."""
-        import hashlib
 
         return "aris-" + hashlib.sha1(str(self.root.resolve()).encode()).hexdigest()[:12]
 
