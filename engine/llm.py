@@ -1,0 +1,186 @@
+"""The local language model: llama.cpp through llama-cpp-python, streamed token by token."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from engine.cancel import CancelToken
+from engine.errors import GenerationError, TurnCancelledError
+
+log = logging.getLogger(__name__)
+
+
+class Role(StrEnum):
+    """Who said a chat message."""
+
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """One message of the conversation sent to the model."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Sampling settings; tuned for short, spoken, factual answers from a small model."""
+
+    max_tokens: int = 120
+    """Upper bound on a reply; spoken answers should be a few sentences."""
+    temperature: float = 0.2
+    """Low: small models drift into nonsense quickly when sampled hot."""
+    top_p: float = 0.9
+    top_k: int = 40
+    repeat_penalty: float = 1.15
+    """Small models loop ('Paris, Paris, Paris'); this keeps them moving."""
+    seed: int = 7
+    """Fixed, so the same question gets the same answer (and tests are reproducible)."""
+
+
+class Responder(Protocol):
+    """Anything that streams a reply to a conversation."""
+
+    def respond(self, messages: Sequence[ChatMessage], cancel: CancelToken | None = None) -> Iterator[str]:
+        """Yield the reply in pieces as they are generated."""
+        ...
+
+
+class LlamaResponder:
+    """A GGUF chat model loaded once and reused; calls are serialised because llama.cpp contexts are not
+    thread-safe."""
+
+    def __init__(
+        self,
+        model_path: str,
+        *,
+        chat_format: str | None = None,
+        context_tokens: int = 2048,
+        threads: int = 2,
+        settings: GenerationSettings | None = None,
+    ) -> None:
+        """Load the model.
+
+        Args:
+            model_path: the .gguf file.
+            chat_format: llama-cpp-python chat format; None uses the template stored in the GGUF.
+            context_tokens: context window; the conversation is trimmed to fit it.
+            threads: CPU threads; more than the physical cores slows llama.cpp down.
+            settings: sampling settings.
+
+        Raises:
+            GenerationError: the file could not be loaded as a model.
+        """
+        from llama_cpp import Llama
+
+        self.settings = settings or GenerationSettings()
+        self.context_tokens = context_tokens
+        self._lock = threading.RLock()
+        try:
+            self._llama = Llama(
+                model_path=model_path,
+                n_ctx=context_tokens,
+                n_threads=threads,
+                n_threads_batch=threads,
+                chat_format=chat_format,
+                seed=self.settings.seed,
+                verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as error:
+            log.exception("Loading %s failed", model_path)
+            raise GenerationError(
+                f"Could not load the language model {model_path}: the file is damaged or not a "
+                "llama.cpp model."
+            ) from error
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Held while the model generates; other users of the model (memory extraction) take it too."""
+        return self._lock
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens ``text`` takes in this model's vocabulary."""
+        return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def respond(self, messages: Sequence[ChatMessage], cancel: CancelToken | None = None) -> Iterator[str]:
+        """Stream the reply; stops between tokens when ``cancel`` fires.
+
+        Raises:
+            TurnCancelledError: the turn was cancelled.
+            GenerationError: llama.cpp failed.
+        """
+        with self._lock:
+            stream = self._create(messages, stream=True)
+            try:
+                for chunk in stream:
+                    if cancel is not None and cancel.cancelled:
+                        raise TurnCancelledError(f"Turn cancelled: {cancel.reason}")
+                    piece = chunk["choices"][0]["delta"].get("content")
+                    if piece:
+                        yield piece
+            except (RuntimeError, ValueError) as error:
+                log.exception("Generation failed")
+                raise GenerationError(f"The language model failed while answering: {error}") from error
+            finally:
+                stream.close()
+
+    def complete(self, messages: Sequence[ChatMessage], max_tokens: int | None = None) -> str:
+        """The whole reply at once (for background work such as summaries)."""
+        return "".join(self._collect(messages, max_tokens=max_tokens))
+
+    def complete_json(
+        self, messages: Sequence[ChatMessage], schema: dict[str, Any], max_tokens: int = 256
+    ) -> Any:
+        """A reply constrained by llama.cpp's grammar to match a JSON schema, parsed.
+
+        Small models write broken JSON when asked politely; the grammar makes that impossible, so the
+        caller only has to validate meaning, not syntax.
+
+        Raises:
+            GenerationError: the model failed or (despite the grammar) returned unparsable text.
+        """
+        with self._lock:
+            try:
+                result = self._llama.create_chat_completion(
+                    messages=[{"role": m.role.value, "content": m.content} for m in messages],
+                    response_format={"type": "json_object", "schema": schema},
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    seed=self.settings.seed,
+                )
+            except (RuntimeError, ValueError) as error:
+                log.exception("Structured generation failed")
+                raise GenerationError(f"The language model failed: {error}") from error
+        text = result["choices"][0]["message"]["content"] or ""
+        try:
+            return json.loads(text)
+        except ValueError as error:
+            raise GenerationError(f"The language model returned malformed JSON: {text[:200]!r}") from error
+
+    def _collect(self, messages: Sequence[ChatMessage], max_tokens: int | None) -> Iterator[str]:
+        with self._lock:
+            result = self._create(messages, stream=False, max_tokens=max_tokens)
+        yield result["choices"][0]["message"]["content"] or ""
+
+    def _create(self, messages: Sequence[ChatMessage], *, stream: bool, max_tokens: int | None = None) -> Any:
+        s = self.settings
+        return self._llama.create_chat_completion(
+            messages=[{"role": m.role.value, "content": m.content} for m in messages],
+            stream=stream,
+            max_tokens=max_tokens or s.max_tokens,
+            temperature=s.temperature,
+            top_p=s.top_p,
+            top_k=s.top_k,
+            repeat_penalty=s.repeat_penalty,
+            seed=s.seed,
+        )
