@@ -134,6 +134,13 @@ class LlamaResponder:
             finally:
                 stream.close()
 
+    def complete_warmup(self) -> None:
+        """Evaluate the system prompt once so llama.cpp caches it (the first real turn then skips it)."""
+        from engine.conversation import SYSTEM_PROMPT
+
+        messages = [ChatMessage(Role.SYSTEM, SYSTEM_PROMPT), ChatMessage(Role.USER, "Hello.")]
+        self.complete(messages, max_tokens=1)
+
     def complete(self, messages: Sequence[ChatMessage], max_tokens: int | None = None) -> str:
         """The whole reply at once (for background work such as summaries)."""
         return "".join(self._collect(messages, max_tokens=max_tokens))

@@ -1,0 +1,175 @@
+"""`python main.py bench`: end of speech → first audio out, streamed vs sequential, with real models.
+
+Questions are spoken by espeak-ng (or the piper voice if espeak-ng is missing) into WAV files, then each is
+answered as a push-to-talk turn: the clock starts when the question's audio is complete (the key is
+released), so the figure excludes the hands-free endpointing wait, which is reported separately."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from app.config import load_settings
+from app.engine_factory import EngineFactory
+from app.paths import DataPaths
+from engine.audio import WavSink, read_wav, write_wav
+from engine.conversation import Conversation
+from engine.pipeline import VoicePipeline
+
+QUESTIONS = (
+    "What is the capital of France? Tell me about it please.",
+    "How many legs does a spider have, and why?",
+    "What is the largest planet in our solar system?",
+    "Who wrote the play Romeo and Juliet? Tell me more.",
+    "What color is the sky on a clear summer day?",
+)
+
+
+@dataclass(frozen=True)
+class TurnFigures:
+    """Milliseconds from end of speech for one turn."""
+
+    transcript_ms: float
+    first_token_ms: float
+    first_sentence_ms: float
+    first_audio_ms: float
+    done_ms: float
+
+
+def speak_question(text: str, path: Path, factory: EngineFactory) -> np.ndarray:
+    """A spoken question as 16 kHz audio; espeak-ng's voice differs from Aris's own, as a user's would."""
+    espeak = shutil.which("espeak-ng")
+    if espeak:
+        subprocess.run([espeak, "-s", "150", "-w", str(path), text], check=True, capture_output=True)
+    else:
+        audio, _ = factory.synthesizer().synthesize_all(text)
+        write_wav(path, audio.samples, audio.sample_rate)
+    return read_wav(path)
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 1) if values else float("nan")
+
+
+def _streamed_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigures, str, tuple]:
+    result = pipeline.voice_turn(audio, WavSink(), speech_end=time.monotonic())
+    ms = result.times.as_ms()
+    figures = TurnFigures(
+        ms["transcript_ready"], ms["first_token"], ms["first_sentence"], ms["first_audio"], ms["done"]
+    )
+    return figures, result.reply, ()
+
+
+def _sequential_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigures, str, tuple]:
+    """Transcribe, generate the whole reply, then synthesize all of it: the baseline streaming must beat."""
+    stt, llm, tts = pipeline.transcriber, pipeline.responder, pipeline.synthesizer
+    start = time.monotonic()
+    transcript = stt.transcribe(audio)
+    heard = time.monotonic()
+    messages = pipeline.conversation.build(transcript.text, count_tokens=llm.count_tokens)
+    first_token = None
+    reply = ""
+    for token in llm.respond(messages):
+        first_token = first_token or time.monotonic()
+        reply += token
+    generated = time.monotonic()
+    speech, synth_seconds = tts.synthesize_all(reply)
+    done = time.monotonic()
+    figures = TurnFigures(
+        (heard - start) * 1000,
+        ((first_token or generated) - start) * 1000,
+        (generated - start) * 1000,
+        (done - start) * 1000,
+        (done - start) * 1000,
+    )
+    tts_rtf = synth_seconds / speech.seconds if speech.seconds else None
+    return figures, reply, (transcript.real_time_factor, tts_rtf)
+
+
+def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> dict:
+    """Measure and print; returns the figures."""
+    settings = load_settings(paths.settings_file)
+    factory = EngineFactory(settings.models, paths)
+    load_started = time.monotonic()
+    factory.warm_up()
+    load_seconds = time.monotonic() - load_started
+    pipeline = VoicePipeline(
+        factory.transcriber(), factory.responder(), factory.synthesizer(), conversation=Conversation()
+    )
+
+    with tempfile.TemporaryDirectory() as tmp:
+        questions = [
+            speak_question(QUESTIONS[i % len(QUESTIONS)], Path(tmp) / f"q{i}.wav", factory)
+            for i in range(turns)
+        ]
+    streamed: list[TurnFigures] = []
+    sequential: list[TurnFigures] = []
+    stt_rtf: list[float] = []
+    tts_rtf: list[float] = []
+    replies: list[str] = []
+    for index, audio in enumerate(questions):
+        # Alternate which pipeline goes first: the second run of a question finds its prompt already in
+        # llama.cpp's cache, which would flatter whichever pipeline always ran second.
+        runs = (_streamed_turn, _sequential_turn) if index % 2 == 0 else (_sequential_turn, _streamed_turn)
+        for run in runs:
+            pipeline.conversation.clear()
+            figures, reply, rtfs = run(pipeline, audio)
+            (streamed if run is _streamed_turn else sequential).append(figures)
+            if run is _streamed_turn:
+                replies.append(reply)
+            else:
+                stt_rtf.append(rtfs[0])
+                if rtfs[1] is not None:
+                    tts_rtf.append(rtfs[1])
+
+    def summary(rows: list[TurnFigures]) -> dict[str, float]:
+        return {
+            "transcript_ms_median": _median([r.transcript_ms for r in rows]),
+            "first_token_ms_median": _median([r.first_token_ms for r in rows]),
+            "first_sentence_ms_median": _median([r.first_sentence_ms for r in rows]),
+            "first_audio_ms_median": _median([r.first_audio_ms for r in rows]),
+            "done_ms_median": _median([r.done_ms for r in rows]),
+        }
+
+    results = {
+        "turns": turns,
+        "question_seconds_median": round(statistics.median(len(q) / 16000 for q in questions), 2),
+        "streamed": summary(streamed),
+        "sequential": summary(sequential),
+        "stt_rtf_median": round(statistics.median(stt_rtf), 4),
+        "tts_rtf_median": round(statistics.median(tts_rtf), 4),
+        "endpoint_wait_ms": settings.audio.trailing_silence_ms,
+        "model_load_and_warmup_s": round(load_seconds, 2),
+        "sample_reply": replies[0] if replies else "",
+    }
+    if as_json:
+        print(json.dumps(results))
+    else:
+        _print_table(results)
+    return results
+
+
+def _print_table(r: dict) -> None:
+    print(f"Voice turns: {r['turns']} per pipeline, questions ~{r['question_seconds_median']} s (median)")
+    print(f"Models loaded and warmed in {r['model_load_and_warmup_s']} s\n")
+    print(f"{'median ms after end of speech':32}{'streamed':>10}{'sequential':>12}")
+    for key, label in (
+        ("transcript_ms_median", "transcript ready"),
+        ("first_token_ms_median", "first token"),
+        ("first_sentence_ms_median", "first sentence"),
+        ("first_audio_ms_median", "FIRST AUDIO OUT"),
+        ("done_ms_median", "reply fully synthesized"),
+    ):
+        print(f"{label:32}{r['streamed'][key]:>10}{r['sequential'][key]:>12}")
+    print(f"\nSTT real-time factor (median): {r['stt_rtf_median']}")
+    print(f"TTS real-time factor (median): {r['tts_rtf_median']}")
+    print(f"Hands-free mode adds the endpointing wait: {r['endpoint_wait_ms']} ms of trailing silence")
+    print(f"Sample reply: {r['sample_reply']!r}")

@@ -1,0 +1,131 @@
+"""Voice commands: transcribe, say, ask, listen."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from app.assistant import Assistant
+from app.cli import CommandContext
+from app.cli.common import print_json, settings_for
+from app.engine_factory import EngineFactory
+from engine.audio import MicrophoneSource, SpeakerSink, WavSink, WavSource, read_wav, write_wav
+from engine.events import EventType, TokenGenerated, TurnEvent
+from engine.pipeline import TurnResult
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the voice commands to the CLI."""
+    p = commands.add_parser("transcribe", help="print the text spoken in audio files")
+    p.add_argument("files", nargs="+", type=Path, metavar="IN.wav")
+    p.add_argument("--json", action="store_true", help="one JSON object per file")
+    p.set_defaults(handler=transcribe)
+
+    p = commands.add_parser("say", help="speak TEXT into a WAV file")
+    p.add_argument("text")
+    p.add_argument("out", type=Path, metavar="OUT.wav")
+    p.set_defaults(handler=say)
+
+    p = commands.add_parser("ask", help="ask a typed question; the reply prints as it streams")
+    p.add_argument("text")
+    p.add_argument("--speak", type=Path, metavar="OUT.wav", help="also write the spoken reply to OUT.wav")
+    p.add_argument("--json", action="store_true", help="print {transcript, reply, timings} when done")
+    p.add_argument("--llm", metavar="PATH", help="use this GGUF chat model instead of the configured one")
+    p.set_defaults(handler=ask)
+
+    p = commands.add_parser("listen", help="answer one spoken question from the microphone or IN.wav")
+    p.add_argument("input", nargs="?", type=Path, metavar="IN.wav", help="a recorded question (default: mic)")
+    p.add_argument("--speak", type=Path, metavar="OUT.wav", help="write the spoken reply to OUT.wav")
+    p.add_argument("--json", action="store_true", help="print {transcript, reply, timings} when done")
+    p.add_argument("--llm", metavar="PATH", help="use this GGUF chat model instead of the configured one")
+    p.set_defaults(handler=listen)
+
+
+def transcribe(ctx: CommandContext) -> int:
+    """`transcribe IN.wav …`: load the model once, one line per file."""
+    factory = EngineFactory(settings_for(ctx).models, ctx.paths)
+    stt = factory.transcriber()
+    for path in ctx.args.files:
+        transcript = stt.transcribe(read_wav(path), skip_silence=True)
+        if ctx.args.json:
+            print_json(
+                {
+                    "path": str(path),
+                    "text": transcript.text,
+                    "audio_seconds": round(transcript.audio_seconds, 3),
+                    "rtf": round(transcript.real_time_factor, 4),
+                }
+            )
+        else:
+            print(f"{path}\t{transcript.text}", flush=True)
+    return 0
+
+
+def say(ctx: CommandContext) -> int:
+    """`say TEXT OUT.wav`."""
+    tts = EngineFactory(settings_for(ctx).models, ctx.paths).synthesizer()
+    if not ctx.args.text.strip():
+        print("aris: nothing to say: TEXT is empty", file=sys.stderr)
+        return 1
+    audio, _seconds = tts.synthesize_all(ctx.args.text)
+    write_wav(ctx.args.out, audio.samples, audio.sample_rate)
+    return 0
+
+
+def _streaming_printer(enabled: bool) -> Callable[[TurnEvent], None]:
+    def on_event(event: TurnEvent) -> None:
+        if enabled and event.type is EventType.TOKEN_GENERATED:
+            assert isinstance(event, TokenGenerated)
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+
+    return on_event
+
+
+def _report(ctx: CommandContext, result: TurnResult) -> None:
+    if ctx.args.json:
+        print_json({"transcript": result.transcript, "reply": result.reply, "timings": result.times.as_ms()})
+    else:
+        sys.stdout.write("\n")
+
+
+def ask(ctx: CommandContext) -> int:
+    """`ask TEXT [--speak OUT.wav] [--json]`."""
+    assistant = Assistant(ctx.paths, settings_for(ctx), on_event=_streaming_printer(not ctx.args.json))
+    sink = WavSink() if ctx.args.speak else None
+    result = assistant.ask(ctx.args.text, sink)
+    if sink is not None:
+        sink.save(ctx.args.speak)
+    _report(ctx, result)
+    return 0
+
+
+def listen(ctx: CommandContext) -> int:
+    """`listen [IN.wav] [--speak OUT.wav] [--json]`: one voice turn."""
+    settings = settings_for(ctx)
+    streaming = not ctx.args.json
+    assistant = Assistant(ctx.paths, settings, on_event=_streaming_printer(streaming))
+    if ctx.args.input is not None:
+        source = WavSource.from_file(ctx.args.input, pad_seconds=1.0)
+    else:
+        source = MicrophoneSource(settings.audio.input_device)
+        print("Listening… speak now.", file=sys.stderr, flush=True)
+    if ctx.args.speak:
+        sink: WavSink | SpeakerSink | None = WavSink()
+    elif ctx.args.input is None:
+        # A live question gets a spoken answer; a recorded one just prints unless --speak asks for a file.
+        sink = SpeakerSink(assistant.factory.synthesizer().sample_rate, settings.audio.output_device)
+    else:
+        sink = None
+    result = assistant.listen_and_answer(source, sink)
+    if result is None:
+        print("aris: no speech heard.", file=sys.stderr)
+        return 1
+    if streaming and result.transcript:
+        print(f"\n(you said: {result.transcript})", file=sys.stderr)
+    if isinstance(sink, WavSink):
+        sink.save(ctx.args.speak)
+    _report(ctx, result)
+    return 0

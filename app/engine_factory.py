@@ -1,0 +1,98 @@
+"""Build the engine's parts from the user's settings and the model catalogue; each model loads once."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+
+from app.config import ModelSettings
+from app.paths import DataPaths
+from engine.llm import LlamaResponder
+from engine.stt import WhisperTranscriber
+from engine.tts import PiperSynthesizer
+from models import ResolvedModel, resolve_model, user_gguf_model
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+@dataclass
+class LoadTimes:
+    """Seconds each model took to load (for doctor and the start-up benchmark)."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+class EngineFactory:
+    """Resolves, verifies and loads the models named in the settings, caching each by its settings key."""
+
+    def __init__(self, models: ModelSettings, paths: DataPaths) -> None:
+        self.models = models
+        self.paths = paths
+        self.load_times = LoadTimes()
+        self._lock = threading.Lock()
+        self._cache: dict[tuple[object, ...], object] = {}
+
+    def _cached(self, key: tuple[object, ...], build: Callable[[], T]) -> T:
+        with self._lock:
+            if key not in self._cache:
+                started = time.monotonic()
+                self._cache[key] = build()
+                self.load_times.seconds[str(key[0])] = time.monotonic() - started
+            return self._cache[key]  # type: ignore[return-value]
+
+    def llm_model(self) -> ResolvedModel:
+        """The chosen language model's files (a user GGUF overrides the catalogue)."""
+        if self.models.llm_path:
+            return user_gguf_model(self.models.llm_path, self.models.llm_chat_format)
+        return resolve_model(self.models.llm, self.paths.cache_dir)
+
+    def transcriber(self) -> WhisperTranscriber:
+        """The speech recognizer."""
+        m = self.models
+        return self._cached(
+            ("stt", m.stt, m.threads),
+            lambda: WhisperTranscriber(
+                str(resolve_model(m.stt, self.paths.cache_dir).path), threads=m.threads
+            ),
+        )
+
+    def responder(self) -> LlamaResponder:
+        """The language model."""
+        m = self.models
+
+        def build() -> LlamaResponder:
+            model = self.llm_model()
+            return LlamaResponder(
+                str(model.path),
+                chat_format=model.spec.chat_format,
+                context_tokens=model.spec.context_tokens,
+                threads=m.threads,
+            )
+
+        return self._cached(("llm", m.llm, m.llm_path, m.threads), build)
+
+    def synthesizer(self) -> PiperSynthesizer:
+        """The voice."""
+        m = self.models
+        return self._cached(
+            ("tts", m.tts, m.voice_speed, m.threads),
+            lambda: PiperSynthesizer(
+                str(resolve_model(m.tts, self.paths.cache_dir).path), speed=m.voice_speed, threads=m.threads
+            ),
+        )
+
+    def warm_up(self) -> None:
+        """Load every model and run each once, so the user's first turn is as fast as the rest."""
+        stt, llm, tts = self.transcriber(), self.responder(), self.synthesizer()
+        stt.transcribe(np.zeros(8000, dtype=np.float32))
+        llm.complete_warmup()
+        for _ in tts.synthesize("Ready."):
+            pass

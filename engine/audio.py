@@ -1,0 +1,415 @@
+"""Audio in and out behind small interfaces, so every pipeline test can run from WAV files without a
+sound card. Capture is 16 kHz mono float32 (what Whisper and Silero want); playback runs at the voice's rate."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import wave
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from engine.cancel import CancelToken
+from engine.errors import AudioDeviceError, AudioFileError
+
+log = logging.getLogger(__name__)
+
+CAPTURE_RATE = 16_000
+"""Samples per second of everything the engine listens to."""
+FRAME_SAMPLES = 512
+"""32 ms at 16 kHz: the window Silero VAD scores."""
+
+
+@dataclass(frozen=True)
+class AudioChunk:
+    """Mono float32 samples in [-1, 1] at ``sample_rate``."""
+
+    samples: np.ndarray
+    sample_rate: int
+
+    @property
+    def seconds(self) -> float:
+        """Duration of the chunk."""
+        return len(self.samples) / self.sample_rate
+
+
+class AudioSource(Protocol):
+    """Yields 16 kHz mono float32 frames of FRAME_SAMPLES until the input ends or the turn is cancelled."""
+
+    def frames(self, cancel: CancelToken | None = None) -> Iterator[np.ndarray]:
+        """The captured audio, frame by frame."""
+        ...
+
+
+class AudioSink(Protocol):
+    """Plays synthesized speech; ``play`` never blocks on playback."""
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Queue a chunk behind what is already playing."""
+        ...
+
+    def wait_done(self, cancel: CancelToken | None = None) -> None:
+        """Block until everything queued has been played, or the turn is cancelled."""
+        ...
+
+    def flush(self) -> None:
+        """Stop at once and drop what is queued (barge-in, stop)."""
+        ...
+
+    @property
+    def played_seconds(self) -> float:
+        """How much of what was queued has actually been heard."""
+        ...
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """Decode an audio file to 16 kHz mono float32.
+
+    Raises:
+        AudioFileError: missing, unreadable or not audio.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise AudioFileError(f"Audio file {path} does not exist.")
+    from faster_whisper.audio import decode_audio
+
+    try:
+        audio = decode_audio(str(path), sampling_rate=CAPTURE_RATE)
+    except (OSError, ValueError, RuntimeError) as error:
+        raise AudioFileError(f"{path} is not a readable audio file ({error}).") from error
+    except Exception as error:  # PyAV raises its own error classes (av.error.*); all mean "not audio"
+        if type(error).__module__.startswith("av"):
+            raise AudioFileError(f"{path} is not a readable audio file.") from error
+        raise
+    if audio.size == 0:
+        raise AudioFileError(f"{path} holds no audio.")
+    return audio.astype(np.float32, copy=False)
+
+
+def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
+    """Write mono float32 samples as 16-bit PCM WAV."""
+    pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    try:
+        with wave.open(str(path), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(sample_rate)
+            out.writeframes(pcm.tobytes())
+    except OSError as error:
+        raise AudioFileError(f"Could not write {path}: {error.strerror or error}.") from error
+
+
+class WavSource:
+    """A recorded question played into the pipeline as if from a microphone."""
+
+    def __init__(self, samples: np.ndarray, *, realtime: bool = False, pad_seconds: float = 0.0) -> None:
+        """Args:
+        samples: 16 kHz mono float32.
+        realtime: pace frames at capture speed, as a microphone would deliver them.
+        pad_seconds: silence appended so endpointing can see the end of a clip that stops abruptly.
+        """
+        pad = np.zeros(int(pad_seconds * CAPTURE_RATE), dtype=np.float32)
+        self.samples = np.concatenate([samples.astype(np.float32), pad])
+        self.realtime = realtime
+
+    @classmethod
+    def from_file(cls, path: Path, **kwargs: object) -> WavSource:
+        """Read the file (any format PyAV decodes) and wrap it."""
+        return cls(read_wav(path), **kwargs)  # type: ignore[arg-type]
+
+    def frames(self, cancel: CancelToken | None = None) -> Iterator[np.ndarray]:
+        """Yield FRAME_SAMPLES frames; the last one is zero-padded."""
+        start = time.monotonic()
+        total = len(self.samples)
+        for index, offset in enumerate(range(0, total, FRAME_SAMPLES)):
+            if cancel is not None and cancel.cancelled:
+                return
+            frame = self.samples[offset : offset + FRAME_SAMPLES]
+            if len(frame) < FRAME_SAMPLES:
+                frame = np.pad(frame, (0, FRAME_SAMPLES - len(frame)))
+            if self.realtime:
+                due = start + (index + 1) * FRAME_SAMPLES / CAPTURE_RATE
+                delay = due - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            yield frame
+
+
+class WavSink:
+    """Collects the reply's audio for a WAV file. With ``realtime`` it behaves like a speaker: audio takes
+    its duration to 'play', and ``flush`` keeps only what was heard so far."""
+
+    def __init__(self, *, realtime: bool = False) -> None:
+        self.realtime = realtime
+        self.sample_rate: int | None = None
+        self._chunks: list[np.ndarray] = []
+        self._queued = 0.0
+        self._clock_start: float | None = None
+        self._clock_offset = 0.0
+        self._flushed_at: float | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Queue a chunk (its rate must match earlier chunks)."""
+        with self._lock:
+            if self.sample_rate is None:
+                self.sample_rate = chunk.sample_rate
+            elif chunk.sample_rate != self.sample_rate:
+                raise ValueError("All chunks of one reply must share a sample rate")
+            now = time.monotonic()
+            if self._clock_start is None or self._heard(now) >= self._queued:
+                # The speaker had run dry: playback of this chunk starts now.
+                self._clock_offset = self._heard(now) if self._clock_start is not None else 0.0
+                self._clock_start = now
+            self._chunks.append(chunk.samples)
+            self._queued += chunk.seconds
+
+    def _heard(self, now: float) -> float:
+        if not self.realtime:
+            return self._queued
+        if self._clock_start is None:
+            return 0.0
+        end = self._flushed_at if self._flushed_at is not None else now
+        return min(self._queued, self._clock_offset + (end - self._clock_start))
+
+    @property
+    def played_seconds(self) -> float:
+        """Seconds of audio heard so far."""
+        with self._lock:
+            return self._heard(time.monotonic())
+
+    def wait_done(self, cancel: CancelToken | None = None) -> None:
+        """Sleep until the queued audio has 'played' (immediately when not realtime)."""
+        while self.realtime:
+            with self._lock:
+                remaining = self._queued - self._heard(time.monotonic())
+                if remaining <= 0 or self._flushed_at is not None:
+                    return
+            if cancel is not None and cancel.wait(min(remaining, 0.05)):
+                return
+            if cancel is None:
+                time.sleep(min(remaining, 0.05))
+
+    def flush(self) -> None:
+        """Stop: keep only what was heard."""
+        with self._lock:
+            if self._flushed_at is not None:
+                return
+            heard = self._heard(time.monotonic())
+            self._flushed_at = time.monotonic()
+            if self.realtime and self.sample_rate:
+                audio = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.float32)
+                self._chunks = [audio[: int(heard * self.sample_rate)]]
+                self._queued = heard
+
+    def audio(self) -> np.ndarray:
+        """Everything kept so far, concatenated."""
+        with self._lock:
+            return np.concatenate(self._chunks) if self._chunks else np.zeros(0, dtype=np.float32)
+
+    def save(self, path: Path) -> None:
+        """Write what was kept to a WAV file."""
+        write_wav(path, self.audio(), self.sample_rate or 22_050)
+
+
+def _sounddevice():
+    """Import sounddevice, turning a missing PortAudio into a clear error."""
+    try:
+        import sounddevice
+    except OSError as error:
+        raise AudioDeviceError(
+            "The PortAudio library is missing, so Aris cannot use the microphone or speaker. "
+            "Install it with: sudo apt-get install libportaudio2"
+        ) from error
+    return sounddevice
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    """An audio device as the settings dialog and `doctor` show it."""
+
+    index: int
+    name: str
+    inputs: int
+    outputs: int
+    default_rate: float
+
+
+def list_devices() -> list[DeviceInfo]:
+    """All audio devices PortAudio sees."""
+    sd = _sounddevice()
+    try:
+        raw = sd.query_devices()
+    except sd.PortAudioError as error:
+        raise AudioDeviceError(f"Could not list audio devices: {error}.") from error
+    return [
+        DeviceInfo(i, d["name"], d["max_input_channels"], d["max_output_channels"], d["default_samplerate"])
+        for i, d in enumerate(raw)
+    ]
+
+
+def find_device(name: str | None, *, want_input: bool) -> int | None:
+    """The index of the named device, or None for the system default.
+
+    Raises:
+        AudioDeviceError: there is no such device, or no device of that direction at all.
+    """
+    kind = "microphone" if want_input else "speaker"
+    devices = [d for d in list_devices() if (d.inputs if want_input else d.outputs) > 0]
+    if not devices:
+        raise AudioDeviceError(
+            f"No {kind} found. Connect one (or start PulseAudio/PipeWire) and run: python main.py doctor"
+        )
+    if name is None:
+        return None
+    for device in devices:
+        if device.name == name or str(device.index) == name:
+            return device.index
+    names = ", ".join(d.name for d in devices)
+    raise AudioDeviceError(f"The {kind} '{name}' is not connected. Available: {names}.")
+
+
+class MicrophoneSource:
+    """The microphone, opened once for the session (opening takes 1-2 s, which would cut off the first
+    words of every question) and read frame by frame while a turn listens."""
+
+    def __init__(self, device: str | None = None) -> None:
+        sd = _sounddevice()
+        index = find_device(device, want_input=True)
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
+        self._listening = threading.Event()
+        self.level = 0.0
+        """RMS of the latest frame, for the level meter."""
+        try:
+            self._stream = sd.InputStream(
+                samplerate=CAPTURE_RATE,
+                channels=1,
+                dtype="float32",
+                blocksize=FRAME_SAMPLES,
+                device=index,
+                callback=self._on_audio,
+            )
+            self._stream.start()
+        except sd.PortAudioError as error:
+            raise AudioDeviceError(f"Could not open the microphone: {error}.") from error
+
+    def _on_audio(self, indata: np.ndarray, _frames: int, _time: object, status: object) -> None:
+        frame = indata[:, 0].copy()
+        self.level = float(np.sqrt(np.mean(frame**2)))
+        if self._listening.is_set():
+            self._queue.put(frame)
+
+    def frames(self, cancel: CancelToken | None = None) -> Iterator[np.ndarray]:
+        """Frames from now until ``stop_listening`` or cancel."""
+        while not self._queue.empty():
+            self._queue.get_nowait()
+        self._listening.set()
+        try:
+            while True:
+                if cancel is not None and cancel.cancelled:
+                    return
+                try:
+                    frame = self._queue.get(timeout=0.1)
+                except queue.Empty:
+                    if not self._listening.is_set():
+                        return
+                    continue
+                if frame is None:
+                    return
+                yield frame
+        finally:
+            self._listening.clear()
+
+    def stop_listening(self) -> None:
+        """End the current question (push-to-talk released)."""
+        self._listening.clear()
+        self._queue.put(None)
+
+    def close(self) -> None:
+        """Release the device."""
+        self._listening.clear()
+        self._stream.close()
+
+
+class SpeakerSink:
+    """Plays audio through sounddevice from a callback, so generation continues while the user listens."""
+
+    def __init__(self, sample_rate: int, device: str | None = None) -> None:
+        sd = _sounddevice()
+        index = find_device(device, want_input=False)
+        self.sample_rate = sample_rate
+        self._lock = threading.Lock()
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._played = 0
+        self._queued = 0
+        self._idle = threading.Event()
+        self._idle.set()
+        try:
+            self._stream = sd.OutputStream(
+                samplerate=sample_rate,
+                channels=1,
+                dtype="float32",
+                device=index,
+                callback=self._on_need_audio,
+            )
+            self._stream.start()
+        except sd.PortAudioError as error:
+            raise AudioDeviceError(f"Could not open the speaker: {error}.") from error
+
+    def _on_need_audio(self, outdata: np.ndarray, frames: int, _time: object, _status: object) -> None:
+        with self._lock:
+            take = self._buffer[:frames]
+            self._buffer = self._buffer[frames:]
+            self._played += len(take)
+            if len(self._buffer) == 0:
+                self._idle.set()
+        outdata[: len(take), 0] = take
+        outdata[len(take) :, 0] = 0.0
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Queue a chunk."""
+        samples = chunk.samples
+        if chunk.sample_rate != self.sample_rate:
+            samples = resample(samples, chunk.sample_rate, self.sample_rate)
+        with self._lock:
+            self._buffer = np.concatenate([self._buffer, samples.astype(np.float32)])
+            self._queued += len(samples)
+            self._idle.clear()
+
+    def wait_done(self, cancel: CancelToken | None = None) -> None:
+        """Block until the buffer has drained."""
+        while not self._idle.wait(0.05):
+            if cancel is not None and cancel.cancelled:
+                return
+
+    def flush(self) -> None:
+        """Silence now."""
+        with self._lock:
+            self._buffer = np.zeros(0, dtype=np.float32)
+            self._idle.set()
+
+    @property
+    def played_seconds(self) -> float:
+        """Seconds sent to the device since the sink opened."""
+        with self._lock:
+            return self._played / self.sample_rate
+
+    def close(self) -> None:
+        """Release the device."""
+        self._stream.close()
+
+
+def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
+    """Linear resampling; good enough for speech playback on devices that refuse the voice's rate."""
+    if from_rate == to_rate or len(samples) == 0:
+        return samples
+    count = round(len(samples) * to_rate / from_rate)
+    positions = np.linspace(0, len(samples) - 1, count)
+    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)

@@ -1,0 +1,327 @@
+"""One voice turn, streamed: speech → text → reply tokens → sentences → speech, each sentence synthesized
+and queued for playback the moment it is complete, so the first words play while the rest is generated.
+
+Everything runs in the caller's (worker) thread; playback runs in the audio device's callback. On two cores
+this beats a separate synthesis thread, which competes with llama.cpp for the same cores."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from engine.audio import CAPTURE_RATE, AudioSink, AudioSource
+from engine.cancel import CancelToken
+from engine.conversation import Conversation
+from engine.errors import EngineError, TurnCancelledError
+from engine.events import (
+    AudioStarted,
+    SentenceReady,
+    SpeechEnded,
+    StageTimes,
+    StateChanged,
+    TokenGenerated,
+    TranscriptReady,
+    TurnCancelled,
+    TurnEvent,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+    TurnState,
+)
+from engine.llm import LlamaResponder
+from engine.stt import Transcriber
+from engine.text import SentenceSplitter
+from engine.tts import Synthesizer
+from engine.vad import Endpointer, EndpointKind, Utterance, first_utterance
+
+log = logging.getLogger(__name__)
+
+EventHandler = Callable[[TurnEvent], None]
+
+
+class MemoryHook(Protocol):
+    """What the pipeline needs from long-term memory (implemented in app/memory)."""
+
+    def intercept(self, user_text: str) -> str | None:
+        """The reply to an explicit memory command ("remember that …"), or None for a normal question."""
+        ...
+
+    def recall(self, user_text: str) -> list[str]:
+        """Memory texts relevant to the question, best first."""
+        ...
+
+    def learn(self, user_text: str, reply: str, message_id: str | None = None) -> object:
+        """Keep facts worth remembering from a finished exchange."""
+        ...
+
+
+@dataclass(frozen=True)
+class PipelineSettings:
+    """How replies are produced."""
+
+    reply_budget_tokens: int = 160
+    """Room kept free in the context window for the reply."""
+    first_clause_chars: int = 60
+    """A first sentence longer than this may be cut at a comma, so speech starts sooner."""
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """How a turn ended."""
+
+    turn_id: str
+    transcript: str
+    reply: str
+    times: StageTimes
+    cancelled: bool = False
+    reply_heard: str = ""
+
+
+@dataclass
+class _SpokenSentence:
+    text: str
+    start: float
+    end: float
+
+
+@dataclass
+class _TurnRecord:
+    turn_id: str
+    stamps: dict[str, float] = field(default_factory=dict)
+    sentences: list[_SpokenSentence] = field(default_factory=list)
+    queued_seconds: float = 0.0
+    played_base: float = 0.0
+    reply: str = ""
+    transcript: str = ""
+
+    def stamp(self, name: str) -> None:
+        self.stamps.setdefault(name, time.monotonic())
+
+    def times(self) -> StageTimes:
+        return StageTimes(**self.stamps)
+
+
+class VoicePipeline:
+    """Runs turns against loaded models; one turn at a time."""
+
+    def __init__(
+        self,
+        transcriber: Transcriber,
+        responder: LlamaResponder,
+        synthesizer: Synthesizer,
+        *,
+        conversation: Conversation | None = None,
+        memory: MemoryHook | None = None,
+        on_event: EventHandler | None = None,
+        settings: PipelineSettings | None = None,
+    ) -> None:
+        self.transcriber = transcriber
+        self.responder = responder
+        self.synthesizer = synthesizer
+        self.conversation = conversation or Conversation()
+        self.memory = memory
+        self.settings = settings or PipelineSettings()
+        self._on_event = on_event or (lambda _event: None)
+
+    def _emit(self, event: TurnEvent) -> None:
+        try:
+            self._on_event(event)
+        except Exception:  # a broken listener must not break the user's turn
+            log.exception("Event handler failed for %s", event.type)
+
+    # ---- listening -------------------------------------------------------------------------------------
+
+    def listen(
+        self, source: AudioSource, endpointer: Endpointer, cancel: CancelToken, turn_id: str | None = None
+    ) -> Utterance | None:
+        """Capture one question: returns when the speaker stops (or the input ends); None if no speech."""
+        turn_id = turn_id or new_turn_id()
+        self._emit(StateChanged(turn_id, time.monotonic(), state=TurnState.LISTENING))
+        utterance: Utterance | None = None
+        for item in first_utterance(source.frames(cancel), endpointer):
+            if item is EndpointKind.SPEECH_STARTED:
+                log.debug("Speech started")
+            elif isinstance(item, Utterance):
+                utterance = item
+        if utterance is None or cancel.cancelled:
+            self._emit(StateChanged(turn_id, time.monotonic(), state=TurnState.IDLE))
+            return None
+        return utterance
+
+    # ---- turns -----------------------------------------------------------------------------------------
+
+    def voice_turn(
+        self,
+        audio: np.ndarray,
+        sink: AudioSink | None,
+        cancel: CancelToken | None = None,
+        *,
+        speech_end: float | None = None,
+        turn_id: str | None = None,
+    ) -> TurnResult:
+        """Answer a spoken question; ``speech_end`` is when the speaker stopped (default: now)."""
+        record = _TurnRecord(turn_id or new_turn_id())
+        record.stamps["speech_end"] = speech_end if speech_end is not None else time.monotonic()
+        cancel = cancel or CancelToken()
+        self._emit(TurnStarted(record.turn_id, time.monotonic(), spoken=True))
+        self._emit(
+            SpeechEnded(record.turn_id, record.stamps["speech_end"], audio_seconds=len(audio) / CAPTURE_RATE)
+        )
+        return self._run(record, sink, cancel, lambda: self._transcribe(record, audio))
+
+    def text_turn(self, text: str, sink: AudioSink | None, cancel: CancelToken | None = None) -> TurnResult:
+        """Answer a typed question (spoken aloud too when ``sink`` is given)."""
+        record = _TurnRecord(new_turn_id())
+        cancel = cancel or CancelToken()
+        self._emit(TurnStarted(record.turn_id, time.monotonic(), spoken=False))
+        record.stamp("transcript_ready")
+        return self._run(record, sink, cancel, text.strip)
+
+    def _transcribe(self, record: _TurnRecord, audio: np.ndarray) -> str:
+        self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.TRANSCRIBING))
+        transcript = self.transcriber.transcribe(audio)
+        record.stamp("transcript_ready")
+        return transcript.text
+
+    def _run(
+        self, record: _TurnRecord, sink: AudioSink | None, cancel: CancelToken, get_text: Callable[[], str]
+    ) -> TurnResult:
+        if sink is not None:
+            record.played_base = sink.played_seconds
+            cancel.on_cancel(sink.flush)
+        try:
+            cancel.raise_if_cancelled()
+            text = get_text()
+            record.transcript = text
+            self._emit(TranscriptReady(record.turn_id, time.monotonic(), text=text))
+            cancel.raise_if_cancelled()
+            if not text:
+                raise _NothingHeardError
+            self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.THINKING))
+            self._stream_reply(record, self._reply_tokens(text, cancel), sink, cancel)
+            if sink is not None:
+                sink.wait_done(cancel)
+            cancel.raise_if_cancelled()
+        except _NothingHeardError:
+            message = "I didn't hear any words. Please try again."
+            self._emit(TurnFailed(record.turn_id, time.monotonic(), code="no_speech", message=message))
+            self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
+            return TurnResult(record.turn_id, "", "", record.times())
+        except TurnCancelledError:
+            return self._cancelled(record, sink, cancel)
+        except EngineError as error:
+            self._emit(TurnFailed(record.turn_id, time.monotonic(), code=error.code, message=error.message))
+            self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
+            raise
+        record.stamp("done")
+        self.conversation.add_exchange(record.transcript, record.reply)
+        times = record.times()
+        self._emit(
+            TurnFinished(
+                record.turn_id,
+                time.monotonic(),
+                transcript=record.transcript,
+                reply=record.reply,
+                times=times,
+            )
+        )
+        self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
+        return TurnResult(record.turn_id, record.transcript, record.reply, times)
+
+    def _reply_tokens(self, text: str, cancel: CancelToken) -> Iterable[str]:
+        if self.memory is not None:
+            canned = self.memory.intercept(text)
+            if canned is not None:
+                return [canned]
+        memories = self.memory.recall(text) if self.memory is not None else []
+        budget = self.responder.context_tokens - self.settings.reply_budget_tokens
+        messages = self.conversation.build(
+            text, memories, count_tokens=self.responder.count_tokens, budget_tokens=budget
+        )
+        return self.responder.respond(messages, cancel)
+
+    def _stream_reply(
+        self, record: _TurnRecord, tokens: Iterable[str], sink: AudioSink | None, cancel: CancelToken
+    ) -> None:
+        splitter = SentenceSplitter(self.settings.first_clause_chars)
+        for token in tokens:
+            record.stamp("first_token")
+            record.reply += token
+            self._emit(TokenGenerated(record.turn_id, time.monotonic(), text=token))
+            for sentence in splitter.feed(token):
+                self._speak(record, sentence, sink, cancel)
+        for sentence in splitter.flush():
+            self._speak(record, sentence, sink, cancel)
+        record.reply = record.reply.strip()
+
+    def _speak(self, record: _TurnRecord, sentence: str, sink: AudioSink | None, cancel: CancelToken) -> None:
+        record.stamp("first_sentence")
+        self._emit(SentenceReady(record.turn_id, time.monotonic(), text=sentence))
+        if sink is None:
+            return
+        start = record.queued_seconds
+        for chunk in self.synthesizer.synthesize(sentence):
+            cancel.raise_if_cancelled()
+            sink.play(chunk)
+            record.queued_seconds += chunk.seconds
+            if "first_audio" not in record.stamps:
+                record.stamp("first_audio")
+                self._emit(AudioStarted(record.turn_id, time.monotonic()))
+                self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.SPEAKING))
+        record.sentences.append(_SpokenSentence(sentence, start, record.queued_seconds))
+
+    def _cancelled(self, record: _TurnRecord, sink: AudioSink | None, cancel: CancelToken) -> TurnResult:
+        if sink is not None:
+            sink.flush()
+        heard = _heard_text(record.sentences, sink.played_seconds - record.played_base if sink else 0.0)
+        if record.transcript:
+            # Keep the interrupted reply only up to what the user actually heard (pipecat does the same).
+            self.conversation.add_exchange(record.transcript, heard)
+        record.stamp("done")
+        self._emit(
+            TurnCancelled(
+                record.turn_id,
+                time.monotonic(),
+                reason=cancel.reason,
+                transcript=record.transcript,
+                reply_heard=heard,
+            )
+        )
+        self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
+        return TurnResult(
+            record.turn_id,
+            record.transcript,
+            record.reply.strip(),
+            record.times(),
+            cancelled=True,
+            reply_heard=heard,
+        )
+
+
+class _NothingHeardError(Exception):
+    """The transcript was empty."""
+
+
+def _heard_text(sentences: list[_SpokenSentence], played: float) -> str:
+    heard: list[str] = []
+    for sentence in sentences:
+        if sentence.end <= played:
+            heard.append(sentence.text)
+            continue
+        if sentence.start < played:
+            words = sentence.text.split()
+            fraction = (played - sentence.start) / max(sentence.end - sentence.start, 1e-6)
+            heard.append(" ".join(words[: int(len(words) * fraction)]))
+        break
+    return " ".join(part for part in heard if part).strip()
+
+
+def new_turn_id() -> str:
+    """A fresh turn id."""
+    return uuid.uuid4().hex[:12]

@@ -1,0 +1,189 @@
+"""Voice-activity detection and endpointing with the Silero VAD model that faster-whisper ships.
+
+faster-whisper's wrapper scores a whole recording at once and resets its state on each call; a microphone
+delivers 32 ms frames, so this module keeps the model's recurrent state across frames itself."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from engine.audio import CAPTURE_RATE, FRAME_SAMPLES
+
+log = logging.getLogger(__name__)
+
+_CONTEXT_SAMPLES = 64
+FRAME_SECONDS = FRAME_SAMPLES / CAPTURE_RATE
+
+
+class StreamingVad:
+    """Speech probability per 32 ms frame, with state carried from frame to frame."""
+
+    def __init__(self) -> None:
+        from faster_whisper.vad import get_vad_model
+
+        self._session = get_vad_model().session
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget previous audio (start of a new utterance stream)."""
+        self._state_h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._state_c = np.zeros((1, 1, 128), dtype=np.float32)
+        self._context = np.zeros(_CONTEXT_SAMPLES, dtype=np.float32)
+
+    def probability(self, frame: np.ndarray) -> float:
+        """P(speech) for one frame of FRAME_SAMPLES at 16 kHz."""
+        if len(frame) != FRAME_SAMPLES:
+            raise ValueError(f"VAD frames must be {FRAME_SAMPLES} samples, got {len(frame)}")
+        window = np.concatenate([self._context, frame.astype(np.float32)])[None, :]
+        output, self._state_h, self._state_c = self._session.run(
+            None, {"input": window, "h": self._state_h, "c": self._state_c}
+        )
+        self._context = frame[-_CONTEXT_SAMPLES:].astype(np.float32)
+        return float(np.asarray(output).reshape(-1)[0])
+
+
+@dataclass(frozen=True)
+class EndpointSettings:
+    """When a question starts and ends."""
+
+    trailing_silence_ms: int = 600
+    """Silence after speech that ends the question: the main latency knob (GLaDOS 416, LiveKit 550)."""
+    min_speech_ms: int = 200
+    """Speech shorter than this (a click, a cough) does not start a question."""
+    threshold: float = 0.5
+    """Speech probability that counts as speech."""
+    pre_roll_ms: int = 300
+    """Audio kept from before speech was detected, so the first syllable is not clipped."""
+    max_seconds: float = 30.0
+    """A question is cut off after this long."""
+
+
+class EndpointKind(StrEnum):
+    """What the endpointer noticed."""
+
+    SPEECH_STARTED = "speech_started"
+    SPEECH_ENDED = "speech_ended"
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One spoken question: its audio and where in the stream it ended."""
+
+    audio: np.ndarray
+    end_sample: int
+    """Stream position (samples) of the last speech frame."""
+    cut_off: bool = False
+    """True when max_seconds ended it rather than silence."""
+
+
+class Endpointer:
+    """Cuts a stream of frames into utterances: speech start after min_speech_ms of speech, end after
+    trailing_silence_ms of silence. Leading silence and short noises produce nothing."""
+
+    def __init__(self, settings: EndpointSettings | None = None, vad: StreamingVad | None = None) -> None:
+        self.settings = settings or EndpointSettings()
+        self.vad = vad or StreamingVad()
+        s = self.settings
+        self._start_frames = max(1, round(s.min_speech_ms / 1000 / FRAME_SECONDS))
+        self._end_frames = max(1, round(s.trailing_silence_ms / 1000 / FRAME_SECONDS))
+        self._pre_roll_frames = max(0, round(s.pre_roll_ms / 1000 / FRAME_SECONDS))
+        self._max_frames = round(s.max_seconds / FRAME_SECONDS)
+        self.reset()
+
+    def reset(self) -> None:
+        """Start over, e.g. for the next question."""
+        self.vad.reset()
+        self._frames: list[np.ndarray] = []
+        self._offset = 0
+        """Stream index of self._frames[0]: frames before it were dropped while waiting for speech."""
+        self._position = 0
+        self._speech_run = 0
+        self._silence_run = 0
+        self._in_speech = False
+        self._speech_begin = 0
+        self._last_speech_frame = 0
+
+    def feed(self, frame: np.ndarray) -> tuple[EndpointKind, Utterance | None] | None:
+        """Score one frame; returns an event when speech starts or an utterance completes."""
+        s = self.settings
+        probability = self.vad.probability(frame)
+        self._frames.append(frame)
+        index = self._position
+        self._position += 1
+        is_speech = probability >= s.threshold
+        # Hysteresis: once speaking, a slightly lower probability still counts as speech.
+        if self._in_speech and probability >= s.threshold - 0.15:
+            is_speech = True
+        if not self._in_speech:
+            self._speech_run = self._speech_run + 1 if is_speech else 0
+            if self._speech_run >= self._start_frames:
+                self._in_speech = True
+                self._speech_begin = max(0, index - self._speech_run + 1 - self._pre_roll_frames)
+                self._last_speech_frame = index
+                self._silence_run = 0
+                return EndpointKind.SPEECH_STARTED, None
+            # Keep only the pre-roll while waiting for speech.
+            keep = self._pre_roll_frames + self._start_frames
+            if len(self._frames) > keep:
+                drop = len(self._frames) - keep
+                self._frames = self._frames[drop:]
+                self._offset += drop
+            return None
+        if is_speech:
+            self._last_speech_frame = index
+            self._silence_run = 0
+        else:
+            self._silence_run += 1
+        cut_off = index - self._speech_begin + 1 >= self._max_frames
+        if self._silence_run >= self._end_frames or cut_off:
+            return EndpointKind.SPEECH_ENDED, self._finish(cut_off)
+        return None
+
+    def finish(self) -> Utterance | None:
+        """The input ended (file over, push-to-talk released): the utterance so far, if any speech."""
+        if not self._in_speech:
+            return None
+        return self._finish(cut_off=False)
+
+    def _finish(self, cut_off: bool) -> Utterance:
+        offset = self._offset
+        first = self._speech_begin - offset
+        # Keep a little of the trailing silence: Whisper drops final words that touch the cut.
+        last = self._last_speech_frame - offset + 1 + min(self._silence_run, 6)
+        audio = np.concatenate(self._frames[max(0, first) : last])
+        end_sample = (self._last_speech_frame + 1) * FRAME_SAMPLES
+        self._in_speech = False
+        self._speech_run = 0
+        self._silence_run = 0
+        self._frames = []
+        self._offset = self._position
+        return Utterance(audio=audio, end_sample=end_sample, cut_off=cut_off)
+
+
+def first_utterance(
+    frames: Iterable[np.ndarray], endpointer: Endpointer
+) -> Iterator[EndpointKind | Utterance]:
+    """Drive an endpointer over frames; yields SPEECH_STARTED, then the Utterance, then stops.
+
+    If the frames run out mid-speech the speech so far is the utterance; if they run out with no speech,
+    nothing is yielded after any start event.
+    """
+    endpointer.reset()
+    for frame in frames:
+        result = endpointer.feed(frame)
+        if result is None:
+            continue
+        kind, utterance = result
+        if kind is EndpointKind.SPEECH_STARTED:
+            yield kind
+        elif utterance is not None:
+            yield utterance
+            return
+    utterance = endpointer.finish()
+    if utterance is not None:
+        yield utterance
