@@ -41,7 +41,7 @@ class WhisperTranscriber:
     """A faster-whisper model loaded once."""
 
     def __init__(
-        self, model_dir: str, *, threads: int = 2, compute_type: str = "int8", beam_size: int = 1
+        self, model_dir: str, *, threads: int = 2, compute_type: str = "int8", beam_size: int = 5
     ) -> None:
         """Load the CTranslate2 model.
 
@@ -49,7 +49,8 @@ class WhisperTranscriber:
             model_dir: folder with model.bin, config.json, tokenizer.json, vocabulary.txt.
             threads: CPU threads; the physical core count is fastest.
             compute_type: int8 is ~2x faster than float32 on CPUs at equal accuracy for tiny models.
-            beam_size: 1 (greedy) halves decoding time; for short questions it loses little accuracy.
+            beam_size: 5 costs ~50 ms more than greedy on a 3 s question but gets names right ("Alice"
+                where greedy heard "a Miss Alice"), which a memory assistant needs.
 
         Raises:
             TranscriptionError: the model folder could not be loaded.

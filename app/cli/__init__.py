@@ -7,6 +7,8 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
 
 from app.errors import ArisError
 from app.paths import DataPaths, resolve_data_paths
@@ -62,10 +64,40 @@ def _optional_command_modules() -> list:
     return found
 
 
-def configure_logging(verbosity: int) -> None:
-    """Log to stderr; warnings by default so command output stays clean."""
-    level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+class _TerminalFormatter(logging.Formatter):
+    """For the terminal: one short line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
+def _without_tracebacks(record: logging.LogRecord) -> bool:
+    """Records with a traceback precede a coded error that the CLI prints as one sentence; the traceback
+    itself belongs in the log file, not in front of the user."""
+    return record.exc_info is None
+
+
+def configure_logging(verbosity: int, log_dir: Path | None = None) -> None:
+    """Warnings to stderr (with tracebacks only at -v), everything from INFO up to logs/aris.log."""
+    root = logging.getLogger()
+    root.handlers.clear()
+    root.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG)
+    if verbosity == 0:
+        console.setFormatter(_TerminalFormatter())
+        console.addFilter(_without_tracebacks)
+    else:
+        console.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(console)
+    if log_dir is not None:
+        try:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            file_handler = RotatingFileHandler(log_dir / "aris.log", maxBytes=2_000_000, backupCount=3)
+        except OSError:
+            return  # a read-only or full disk must not stop the app; the console still gets warnings
+        file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(file_handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -76,6 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler | None = getattr(args, "handler", None)
     try:
         paths = resolve_data_paths(args.data_dir).ensure()
+        configure_logging(args.verbose, paths.log_dir)
         if handler is None:
             return _start_desktop(CommandContext(args, paths))
         return handler(CommandContext(args, paths))

@@ -1,0 +1,90 @@
+"""Shared fixtures: real models loaded once per session, speech made with espeak-ng, data in tmp dirs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test touches the real user's data folder."""
+    data = tmp_path / "aris-data"
+    monkeypatch.setenv("ARIS_DATA_DIR", str(data))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    return data
+
+
+@pytest.fixture(scope="session")
+def session_paths(tmp_path_factory: pytest.TempPathFactory):
+    """A data folder shared by the session's loaded models (checksum cache only)."""
+    from app.paths import DataPaths
+
+    return DataPaths(tmp_path_factory.mktemp("session-data")).ensure()
+
+
+@pytest.fixture(scope="session")
+def factory(session_paths):
+    """Real default models, loaded once."""
+    from app.config import ModelSettings
+    from app.engine_factory import EngineFactory
+
+    built = EngineFactory(ModelSettings(threads=2), session_paths)
+    built.warm_up()
+    return built
+
+
+def speak(text: str, path: Path, *, rate: int = 140) -> Path:
+    """Speech for recognition tests, in espeak-ng's voice (not Aris's own)."""
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        pytest.fail("espeak-ng is not installed; scripts/install.sh installs it")
+    subprocess.run([espeak, "-v", "en-us", "-s", str(rate), "-w", str(path), text], check=True, capture_output=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder of spoken test questions, made once."""
+    return tmp_path_factory.mktemp("speech")
+
+
+@pytest.fixture(scope="session")
+def question_wav(speech_dir: Path) -> Path:
+    """'What is the capital of France?' spoken by espeak-ng."""
+    return speak("What is the capital of France?", speech_dir / "capital.wav")
+
+
+def with_silence(audio: np.ndarray, before: float, after: float, rate: int = 16_000) -> np.ndarray:
+    """Pad 16 kHz audio with silence."""
+    return np.concatenate(
+        [np.zeros(int(before * rate), np.float32), audio, np.zeros(int(after * rate), np.float32)]
+    )
+
+
+def run_cli(*args: str, data_dir: Path | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """Run `python main.py …` in a child process, as a user would."""
+    env = dict(os.environ)
+    if data_dir is not None:
+        env["ARIS_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=ROOT,
+    )
