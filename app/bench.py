@@ -48,7 +48,9 @@ def speak_question(text: str, path: Path, factory: EngineFactory) -> np.ndarray:
     """A spoken question as 16 kHz audio; espeak-ng's voice differs from Aris's own, as a user's would."""
     espeak = shutil.which("espeak-ng")
     if espeak:
-        subprocess.run([espeak, "-v", "en-us", "-s", "140", "-w", str(path), text], check=True, capture_output=True)
+        subprocess.run(
+            [espeak, "-v", "en-us", "-s", "140", "-w", str(path), text], check=True, capture_output=True
+        )
     else:
         audio, _ = factory.synthesizer().synthesize_all(text)
         write_wav(path, audio.samples, audio.sample_rate)

@@ -52,7 +52,9 @@ def speak(text: str, path: Path, *, rate: int = 140) -> Path:
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         pytest.fail("espeak-ng is not installed; scripts/install.sh installs it")
-    subprocess.run([espeak, "-v", "en-us", "-s", str(rate), "-w", str(path), text], check=True, capture_output=True)
+    subprocess.run(
+        [espeak, "-v", "en-us", "-s", str(rate), "-w", str(path), text], check=True, capture_output=True
+    )
     return path
 
 
@@ -75,13 +77,16 @@ def with_silence(audio: np.ndarray, before: float, after: float, rate: int = 16_
     )
 
 
-def run_cli(*args: str, data_dir: Path | None = None, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, data_dir: Path | None = None, timeout: float = 180
+) -> subprocess.CompletedProcess[str]:
     """Run `python main.py …` in a child process, as a user would."""
     env = dict(os.environ)
     if data_dir is not None:
         env["ARIS_DATA_DIR"] = str(data_dir)
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
+        check=False,
         capture_output=True,
         text=True,
         timeout=timeout,

