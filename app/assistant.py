@@ -13,6 +13,7 @@ from app.config import Settings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths
 from engine.audio import AudioSink, AudioSource
+from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
 from engine.events import TurnEvent
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
@@ -76,12 +77,30 @@ class Assistant:
         return self.pipeline.voice_turn(audio, sink, cancel, speech_end=speech_end)
 
     def listen_and_answer(
-        self, source: AudioSource, sink: AudioSink | None = None, cancel: CancelToken | None = None
+        self,
+        source: AudioSource,
+        sink: AudioSink | None = None,
+        cancel: CancelToken | None = None,
+        *,
+        live: bool = False,
     ) -> TurnResult | None:
-        """Listen for one question and answer it; None when no speech was heard."""
+        """Listen for one question and answer it; None when no speech was heard.
+
+        ``live`` says the source is a microphone that keeps listening while Aris speaks, so the user can
+        interrupt the answer by talking (when barge-in is on in the settings)."""
         cancel = cancel or CancelToken()
         pipeline = self.pipeline
         utterance = pipeline.listen(source, self.endpointer(), cancel)
         if utterance is None:
             return None
-        return pipeline.voice_turn(utterance.audio, sink, cancel, speech_end=time.monotonic())
+        return pipeline.voice_turn(
+            utterance.audio,
+            sink,
+            cancel,
+            speech_end=time.monotonic(),
+            barge_in=self.barge_in_monitor(source) if live else None,
+        )
+
+    def barge_in_monitor(self, source: AudioSource) -> BargeInMonitor | None:
+        """A monitor that stops the answer when the user talks over it, if the settings allow it."""
+        return BargeInMonitor(source) if self.settings.audio.barge_in else None

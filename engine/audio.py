@@ -67,6 +67,10 @@ class AudioSink(Protocol):
         """How much of what was queued has actually been heard."""
         ...
 
+    def recent_playback(self, seconds: float) -> np.ndarray:
+        """The last ``seconds`` of audio actually played, at 16 kHz (the echo reference for barge-in)."""
+        ...
+
 
 def read_wav(path: Path) -> np.ndarray:
     """Decode an audio file to 16 kHz mono float32.
@@ -209,6 +213,16 @@ class WavSink:
                 self._chunks = [audio[: int(heard * self.sample_rate)]]
                 self._queued = heard
 
+    def recent_playback(self, seconds: float) -> np.ndarray:
+        """The last ``seconds`` before the current play position, at 16 kHz."""
+        with self._lock:
+            if not self._chunks or not self.sample_rate:
+                return np.zeros(0, dtype=np.float32)
+            audio = np.concatenate(self._chunks)
+            end = int(self._heard(time.monotonic()) * self.sample_rate)
+            start = max(0, end - int(seconds * self.sample_rate))
+            return resample(audio[start:end], self.sample_rate, CAPTURE_RATE)
+
     def audio(self) -> np.ndarray:
         """Everything kept so far, concatenated."""
         with self._lock:
@@ -338,6 +352,10 @@ class MicrophoneSource:
         self._stream.close()
 
 
+_PLAYBACK_HISTORY_SECONDS = 2.0
+"""How much of the speaker's output is kept as the echo reference for barge-in."""
+
+
 class SpeakerSink:
     """Plays audio through sounddevice from a callback, so generation continues while the user listens."""
 
@@ -349,6 +367,8 @@ class SpeakerSink:
         self._buffer = np.zeros(0, dtype=np.float32)
         self._played = 0
         self._queued = 0
+        self._history = np.zeros(0, dtype=np.float32)
+        self._history_samples = int(_PLAYBACK_HISTORY_SECONDS * sample_rate)
         self._idle = threading.Event()
         self._idle.set()
         try:
@@ -368,6 +388,7 @@ class SpeakerSink:
             take = self._buffer[:frames]
             self._buffer = self._buffer[frames:]
             self._played += len(take)
+            self._history = np.concatenate([self._history, take])[-self._history_samples :]
             if len(self._buffer) == 0:
                 self._idle.set()
         outdata[: len(take), 0] = take
@@ -394,6 +415,12 @@ class SpeakerSink:
         with self._lock:
             self._buffer = np.zeros(0, dtype=np.float32)
             self._idle.set()
+
+    def recent_playback(self, seconds: float) -> np.ndarray:
+        """The last ``seconds`` handed to the device, at 16 kHz."""
+        with self._lock:
+            tail = self._history[-int(seconds * self.sample_rate) :]
+        return resample(tail, self.sample_rate, CAPTURE_RATE)
 
     @property
     def played_seconds(self) -> float:

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from engine.audio import CAPTURE_RATE, AudioSink, AudioSource
+from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
 from engine.conversation import Conversation
 from engine.errors import EngineError, TurnCancelledError
@@ -97,6 +98,7 @@ class _TurnRecord:
     sentences: list[_SpokenSentence] = field(default_factory=list)
     queued_seconds: float = 0.0
     played_base: float = 0.0
+    barge_in: BargeInMonitor | None = None
     reply: str = ""
     transcript: str = ""
 
@@ -164,9 +166,12 @@ class VoicePipeline:
         *,
         speech_end: float | None = None,
         turn_id: str | None = None,
+        barge_in: BargeInMonitor | None = None,
     ) -> TurnResult:
-        """Answer a spoken question; ``speech_end`` is when the speaker stopped (default: now)."""
-        record = _TurnRecord(turn_id or new_turn_id())
+        """Answer a spoken question; ``speech_end`` is when the speaker stopped (default: now).
+
+        With ``barge_in``, the user speaking over the answer cancels it (the monitor starts at first audio)."""
+        record = _TurnRecord(turn_id or new_turn_id(), barge_in=barge_in)
         record.stamps["speech_end"] = speech_end if speech_end is not None else time.monotonic()
         cancel = cancel or CancelToken()
         self._emit(TurnStarted(record.turn_id, time.monotonic(), spoken=True))
@@ -175,9 +180,16 @@ class VoicePipeline:
         )
         return self._run(record, sink, cancel, lambda: self._transcribe(record, audio))
 
-    def text_turn(self, text: str, sink: AudioSink | None, cancel: CancelToken | None = None) -> TurnResult:
+    def text_turn(
+        self,
+        text: str,
+        sink: AudioSink | None,
+        cancel: CancelToken | None = None,
+        *,
+        barge_in: BargeInMonitor | None = None,
+    ) -> TurnResult:
         """Answer a typed question (spoken aloud too when ``sink`` is given)."""
-        record = _TurnRecord(new_turn_id())
+        record = _TurnRecord(new_turn_id(), barge_in=barge_in)
         cancel = cancel or CancelToken()
         self._emit(TurnStarted(record.turn_id, time.monotonic(), spoken=False))
         record.stamp("transcript_ready")
@@ -219,6 +231,9 @@ class VoicePipeline:
             self._emit(TurnFailed(record.turn_id, time.monotonic(), code=error.code, message=error.message))
             self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
             raise
+        finally:
+            if record.barge_in is not None:
+                record.barge_in.stop()
         record.stamp("done")
         self.conversation.add_exchange(record.transcript, record.reply)
         times = record.times()
@@ -265,8 +280,9 @@ class VoicePipeline:
         self._emit(SentenceReady(record.turn_id, time.monotonic(), text=sentence))
         if sink is None:
             return
+        cancel.raise_if_cancelled()
         start = record.queued_seconds
-        for chunk in self.synthesizer.synthesize(sentence):
+        for chunk in self.synthesizer.synthesize(sentence, cancel):
             cancel.raise_if_cancelled()
             sink.play(chunk)
             record.queued_seconds += chunk.seconds
@@ -274,6 +290,8 @@ class VoicePipeline:
                 record.stamp("first_audio")
                 self._emit(AudioStarted(record.turn_id, time.monotonic()))
                 self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.SPEAKING))
+                if record.barge_in is not None:
+                    record.barge_in.start(cancel, sink)
         record.sentences.append(_SpokenSentence(sentence, start, record.queued_seconds))
 
     def _cancelled(self, record: _TurnRecord, sink: AudioSink | None, cancel: CancelToken) -> TurnResult:

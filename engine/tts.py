@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from typing import Protocol
@@ -10,7 +11,8 @@ from typing import Protocol
 import numpy as np
 
 from engine.audio import AudioChunk
-from engine.errors import SynthesisError
+from engine.cancel import CancelToken
+from engine.errors import SynthesisError, TurnCancelledError
 from engine.text import speakable
 
 log = logging.getLogger(__name__)
@@ -21,9 +23,35 @@ class Synthesizer(Protocol):
 
     sample_rate: int
 
-    def synthesize(self, text: str) -> Iterator[AudioChunk]:
-        """Audio for ``text``, a chunk per sentence."""
+    def synthesize(self, text: str, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
+        """Audio for ``text``, a chunk per sentence; stops mid-sentence when ``cancel`` fires."""
         ...
+
+
+class _InterruptibleSession:
+    """piper's ONNX session behind a RunOptions whose terminate flag a cancel sets, so a stop lands in
+    milliseconds instead of after the sentence being synthesized (100-200 ms on a busy 2-core machine)."""
+
+    def __init__(self, session: object) -> None:
+        import onnxruntime
+
+        self._session = session
+        self._new_options = onnxruntime.RunOptions
+        self._per_thread = threading.local()
+
+    def arm(self, cancel: CancelToken | None) -> None:
+        """Fresh run options for this thread's next synthesis, terminated when ``cancel`` fires."""
+        options = self._new_options()
+        self._per_thread.options = options
+        if cancel is not None:
+            cancel.on_cancel(lambda: setattr(options, "terminate", True))
+
+    def run(self, output_names: object, feed: dict[str, object]) -> list[object]:
+        options = getattr(self._per_thread, "options", None)
+        return self._session.run(output_names, feed, options)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._session, name)
 
 
 class PiperSynthesizer:
@@ -50,9 +78,12 @@ class PiperSynthesizer:
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
-            voice.session = onnxruntime.InferenceSession(
-                model_path, sess_options=options, providers=["CPUExecutionProvider"]
+            session = _InterruptibleSession(
+                onnxruntime.InferenceSession(
+                    model_path, sess_options=options, providers=["CPUExecutionProvider"]
+                )
             )
+            voice.session = session
         except (OSError, ValueError, KeyError, RuntimeError) as error:
             log.exception("Loading voice %s failed", model_path)
             raise SynthesisError(f"Could not load the voice {model_path}: the files are damaged.") from error
@@ -63,20 +94,31 @@ class PiperSynthesizer:
                 ) from error
             raise
         self._voice = voice
+        self._session = session
         self._config = SynthesisConfig(length_scale=1.0 / speed)
         self.sample_rate: int = voice.config.sample_rate
 
-    def synthesize(self, text: str) -> Iterator[AudioChunk]:
-        """Audio for ``text`` after removing markup a listener should not hear; empty text yields nothing."""
+    def synthesize(self, text: str, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
+        """Audio for ``text`` after removing markup a listener should not hear; empty text yields nothing.
+
+        Raises:
+            TurnCancelledError: ``cancel`` fired, possibly in the middle of a sentence.
+            SynthesisError: piper failed.
+        """
         spoken = speakable(text)
         if not spoken:
             return
+        self._session.arm(cancel)
         try:
             for chunk in self._voice.synthesize(spoken, syn_config=self._config):
                 yield AudioChunk(chunk.audio_float_array.astype(np.float32, copy=False), self.sample_rate)
-        except (RuntimeError, ValueError) as error:
-            log.exception("Synthesis failed")
-            raise SynthesisError(f"Speech synthesis failed: {error}") from error
+        except Exception as error:  # onnxruntime's Fail when terminated; RuntimeError/ValueError otherwise
+            if cancel is not None and cancel.cancelled:
+                raise TurnCancelledError(f"Turn cancelled: {cancel.reason}") from error
+            if isinstance(error, (RuntimeError, ValueError)) or type(error).__module__.startswith("onnx"):
+                log.exception("Synthesis failed")
+                raise SynthesisError(f"Speech synthesis failed: {error}") from error
+            raise
 
     def synthesize_all(self, text: str) -> tuple[AudioChunk, float]:
         """The whole utterance as one chunk, and how long it took."""

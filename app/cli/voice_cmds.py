@@ -119,7 +119,9 @@ def listen(ctx: CommandContext) -> int:
         sink = SpeakerSink(assistant.factory.synthesizer().sample_rate, settings.audio.output_device)
     else:
         sink = None
-    result = assistant.listen_and_answer(source, sink)
+    result = assistant.listen_and_answer(
+        source, sink, live=isinstance(source, MicrophoneSource) and isinstance(sink, SpeakerSink)
+    )
     if result is None:
         print("aris: no speech heard.", file=sys.stderr)
         return 1
