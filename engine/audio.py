@@ -237,7 +237,7 @@ def _sounddevice():
     """Import sounddevice, turning a missing PortAudio into a clear error."""
     try:
         import sounddevice
-    except OSError as error:
+    except (OSError, ImportError) as error:
         raise AudioDeviceError(
             "The PortAudio library is missing, so Aris cannot use the microphone or speaker. "
             "Install it with: sudo apt-get install libportaudio2"

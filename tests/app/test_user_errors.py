@@ -1,0 +1,106 @@
+"""User mistakes and missing hardware give one clear sentence with the fix, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from engine import audio
+from engine.audio import DeviceInfo
+from tests.conftest import ROOT, run_cli
+
+SPEAKER_ONLY = [DeviceInfo(0, "HDMI speaker", inputs=0, outputs=2, default_rate=48000.0)]
+
+
+def test_listen_without_a_microphone_says_so(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setattr(audio, "list_devices", lambda: SPEAKER_ONLY)
+    assert main(["--data-dir", str(tmp_path), "listen"]) == 1
+    err = capsys.readouterr().err
+    assert "No microphone found" in err
+    assert "python main.py doctor" in err
+    assert "Traceback" not in err
+
+
+def test_unknown_microphone_name_lists_the_available_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    devices = [*SPEAKER_ONLY, DeviceInfo(1, "USB headset", inputs=1, outputs=2, default_rate=48000.0)]
+    monkeypatch.setattr(audio, "list_devices", lambda: devices)
+    with pytest.raises(
+        audio.AudioDeviceError, match=r"'Blue Yeti' is not connected\. Available: USB headset"
+    ):
+        audio.find_device("Blue Yeti", want_input=True)
+    assert audio.find_device("USB headset", want_input=True) == 1
+
+
+def test_missing_portaudio_names_the_package_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    class NoPortAudio:
+        def find_spec(self, name: str, *_args: object) -> None:
+            if name == "sounddevice":
+                raise OSError("PortAudio library not found")
+
+    monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [NoPortAudio(), *sys.meta_path])
+    with pytest.raises(audio.AudioDeviceError, match="sudo apt-get install libportaudio2"):
+        audio.list_devices()
+
+
+def test_doctor_reports_the_missing_microphone_with_its_fix(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setattr(audio, "list_devices", lambda: SPEAKER_ONLY)
+    status = main(["--data-dir", str(tmp_path), "doctor"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "microphone" in out and "No microphone found" in out
+    assert "Connect a microphone" in out
+    assert "HDMI speaker" in out  # the speaker check still passes and says what it found
+
+
+def test_broken_settings_file_is_reported_and_left_untouched(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    settings = data / "settings.json"
+    settings.write_text('{"audio": {"trailing_silence_ms": "soon"')
+    result = run_cli("ask", "hello", data_dir=data)
+    assert result.returncode == 1
+    assert str(settings) in result.stderr and "not valid JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert settings.read_text() == '{"audio": {"trailing_silence_ms": "soon"'
+
+
+def test_out_of_range_setting_names_the_field(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.json").write_text(json.dumps({"audio": {"trailing_silence_ms": -5}}))
+    result = run_cli("ask", "hello", data_dir=data)
+    assert result.returncode == 1
+    assert "trailing_silence_ms" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_engine_never_imports_qt() -> None:
+    code = (
+        "import importlib, pkgutil, sys, engine\n"
+        "for m in pkgutil.iter_modules(engine.__path__): importlib.import_module('engine.' + m.name)\n"
+        "print(sorted(n for n in sys.modules if n.startswith(('PySide', 'PyQt', 'shiboken'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_voice_bench_reports_medians_for_both_pipelines(tmp_path: Path) -> None:
+    result = run_cli("bench", "voice", "--turns", "1", "--json", data_dir=tmp_path / "d", timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    for pipeline in ("streamed", "sequential"):
+        assert report[pipeline]["first_audio_ms_median"] > 0
+    assert 0 < report["stt_rtf_median"] < 1
+    assert 0 < report["tts_rtf_median"] < 1
