@@ -299,6 +299,7 @@ class MicrophoneSource:
         index = find_device(device, want_input=True)
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
         self._listening = threading.Event()
+        self._ready = threading.Event()
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
         try:
@@ -317,6 +318,7 @@ class MicrophoneSource:
     def _on_audio(self, indata: np.ndarray, _frames: int, _time: object, status: object) -> None:
         frame = indata[:, 0].copy()
         self.level = float(np.sqrt(np.mean(frame**2)))
+        self._ready.set()
         if self._listening.is_set():
             self._queue.put(frame)
 
@@ -340,6 +342,10 @@ class MicrophoneSource:
                 yield frame
         finally:
             self._listening.clear()
+
+    def wait_ready(self, timeout: float = 5.0) -> bool:
+        """Block until the device delivers audio (1-2 s after opening); False if it never does."""
+        return self._ready.wait(timeout)
 
     def stop_listening(self) -> None:
         """End the current question (push-to-talk released)."""
@@ -429,8 +435,11 @@ class SpeakerSink:
             return self._played / self.sample_rate
 
     def close(self) -> None:
-        """Release the device."""
-        self._stream.close()
+        """Let the device play what it has buffered, then release it."""
+        try:
+            self._stream.stop()
+        finally:
+            self._stream.close()
 
 
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:

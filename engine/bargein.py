@@ -108,9 +108,12 @@ class BargeInMonitor:
     def stop(self) -> None:
         """Stop watching (the turn ended)."""
         self._stop.cancel("turn over")
-        if self._thread is not None and self._thread is not threading.current_thread():
+        if self._thread is None:
+            return
+        if self._thread is not threading.current_thread():
             self._thread.join(timeout=1.0)
         self._thread = None
+        log.info("Barge-in monitor stopped; it ignored our own voice %d times", self.echoes_ignored)
 
     def _watch(self, turn: CancelToken, reference: PlaybackReference, stop: CancelToken) -> None:
         settings = self.settings

@@ -12,6 +12,7 @@ from app.cli import CommandContext
 from app.cli.common import print_json, settings_for
 from app.engine_factory import EngineFactory
 from engine.audio import MicrophoneSource, SpeakerSink, WavSink, WavSource, read_wav, write_wav
+from engine.errors import AudioDeviceError
 from engine.events import EventType, TokenGenerated, TurnEvent
 from engine.pipeline import TurnResult
 
@@ -86,7 +87,14 @@ def _streaming_printer(enabled: bool) -> Callable[[TurnEvent], None]:
 
 def _report(ctx: CommandContext, result: TurnResult) -> None:
     if ctx.args.json:
-        print_json({"transcript": result.transcript, "reply": result.reply, "timings": result.times.as_ms()})
+        print_json(
+            {
+                "transcript": result.transcript,
+                "reply": result.reply,
+                "timings": result.times.as_ms(),
+                "cancelled": result.cancelled,
+            }
+        )
     else:
         sys.stdout.write("\n")
 
@@ -102,26 +110,43 @@ def ask(ctx: CommandContext) -> int:
     return 0
 
 
+def _open_audio(
+    ctx: CommandContext, assistant: Assistant
+) -> tuple[WavSource | MicrophoneSource, WavSink | SpeakerSink | None]:
+    """The question's source and the reply's sink for `listen`."""
+    settings = assistant.settings
+    if ctx.args.input is not None:
+        source: WavSource | MicrophoneSource = WavSource.from_file(ctx.args.input, pad_seconds=1.0)
+    else:
+        assistant.pipeline  # noqa: B018 - load the models before asking the user to speak
+        source = MicrophoneSource(settings.audio.input_device)
+    if ctx.args.speak:
+        return source, WavSink()
+    if ctx.args.input is None:
+        # A live question gets a spoken answer; a recorded one just prints unless --speak asks for a file.
+        return source, SpeakerSink(assistant.factory.synthesizer().sample_rate, settings.audio.output_device)
+    return source, None
+
+
 def listen(ctx: CommandContext) -> int:
     """`listen [IN.wav] [--speak OUT.wav] [--json]`: one voice turn."""
-    settings = settings_for(ctx)
     streaming = not ctx.args.json
-    assistant = Assistant(ctx.paths, settings, on_event=_streaming_printer(streaming))
-    if ctx.args.input is not None:
-        source = WavSource.from_file(ctx.args.input, pad_seconds=1.0)
-    else:
-        source = MicrophoneSource(settings.audio.input_device)
-        print("Listening… speak now.", file=sys.stderr, flush=True)
-    if ctx.args.speak:
-        sink: WavSink | SpeakerSink | None = WavSink()
-    elif ctx.args.input is None:
-        # A live question gets a spoken answer; a recorded one just prints unless --speak asks for a file.
-        sink = SpeakerSink(assistant.factory.synthesizer().sample_rate, settings.audio.output_device)
-    else:
-        sink = None
-    result = assistant.listen_and_answer(
-        source, sink, live=isinstance(source, MicrophoneSource) and isinstance(sink, SpeakerSink)
-    )
+    assistant = Assistant(ctx.paths, settings_for(ctx), on_event=_streaming_printer(streaming))
+    source, sink = _open_audio(ctx, assistant)
+    live = isinstance(source, MicrophoneSource)
+    try:
+        if live:
+            if not source.wait_ready():
+                raise AudioDeviceError(
+                    "The microphone opened but delivers no sound. Run: python main.py doctor"
+                )
+            print("Listening… speak now.", file=sys.stderr, flush=True)
+        result = assistant.listen_and_answer(source, sink, live=live and isinstance(sink, SpeakerSink))
+    finally:
+        if isinstance(sink, SpeakerSink):
+            sink.close()
+        if live:
+            source.close()
     if result is None:
         print("aris: no speech heard.", file=sys.stderr)
         return 1

@@ -1,0 +1,89 @@
+"""The real thing: `python main.py listen` through sounddevice on a PulseAudio null sink, as on a desktop.
+
+The question is played into the virtual speaker, whose monitor is the default microphone; Aris answers
+through the same virtual speaker, so it also hears its own voice (the worst case for barge-in) and must not
+interrupt itself. A recorder on the monitor captures everything, and the reply is transcribed back."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from engine.audio import read_wav
+from tests.conftest import ROOT, speak
+
+
+@pytest.fixture()
+def pulse(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A private PulseAudio server with one null sink; yields the environment that reaches it."""
+    if shutil.which("pulseaudio") is None:
+        pytest.fail("pulseaudio is not installed; scripts/install.sh installs it")
+    runtime = tmp_path / "pulse-runtime"
+    runtime.mkdir(mode=0o700)
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(runtime), "PULSE_RUNTIME_PATH": str(runtime / "pulse")}
+    subprocess.run(
+        [
+            "pulseaudio", "-n", "--daemonize=yes", "--exit-idle-time=-1", "--log-target=stderr",
+            "-L", "module-native-protocol-unix", "-L", "module-null-sink sink_name=vspeaker",
+        ],
+        env=env, check=True, capture_output=True, timeout=30,
+    )  # fmt: skip
+    try:
+        for command in (["set-default-sink", "vspeaker"], ["set-default-source", "vspeaker.monitor"]):
+            subprocess.run(["pactl", *command], env=env, check=True, capture_output=True, timeout=10)
+        yield env
+    finally:
+        subprocess.run(["pulseaudio", "--kill"], env=env, capture_output=True, timeout=10, check=False)
+
+
+def test_spoken_question_through_the_sound_server_is_answered_aloud(
+    pulse: dict[str, str], tmp_path: Path, factory
+) -> None:
+    question = speak("What is the capital of France?", tmp_path / "question.wav")
+    recording = tmp_path / "recording.wav"
+    recorder = subprocess.Popen(
+        ["parecord", "--device=vspeaker.monitor", "--rate=16000", "--channels=1", str(recording)], env=pulse
+    )
+    aris = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "data"), "listen", "--json"],
+        env=pulse, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert aris.stderr is not None
+        deadline = time.monotonic() + 120
+        line = ""
+        while "speak now" not in line and time.monotonic() < deadline and aris.poll() is None:
+            line = aris.stderr.readline()
+        assert "speak now" in line, f"Aris never started listening: {line!r}"
+        subprocess.run(["paplay", "--device=vspeaker", str(question)], env=pulse, check=True, timeout=30)
+        out, err = aris.communicate(timeout=120)
+    finally:
+        aris.kill()
+        time.sleep(1.0)  # parecord writes with some latency: let the reply's tail reach the file
+        recorder.terminate()
+        recorder.wait(timeout=10)
+
+    assert aris.returncode == 0, err
+    turn = json.loads(out)
+    transcript = turn["transcript"].lower()
+    assert "capital" in transcript and "france" in transcript
+    assert "paris" in turn["reply"].lower()
+    assert not turn["cancelled"], "Aris interrupted itself on its own voice"
+    log = (tmp_path / "data" / "logs" / "aris.log").read_text()
+    ignored = re.search(r"ignored our own voice (\d+) times", log)
+    assert ignored and int(ignored.group(1)) > 0, "the barge-in monitor never heard the echo"
+    # What came out of the speaker: the question, then the reply, in Aris's voice.
+    heard = factory.transcriber().transcribe(read_wav(recording)).text.lower()
+    assert "capital" in heard and "france" in heard
+    assert "paris" in heard, heard
+    reply_words = {w.strip(".,!?").lower() for w in turn["reply"].split() if len(w) > 3}
+    assert len(reply_words & set(heard.replace(".", " ").replace(",", " ").split())) >= len(reply_words) // 2
