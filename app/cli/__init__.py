@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep all user state in DIR (default: $ARIS_DATA_DIR or the platform's user data folder)",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check headless that speech recognition, the language model, the voice and memory work "
+        "(in a temporary data folder), then exit: 0 if all passed",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (voice_cmds, doctor_cmd, bench_cmd, *_optional_command_modules()):
         module.register(commands)
@@ -105,6 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
+    if args.self_test:
+        from app.selftest import run_self_test
+
+        return run_self_test()  # uses its own temporary data folder, never the user's
     handler: Handler | None = getattr(args, "handler", None)
     try:
         paths = resolve_data_paths(args.data_dir).ensure()
