@@ -23,7 +23,7 @@ import numpy as np
 from app.config import ModelSettings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths
-from models import ModelKind, default_model, get_spec, resolve_model
+from models import ModelKind, default_models, resolve_model
 from models.locate import is_frozen, resource_path
 
 log = logging.getLogger(__name__)
@@ -65,18 +65,9 @@ class StepResult:
 Step = Callable[[SelfTestContext], str]
 
 
-def bundled_models() -> list[str]:
-    """The default model of each kind and the models they reference (the embedder's tokenizer)."""
-    names: list[str] = []
-    for kind in ModelKind:
-        name = default_model(kind)
-        names += [name, *(v for k, v in get_spec(name).extra.items() if k == "tokenizer")]
-    return list(dict.fromkeys(names))
-
-
 def step_models(ctx: SelfTestContext) -> str:
     """Every default model is found (inside the bundle when frozen) and matches its checksum."""
-    resolved = [resolve_model(name, ctx.paths.cache_dir) for name in bundled_models()]
+    resolved = [resolve_model(name, ctx.paths.cache_dir) for name in default_models()]
     total = sum(f.size for model in resolved for f in model.spec.files)
     llm = next(model.path for model in resolved if model.spec.kind is ModelKind.LLM)
     return f"{len(resolved)} models, {total / 1e6:.0f} MB verified; the LLM is {llm}"

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # the spec runs with the packaging folder, not the project, on sys.path
     sys.path.insert(0, str(ROOT))
 
-from models.catalogue import ModelKind, default_model, get_spec  # noqa: E402
+from models.catalogue import default_models, get_spec  # noqa: E402
 from models.locate import package_dir  # noqa: E402
 
 APP_NAME = "aris"
@@ -141,16 +141,6 @@ class ModelData:
         return f"{self.dest_dir}/{self.source.name}"
 
 
-def bundled_model_names() -> list[str]:
-    """The default model of each kind plus the models they reference (the embedder's tokenizer)."""
-    names: list[str] = []
-    for kind in ModelKind:
-        name = default_model(kind)
-        names.append(name)
-        names += [value for key, value in get_spec(name).extra.items() if key == "tokenizer"]
-    return list(dict.fromkeys(names))
-
-
 def model_datas() -> list[ModelData]:
     """Every file of the bundled models, only the catalogued ones (not the rest of their packages).
 
@@ -158,7 +148,7 @@ def model_datas() -> list[ModelData]:
         FileNotFoundError: a model package or file is not installed; the build cannot go on without it.
     """
     found: list[ModelData] = []
-    for name in bundled_model_names():
+    for name in default_models():
         spec = get_spec(name)
         root = package_dir(spec.package)
         if root is None:
