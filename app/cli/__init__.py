@@ -14,6 +14,7 @@ from app.errors import ArisError
 from app.paths import DataPaths, resolve_data_paths
 from engine.errors import EngineError
 from models.errors import ModelError
+from models.locate import is_frozen
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import bench_cmd, doctor_cmd, voice_cmds
 
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog="aris" if is_frozen() else "python main.py",  # the packaged app is run as `aris`
         description="Aris, a local-first voice assistant with a long-term memory. "
         "With no command, starts the desktop app.",
     )
@@ -138,7 +139,8 @@ def _start_desktop(ctx: CommandContext) -> int:
         if error.name not in ("ui.app", "ui"):
             raise
         print(
-            "aris: the desktop app is not built yet. Use the commands instead: python main.py --help",
+            "aris: the desktop app is not built yet. Use the commands instead: "
+            + ("aris --help" if is_frozen() else "python main.py --help"),
             file=sys.stderr,
         )
         return 1
