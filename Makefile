@@ -1,7 +1,7 @@
 # The two commands a fresh machine needs are `make run` and `make test`; each installs what is missing first.
 PY := .venv/bin/python
 
-.PHONY: install install-dev run test test-all lint bench
+.PHONY: install install-dev install-build run test test-all lint bench bundle bundle-test
 
 install:
 	scripts/install.sh
@@ -9,10 +9,14 @@ install:
 install-dev:
 	scripts/install.sh --dev
 
+# dev + PyInstaller: the tests check the bundle's spec, so `make test` needs it too.
+install-build:
+	scripts/install.sh --build
+
 run: install
 	$(PY) main.py
 
-test: install-dev
+test: install-build
 	scripts/test.sh
 
 lint: install-dev
@@ -20,3 +24,11 @@ lint: install-dev
 
 bench: install
 	$(PY) main.py bench
+
+# A one-folder app in dist/aris/ that runs without Python (packaging/README.md).
+bundle: install-build
+	PYTHON=$(PY) packaging/build.sh
+
+# Builds the bundle and runs its --self-test offline, with no Python on the PATH.
+bundle-test: install-build
+	scripts/test.sh -m bundle -v tests/packaging

@@ -8,6 +8,7 @@ from models.catalogue import (
     ModelSpec,
     available_models,
     default_model,
+    default_models,
     get_spec,
 )
 from models.errors import ModelCorruptError, ModelError, ModelMissingError
@@ -23,6 +24,7 @@ __all__ = [
     "ResolvedModel",
     "available_models",
     "default_model",
+    "default_models",
     "get_spec",
     "resolve_model",
     "user_gguf_model",

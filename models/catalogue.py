@@ -174,3 +174,13 @@ def get_spec(name: str) -> ModelSpec:
 def default_model(kind: ModelKind) -> str:
     """The name of the model used for ``kind`` unless the user chose another."""
     return _DEFAULTS[kind]
+
+
+def default_models() -> list[str]:
+    """The default model of each kind plus the models they need (the embedder's tokenizer): what an install
+    or the packaged app must carry."""
+    names: list[str] = []
+    for kind in ModelKind:
+        name = default_model(kind)
+        names += [name, *(value for key, value in get_spec(name).extra.items() if key == "tokenizer")]
+    return list(dict.fromkeys(names))

@@ -14,6 +14,7 @@ from app.errors import ArisError
 from app.paths import DataPaths, resolve_data_paths
 from engine.errors import EngineError
 from models.errors import ModelError
+from models.locate import is_frozen
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app.cli import bench_cmd, doctor_cmd, voice_cmds
 
     parser = argparse.ArgumentParser(
-        prog="python main.py",
+        prog="aris" if is_frozen() else "python main.py",  # the packaged app is run as `aris`
         description="Aris, a local-first voice assistant with a long-term memory. "
         "With no command, starts the desktop app.",
     )
@@ -44,6 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep all user state in DIR (default: $ARIS_DATA_DIR or the platform's user data folder)",
     )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check headless that speech recognition, the language model, the voice and memory work "
+        "(in a temporary data folder), then exit: 0 if all passed",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (voice_cmds, doctor_cmd, bench_cmd, *_optional_command_modules()):
         module.register(commands)
@@ -105,6 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
+    if args.self_test:
+        from app.selftest import run_self_test
+
+        return run_self_test()  # uses its own temporary data folder, never the user's
     handler: Handler | None = getattr(args, "handler", None)
     try:
         paths = resolve_data_paths(args.data_dir).ensure()
@@ -128,7 +139,8 @@ def _start_desktop(ctx: CommandContext) -> int:
         if error.name not in ("ui.app", "ui"):
             raise
         print(
-            "aris: the desktop app is not built yet. Use the commands instead: python main.py --help",
+            "aris: the desktop app is not built yet. Use the commands instead: "
+            + ("aris --help" if is_frozen() else "python main.py --help"),
             file=sys.stderr,
         )
         return 1
