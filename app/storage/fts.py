@@ -31,7 +31,8 @@ def content_words(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_query(text: str, max_terms: int = 8) -> str:
-    """An FTS5 MATCH expression that ORs the content words, each quoted (so no FTS syntax gets through)."""
+def fts_query(text: str, max_terms: int = 8, joiner: str = " OR ") -> str:
+    """An FTS5 MATCH expression joining the content words (OR by default), each quoted so no FTS syntax gets
+    through."""
     words = content_words(text)[:max_terms]
-    return " OR ".join(f'"{word}"' for word in words)
+    return joiner.join(f'"{word}"' for word in words)

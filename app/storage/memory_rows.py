@@ -40,6 +40,11 @@ class MemoryRows:
         self.db = db
         self._clock = clock
 
+    @property
+    def node_id(self) -> str:
+        """This database's node id (from its clock)."""
+        return self._clock.node_id
+
     # Reads -----------------------------------------------------------------------------------------------
     def get(self, memory_id: str) -> Memory | None:
         """The memory with this id, live or not."""
@@ -92,9 +97,13 @@ class MemoryRows:
         while rows := cursor.fetchmany(batch):
             yield [(row[0], row[1]) for row in rows]
 
-    def full_text(self, query: str, limit: int) -> list[tuple[str, float]]:
-        """Live memories matching ``query`` by BM25, best first, as (id, bm25) with lower bm25 better."""
-        match = fts_query(query)
+    def full_text(self, query: str, limit: int, *, every_word: bool = False) -> list[tuple[str, float]]:
+        """Live memories matching ``query`` by BM25, best first, as (id, bm25) with lower bm25 better.
+
+        By default any content word may match (recall); ``every_word`` requires all of them (forgetting,
+        where a loose match would erase the wrong things).
+        """
+        match = fts_query(query, joiner=" AND " if every_word else " OR ")
         if not match:
             return []
         rows = self.db.execute(
@@ -104,6 +113,15 @@ class MemoryRows:
             [match, limit],
         )
         return [(row[0], row[1]) for row in rows]
+
+    def superseded_chain(self, memory_id: str) -> list[str]:
+        """Ids of the older memories that ``memory_id`` replaced, directly or through others."""
+        rows = self.db.execute(
+            "WITH RECURSIVE older(id) AS (SELECT id FROM memories WHERE superseded_by = ? "
+            "UNION SELECT m.id FROM memories m JOIN older o ON m.superseded_by = o.id) SELECT id FROM older",
+            [memory_id],
+        )
+        return [row[0] for row in rows]
 
     # Writes ----------------------------------------------------------------------------------------------
     def insert(
