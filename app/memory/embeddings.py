@@ -57,6 +57,9 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3
+        # Spinning worker threads fight llama.cpp (and each other) for two cores: measured here, a query took
+        # 7.4 ms with spinning and 3.5 ms without.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(
             str(self.model_path), sess_options=options, providers=["CPUExecutionProvider"]
         )

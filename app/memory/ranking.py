@@ -25,6 +25,8 @@ class RankSettings:
     """Hits taken from each of vector search and full-text search before fusion."""
     rrf_k: int = 60
     """Reciprocal-rank-fusion constant (the usual 60: later ranks still count, but less)."""
+    max_term_docs: int = 1000
+    """Full-text search ignores words found in this many memories or more (see MemoryRows.full_text)."""
     min_similarity: float = 0.30
     """Cosine similarity below which a memory is not about the question at all (MiniLM scale)."""
     margin: float = 0.15

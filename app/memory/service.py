@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,11 +232,7 @@ class MemoryService:
             old = self._resolve(memory_id, live=True)
             candidate = self._candidate(text, kind or old.kind)
             self._apply(Decision(Action.UPDATE, candidate, (old,), "edited by the user"), None)
-            new = self._newest_with_text(candidate.text)
-            if old.pinned:
-                self.rows.update(new.id, pinned=True)
-                self._sync_index()
-            return self._resolve(new.id)
+            return self._newest_with_text(candidate.text)
 
     def pin(self, memory_id: str, pinned: bool = True) -> Memory:
         """Pin (always preferred in recall) or unpin a memory."""
@@ -280,7 +277,23 @@ class MemoryService:
             with write(self.rows.db, "import the memories"):
                 for item in document.memories:
                     is_live = item.superseded_by is None
-                    if self.rows.get(item.id) is not None or (is_live and item.text.lower() in live_texts):
+                    existing = self.rows.get(item.id)
+                    if existing is not None and existing.deleted_at is not None:
+                        # Forgotten here, and now explicitly restored from a backup by the user.
+                        self.rows.update(
+                            item.id,
+                            text=item.text,
+                            kind=item.kind,
+                            pinned=item.pinned,
+                            slot=item.slot,
+                            deleted_at=None,
+                            superseded_by=item.superseded_by,
+                            superseded_at=item.superseded_at,
+                        )
+                        live_texts.add(item.text.lower())
+                        added += 1
+                        continue
+                    if existing is not None or (is_live and item.text.lower() in live_texts):
                         skipped += 1
                         continue
                     self.rows.insert(
@@ -303,8 +316,9 @@ class MemoryService:
     def reindex(self) -> SyncReport:
         """Rebuild the vector index from the database."""
         with self._lock:
+            started = time.perf_counter()
             self.index = rebuild(self.rows, self.paths.chroma_dir, self.embedder, self._database_id)
-            return SyncReport("rebuilt", added=self.index.count())
+            return SyncReport("rebuilt", added=self.index.count(), seconds=time.perf_counter() - started)
 
     # ---- commands --------------------------------------------------------------------------------------------
 
@@ -404,12 +418,15 @@ class MemoryService:
             return [(hit.id, hit.similarity) for hit in self.index.query(vector, limit)]
 
     def _ranked(self, query: str, candidates: int | None = None) -> list[Ranked]:
-        if not query.strip() or self.rows.live_count() == 0:
+        if not query.strip():
             return []
         n = candidates or self.settings.rank.candidates
         vector = self.embedder.embed_one(query)
         vector_hits = self._vector_hits(vector, n)
-        text_hits = [memory_id for memory_id, _ in self.rows.full_text(query, n)]
+        text_hits = [
+            memory_id
+            for memory_id, _ in self.rows.full_text(query, n, max_term_docs=self.settings.rank.max_term_docs)
+        ]
         similarities = dict(vector_hits)
         missing = [memory_id for memory_id in text_hits if memory_id not in similarities]
         for memory_id, stored in self.index.vectors(missing).items():
@@ -454,7 +471,11 @@ class MemoryService:
                 for target in decision.targets:
                     self.rows.update(target.id, superseded_by=RETRACTED, superseded_at=now)
             else:
-                new = self.rows.insert(c.text, c.kind, slot=c.slot, source_message_id=message_id)
+                # A pinned fact stays pinned when a newer version replaces it.
+                pinned = decision.action is Action.UPDATE and any(t.pinned for t in decision.targets)
+                new = self.rows.insert(
+                    c.text, c.kind, slot=c.slot, source_message_id=message_id, pinned=pinned
+                )
                 for target in decision.targets if decision.action is Action.UPDATE else ():
                     self.rows.update(target.id, superseded_by=new.id, superseded_at=now)
         self._sync_index()
