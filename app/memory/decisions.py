@@ -66,10 +66,15 @@ def decide(
             return Decision(Action.NONE, candidate, (same_value[0],), "same value, said differently")
         return Decision(Action.UPDATE, candidate, tuple(same_slot), "replaces what was known about this")
     if similar and similar[0][1] >= DUPLICATE_SIMILARITY:
+        # Close in meaning is not enough: "locker 3 is at gate 21" and "locker 2 is at gate 14" score 0.95.
+        # Only a restatement (no new words) or a strictly richer version (all the old words and more) counts.
         memory, similarity = similar[0]
         if _adds_nothing(candidate.text, memory.text):
             return Decision(Action.NONE, candidate, (memory,), f"duplicate (similarity {similarity:.2f})")
-        return Decision(Action.UPDATE, candidate, (memory,), f"richer version (similarity {similarity:.2f})")
+        if _adds_nothing(memory.text, candidate.text):
+            return Decision(
+                Action.UPDATE, candidate, (memory,), f"richer version (similarity {similarity:.2f})"
+            )
     return Decision(Action.ADD, candidate, (), "new")
 
 
@@ -89,5 +94,9 @@ def decide_retraction(
 
 
 def _adds_nothing(new: str, old: str) -> bool:
-    """True if every meaningful word of ``new`` is already in ``old``."""
-    return set(content_words(new)) <= set(content_words(old))
+    """True if every meaningful word and every number of ``new`` is already in ``old``."""
+    return _words(new) <= _words(old)
+
+
+def _words(text: str) -> set[str]:
+    return set(content_words(text)) | set(re.findall(r"\d+", text))

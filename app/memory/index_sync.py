@@ -1,9 +1,9 @@
 """Keeping the vector index in line with the database, which is the truth.
 
-The start-up check must stay cheap at 100,000 memories, so it compares two numbers before doing any work:
-the database's latest change number (``seq``) against the one the index recorded, and the live-row count
-against the index's entry count. Only a mismatch costs more: replaying the changes since the recorded number,
-or, when that cannot be trusted, a full scan that fixes missing, extra and stale entries."""
+The start-up check must stay cheap at 100,000 memories. Changed texts (stale entries) are found from the
+change numbers: the database's latest ``seq`` against the one the index recorded, replaying only what came
+after it. Missing and extra entries are found by comparing the two id sets (ids only, no vectors). Only when
+the index cannot be trusted at all (another database's, or ahead of this one) is every text compared."""
 
 from __future__ import annotations
 
@@ -59,20 +59,29 @@ def bring_up_to_date(
     db_seq = rows.max_seq()
     applied = index.applied_seq()
     trusted = index.database_id() == database_id and applied <= db_seq
-    if not force_scan and trusted and applied == db_seq and index.count() == rows.live_count():
-        return SyncReport("current", seconds=time.perf_counter() - started)
-    if not force_scan and trusted:
+    if force_scan or not trusted:
+        added, removed = _scan(rows, index)
+        index.set_applied_seq(db_seq, database_id)
+        report = SyncReport("scan", added, removed, time.perf_counter() - started)
+        log.info("Memory index repaired: %s", report)
+        return report
+    added = removed = 0
+    if applied < db_seq:
         added, removed = _replay(rows, index, applied)
         index.set_applied_seq(db_seq, database_id)
-        if index.count() == rows.live_count():
-            report = SyncReport("replay", added, removed, time.perf_counter() - started)
-            log.info("Memory index caught up: %s", report)
-            return report
-        log.warning("Memory index count differs from the database after catching up; scanning it")
-    added, removed = _scan(rows, index)
-    index.set_applied_seq(db_seq, database_id)
-    report = SyncReport("scan", added, removed, time.perf_counter() - started)
-    log.info("Memory index repaired: %s", report)
+    # Ids only (no texts, no vectors): 0.06 s at 20,000 memories. Catches entries lost or left over
+    # whatever the change numbers say, e.g. a Chroma write that never reached its disk.
+    live, present = rows.live_ids(), index.ids()
+    missing, extra = live - present, present - live
+    if missing:
+        found = rows.get_many(sorted(missing))
+        index.upsert([(memory_id, memory.text) for memory_id, memory in found.items()])
+    index.delete(sorted(extra))
+    added, removed = added + len(missing), removed + len(extra)
+    mode = "current" if applied == db_seq and not missing and not extra else "replay"
+    report = SyncReport(mode, added, removed, time.perf_counter() - started)
+    if mode != "current":
+        log.info("Memory index caught up: %s", report)
     return report
 
 

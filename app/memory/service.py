@@ -120,7 +120,7 @@ class MemoryService:
             ModelError: the embedding model is missing or damaged.
             VectorIndexError: the index folder cannot even be recreated.
         """
-        db = open_database(paths.database)
+        db = open_database(paths.ensure().database)
         clock = node_clock(db)
         rows = MemoryRows(db, clock)
         embedder = embedder or MiniLMEmbedder.from_catalogue(paths.cache_dir)

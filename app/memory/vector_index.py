@@ -93,6 +93,10 @@ class VectorIndex:
         metadata = {APPLIED_SEQ_KEY: int(seq), DATABASE_KEY: database_id}
         self._guard("save", lambda: self._collection.modify(metadata=metadata))
 
+    def ids(self) -> set[str]:
+        """Every entry's id (cheap: no vectors or metadata are read)."""
+        return set(self._guard("scan", lambda: self._collection.get(include=[]))["ids"])
+
     def entries(self, page: int = 5000) -> dict[str, str]:
         """Every entry's id and text hash (a full scan, only for repairs)."""
         found: dict[str, str] = {}

@@ -26,7 +26,7 @@ def content_words(text: str) -> list[str]:
     """The lower-cased words of ``text`` that carry meaning, in order, without repeats."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text.lower()):
-        if word not in STOPWORDS and len(word) > 1:
+        if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
             seen.setdefault(word, None)
     return list(seen)
 

@@ -80,6 +80,10 @@ class MemoryRows:
         """How many memories recall can return."""
         return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
 
+    def live_ids(self) -> set[str]:
+        """Ids of every memory recall can return."""
+        return {row[0] for row in self.db.execute(f"SELECT id FROM memories WHERE {LIVE_MEMORY}")}
+
     def max_seq(self) -> int:
         """The latest change number (0 for an empty table)."""
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM memories").fetchone()[0]
