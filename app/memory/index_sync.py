@@ -114,8 +114,12 @@ def _scan(
     return added, len(extra)
 
 
-def rebuild(rows: MemoryRows, folder: Path, embedder: MiniLMEmbedder, database_id: str) -> VectorIndex:
-    """Throw the index away and build it again from the database (``memory reindex``)."""
+def rebuild(
+    rows: MemoryRows, folder: Path, embedder: MiniLMEmbedder, database_id: str, old: VectorIndex | None = None
+) -> VectorIndex:
+    """Throw the index away (closing ``old`` first) and build it again from the database."""
+    if old is not None:
+        old.close()
     destroy(folder)
     index = VectorIndex(folder, embedder)
     _scan(rows, index)

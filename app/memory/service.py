@@ -178,7 +178,15 @@ class MemoryService:
     def recall(self, user_text: str) -> list[str]:
         """Memory texts for the prompt, most relevant first (at most ``settings.rank.limit``)."""
         with self._lock:
-            ranked = self._ranked(user_text)
+            try:
+                ranked = self._ranked(user_text)
+            except VectorIndexError as error:
+                # The answer must not fail because derived data did: answer from full-text matches alone.
+                log.warning("Recall without the vector index this turn: %s", error.message)
+                found = self.rows.get_many(
+                    [i for i, _ in self.rows.full_text(user_text, self.settings.rank.limit)]
+                )
+                return [m.text for m in found.values() if m.is_live][: self.settings.rank.limit]
         return [r.memory.text for r in relevant(ranked, self.settings.rank)]
 
     def learn(self, user_text: str, reply: str = "", message_id: str | None = None) -> list[Decision]:
@@ -337,7 +345,9 @@ class MemoryService:
         """Rebuild the vector index from the database."""
         with self._lock:
             started = time.perf_counter()
-            self.index = rebuild(self.rows, self.paths.chroma_dir, self.embedder, self._database_id)
+            self.index = rebuild(
+                self.rows, self.paths.chroma_dir, self.embedder, self._database_id, self.index
+            )
             return SyncReport("rebuilt", added=self.index.count(), seconds=time.perf_counter() - started)
 
     # ---- commands --------------------------------------------------------------------------------------------
@@ -397,9 +407,8 @@ class MemoryService:
         total = len(memories) if topic else self.rows.live_count()
         text = "Here's what I know: " + "; ".join(shown) + "."
         if total > len(shown):
-            text += (
-                f" And {total - len(shown)} more things; say 'python main.py memory list' to see them all."
-            )
+            more = total - len(shown)
+            text += f" And {more} more thing{'s' if more > 1 else ''}."
         return text
 
     # ---- internals -------------------------------------------------------------------------------------------
@@ -542,7 +551,7 @@ class MemoryService:
         return SyncReport("rebuilt", report.added, report.removed, report.seconds) if force_scan else report
 
     def _recover_index(self) -> None:
-        self.index = rebuild(self.rows, self.paths.chroma_dir, self.embedder, self._database_id)
+        self.index = rebuild(self.rows, self.paths.chroma_dir, self.embedder, self._database_id, self.index)
 
 
 def _statements_without_rule(text: str) -> list[str]:

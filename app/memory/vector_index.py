@@ -3,6 +3,7 @@ truth, and this index can be thrown away and rebuilt at any time."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import shutil
@@ -60,18 +61,23 @@ class VectorIndex:
 
         self.folder = folder
         self.embedder = embedder
+        client = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
+            client = chromadb.PersistentClient(
                 path=str(folder), settings=Settings(anonymized_telemetry=False, allow_reset=True)
             )
-            self._collection = self._client.get_or_create_collection(
+            self._collection = client.get_or_create_collection(
                 COLLECTION,
                 embedding_function=embedder,
                 configuration={"hnsw": {"space": "cosine"}},
             )
         except Exception as error:  # chromadb raises bare Exceptions from its Rust core
+            if client is not None:
+                with contextlib.suppress(Exception):  # release the damaged folder so it can be deleted
+                    client.close()
             raise VectorIndexError(f"The memory index in {folder} cannot be opened: {error}") from error
+        self._client = client
 
     # Bookkeeping ------------------------------------------------------------------------------------------
     def count(self) -> int:
@@ -163,10 +169,11 @@ class VectorIndex:
         return {i: np.asarray(v, dtype=np.float32) for i, v in zip(result["ids"], embeddings, strict=True)}
 
     def close(self) -> None:
-        """Release Chroma's cached client so the folder can be deleted or reopened."""
-        from chromadb.api.client import SharedSystemClient
-
-        SharedSystemClient.clear_system_cache()
+        """Release Chroma's client (its files and threads) so the folder can be deleted or reopened."""
+        try:
+            self._client.close()
+        except Exception as error:  # closing a damaged index must not stop the app from rebuilding it
+            log.warning("Closing the memory index failed: %s", error)
 
     def _guard(self, what: str, call):  # type: ignore[no-untyped-def]
         try:
