@@ -89,8 +89,7 @@ def add(ctx: CommandContext) -> int:
     service = _open(ctx)
     try:
         decision = service.add(ctx.args.text, ctx.args.kind, pinned=ctx.args.pin)
-        stored = service.list()
-        memory = next((m for m in stored if m.text == decision.candidate.text), None)
+        memory = decision.stored or (decision.targets[0] if decision.targets else None)
     finally:
         service.close()
     if ctx.args.json:

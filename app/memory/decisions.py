@@ -38,6 +38,8 @@ class Decision:
     candidate: Candidate
     targets: tuple[Memory, ...] = ()
     reason: str = ""
+    stored: Memory | None = None
+    """The memory written for an ADD or UPDATE, once the decision has been applied."""
 
 
 def normalised(text: str) -> str:

@@ -6,6 +6,7 @@ crash between the two only costs a replay at the next start."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -115,6 +116,7 @@ class MemoryService:
         self._database_id = rows.node_id
         self._lock = threading.RLock()
         self._forget_listeners: list[Callable[[], None]] = []
+        self._awaiting_source: list[str] = []
 
     @classmethod
     def open(
@@ -192,7 +194,16 @@ class MemoryService:
     def learn(self, user_text: str, reply: str = "", message_id: str | None = None) -> list[Decision]:
         """Keep what the user's turn says about them; returns the decisions taken (NONE ones included)."""
         del reply  # the assistant's words are not facts about the user
-        if not user_text.strip() or parse_command(user_text) is not None:
+        if not user_text.strip():
+            return []
+        if parse_command(user_text) is not None:
+            # Handled by intercept() during the turn; now that the message is logged, link what it stored to
+            # it, so forgetting the memory later also erases the message that said it.
+            with self._lock:
+                awaiting, self._awaiting_source = self._awaiting_source, []
+                if message_id:
+                    for memory_id in awaiting:
+                        self.rows.update(memory_id, source_message_id=message_id)
             return []
         retractions = extract_retractions(user_text)
         candidates = extract_facts(user_text)
@@ -228,8 +239,9 @@ class MemoryService:
         with self._lock:
             decision = decide(candidate, self._same_slot(candidate), self._similar(candidate.text))
             decision = self._apply(decision, None)
-            if pinned and decision.action is not Action.NONE:
-                self.pin(self._newest_with_text(candidate.text).id, True)
+            if pinned and decision.stored is not None:
+                self.pin(decision.stored.id, True)
+                decision = dataclasses.replace(decision, stored=self.rows.get(decision.stored.id))
             return decision
 
     def list(self, *, include_history: bool = False, limit: int | None = None) -> list[Memory]:
@@ -259,8 +271,9 @@ class MemoryService:
         with self._lock:
             old = self._resolve(memory_id, live=True)
             candidate = self._candidate(text, kind or old.kind)
-            self._apply(Decision(Action.UPDATE, candidate, (old,), "edited by the user"), None)
-            return self._newest_with_text(candidate.text)
+            decision = self._apply(Decision(Action.UPDATE, candidate, (old,), "edited by the user"), None)
+            assert decision.stored is not None
+            return decision.stored
 
     def pin(self, memory_id: str, pinned: bool = True) -> Memory:
         """Pin (always preferred in recall) or unpin a memory."""
@@ -387,6 +400,8 @@ class MemoryService:
         decision = self._apply(
             decide(candidate, self._same_slot(candidate), self._similar(candidate.text)), None
         )
+        if decision.stored is not None:
+            self._awaiting_source.append(decision.stored.id)
         said = to_second_person(candidate.text)
         if decision.action is Action.NONE:
             return f"I already know that {said}."
@@ -495,6 +510,7 @@ class MemoryService:
         if decision.action is Action.NONE:
             return decision
         now = utc_now()
+        new: Memory | None = None
         with write(self.rows.db, "save the memory"):
             if decision.action is Action.DELETE:
                 for target in decision.targets:
@@ -508,13 +524,7 @@ class MemoryService:
                 for target in decision.targets if decision.action is Action.UPDATE else ():
                     self.rows.update(target.id, superseded_by=new.id, superseded_at=now)
         self._sync_index()
-        return decision
-
-    def _newest_with_text(self, text: str) -> Memory:
-        for memory in self.rows.list():
-            if memory.text == text:
-                return memory
-        raise MemoryNotFoundError(f"The memory '{text}' was not found after saving it.")
+        return dataclasses.replace(decision, stored=new)
 
     def _resolve(self, memory_id: str, *, live: bool = False) -> Memory:
         key = memory_id.strip()

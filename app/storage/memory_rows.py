@@ -218,8 +218,18 @@ class MemoryRows:
         return ids
 
     def update(self, memory_id: str, **fields: object) -> Memory | None:
-        """Change some columns (text, kind, pinned, slot, deleted_at, superseded_by, superseded_at)."""
-        allowed = {"text", "kind", "pinned", "slot", "deleted_at", "superseded_by", "superseded_at"}
+        """Change some columns (text, kind, pinned, slot, deleted_at, superseded_by, superseded_at,
+        source_message_id)."""
+        allowed = {
+            "text",
+            "kind",
+            "pinned",
+            "slot",
+            "deleted_at",
+            "superseded_by",
+            "superseded_at",
+            "source_message_id",
+        }
         unknown = set(fields) - allowed
         if unknown:
             raise ValueError(f"Cannot update memory columns {sorted(unknown)}")

@@ -268,3 +268,26 @@ def test_import_is_one_transaction(memory: MemoryService) -> None:
     memory.rows.insert = original_insert  # type: ignore[method-assign]
     assert [m.text for m in memory.list()] == ["The user lives in Lisbon."]
     assert memory.index.count() == 1
+
+
+def test_forgetting_erases_the_exchange_it_was_learned_from(memory: MemoryService) -> None:
+    log = memory.conversations
+    conversation = log.start_conversation()
+
+    def turn(said: str, reply: str) -> None:
+        # What the Assistant does: the reply (intercepted or not), the log, then learning with the message id.
+        answer = memory.intercept(said) or reply
+        user_id = log.add_message(conversation, "user", said)
+        log.add_message(conversation, "assistant", answer)
+        memory.learn(said, answer, user_id)
+
+    turn("Remember that my car is a red Volvo", "")
+    turn("My bike is a green Brompton.", "Nice, a green Brompton!")
+    turn("What is the capital of France?", "Paris.")
+    sources = {m.text: m.source_message_id for m in memory.list()}
+    assert all(sources.values()) and len(sources) == 2
+
+    assert memory.intercept("Forget what I told you about my car") == "OK, I've forgotten that."
+    assert memory.intercept("forget that my bike is a green Brompton") == "OK, I've forgotten that."
+    assert log.search_messages("Volvo") == [] and log.search_messages("Brompton") == []
+    assert [m.text for m in log.messages(conversation)] == ["What is the capital of France?", "Paris."]
