@@ -33,3 +33,9 @@ class VectorIndexError(MemoryStoreError):
     """The vector index (Chroma) failed; it is derived data and is rebuilt from the database."""
 
     code = "vector_index"
+
+
+class IndexBusyError(VectorIndexError):
+    """Another Aris process (usually the running app) owns the vector index; this one works without it."""
+
+    code = "vector_index_busy"

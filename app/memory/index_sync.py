@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.memory.embeddings import MiniLMEmbedder
-from app.memory.errors import VectorIndexError
+from app.memory.errors import IndexBusyError, VectorIndexError
 from app.memory.vector_index import VectorIndex, destroy, text_hash
 from app.storage.memory_rows import MemoryRows
 
@@ -37,10 +37,13 @@ def open_index(folder: Path, embedder: MiniLMEmbedder) -> tuple[VectorIndex, boo
     """Open the index; a damaged folder is deleted and recreated. Returns (index, was_rebuilt).
 
     Raises:
+        IndexBusyError: another process owns the index.
         VectorIndexError: even a fresh folder could not be created (disk full, permissions).
     """
     try:
         return VectorIndex(folder, embedder), False
+    except IndexBusyError:
+        raise
     except VectorIndexError as error:
         log.warning("The memory index is damaged and will be rebuilt from the database: %s", error)
     destroy(folder)

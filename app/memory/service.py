@@ -19,7 +19,7 @@ import numpy as np
 from app.memory.commands import CommandKind, MemoryCommand, parse_command
 from app.memory.decisions import Action, Decision, decide, decide_retraction
 from app.memory.embeddings import MiniLMEmbedder
-from app.memory.errors import MemoryInputError, MemoryNotFoundError, VectorIndexError
+from app.memory.errors import IndexBusyError, MemoryInputError, MemoryNotFoundError, VectorIndexError
 from app.memory.extraction import FactExtractor, JsonCompleter
 from app.memory.index_sync import SyncReport, bring_up_to_date, open_index, rebuild
 from app.memory.phrasing import to_second_person, to_third_person
@@ -99,7 +99,7 @@ class MemoryService:
         rows: MemoryRows,
         conversations: ConversationLog,
         embedder: MiniLMEmbedder,
-        index: VectorIndex,
+        index: VectorIndex | None,
         *,
         extractor: FactExtractor | None = None,
         settings: MemorySettings | None = None,
@@ -110,6 +110,7 @@ class MemoryService:
         self.conversations = conversations
         self.embedder = embedder
         self.index = index
+        """None while another process (the running app) owns the index: search then uses SQLite alone."""
         self.extractor = extractor
         self.settings = settings or MemorySettings()
         self.startup: SyncReport | None = None
@@ -117,6 +118,7 @@ class MemoryService:
         self._lock = threading.RLock()
         self._forget_listeners: list[Callable[[], None]] = []
         self._awaiting_source: list[str] = []
+        self._seen_seq = 0
 
     @classmethod
     def open(
@@ -146,7 +148,12 @@ class MemoryService:
         clock = node_clock(db)
         rows = MemoryRows(db, clock)
         embedder = embedder or MiniLMEmbedder.from_catalogue(paths.cache_dir)
-        index, rebuilt = open_index(paths.chroma_dir, embedder)
+        index: VectorIndex | None
+        try:
+            index, rebuilt = open_index(paths.chroma_dir, embedder)
+        except IndexBusyError as error:
+            log.warning("%s Searching by words only; that process keeps the index up to date.", error.message)
+            index, rebuilt = None, False
         settings = settings or MemorySettings()
         extractor = (
             FactExtractor(responder, system_prompt) if responder and settings.learn_with_model else None
@@ -160,7 +167,8 @@ class MemoryService:
     def close(self) -> None:
         """Release the database and the index."""
         with self._lock:
-            self.index.close()
+            if self.index is not None:
+                self.index.close()
             self.rows.db.conn.close()
 
     def add_forget_listener(self, callback: Callable[[], None]) -> None:
@@ -180,6 +188,7 @@ class MemoryService:
     def recall(self, user_text: str) -> list[str]:
         """Memory texts for the prompt, most relevant first (at most ``settings.rank.limit``)."""
         with self._lock:
+            self._catch_up()
             try:
                 ranked = self._ranked(user_text)
             except VectorIndexError as error:
@@ -357,6 +366,10 @@ class MemoryService:
     def reindex(self) -> SyncReport:
         """Rebuild the vector index from the database."""
         with self._lock:
+            if self.index is None:
+                raise IndexBusyError(
+                    "The memory index is in use by the running Aris app; close it, then run reindex again."
+                )
             started = time.perf_counter()
             self.index = rebuild(
                 self.rows, self.paths.chroma_dir, self.embedder, self._database_id, self.index
@@ -454,12 +467,14 @@ class MemoryService:
         return [(found[i], s) for i, s in hits if i in found and found[i].is_live]
 
     def _vector_hits(self, vector: np.ndarray, limit: int) -> list[tuple[str, float]]:
+        if self.index is None:
+            return []
         try:
             return [(hit.id, hit.similarity) for hit in self.index.query(vector, limit)]
         except VectorIndexError as error:
             log.warning("Memory index failed (%s); rebuilding it from the database", error)
-            self._recover_index()
-            return [(hit.id, hit.similarity) for hit in self.index.query(vector, limit)]
+            index = self._recover_index()
+            return [(hit.id, hit.similarity) for hit in index.query(vector, limit)]
 
     def _ranked(self, query: str, candidates: int | None = None) -> list[Ranked]:
         if not query.strip():
@@ -473,8 +488,12 @@ class MemoryService:
         ]
         similarities = dict(vector_hits)
         missing = [memory_id for memory_id in text_hits if memory_id not in similarities]
-        for memory_id, stored in self.index.vectors(missing).items():
-            similarities[memory_id] = float(np.dot(stored, vector))
+        stored = self.index.vectors(missing) if self.index is not None else {}
+        for memory_id, other in stored.items():
+            similarities[memory_id] = float(np.dot(other, vector))
+        if self.index is None:
+            # Without vectors, a word match stands in for closeness, so the relevance cut keeps it.
+            similarities.update((memory_id, 1.0) for memory_id in text_hits)
         memories = self.rows.get_many(list(dict.fromkeys([*similarities, *text_hits])))
         return fuse(vector_hits, text_hits, similarities, memories, settings=self.settings.rank)
 
@@ -545,23 +564,36 @@ class MemoryService:
         return memory
 
     def _sync_index(self) -> None:
+        if self.index is None:
+            return
         try:
             bring_up_to_date(self.rows, self.index, self._database_id)
         except VectorIndexError as error:
             log.warning("Memory index failed while updating (%s); rebuilding it from the database", error)
             self._recover_index()
+        self._seen_seq = self.rows.max_seq()
+
+    def _catch_up(self) -> None:
+        """Index what other processes (the CLI, sync) wrote since this one last looked: one indexed lookup."""
+        if self.index is not None and self.rows.max_seq() != self._seen_seq:
+            self._sync_index()
 
     def _repair(self, *, force_scan: bool) -> SyncReport:
+        if self.index is None:
+            return SyncReport("busy")
         try:
             report = bring_up_to_date(self.rows, self.index, self._database_id, force_scan=force_scan)
         except VectorIndexError as error:
             log.warning("Memory index failed its start-up check (%s); rebuilding it from the database", error)
-            self._recover_index()
-            return SyncReport("rebuilt", added=self.index.count())
+            index = self._recover_index()
+            return SyncReport("rebuilt", added=index.count())
+        finally:
+            self._seen_seq = self.rows.max_seq()
         return SyncReport("rebuilt", report.added, report.removed, report.seconds) if force_scan else report
 
-    def _recover_index(self) -> None:
+    def _recover_index(self) -> VectorIndex:
         self.index = rebuild(self.rows, self.paths.chroma_dir, self.embedder, self._database_id, self.index)
+        return self.index
 
 
 def _statements_without_rule(text: str) -> list[str]:

@@ -10,11 +10,12 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
 from app.memory.embeddings import MiniLMEmbedder
-from app.memory.errors import VectorIndexError
+from app.memory.errors import IndexBusyError, VectorIndexError
 from app.memory.phrasing import to_first_person
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class VectorIndex:
 
         self.folder = folder
         self.embedder = embedder
+        self._lock_file = _own_folder(folder)
         client = None
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -76,6 +78,7 @@ class VectorIndex:
             if client is not None:
                 with contextlib.suppress(Exception):  # release the damaged folder so it can be deleted
                     client.close()
+            self._lock_file.close()
             raise VectorIndexError(f"The memory index in {folder} cannot be opened: {error}") from error
         self._client = client
 
@@ -174,6 +177,8 @@ class VectorIndex:
             self._client.close()
         except Exception as error:  # closing a damaged index must not stop the app from rebuilding it
             log.warning("Closing the memory index failed: %s", error)
+        finally:
+            self._lock_file.close()
 
     def _guard(self, what: str, call):  # type: ignore[no-untyped-def]
         try:
@@ -182,6 +187,30 @@ class VectorIndex:
             raise
         except Exception as error:  # chromadb raises bare Exceptions from its Rust core
             raise VectorIndexError(f"The memory index failed to {what}: {error}") from error
+
+
+def _own_folder(folder: Path) -> IO[str]:
+    """Take the index folder for this process, or raise IndexBusyError.
+
+    Chroma keeps its vector segments in memory and is not safe for two processes writing one folder, so a
+    second Aris process (the CLI while the app runs) works from SQLite alone and the owner catches up from the
+    change numbers. The lock file sits beside the folder so the folder itself can be deleted and rebuilt.
+    The lock is advisory (fcntl); where fcntl does not exist, nothing is locked.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    handle = (folder.parent / f"{folder.name}.lock").open("a", encoding="utf-8")
+    try:
+        import fcntl
+    except ImportError:
+        return handle
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise IndexBusyError(
+            f"The memory index in {folder} is in use by another Aris process (probably the running app)."
+        ) from None
+    return handle
 
 
 def destroy(folder: Path) -> None:

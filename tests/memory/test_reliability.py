@@ -165,3 +165,23 @@ def test_sigkill_mid_writes_loses_no_returned_write(tmp_path: Path, embedder: Mi
         assert service.recall("Where is locker number 3?")[0].startswith("The user's locker number 3 ")
     finally:
         service.close()
+
+
+def test_a_second_process_works_from_sqlite_and_the_owner_catches_up(
+    memory: MemoryService, embedder: MiniLMEmbedder
+) -> None:
+    """Chroma is not safe for two writers: the CLI next to the running app leaves the index to the app."""
+    memory.add("I live in Lisbon.")
+    second = MemoryService.open(memory.paths, embedder=embedder)  # another open of the folder, as the CLI
+    try:
+        assert second.index is None and second.startup is not None and second.startup.mode == "busy"
+        second.add("My sister's name is Alice.")
+        assert [r.memory.text for r in second.search("sister")] == ["The user's sister's name is Alice."]
+        lisbon = next(m for m in second.list() if "Lisbon" in m.text)
+        second.forget(lisbon.id)
+    finally:
+        second.close()
+    # The owner indexes the new memory and drops the forgotten one before its next recall.
+    assert memory.recall("What is my sister's name?") == ["The user's sister's name is Alice."]
+    assert memory.recall("Where do I live?") == []
+    assert index_ids(memory) == {m.id for m in memory.list()}
