@@ -67,7 +67,10 @@ class Assistant:
                 from app.memory.service import MemoryService
 
                 service = MemoryService.open(
-                    self.paths, self.factory.responder(), system_prompt=SYSTEM_PROMPT
+                    self.paths,
+                    self.factory.responder(),
+                    embedder=self.factory.embedder(),
+                    system_prompt=SYSTEM_PROMPT,
                 )
                 service.add_forget_listener(self._on_forgotten)
                 self._memory = service
