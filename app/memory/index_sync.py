@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class SyncReport:
-    """What a check found and did."""
+    """What a check found and did. Repairs are logged at INFO: the user has nothing to do about them."""
 
     mode: str
     """"current" (nothing to do), "replay" (changes since the recorded number), "scan" (full comparison),
@@ -45,7 +45,7 @@ def open_index(folder: Path, embedder: MiniLMEmbedder) -> tuple[VectorIndex, boo
     except IndexBusyError:
         raise
     except VectorIndexError as error:
-        log.warning("The memory index is damaged and will be rebuilt from the database: %s", error)
+        log.info("The memory index is damaged and will be rebuilt from the database: %s", error)
     destroy(folder)
     return VectorIndex(folder, embedder), True
 

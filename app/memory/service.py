@@ -34,7 +34,7 @@ from app.memory.rules import (
     match_rule,
     split_sentences,
 )
-from app.memory.transfer import ExportFile, export_document
+from app.memory.transfer import ExportFile, export_document, parse_export
 from app.memory.vector_index import VectorIndex, embedding_text
 from app.paths import DataPaths
 from app.storage.clock import utc_now
@@ -319,8 +319,14 @@ class MemoryService:
         with self._lock:
             return export_document(self.rows.list(include_deleted=True))
 
-    def import_json(self, document: ExportFile) -> ImportReport:
-        """Add the memories of a validated export in one transaction; ids or texts already here are skipped."""
+    def import_json(self, document: ExportFile | dict[str, Any]) -> ImportReport:
+        """Add the memories of an export in one transaction; ids or texts already here are skipped.
+
+        Raises:
+            MemoryImportError: ``document`` is not a valid export (nothing is written).
+        """
+        if not isinstance(document, ExportFile):
+            document = parse_export(document)
         with self._lock:
             live_texts = {m.text.lower() for m in self.rows.list()}
             added = skipped = 0
@@ -472,7 +478,7 @@ class MemoryService:
         try:
             return [(hit.id, hit.similarity) for hit in self.index.query(vector, limit)]
         except VectorIndexError as error:
-            log.warning("Memory index failed (%s); rebuilding it from the database", error)
+            log.info("Memory index failed (%s); rebuilding it from the database", error)
             index = self._recover_index()
             return [(hit.id, hit.similarity) for hit in index.query(vector, limit)]
 
@@ -569,7 +575,7 @@ class MemoryService:
         try:
             bring_up_to_date(self.rows, self.index, self._database_id)
         except VectorIndexError as error:
-            log.warning("Memory index failed while updating (%s); rebuilding it from the database", error)
+            log.info("Memory index failed while updating (%s); rebuilding it from the database", error)
             self._recover_index()
         self._seen_seq = self.rows.max_seq()
 
@@ -584,7 +590,7 @@ class MemoryService:
         try:
             report = bring_up_to_date(self.rows, self.index, self._database_id, force_scan=force_scan)
         except VectorIndexError as error:
-            log.warning("Memory index failed its start-up check (%s); rebuilding it from the database", error)
+            log.info("Memory index failed its start-up check (%s); rebuilding it from the database", error)
             index = self._recover_index()
             return SyncReport("rebuilt", added=index.count())
         finally:

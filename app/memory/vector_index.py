@@ -176,7 +176,7 @@ class VectorIndex:
         try:
             self._client.close()
         except Exception as error:  # closing a damaged index must not stop the app from rebuilding it
-            log.warning("Closing the memory index failed: %s", error)
+            log.info("Closing the memory index failed: %s", error)
         finally:
             self._lock_file.close()
 

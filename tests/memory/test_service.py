@@ -291,3 +291,12 @@ def test_forgetting_erases_the_exchange_it_was_learned_from(memory: MemoryServic
     assert memory.intercept("forget that my bike is a green Brompton") == "OK, I've forgotten that."
     assert log.search_messages("Volvo") == [] and log.search_messages("Brompton") == []
     assert [m.text for m in log.messages(conversation)] == ["What is the capital of France?", "Paris."]
+
+
+def test_import_accepts_a_parsed_document_and_validates_it(memory: MemoryService) -> None:
+    with pytest.raises(MemoryImportError, match="not an Aris memory export"):
+        memory.import_json({"format": "joplin", "items": []})
+    document = memory.export_json()
+    memory.add("I live in Lisbon.")
+    assert memory.import_json(memory.export_json()).skipped == 1
+    assert memory.import_json(document).added == 0
