@@ -146,7 +146,7 @@ def _fan(m: re.Match[str]) -> Candidate:
 
 
 def _my_is(m: re.Match[str]) -> Candidate | None:
-    subject = m.group("subj").strip()
+    subject = re.sub(r"\bmy\b", "the user's", m.group("subj").strip(), flags=re.I)  # "my dog and my cat"
     value = _clean(m.group("val"))
     if not value or subject.split()[-1].lower() in _IGNORED_SUBJECTS or subject.lower() in _IGNORED_SUBJECTS:
         return None
@@ -344,10 +344,23 @@ def extract_retractions(text: str) -> list[Candidate]:
     return found
 
 
+_BARE_SUBJECT = re.compile(r"^(?:my\s+)?[\w'-]+(?:\s+(?-i:[A-Z])[\w'-]*)?$", re.I)
+"""A noun phrase with no verb ("my sister Alice"): the first half of a compound subject, not a clause."""
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences and ", and"-joined clauses of an utterance."""
-    parts = re.split(r"(?<=[.!?;])\s+|,\s+and\s+|\s+but\s+|\s+and\s+(?=I\b)", text.strip())
-    return [p.strip() for p in parts if p and p.strip()]
+    """Sentences and "and"-joined clauses of an utterance ("I'm allergic to peanuts and my wife is Maria"),
+    keeping compound subjects together ("My sister Alice and my brother Tom live in Paris")."""
+    parts = re.split(r"(?<=[.!?;])\s+|,\s+and\s+|\s+but\s+|\s+and\s+(?=(?:I|my)\b)", text.strip())
+    clauses: list[str] = []
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if clauses and _BARE_SUBJECT.match(clauses[-1]) and part.lower().startswith("my "):
+            clauses[-1] = f"{clauses[-1]} and {part}"
+        else:
+            clauses.append(part)
+    return clauses
 
 
 _QUESTION = re.compile(

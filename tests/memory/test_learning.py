@@ -150,3 +150,14 @@ def test_questions_and_small_talk_teach_nothing(learning_memory: MemoryService) 
     for said in ("What is the capital of France?", "Thanks, that's all.", "Tell me a joke"):
         assert [d for d in learning_memory.learn(said) if d.action is not Action.NONE] == []
     assert learning_memory.list() == []
+
+
+def test_and_joined_clauses_become_separate_facts() -> None:
+    said = "I'm allergic to peanuts and my wife is called Maria"
+    assert [c.text for c in extract_facts(said)] == [
+        "The user is allergic to peanuts.",
+        "The user's wife is called Maria.",
+    ]
+    assert [c.text for c in extract_facts("My sister Alice and my brother Tom live in Paris")] == [
+        "The user's sister Alice and the user's brother Tom live in Paris."
+    ]
