@@ -430,7 +430,13 @@ class MemoryService:
 
     def _describe(self, topic: str) -> str:
         if topic:
-            memories = [r.memory for r in self.search(topic, limit=5) if r.similarity >= 0.35 or r.text_rank]
+            found = self.search(topic, limit=5)
+            best = max((r.similarity for r in found), default=0.0)
+            floor = max(self.settings.rank.min_similarity, best - self.settings.rank.margin)
+            # Memories that name the topic are the answer; closeness in meaning only stands in when none do
+            # ("Samantha" is near "my sister" for MiniLM).
+            named = [r.memory for r in found if r.text_rank is not None]
+            memories = named or [r.memory for r in found if r.similarity >= floor]
             if not memories:
                 return f"I don't know anything about {_spoken(topic)} yet."
         else:

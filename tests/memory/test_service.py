@@ -145,6 +145,10 @@ def test_what_do_you_know_about_me_lists_memories(memory: MemoryService) -> None
     reply = memory.intercept("so what do you remember about me")
     assert reply is not None
     assert "you live in Lisbon" in reply and "your sister's name is Alice" in reply
+    memory.add("Call me Samantha")
+    assert memory.intercept("What do you know about my sister?") == (
+        "Here's what I know: your sister's name is Alice."
+    )
 
 
 def test_edit_pin_and_forget_by_id(memory: MemoryService) -> None:
