@@ -6,6 +6,7 @@ crash between the two only costs a replay at the next start."""
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import logging
 import threading
@@ -253,13 +254,14 @@ class MemoryService:
                 decision = dataclasses.replace(decision, stored=self.rows.get(decision.stored.id))
             return decision
 
+    # Signatures below this method say builtins.list: type checkers would take `list` for the method.
     def list(self, *, include_history: bool = False, limit: int | None = None) -> list[Memory]:
         """Live memories (pinned first, newest first); with history also superseded ones."""
         with self._lock:
             found = self.rows.list(include_deleted=include_history, limit=limit)
         return [m for m in found if m.deleted_at is None]
 
-    def search(self, query: str, limit: int = 10) -> list[Ranked]:
+    def search(self, query: str, limit: int = 10) -> builtins.list[Ranked]:
         """Memories matching ``query`` by the same hybrid ranking as recall, without the prompt's cut."""
         with self._lock:
             ranked = self._ranked(query, candidates=max(limit, self.settings.rank.candidates))
@@ -300,7 +302,7 @@ class MemoryService:
             self._forget([memory])
             return memory
 
-    def forget_matching(self, about: str) -> list[Memory]:
+    def forget_matching(self, about: str) -> builtins.list[Memory]:
         """Forget the memories about ``about`` ("my car"); returns what was forgotten."""
         with self._lock:
             matches = self._matching(about)
@@ -470,15 +472,15 @@ class MemoryService:
             candidate = Candidate(candidate.text, kind, candidate.slot, candidate.value, "user")
         return Candidate(candidate.text, candidate.kind, candidate.slot, candidate.value, "user")
 
-    def _same_slot(self, candidate: Candidate) -> list[Memory]:
+    def _same_slot(self, candidate: Candidate) -> builtins.list[Memory]:
         return self.rows.live_with_slot(candidate.slot) if candidate.slot else []
 
-    def _similar(self, text: str, limit: int = 5) -> list[tuple[Memory, float]]:
+    def _similar(self, text: str, limit: int = 5) -> builtins.list[tuple[Memory, float]]:
         hits = self._vector_hits(self.embedder.embed_one(embedding_text(text)), limit)
         found = self.rows.get_many([memory_id for memory_id, _ in hits])
         return [(found[i], s) for i, s in hits if i in found and found[i].is_live]
 
-    def _vector_hits(self, vector: np.ndarray, limit: int) -> list[tuple[str, float]]:
+    def _vector_hits(self, vector: np.ndarray, limit: int) -> builtins.list[tuple[str, float]]:
         if self.index is None:
             return []
         try:
@@ -488,7 +490,7 @@ class MemoryService:
             index = self._recover_index()
             return [(hit.id, hit.similarity) for hit in index.query(vector, limit)]
 
-    def _ranked(self, query: str, candidates: int | None = None) -> list[Ranked]:
+    def _ranked(self, query: str, candidates: int | None = None) -> builtins.list[Ranked]:
         if not query.strip():
             return []
         n = candidates or self.settings.rank.candidates
@@ -509,7 +511,7 @@ class MemoryService:
         memories = self.rows.get_many(list(dict.fromkeys([*similarities, *text_hits])))
         return fuse(vector_hits, text_hits, similarities, memories, settings=self.settings.rank)
 
-    def _matching(self, about: str) -> list[Memory]:
+    def _matching(self, about: str) -> builtins.list[Memory]:
         query = to_third_person(about)
         ids = [memory_id for memory_id, _ in self.rows.full_text(query, 50, every_word=True)]
         if ids:
@@ -518,7 +520,7 @@ class MemoryService:
         similar = self._similar(query, limit=1)
         return [memory for memory, s in similar if s >= FORGET_SIMILARITY]
 
-    def _forget(self, memories: list[Memory]) -> None:
+    def _forget(self, memories: builtins.list[Memory]) -> None:
         if not memories:
             return
         sources: list[str] = []

@@ -3,6 +3,7 @@ can tell cheaply how far behind it is."""
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -61,6 +62,7 @@ class MemoryRows:
                 found[row[0]] = _memory(row)
         return found
 
+    # Signatures below this method say builtins.list: type checkers would take `list` for the method.
     def list(self, include_deleted: bool = False, limit: int | None = None) -> list[Memory]:
         """Pinned first, then most recently updated. With include_deleted, also superseded and forgotten."""
         where = "" if include_deleted else f"WHERE {LIVE_MEMORY}"
@@ -71,7 +73,7 @@ class MemoryRows:
             params.append(limit)
         return [_memory(row) for row in self.db.execute(sql, params)]
 
-    def live_with_slot(self, slot: str) -> list[Memory]:
+    def live_with_slot(self, slot: str) -> builtins.list[Memory]:
         """Live memories about the same thing (same slot)."""
         rows = self.db.execute(f"SELECT {_COLUMNS} FROM memories WHERE slot = ? AND {LIVE_MEMORY}", [slot])
         return [_memory(row) for row in rows]
@@ -88,14 +90,14 @@ class MemoryRows:
         """The latest change number (0 for an empty table)."""
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM memories").fetchone()[0]
 
-    def changed_since(self, seq: int) -> list[RowChange]:
+    def changed_since(self, seq: int) -> builtins.list[RowChange]:
         """Rows changed after change number ``seq``, oldest change first."""
         rows = self.db.execute(
             f"SELECT id, text, ({LIVE_MEMORY}) AS live, seq FROM memories WHERE seq > ? ORDER BY seq", [seq]
         )
         return [RowChange(row[0], row[1], bool(row[2]), row[3]) for row in rows]
 
-    def iter_live(self, batch: int = 2000) -> Iterator[list[tuple[str, str]]]:
+    def iter_live(self, batch: int = 2000) -> Iterator[builtins.list[tuple[str, str]]]:
         """All live (id, text) pairs, in batches, for a full re-index."""
         cursor = self.db.execute(f"SELECT id, text FROM memories WHERE {LIVE_MEMORY} ORDER BY rowid")
         while rows := cursor.fetchmany(batch):
@@ -103,7 +105,7 @@ class MemoryRows:
 
     def full_text(
         self, query: str, limit: int, *, every_word: bool = False, max_term_docs: int | None = None
-    ) -> list[tuple[str, float]]:
+    ) -> builtins.list[tuple[str, float]]:
         """Live memories matching ``query`` by BM25, best first, as (id, bm25) with lower bm25 better.
 
         Args:
@@ -136,7 +138,7 @@ class MemoryRows:
             [f'"{word}"', cap],
         ).fetchone()[0]
 
-    def superseded_chain(self, memory_id: str) -> list[str]:
+    def superseded_chain(self, memory_id: str) -> builtins.list[str]:
         """Ids of the older memories that ``memory_id`` replaced, directly or through others."""
         rows = self.db.execute(
             "WITH RECURSIVE older(id) AS (SELECT id FROM memories WHERE superseded_by = ? "
@@ -198,7 +200,7 @@ class MemoryRows:
             )
         return memory
 
-    def insert_many(self, rows: Iterable[tuple[str, str]], kind: str = "fact") -> list[str]:
+    def insert_many(self, rows: Iterable[tuple[str, str]], kind: str = "fact") -> builtins.list[str]:
         """Bulk-add (text, slot) rows in one transaction (benchmarks, imports); returns the new ids."""
         ids: list[str] = []
         now = utc_now()
