@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -17,6 +17,9 @@ from engine.llm import LlamaResponder
 from engine.stt import WhisperTranscriber
 from engine.tts import PiperSynthesizer
 from models import ResolvedModel, resolve_model, user_gguf_model
+
+if TYPE_CHECKING:
+    from app.memory.embeddings import MiniLMEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,16 @@ class EngineFactory:
             lambda: PiperSynthesizer(
                 str(resolve_model(m.tts, self.paths.cache_dir).path), speed=m.voice_speed, threads=m.threads
             ),
+        )
+
+    def embedder(self) -> MiniLMEmbedder:
+        """The sentence-embedding model used by memory recall (shared by everything in the process)."""
+        from app.memory.embeddings import EMBEDDING_MODEL, MiniLMEmbedder
+
+        m = self.models
+        return self._cached(
+            ("embedding", EMBEDDING_MODEL, m.threads),
+            lambda: MiniLMEmbedder.from_catalogue(self.paths.cache_dir, threads=m.threads),
         )
 
     def warm_up(self) -> None:

@@ -103,7 +103,10 @@ def ask(ctx: CommandContext) -> int:
     """`ask TEXT [--speak OUT.wav] [--json]`."""
     assistant = Assistant(ctx.paths, settings_for(ctx), on_event=_streaming_printer(not ctx.args.json))
     sink = WavSink() if ctx.args.speak else None
-    result = assistant.ask(ctx.args.text, sink)
+    try:
+        result = assistant.ask(ctx.args.text, sink)
+    finally:
+        assistant.close()  # waits for memory to learn from the turn before the process exits
     if sink is not None:
         sink.save(ctx.args.speak)
     _report(ctx, result)
@@ -147,6 +150,7 @@ def listen(ctx: CommandContext) -> int:
             sink.close()
         if live:
             source.close()
+        assistant.close()  # waits for memory to learn from the turn before the process exits
     if result is None:
         print("aris: no speech heard.", file=sys.stderr)
         return 1
