@@ -1,0 +1,205 @@
+"""One sync round against the server: pull → decrypt → apply → push pending → (pull again if we lost races).
+
+The engine knows nothing of memories: it talks to a `SyncStore` (the memory database implements it later).
+Safety rules it keeps:
+- the cursor is saved only after the store committed the page it covers, so a client killed mid-pull
+  re-reads that page and applying it twice changes nothing;
+- nothing is ever deleted because the remote lacks it: only explicit tombstones delete, and an empty or
+  rolled-back server (`SyncServerResetError`) never empties the device;
+- a record that fails authentication is reported and skipped, and the local copy is left as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from app.sync.client import SyncClient
+from app.sync.crypto import RecordCipher, RecordHeader
+from app.sync.errors import SyncTamperedError
+from app.sync.hlc import HybridLogicalClock, Timestamp
+from app.sync.protocol import PushStatus, RecordKind, WireRecord
+
+log = logging.getLogger(__name__)
+
+# A safety stop for a server that keeps answering has_more: 10 million records at the default page size.
+MAX_PAGES_PER_ROUND = 20_000
+
+
+@dataclass(frozen=True)
+class LocalRecord:
+    """A record version in plaintext, as the store holds it."""
+
+    id: str
+    kind: RecordKind
+    hlc: str
+    deleted: bool
+    payload: bytes
+    """The serialised record (empty for a tombstone is fine); encrypted before it leaves the device."""
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """What the store did with remote records."""
+
+    applied: list[str] = field(default_factory=list)
+    """Ids written (remote was newer, or unknown locally)."""
+    skipped: list[str] = field(default_factory=list)
+    """Ids kept as they were (the local version is the same or newer)."""
+
+
+class SyncStore(Protocol):
+    """The local side of sync. Implementations must keep last-writer-wins by HLC, as documented per method."""
+
+    def pending_changes(self) -> list[LocalRecord]:
+        """Local record versions not yet acknowledged by the server (tombstones included)."""
+        ...
+
+    def mark_pushed(self, ids_hlcs: Sequence[tuple[str, str]]) -> None:
+        """The server acknowledged these versions; a record edited since (other HLC) stays pending."""
+        ...
+
+    def apply_remote(self, records: Sequence[LocalRecord]) -> ApplyResult:
+        """Atomically apply each record whose HLC is greater than the local one (tombstones included).
+
+        Equal or smaller HLCs are skipped; a newer local edit is never overwritten. Must be idempotent.
+        """
+        ...
+
+    def get_cursor(self) -> str | None:
+        """The saved feed cursor (None before the first pull)."""
+        ...
+
+    def set_cursor(self, cursor: str) -> None:
+        """Save the cursor; called only after `apply_remote` returned for every record it covers."""
+        ...
+
+
+def remote_wins(remote_hlc: str, local_hlc: str | None) -> bool:
+    """The last-writer-wins rule stores should use: the greater HLC wins (its node id breaks ties)."""
+    return local_hlc is None or remote_hlc > local_hlc
+
+
+@dataclass
+class SyncReport:
+    """What one round did."""
+
+    pulled: int = 0
+    applied: int = 0
+    skipped: int = 0
+    pushed: int = 0
+    stale: int = 0
+    tampered: list[str] = field(default_factory=list)
+    """Ids of remote records that failed authentication and were not applied."""
+    pending: int = 0
+    """Local changes still not acknowledged after the round."""
+
+
+@dataclass(frozen=True)
+class EngineLimits:
+    """Batch and page sizes; the server refuses bodies over 5 MiB and batches over 1,000 records."""
+
+    page_limit: int = 500
+    """Records per pull page."""
+    batch_records: int = 250
+    """Records per push batch."""
+    batch_bytes: int = 3 * 1024 * 1024
+    """Approximate largest push body, in bytes of ciphertext (base64 adds a third)."""
+
+
+class SyncEngine:
+    """Runs sync rounds for one device."""
+
+    def __init__(
+        self,
+        client: SyncClient,
+        cipher: RecordCipher,
+        store: SyncStore,
+        clock: HybridLogicalClock,
+        device_id: str,
+        *,
+        limits: EngineLimits | None = None,
+    ) -> None:
+        self.client = client
+        self.cipher = cipher
+        self.store = store
+        self.clock = clock
+        self.device_id = device_id
+        self.limits = limits or EngineLimits()
+
+    def sync_once(self) -> SyncReport:
+        """Pull, push, and pull again if the server held newer versions of what we pushed."""
+        report = SyncReport()
+        self.pull(report)
+        self.push(report)
+        if report.stale:
+            self.pull(report)
+        report.pending = len(self.store.pending_changes())
+        if report.tampered:
+            log.warning("Sync skipped %d records that failed their integrity check", len(report.tampered))
+        return report
+
+    def pull(self, report: SyncReport) -> None:
+        """Fetch, decrypt and apply every change after the saved cursor, one committed page at a time."""
+        cursor = self.store.get_cursor()
+        for _ in range(MAX_PAGES_PER_ROUND):
+            page = self.client.pull(cursor, self.limits.page_limit)
+            records = [r for r in (self._open(w, report) for w in page.records) if r is not None]
+            report.pulled += len(page.records)
+            if records:
+                result = self.store.apply_remote(records)
+                report.applied += len(result.applied)
+                report.skipped += len(result.skipped)
+            self.store.set_cursor(page.cursor)
+            cursor = page.cursor
+            if not page.has_more:
+                return
+        log.warning("Stopped pulling after %d pages; the rest comes next round", MAX_PAGES_PER_ROUND)
+
+    def push(self, report: SyncReport) -> None:
+        """Encrypt and send pending changes in bounded batches, marking each acknowledged batch."""
+        for batch in self._batches(self.store.pending_changes()):
+            outcome = self.client.push(uuid.uuid4().hex, [self._seal(r) for r in batch])
+            self.store.mark_pushed([(i, h) for i, h, _ in outcome.results])
+            report.pushed += sum(1 for *_, s in outcome.results if s is PushStatus.APPLIED)
+            report.stale += len(outcome.stale)
+
+    def _open(self, wire: WireRecord, report: SyncReport) -> LocalRecord | None:
+        header = RecordHeader(wire.id, wire.kind, wire.hlc, wire.deleted)
+        try:
+            Timestamp.parse(wire.hlc)
+            kind = RecordKind(wire.kind)
+            payload = self.cipher.decrypt(header, wire.ciphertext)
+        except (SyncTamperedError, ValueError) as error:
+            log.warning("Rejected remote record %s: %s", wire.id, error)
+            report.tampered.append(wire.id)
+            return None
+        self.clock.observe(wire.hlc)
+        return LocalRecord(wire.id, kind, wire.hlc, wire.deleted, payload)
+
+    def _seal(self, record: LocalRecord) -> WireRecord:
+        header = RecordHeader(record.id, record.kind.value, record.hlc, record.deleted)
+        return WireRecord(
+            id=record.id,
+            kind=record.kind.value,
+            hlc=record.hlc,
+            deleted=record.deleted,
+            ciphertext=self.cipher.encrypt(header, record.payload),
+            device_id=self.device_id,
+        )
+
+    def _batches(self, records: list[LocalRecord]) -> Iterator[list[LocalRecord]]:
+        batch: list[LocalRecord] = []
+        size = 0
+        for record in records:
+            cost = len(record.payload) + 200
+            if batch and (len(batch) >= self.limits.batch_records or size + cost > self.limits.batch_bytes):
+                yield batch
+                batch, size = [], 0
+            batch.append(record)
+            size += cost
+        if batch:
+            yield batch
