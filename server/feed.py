@@ -44,9 +44,11 @@ def decode_cursor(cursor: str | None) -> int:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise InvalidCursorError("The cursor is not one this server issued.") from error
-    if not text.startswith(_CURSOR_PREFIX) or not text[len(_CURSOR_PREFIX) :].isdigit():
+    digits = text[len(_CURSOR_PREFIX) :]
+    # isdigit() alone accepts characters such as '²' that int() refuses.
+    if not text.startswith(_CURSOR_PREFIX) or not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
         raise InvalidCursorError("The cursor is not one this server issued.")
-    seq = int(text[len(_CURSOR_PREFIX) :])
+    seq = int(digits)
     if seq > 2**62:
         raise InvalidCursorError("The cursor is not one this server issued.")
     return seq
@@ -74,10 +76,11 @@ def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut
     applied = 0
     for incoming in batch.records:
         current = stored.get(incoming.id)
-        if current is not None and (incoming.hlc, incoming.device_id) < (current.hlc, current.device_id):
+        # The clock carries the writing node's id, so two different versions never share a clock value.
+        if current is not None and incoming.hlc < current.hlc:
             results.append(PushResult(id=incoming.id, hlc=incoming.hlc, status=PushStatus.STALE))
             continue
-        if current is None or (incoming.hlc, incoming.device_id) > (current.hlc, current.device_id):
+        if current is None or incoming.hlc > current.hlc:
             user.last_seq += 1
             if current is None:
                 current = Record(user_id=user.id, record_id=incoming.id)
@@ -85,7 +88,7 @@ def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut
                 stored[incoming.id] = current
             current.kind = incoming.kind.value
             current.hlc = incoming.hlc
-            current.device_id = incoming.device_id
+            current.device_id = principal.device_id
             current.deleted = incoming.deleted
             current.ciphertext = incoming.ciphertext_bytes()
             current.seq = user.last_seq

@@ -12,8 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$"
 RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
-# Wall-clock milliseconds (13 digits), a counter (5 digits) and the node id; sorts as text.
-HLC_PATTERN = r"^[0-9]{13}-[0-9]{5}-[A-Za-z0-9_-]{1,64}$"
+# The device database's hybrid logical clock (`app.storage.clock`): wall-clock milliseconds (13 digits), a
+# counter (4 digits) and the node id; sorts as text, which is how the server orders versions of a record.
+HLC_PATTERN = r"^[0-9]{13}-[0-9]{4}-[A-Za-z0-9_-]{1,64}$"
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 BATCH_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
@@ -85,7 +86,8 @@ class KeyEnvelopeIn(_Model):
     """Replace the wrapped data key if nobody changed it since `expected_version` was read."""
 
     key_envelope: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
-    expected_version: Annotated[int, Field(ge=0, le=2**31 - 1)]
+    # One below the column's 32-bit limit, because storing bumps the version by one.
+    expected_version: Annotated[int, Field(ge=0, le=2**31 - 2)]
 
 
 class RecordIn(_Model):
@@ -96,7 +98,6 @@ class RecordIn(_Model):
     hlc: Annotated[str, StringConstraints(pattern=HLC_PATTERN)]
     deleted: bool = False
     ciphertext: Annotated[str, StringConstraints(min_length=4, max_length=MAX_CIPHERTEXT_CHARS)]
-    device_id: Annotated[str, StringConstraints(pattern=DEVICE_ID_PATTERN)]
 
     @field_validator("ciphertext")
     @classmethod
@@ -153,7 +154,7 @@ class RecordOut(_Model):
     hlc: str
     deleted: bool
     ciphertext: str
-    device_id: str
+    device_id: str = Field(description="The signed-in device that pushed this version.")
 
 
 class PullOut(_Model):

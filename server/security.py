@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 
@@ -11,8 +12,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 TOKEN_PREFIX = "aris_"
 
 _hasher = PasswordHasher()
-# Verified when the username is unknown so a miss costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password, only here for timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the username is unknown, so a miss costs as much time as a wrong password.
+
+    Made on first use rather than at import: hashing takes tens of milliseconds."""
+    return _hasher.hash("not a real password, only here for timing")
 
 
 def hash_password(password: str) -> str:
@@ -23,7 +30,7 @@ def hash_password(password: str) -> str:
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether `password` matches; a missing hash still spends the time of a check."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -71,14 +71,13 @@ class WireRecord:
     device_id: str
 
     def to_json(self) -> dict[str, Any]:
-        """The push body form."""
+        """The push body form (the server records the pushing device from its token, not from the body)."""
         return {
             "id": self.id,
             "kind": self.kind,
             "hlc": self.hlc,
             "deleted": self.deleted,
             "ciphertext": base64.b64encode(self.ciphertext).decode(),
-            "device_id": self.device_id,
         }
 
 
