@@ -1,0 +1,1 @@
+"""The SQLite database: the source of truth for conversations and memories (migrations, rows, errors)."""

@@ -1,0 +1,105 @@
+"""The conversation log: every turn, with its stage timings, in the same database as the memories."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+
+from sqlite_utils import Database
+
+from app.storage.clock import HybridClock, utc_now
+from app.storage.database import write
+from app.storage.errors import StorageError
+from app.storage.fts import fts_query
+from app.storage.records import Conversation, Message
+
+log = logging.getLogger(__name__)
+
+ROLES = ("user", "assistant", "system")
+
+
+class ConversationLog:
+    """Append-only record of conversations and their messages."""
+
+    def __init__(self, db: Database, clock: HybridClock) -> None:
+        """Use an open, migrated database."""
+        self._db = db
+        self._clock = clock
+
+    def start_conversation(self, title: str | None = None) -> str:
+        """A new conversation; returns its id."""
+        conversation_id = str(uuid.uuid4())
+        now = utc_now()
+        with write(self._db, "start a conversation"):
+            self._db.execute(
+                "INSERT INTO conversations(id, started_at, updated_at, title, hlc) VALUES (?, ?, ?, ?, ?)",
+                [conversation_id, now, now, title, self._clock.now()],
+            )
+        return conversation_id
+
+    def add_message(
+        self, conversation_id: str, role: str, text: str, timings: dict[str, float] | None = None
+    ) -> str:
+        """Record one message; ``timings`` maps stage name to seconds. Returns the message id.
+
+        Raises:
+            StorageError: unknown conversation or role, or the write failed.
+        """
+        if role not in ROLES:
+            raise StorageError(f"Unknown message role {role!r}; expected one of {', '.join(ROLES)}.")
+        message_id = str(uuid.uuid4())
+        now = utc_now()
+        clean = {str(k): float(v) for k, v in (timings or {}).items()}
+        with write(self._db, "save the message"):
+            found = self._db.execute("SELECT 1 FROM conversations WHERE id = ?", [conversation_id]).fetchone()
+            if found is None:
+                raise StorageError(f"No conversation with id {conversation_id}.")
+            self._db.execute(
+                "INSERT INTO messages(id, conversation_id, role, text, timings, created_at, updated_at, hlc) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [message_id, conversation_id, role, text, json.dumps(clean), now, now, self._clock.now()],
+            )
+            self._db.execute(
+                "UPDATE conversations SET updated_at = ?, hlc = ? WHERE id = ?",
+                [now, self._clock.now(), conversation_id],
+            )
+        return message_id
+
+    def messages(self, conversation_id: str) -> list[Message]:
+        """The conversation's messages, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, conversation_id, role, text, created_at, timings FROM messages "
+            "WHERE conversation_id = ? AND deleted_at IS NULL ORDER BY created_at, rowid",
+            [conversation_id],
+        ).fetchall()
+        return [_message(row) for row in rows]
+
+    def recent_conversations(self, limit: int = 20) -> list[Conversation]:
+        """The most recently active conversations, newest first."""
+        rows = self._db.execute(
+            "SELECT id, started_at, updated_at, title FROM conversations WHERE deleted_at IS NULL "
+            "ORDER BY updated_at DESC LIMIT ?",
+            [limit],
+        ).fetchall()
+        return [Conversation(*row) for row in rows]
+
+    def search_messages(self, query: str, limit: int = 20) -> list[Message]:
+        """Messages matching ``query`` (full-text, BM25 order)."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self._db.execute(
+            "SELECT m.id, m.conversation_id, m.role, m.text, m.created_at, m.timings "
+            "FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid "
+            "WHERE messages_fts MATCH ? ORDER BY bm25(messages_fts) LIMIT ?",
+            [match, limit],
+        ).fetchall()
+        return [_message(row) for row in rows]
+
+
+def _message(row: tuple) -> Message:
+    timings = json.loads(row[5]) if row[5] else {}
+    return Message(
+        id=row[0], conversation_id=row[1], role=row[2], text=row[3], created_at=row[4], timings=timings
+    )

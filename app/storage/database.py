@@ -1,0 +1,113 @@
+"""Open the Aris database: WAL mode, full fsync on commit, migrations applied, errors translated."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from app.storage.clock import HybridClock
+from app.storage.errors import StorageCorruptError, storage_error
+from app.storage.migrations import migrations
+
+log = logging.getLogger(__name__)
+
+_BUSY_TIMEOUT_MS = 5000
+
+
+def open_database(path: Path | str) -> Database:
+    """Open (creating if needed) and upgrade the database at ``path``.
+
+    WAL lets the app read while a background turn writes; ``synchronous=FULL`` makes every committed write
+    survive a crash or power cut, not only a killed process (memory writes are rare, so the fsync is cheap).
+
+    Raises:
+        StorageError: the file cannot be opened or upgraded (StorageFullError for a full disk,
+            StorageCorruptError for a damaged or foreign file).
+    """
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
+        db = Database(conn)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        _check_is_ours(db, Path(path))
+        pending = [m.name for m in migrations.pending(db)]
+        if pending:
+            log.info("Upgrading %s: %s", path, ", ".join(pending))
+            migrations.apply(db)
+    except sqlite3.Error as error:
+        raise storage_error(error, "open the database", Path(path)) from error
+    return db
+
+
+def _check_is_ours(db: Database, path: Path) -> None:
+    tables = set(db.table_names())
+    if tables and "_sqlite_migrations" not in tables:
+        raise StorageCorruptError(
+            f"{path} is a SQLite database but not an Aris one (tables: {', '.join(sorted(tables)[:5])}). "
+            "Choose another data folder."
+        )
+
+
+_LOCKS: dict[int, threading.RLock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def db_lock(db: Database) -> threading.RLock:
+    """The lock serialising use of one connection: the app shares it between the turn thread and the
+    background learner, and a sqlite3 connection must not run two statements at once."""
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault(id(db.conn), threading.RLock())
+
+
+@contextmanager
+def write(db: Database, action: str) -> Iterator[Database]:
+    """One transaction (nested calls become savepoints); a SQLite failure becomes a StorageError saying what
+    could not be done, and nothing of the transaction is kept.
+
+    The outermost level starts with BEGIN IMMEDIATE, so a second Aris process (the CLI while the app runs)
+    waits for the write lock up front instead of failing half-way with "database is locked".
+    """
+    with db_lock(db):
+        try:
+            if db.conn.in_transaction:
+                with db.atomic():
+                    yield db
+                return
+            db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                if db.conn.in_transaction:
+                    db.conn.execute("ROLLBACK")
+                raise
+            db.conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise storage_error(error, action) from error
+
+
+def node_clock(db: Database) -> HybridClock:
+    """This database's hybrid logical clock, with a node id created once and kept in the meta table."""
+    row = db.execute("SELECT value FROM meta WHERE key = 'node_id'").fetchone()
+    if row is None:
+        node_id = uuid.uuid4().hex[:12]
+        with write(db, "initialise the database"):
+            db.execute("INSERT INTO meta(key, value) VALUES ('node_id', ?)", [node_id])
+    else:
+        node_id = row[0]
+    clock = HybridClock(node_id)
+    for table in ("memories", "messages", "conversations"):
+        latest = db.execute(f"SELECT max(hlc) FROM {table}").fetchone()[0]
+        if latest and latest[:13].isdigit():
+            clock.observe(latest)
+    return clock

@@ -1,0 +1,220 @@
+"""Memory rows in SQLite: the source of truth. Every change bumps a row's ``seq`` so the derived vector index
+can tell cheaply how far behind it is."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from app.storage.clock import HybridClock, utc_now
+from app.storage.database import write
+from app.storage.fts import fts_query
+from app.storage.migrations import LIVE_MEMORY
+from app.storage.records import Memory
+
+_COLUMNS = (
+    "id, text, kind, created_at, updated_at, pinned, source_message_id, deleted_at, superseded_by, "
+    "superseded_at, slot"
+)
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """A memory row as the vector index needs it: live rows are indexed, the others removed."""
+
+    id: str
+    text: str
+    live: bool
+    seq: int
+
+
+class MemoryRows:
+    """Reads and writes of the memories table. Writes nest: call them inside ``write(db, ...)`` to make
+    several one transaction."""
+
+    def __init__(self, db: Database, clock: HybridClock) -> None:
+        """Use an open, migrated database."""
+        self.db = db
+        self._clock = clock
+
+    # Reads -----------------------------------------------------------------------------------------------
+    def get(self, memory_id: str) -> Memory | None:
+        """The memory with this id, live or not."""
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM memories WHERE id = ?", [memory_id]).fetchone()
+        return _memory(row) if row else None
+
+    def get_many(self, ids: Sequence[str]) -> dict[str, Memory]:
+        """Memories by id (missing ids are left out)."""
+        found: dict[str, Memory] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT {_COLUMNS} FROM memories WHERE id IN ({marks})", chunk):
+                found[row[0]] = _memory(row)
+        return found
+
+    def list(self, include_deleted: bool = False, limit: int | None = None) -> list[Memory]:
+        """Pinned first, then most recently updated. With include_deleted, also superseded and forgotten."""
+        where = "" if include_deleted else f"WHERE {LIVE_MEMORY}"
+        sql = f"SELECT {_COLUMNS} FROM memories {where} ORDER BY pinned DESC, updated_at DESC, rowid DESC"
+        params: list[object] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_memory(row) for row in self.db.execute(sql, params)]
+
+    def live_with_slot(self, slot: str) -> list[Memory]:
+        """Live memories about the same thing (same slot)."""
+        rows = self.db.execute(f"SELECT {_COLUMNS} FROM memories WHERE slot = ? AND {LIVE_MEMORY}", [slot])
+        return [_memory(row) for row in rows]
+
+    def live_count(self) -> int:
+        """How many memories recall can return."""
+        return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
+
+    def max_seq(self) -> int:
+        """The latest change number (0 for an empty table)."""
+        return self.db.execute("SELECT coalesce(max(seq), 0) FROM memories").fetchone()[0]
+
+    def changed_since(self, seq: int) -> list[RowChange]:
+        """Rows changed after change number ``seq``, oldest change first."""
+        rows = self.db.execute(
+            f"SELECT id, text, ({LIVE_MEMORY}) AS live, seq FROM memories WHERE seq > ? ORDER BY seq", [seq]
+        )
+        return [RowChange(row[0], row[1], bool(row[2]), row[3]) for row in rows]
+
+    def iter_live(self, batch: int = 2000) -> Iterator[list[tuple[str, str]]]:
+        """All live (id, text) pairs, in batches, for a full re-index."""
+        cursor = self.db.execute(f"SELECT id, text FROM memories WHERE {LIVE_MEMORY} ORDER BY rowid")
+        while rows := cursor.fetchmany(batch):
+            yield [(row[0], row[1]) for row in rows]
+
+    def full_text(self, query: str, limit: int) -> list[tuple[str, float]]:
+        """Live memories matching ``query`` by BM25, best first, as (id, bm25) with lower bm25 better."""
+        match = fts_query(query)
+        if not match:
+            return []
+        rows = self.db.execute(
+            "SELECT m.id, bm25(memories_fts) AS score FROM memories_fts "
+            "JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? "
+            "ORDER BY score LIMIT ?",
+            [match, limit],
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    # Writes ----------------------------------------------------------------------------------------------
+    def insert(
+        self,
+        text: str,
+        kind: str,
+        *,
+        pinned: bool = False,
+        slot: str | None = None,
+        source_message_id: str | None = None,
+        memory_id: str | None = None,
+        created_at: str | None = None,
+        updated_at: str | None = None,
+        deleted_at: str | None = None,
+        superseded_by: str | None = None,
+        superseded_at: str | None = None,
+    ) -> Memory:
+        """Add a row (a new uuid4 unless one is given, e.g. on import)."""
+        now = utc_now()
+        memory = Memory(
+            id=memory_id or str(uuid.uuid4()),
+            text=text,
+            kind=kind,
+            created_at=created_at or now,
+            updated_at=updated_at or now,
+            pinned=pinned,
+            source_message_id=source_message_id,
+            deleted_at=deleted_at,
+            superseded_by=superseded_by,
+            superseded_at=superseded_at,
+            slot=slot,
+        )
+        with write(self.db, "save the memory"):
+            self.db.execute(
+                "INSERT INTO memories(id, text, kind, created_at, updated_at, pinned, source_message_id, "
+                "deleted_at, superseded_by, superseded_at, slot, seq, hlc) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM memories), ?)",
+                [
+                    memory.id,
+                    memory.text,
+                    memory.kind,
+                    memory.created_at,
+                    memory.updated_at,
+                    int(memory.pinned),
+                    memory.source_message_id,
+                    memory.deleted_at,
+                    memory.superseded_by,
+                    memory.superseded_at,
+                    memory.slot,
+                    self._clock.now(),
+                ],
+            )
+        return memory
+
+    def insert_many(self, rows: Iterable[tuple[str, str]], kind: str = "fact") -> list[str]:
+        """Bulk-add (text, slot) rows in one transaction (benchmarks, imports); returns the new ids."""
+        ids: list[str] = []
+        now = utc_now()
+        with write(self.db, "save the memories"):
+            seq = self.max_seq()
+            params = []
+            for text, slot in rows:
+                seq += 1
+                memory_id = str(uuid.uuid4())
+                ids.append(memory_id)
+                params.append([memory_id, text, kind, now, now, slot, seq, self._clock.now()])
+            self.db.conn.executemany(
+                "INSERT INTO memories(id, text, kind, created_at, updated_at, slot, seq, hlc) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                params,
+            )
+        return ids
+
+    def update(self, memory_id: str, **fields: object) -> Memory | None:
+        """Change some columns (text, kind, pinned, slot, deleted_at, superseded_by, superseded_at)."""
+        allowed = {"text", "kind", "pinned", "slot", "deleted_at", "superseded_by", "superseded_at"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"Cannot update memory columns {sorted(unknown)}")
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        values = [int(v) if isinstance(v, bool) else v for v in fields.values()]
+        with write(self.db, "update the memory"):
+            cursor = self.db.execute(
+                f"UPDATE memories SET {sets}, updated_at = ?, hlc = ?, "
+                "seq = (SELECT coalesce(max(seq), 0) + 1 FROM memories) WHERE id = ?",
+                [*values, utc_now(), self._clock.now(), memory_id],
+            )
+            if cursor.rowcount == 0:
+                return None
+        return self.get(memory_id)
+
+    def tombstone(self, memory_id: str) -> Memory | None:
+        """Forget: the row stays as a tombstone (for sync) but its text is erased."""
+        return self.update(memory_id, text="", deleted_at=utc_now(), pinned=False)
+
+    def supersede(self, old_id: str, new_id: str) -> Memory | None:
+        """Mark ``old_id`` as replaced by ``new_id`` (kept as history, hidden from recall)."""
+        return self.update(old_id, superseded_by=new_id, superseded_at=utc_now())
+
+
+def _memory(row: tuple) -> Memory:
+    return Memory(
+        id=row[0],
+        text=row[1],
+        kind=row[2],
+        created_at=row[3],
+        updated_at=row[4],
+        pinned=bool(row[5]),
+        source_message_id=row[6],
+        deleted_at=row[7],
+        superseded_by=row[8],
+        superseded_at=row[9],
+        slot=row[10],
+    )
