@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 
 import uvicorn
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from server.app import create_app
 from server.config import ServerSettings, add_server_arguments, settings_from_args
@@ -70,6 +72,30 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def run(settings: ServerSettings) -> int:
+    """Serve until interrupted; exit status 1 with one clear line when the port or database is unusable."""
+    try:
+        serve(settings)
+    except OSError as error:
+        print(
+            f"aris-sync: cannot listen on {settings.host}:{settings.port}: {error.strerror}", file=sys.stderr
+        )
+        return 1
+    except SQLAlchemyError as error:
+        log.debug("Database unusable", exc_info=True)
+        print(
+            f"aris-sync: cannot use the database {_safe_url(settings)}: {error.__class__.__name__}: "
+            f"{str(error).splitlines()[0]}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _safe_url(settings: ServerSettings) -> str:
+    return make_url(settings.database_url).render_as_string(hide_password=True)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the server; exit status 2 for bad options, 1 when it cannot start."""
     parser = build_parser()
@@ -78,9 +104,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_from_args(args)
     except ValueError as error:
         parser.error(str(error))
-    try:
-        serve(settings)
-    except OSError as error:
-        print(f"aris-sync: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
-        return 1
-    return 0
+    return run(settings)

@@ -19,9 +19,8 @@ from typing import Protocol
 
 from app.sync.client import SyncClient
 from app.sync.crypto import RecordCipher, RecordHeader
-from app.sync.errors import SyncTamperedError
-from app.sync.hlc import HybridLogicalClock, Timestamp
-from app.sync.protocol import PushStatus, RecordKind, WireRecord
+from app.sync.errors import SyncServerResetError, SyncTamperedError
+from app.sync.protocol import CLOCK_VALUE, PushStatus, RecordKind, WireRecord
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +48,8 @@ class ApplyResult:
     """Ids written (remote was newer, or unknown locally)."""
     skipped: list[str] = field(default_factory=list)
     """Ids kept as they were (the local version is the same or newer)."""
+    rejected: list[str] = field(default_factory=list)
+    """Ids whose (authenticated) contents this version of Aris cannot read; nothing was written for them."""
 
 
 class SyncStore(Protocol):
@@ -58,8 +59,16 @@ class SyncStore(Protocol):
         """Local record versions not yet acknowledged by the server (tombstones included)."""
         ...
 
-    def mark_pushed(self, ids_hlcs: Sequence[tuple[str, str]]) -> None:
-        """The server acknowledged these versions; a record edited since (other HLC) stays pending."""
+    def mark_pushed(self, records: Sequence[LocalRecord]) -> None:
+        """The server stored these versions; a record edited since (other HLC) stays pending."""
+        ...
+
+    def pending_count(self) -> int:
+        """How many local versions the server has not acknowledged (cheaper than `pending_changes`)."""
+        ...
+
+    def reset(self) -> None:
+        """Forget what was exchanged with the server (cursor included): everything becomes pending."""
         ...
 
     def apply_remote(self, records: Sequence[LocalRecord]) -> ApplyResult:
@@ -78,11 +87,6 @@ class SyncStore(Protocol):
         ...
 
 
-def remote_wins(remote_hlc: str, local_hlc: str | None) -> bool:
-    """The last-writer-wins rule stores should use: the greater HLC wins (its node id breaks ties)."""
-    return local_hlc is None or remote_hlc > local_hlc
-
-
 @dataclass
 class SyncReport:
     """What one round did."""
@@ -93,7 +97,9 @@ class SyncReport:
     pushed: int = 0
     stale: int = 0
     tampered: list[str] = field(default_factory=list)
-    """Ids of remote records that failed authentication and were not applied."""
+    """Ids of remote records that failed authentication (or could not be read) and were not applied."""
+    server_reset: bool = False
+    """The server knew less than this device (restored or replaced): everything local was offered again."""
     pending: int = 0
     """Local changes still not acknowledged after the round."""
 
@@ -118,7 +124,6 @@ class SyncEngine:
         client: SyncClient,
         cipher: RecordCipher,
         store: SyncStore,
-        clock: HybridLogicalClock,
         device_id: str,
         *,
         limits: EngineLimits | None = None,
@@ -126,18 +131,24 @@ class SyncEngine:
         self.client = client
         self.cipher = cipher
         self.store = store
-        self.clock = clock
         self.device_id = device_id
         self.limits = limits or EngineLimits()
 
     def sync_once(self) -> SyncReport:
         """Pull, push, and pull again if the server held newer versions of what we pushed."""
         report = SyncReport()
-        self.pull(report)
+        try:
+            self.pull(report)
+        except SyncServerResetError:
+            # Never let a server that lost data empty this device: offer it everything we have instead.
+            log.warning("The sync server knows fewer changes than this device; uploading local data again")
+            report.server_reset = True
+            self.store.reset()
+            self.pull(report)
         self.push(report)
         if report.stale:
             self.pull(report)
-        report.pending = len(self.store.pending_changes())
+        report.pending = self.store.pending_count()
         if report.tampered:
             log.warning("Sync skipped %d records that failed their integrity check", len(report.tampered))
         return report
@@ -153,6 +164,7 @@ class SyncEngine:
                 result = self.store.apply_remote(records)
                 report.applied += len(result.applied)
                 report.skipped += len(result.skipped)
+                report.tampered.extend(result.rejected)
             self.store.set_cursor(page.cursor)
             cursor = page.cursor
             if not page.has_more:
@@ -163,21 +175,23 @@ class SyncEngine:
         """Encrypt and send pending changes in bounded batches, marking each acknowledged batch."""
         for batch in self._batches(self.store.pending_changes()):
             outcome = self.client.push(uuid.uuid4().hex, [self._seal(r) for r in batch])
-            self.store.mark_pushed([(i, h) for i, h, _ in outcome.results])
-            report.pushed += sum(1 for *_, s in outcome.results if s is PushStatus.APPLIED)
+            applied = {(i, h) for i, h, s in outcome.results if s is PushStatus.APPLIED}
+            # Stale versions stay pending: the next pull brings the newer one and settles the record.
+            self.store.mark_pushed([r for r in batch if (r.id, r.hlc) in applied])
+            report.pushed += len(applied)
             report.stale += len(outcome.stale)
 
     def _open(self, wire: WireRecord, report: SyncReport) -> LocalRecord | None:
         header = RecordHeader(wire.id, wire.kind, wire.hlc, wire.deleted)
         try:
-            Timestamp.parse(wire.hlc)
+            if not CLOCK_VALUE.fullmatch(wire.hlc):
+                raise ValueError(f"not a clock value: {wire.hlc!r}")
             kind = RecordKind(wire.kind)
             payload = self.cipher.decrypt(header, wire.ciphertext)
         except (SyncTamperedError, ValueError) as error:
             log.warning("Rejected remote record %s: %s", wire.id, error)
             report.tampered.append(wire.id)
             return None
-        self.clock.observe(wire.hlc)
         return LocalRecord(wire.id, kind, wire.hlc, wire.deleted, payload)
 
     def _seal(self, record: LocalRecord) -> WireRecord:

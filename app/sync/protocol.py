@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from app.sync.errors import SyncProtocolError
+
+# The device database's clock values (`app.storage.clock.HybridClock`): ms, counter, node id.
+CLOCK_VALUE = re.compile(r"[0-9]{13}-[0-9]{4}-[A-Za-z0-9_-]{1,64}")
 
 
 class RecordKind(StrEnum):

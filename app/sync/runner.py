@@ -9,8 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
-from app.sync.engine import SyncEngine, SyncReport
+from app.sync.engine import SyncReport
 from app.sync.errors import (
     SyncAuthError,
     SyncError,
@@ -19,6 +20,14 @@ from app.sync.errors import (
 )
 
 log = logging.getLogger(__name__)
+
+
+class RoundRunner(Protocol):
+    """Runs one sync round (`SyncSession` in the app, which also saves the outcome for `sync status`)."""
+
+    def sync_once(self) -> SyncReport:
+        """Pull and push once."""
+        ...
 
 
 class SyncStatus(StrEnum):
@@ -66,7 +75,7 @@ class SyncRunner:
 
     def __init__(
         self,
-        engine: SyncEngine,
+        engine: RoundRunner,
         on_state: Callable[[SyncState], None],
         settings: RunnerSettings | None = None,
         rng: random.Random | None = None,

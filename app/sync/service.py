@@ -1,0 +1,272 @@
+"""Sync for one data folder: set up, run a round, report status, log out. The CLI and the shell call these.
+
+Two secrets are involved and kept apart on purpose: the account password signs the device in (the server
+sees it, and stores only its argon2 hash); the sync passphrase unlocks the data key on the device (the server
+never sees it). They may be the same words, but then whoever runs the server could read the data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from app.paths import DataPaths
+from app.storage.database import node_clock, open_database
+from app.sync.account import SyncAccount, delete_account, load_account, save_account
+from app.sync.client import RetryPolicy, SyncClient
+from app.sync.crypto import KdfParams, RecordCipher, new_data_key, unwrap_data_key, wrap_data_key
+from app.sync.engine import EngineLimits, SyncEngine, SyncReport
+from app.sync.errors import (
+    SyncConflictError,
+    SyncError,
+    SyncNotConfiguredError,
+    SyncSecretsError,
+    SyncUnavailableError,
+)
+from app.sync.secrets import SyncSecrets, choose_backend, open_secret_store
+from app.sync.store import LocalSyncStore
+
+log = logging.getLogger(__name__)
+
+_LAST_ROUND_KEY = "last_round"
+
+
+@dataclass(frozen=True)
+class SetupRequest:
+    """What `sync setup` needs from the user."""
+
+    server_url: str
+    username: str
+    password: str
+    """Account password, checked by the server."""
+    passphrase: str
+    """Sync passphrase: derives the key that unlocks the data key; never leaves the device."""
+    device_name: str
+    register: bool = False
+    """Create the account instead of signing in to an existing one."""
+    insecure_file_secrets: bool = False
+    """Keep the token and key in a 0600 file when there is no OS keyring (see `app.sync.secrets`)."""
+    kdf: KdfParams | None = None
+    """Argon2id cost for a new account's key envelope (tests lower it); None for the default."""
+
+
+@dataclass(frozen=True)
+class SyncOverview:
+    """Sync status for the shell's settings page and tray, and for `sync status`."""
+
+    configured: bool
+    server_url: str | None = None
+    username: str | None = None
+    device_id: str | None = None
+    secrets_backend: str | None = None
+    last_sync_at: str | None = None
+    """ISO 8601 UTC time of the last successful round."""
+    last_attempt_at: str | None = None
+    pending: int | None = None
+    """Local changes the server has not acknowledged yet."""
+    last_error_code: str | None = None
+    last_error_message: str | None = None
+    """Why the last round failed; None when it succeeded."""
+    rejected_records: int = 0
+    """Records the last round refused because they failed their integrity check."""
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain JSON-ready fields."""
+        return dict(self.__dict__)
+
+
+@contextmanager
+def _local_store(paths: DataPaths) -> Iterator[LocalSyncStore]:
+    db = open_database(paths.database)
+    try:
+        yield LocalSyncStore(db, node_clock(db))
+    finally:
+        db.close()
+
+
+def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None = None) -> SyncAccount:
+    """Sign this device in (or register), unlock or create the data key, keep the secrets, reset sync state.
+
+    Raises:
+        SyncError: unreachable server, wrong password or passphrase, no keyring without opt-in, …; nothing
+            is saved then, and a device session opened on the way is revoked again.
+    """
+    backend = choose_backend(paths, insecure_file=request.insecure_file_secrets)
+    with SyncClient(request.server_url, retry=retry) as client:
+        if request.register:
+            session = client.register(request.username, request.password, request.device_name)
+        else:
+            session = client.login(request.username, request.password, request.device_name)
+        try:
+            data_key = _unlock_data_key(client, session.key_salt, session.key_envelope, request)
+            account = SyncAccount(
+                server_url=client.base_url,
+                username=session.username,
+                device_id=session.device_id,
+                device_name=request.device_name,
+                secrets_backend=backend,
+            )
+            open_secret_store(paths, backend).save(SyncSecrets(session.token, data_key))
+        except BaseException:
+            _revoke_quietly(client, session.device_id)
+            raise
+    save_account(paths, account)
+    with _local_store(paths) as store:
+        store.reset()  # a new account or server has seen nothing of this device yet
+    log.info("Sync set up for %s at %s (device %s)", account.username, account.server_url, account.device_id)
+    return account
+
+
+def _unlock_data_key(client: SyncClient, salt: bytes, envelope: str | None, request: SetupRequest) -> bytes:
+    if envelope is not None:
+        return unwrap_data_key(envelope, request.passphrase, salt)
+    data_key = new_data_key()
+    try:
+        client.put_key_envelope(wrap_data_key(data_key, request.passphrase, salt, request.kdf), 0)
+    except SyncConflictError:
+        # Another device created the key meanwhile: use that one.
+        current = client.get_key_envelope()
+        if current.envelope is None:
+            raise
+        return unwrap_data_key(current.envelope, request.passphrase, current.key_salt)
+    return data_key
+
+
+def _revoke_quietly(client: SyncClient, device_id: str) -> None:
+    try:
+        client.revoke_device(device_id)
+    except SyncError:
+        log.warning("Could not revoke the device session opened during a failed setup", exc_info=True)
+
+
+@dataclass
+class SyncSession:
+    """A configured device, ready to run rounds: what the background runner drives."""
+
+    paths: DataPaths
+    account: SyncAccount
+    client: SyncClient
+    store: LocalSyncStore
+    engine: SyncEngine
+
+    def sync_once(self) -> SyncReport:
+        """One round; its outcome (or error) is saved for `overview`."""
+        attempt = _now()
+        try:
+            report = self.engine.sync_once()
+        except SyncError as error:
+            self._save_round(attempt, None, error)
+            raise
+        self._save_round(attempt, report, None)
+        return report
+
+    def close(self) -> None:
+        """Close the connection and the database."""
+        self.client.close()
+        self.store.db.close()
+
+    def _save_round(self, attempt: str, report: SyncReport | None, error: SyncError | None) -> None:
+        previous = _last_round(self.store)
+        state = {
+            "last_attempt_at": attempt,
+            "last_sync_at": attempt if error is None else previous.get("last_sync_at"),
+            "last_error_code": error.code if error else None,
+            "last_error_message": error.message if error else None,
+            "rejected_records": len(report.tampered) if report else 0,
+        }
+        self.store.set_meta(_LAST_ROUND_KEY, json.dumps(state))
+
+
+def open_session(
+    paths: DataPaths, *, retry: RetryPolicy | None = None, limits: EngineLimits | None = None
+) -> SyncSession:
+    """Everything a round needs, from the account file, the secret store and the database."""
+    account = load_account(paths)
+    secrets = open_secret_store(paths, account.secrets_backend).load()
+    if secrets is None:
+        raise SyncSecretsError(
+            "This device's sync token and key are missing from the keyring. Run `python main.py sync setup` again."
+        )
+    db = open_database(paths.database)
+    store = LocalSyncStore(db, node_clock(db))
+    client = SyncClient(account.server_url, secrets.token, retry=retry)
+    engine = SyncEngine(client, RecordCipher(secrets.data_key), store, account.device_id, limits=limits)
+    return SyncSession(paths, account, client, store, engine)
+
+
+def sync_now(paths: DataPaths, *, retry: RetryPolicy | None = None) -> SyncReport:
+    """Run one round now."""
+    session = open_session(paths, retry=retry)
+    try:
+        return session.sync_once()
+    finally:
+        session.close()
+
+
+def overview(paths: DataPaths) -> SyncOverview:
+    """The sync status of this data folder, without touching the network."""
+    try:
+        account = load_account(paths)
+    except SyncNotConfiguredError:
+        return SyncOverview(configured=False)
+    with _local_store(paths) as store:
+        last = _last_round(store)
+        pending = store.pending_count()
+    return SyncOverview(
+        configured=True,
+        server_url=account.server_url,
+        username=account.username,
+        device_id=account.device_id,
+        secrets_backend=account.secrets_backend.value,
+        last_sync_at=last.get("last_sync_at"),
+        last_attempt_at=last.get("last_attempt_at"),
+        pending=pending,
+        last_error_code=last.get("last_error_code"),
+        last_error_message=last.get("last_error_message"),
+        rejected_records=int(last.get("rejected_records") or 0),
+    )
+
+
+def logout(paths: DataPaths) -> bool:
+    """Revoke this device on the server, then forget the token, key and account here; local data stays.
+
+    Returns whether the server confirmed the revocation (False when it could not be reached: the device is
+    still signed out locally, and can be revoked later from another device's `sync devices`).
+    """
+    account = load_account(paths)
+    secrets_store = open_secret_store(paths, account.secrets_backend)
+    secrets = secrets_store.load()
+    revoked = False
+    if secrets is not None:
+        with SyncClient(account.server_url, secrets.token, retry=RetryPolicy(attempts=1)) as client:
+            try:
+                client.revoke_device(account.device_id)
+                revoked = True
+            except SyncUnavailableError:
+                log.warning("Sync server unreachable; signing out locally only")
+            except SyncError as error:
+                if error.server_code not in {"token_revoked", "invalid_token", "not_found"}:
+                    raise
+                revoked = True  # already signed out on the server
+    secrets_store.delete()
+    delete_account(paths)
+    with _local_store(paths) as store:
+        store.reset()
+    return revoked
+
+
+def _last_round(store: LocalSyncStore) -> dict[str, object]:
+    text = store.get_meta(_LAST_ROUND_KEY)
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
