@@ -250,12 +250,12 @@ class LocalSyncStore:
         return True
 
     def _apply_memory(self, remote: LocalRecord, payload: dict[str, Any], row: tuple | None) -> bool:
+        """Last writer by clock wins the record; the text is settled by lineage (see `_settle_text`)."""
         remote_lineage = _payload_lineage(payload, remote.hlc)
+        remote_hash = _text_hash(payload["text"])
         if row is None:
             self._write_row(RecordKind.MEMORY, remote.id, remote.hlc, payload, exists=False)
-            self._save_synced(
-                RecordKind.MEMORY, remote.id, remote.hlc, _text_hash(payload["text"]), remote_lineage
-            )
+            self._save_synced(RecordKind.MEMORY, remote.id, remote.hlc, remote_hash, remote_lineage)
             return True
         local_hlc = row[0]
         if local_hlc == remote.hlc:
@@ -263,31 +263,52 @@ class LocalSyncStore:
         local = dict(zip(_MEMORY_FIELDS, row[1:], strict=True))
         synced = self._synced(RecordKind.MEMORY, remote.id)
         local_lineage = _local_lineage(local["text"], local_hlc, synced)
-        if local_hlc is None or remote.hlc > local_hlc:
-            if _text_would_be_lost(local, local_lineage, payload, remote_lineage):
-                self._conflict_copy(remote.id, local, local_lineage)
-            self._write_row(RecordKind.MEMORY, remote.id, remote.hlc, payload, exists=True)
-            self._save_synced(
-                RecordKind.MEMORY, remote.id, remote.hlc, _text_hash(payload["text"]), remote_lineage
-            )
+        remote_wins = local_hlc is None or remote.hlc > local_hlc
+        if remote_wins:
+            text = self._settle_text(remote.id, payload, remote_lineage, local, local_lineage)
+            seen = remote_lineage.merged_with(local_lineage) if text is not None else remote_lineage
+            merged = {**payload, "text": text} if text is not None else payload
+            # A merge is a new version (it must travel back), so it gets a clock value of its own.
+            stamp = self.clock.now() if text is not None else remote.hlc
+            self._write_row(RecordKind.MEMORY, remote.id, stamp, merged, exists=True)
+            self._save_synced(RecordKind.MEMORY, remote.id, remote.hlc, remote_hash, seen)
             return True
-        # The local version is newer and stays; the remote text survives as a copy if it would vanish.
-        if _text_would_be_lost(payload, remote_lineage, local, local_lineage):
-            self._conflict_copy(remote.id, payload, remote_lineage)
-        if synced is not None and synced.lineage is not None:
-            # Remember the remote text as seen, so our next push does not look concurrent to its author.
-            self._save_synced(
-                RecordKind.MEMORY,
-                remote.id,
-                synced.synced_hlc,
-                synced.text_hash,
-                synced.lineage.merged_with(remote_lineage),
+        text = self._settle_text(remote.id, local, local_lineage, payload, remote_lineage)
+        base = synced or _Synced(remote.hlc, remote_hash, None)
+        seen = (base.lineage or remote_lineage).merged_with(remote_lineage)
+        if text is not None:
+            self._write_row(
+                RecordKind.MEMORY, remote.id, self.clock.now(), {**local, "text": text}, exists=True
             )
-        elif synced is None:
-            self._save_synced(
-                RecordKind.MEMORY, remote.id, remote.hlc, _text_hash(payload["text"]), remote_lineage
-            )
-        return False
+        # Remember the remote text as seen, so our next push does not look concurrent to its author.
+        self._save_synced(RecordKind.MEMORY, remote.id, base.synced_hlc, base.text_hash, seen)
+        return text is not None
+
+    def _settle_text(
+        self,
+        memory_id: str,
+        winner: dict[str, Any],
+        winner_lineage: TextLineage,
+        loser: dict[str, Any],
+        loser_lineage: TextLineage,
+    ) -> str | None:
+        """The text the winning version should carry instead of its own, or None to keep its own.
+
+        The winner's text stays when it was written knowing the loser's. When only the loser changed the text
+        (the winner changed, say, the pin), the loser's newer text is taken over. When both changed it since
+        their common version, the winner's stays and the loser's is kept as a conflict copy. Deletions are
+        deliberate and settle nothing.
+        """
+        if loser.get("deleted_at") is not None or winner.get("deleted_at") is not None:
+            return None
+        if not loser.get("text") or loser.get("text") == winner.get("text"):
+            return None
+        if winner_lineage.includes(loser_lineage.text_hlc):
+            return None
+        if loser_lineage.includes(winner_lineage.text_hlc):
+            return str(loser["text"])
+        self._conflict_copy(memory_id, loser, loser_lineage)
+        return None
 
     def _conflict_copy(self, memory_id: str, values: dict[str, Any], lineage: TextLineage) -> None:
         copy_id = str(uuid.uuid5(_CONFLICT_NAMESPACE, f"{memory_id}/{lineage.text_hlc}"))
@@ -394,21 +415,6 @@ def _payload_lineage(payload: dict[str, Any], hlc: str) -> TextLineage:
         return TextLineage(hlc)
     history = payload.get("text_history")
     return TextLineage(text_hlc, tuple(str(h) for h in history) if isinstance(history, list) else ())
-
-
-def _text_would_be_lost(
-    loser: dict[str, Any], loser_lineage: TextLineage, winner: dict[str, Any], winner_lineage: TextLineage
-) -> bool:
-    """Whether overwriting `loser` with `winner` drops text nobody chose to replace.
-
-    Not when either side is a deletion (forgetting is deliberate, and a tombstone has no text left), not when
-    the texts are equal, and not when the winner's text was written knowing the loser's.
-    """
-    if loser.get("deleted_at") is not None or winner.get("deleted_at") is not None:
-        return False
-    if not loser.get("text") or loser.get("text") == winner.get("text"):
-        return False
-    return not winner_lineage.includes(loser_lineage.text_hlc)
 
 
 _REQUIRED = {
