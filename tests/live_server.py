@@ -35,6 +35,8 @@ class LiveServer:
     workdir: Path
     extra_args: list[str] = field(default_factory=list)
     port: int = 0
+    command: tuple[str, ...] = ("-m", "server")
+    """How the server is started: `python -m server`, or ("main.py", "serve-sync")."""
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
 
@@ -56,8 +58,7 @@ class LiveServer:
             self.process = subprocess.Popen(
                 [
                     sys.executable,
-                    "-m",
-                    "server",
+                    *self.command,
                     "--host",
                     "127.0.0.1",
                     "--port",
