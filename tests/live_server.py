@@ -42,8 +42,9 @@ class LiveServer:
 
     @property
     def url(self) -> str:
-        """Base URL of the API."""
-        return f"http://127.0.0.1:{self.port}"
+        """Base URL of the API (https when started with a certificate)."""
+        scheme = "https" if "--ssl-certfile" in self.extra_args else "http"
+        return f"{scheme}://127.0.0.1:{self.port}"
 
     @property
     def log_path(self) -> Path:
@@ -116,7 +117,8 @@ class LiveServer:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             try:
-                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
+                # Readiness only; tests check the certificate themselves.
+                if httpx.get(self.url + "/health", timeout=2, verify=False).status_code == 200:
                     return
             except httpx.TransportError:
                 pass

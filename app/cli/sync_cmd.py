@@ -51,6 +51,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     logout = actions.add_parser("logout", help="sign this device out; local data stays")
     logout.set_defaults(handler=_logout)
 
+    devices = actions.add_parser("devices", help="list the account's signed-in devices")
+    devices.add_argument("--json", action="store_true", help="print the list as JSON")
+    devices.set_defaults(handler=_devices)
+
+    revoke = actions.add_parser("revoke", help="sign another device out (e.g. a lost laptop)")
+    revoke.add_argument("device_id", help="from `sync devices`")
+    revoke.set_defaults(handler=_revoke)
+
     serve = commands.add_parser("serve-sync", help="run the sync server (same options as `python -m server`)")
     from server.config import add_server_arguments
 
@@ -147,6 +155,27 @@ def _logout(ctx: CommandContext) -> int:
             "Signed out on this device, but the server could not be reached to revoke the token: revoke it "
             "from another device later. Local data is unchanged."
         )
+    return 0
+
+
+def _devices(ctx: CommandContext) -> int:
+    from app.sync.service import list_devices
+
+    devices = list_devices(ctx.paths)
+    if ctx.args.json:
+        print_json([d.__dict__ for d in devices])
+        return 0
+    for device in devices:
+        marker = "*" if device.current else " "
+        print(f"{marker} {device.device_id}  {device.name:<24} last seen {device.last_seen_at}")
+    return 0
+
+
+def _revoke(ctx: CommandContext) -> int:
+    from app.sync.service import revoke_device
+
+    revoke_device(ctx.paths, ctx.args.device_id)
+    print(f"Device {ctx.args.device_id} is signed out; its token no longer works.")
     return 0
 
 

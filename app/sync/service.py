@@ -27,6 +27,7 @@ from app.sync.errors import (
     SyncSecretsError,
     SyncUnavailableError,
 )
+from app.sync.protocol import DeviceInfo
 from app.sync.secrets import SyncSecrets, choose_backend, open_secret_store
 from app.sync.store import LocalSyncStore
 
@@ -186,14 +187,10 @@ def open_session(
 ) -> SyncSession:
     """Everything a round needs, from the account file, the secret store and the database."""
     account = load_account(paths)
-    secrets = open_secret_store(paths, account.secrets_backend).load()
-    if secrets is None:
-        raise SyncSecretsError(
-            "This device's sync token and key are missing from the keyring. Run `python main.py sync setup` again."
-        )
+    secrets = _load_secrets(paths, account)
+    client = SyncClient(account.server_url, secrets.token, retry=retry)
     db = open_database(paths.database)
     store = LocalSyncStore(db, node_clock(db))
-    client = SyncClient(account.server_url, secrets.token, retry=retry)
     engine = SyncEngine(client, RecordCipher(secrets.data_key), store, account.device_id, limits=limits)
     return SyncSession(paths, account, client, store, engine)
 
@@ -257,6 +254,35 @@ def logout(paths: DataPaths) -> bool:
     with _local_store(paths) as store:
         store.reset()
     return revoked
+
+
+def list_devices(paths: DataPaths) -> list[DeviceInfo]:
+    """The account's signed-in devices, as the server knows them."""
+    account = load_account(paths)
+    with _signed_in_client(paths, account) as client:
+        return client.list_devices()
+
+
+def revoke_device(paths: DataPaths, device_id: str) -> None:
+    """Sign another device of the account out (a lost laptop); its token stops working at once."""
+    account = load_account(paths)
+    if device_id == account.device_id:
+        raise SyncError("That is this device: use `python main.py sync logout` to sign it out.")
+    with _signed_in_client(paths, account) as client:
+        client.revoke_device(device_id)
+
+
+def _signed_in_client(paths: DataPaths, account: SyncAccount) -> SyncClient:
+    return SyncClient(account.server_url, _load_secrets(paths, account).token)
+
+
+def _load_secrets(paths: DataPaths, account: SyncAccount) -> SyncSecrets:
+    secrets = open_secret_store(paths, account.secrets_backend).load()
+    if secrets is None:
+        raise SyncSecretsError(
+            "This device's sync token and key are missing from the keyring. Run `python main.py sync setup` again."
+        )
+    return secrets
 
 
 def _last_round(store: LocalSyncStore) -> dict[str, object]:

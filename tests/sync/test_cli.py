@@ -68,13 +68,19 @@ def test_setup_now_status_logout(server: LiveServer, tmp_path: Path) -> None:
     _failed_cleanly(wrong_password, "Wrong username or password")
     wrong_passphrase = _cli(*setup, data_dir=desktop, **{**PASSWORDS, "ARIS_SYNC_PASSPHRASE": "other words"})
     _failed_cleanly(wrong_passphrase, "passphrase does not unlock")
-    assert _cli(*setup, data_dir=desktop, **PASSWORDS).returncode == 0
+    assert _cli(*setup, "--device-name", "desktop", data_dir=desktop, **PASSWORDS).returncode == 0
 
     synced = _cli("sync", "now", data_dir=laptop)
     assert synced.returncode == 0 and synced.stdout.startswith("Synced:"), synced.stderr
     status = json.loads(_cli("sync", "status", "--json", data_dir=laptop).stdout)
     assert status["configured"] and status["pending"] == 0 and status["last_sync_at"]
     assert status["secrets_backend"] == "file" and status["last_error_code"] is None
+
+    devices = json.loads(_cli("sync", "devices", "--json", data_dir=laptop).stdout)
+    assert sorted((d["name"], d["current"]) for d in devices) == [("desktop", False), ("laptop", True)]
+    desktop_id = next(d["device_id"] for d in devices if d["name"] == "desktop")
+    assert _cli("sync", "revoke", desktop_id, data_dir=laptop).returncode == 0
+    _failed_cleanly(_cli("sync", "now", data_dir=desktop), "no longer signed in")
 
     out = _cli("sync", "logout", data_dir=laptop)
     assert out.returncode == 0 and "Signed out" in out.stdout
