@@ -37,6 +37,9 @@ class ServerSettings:
     """Authenticated API requests per minute per device (per process)."""
     log_level: str = "INFO"
     """Python logging level name."""
+    forwarded_allow_ips: str | None = None
+    """Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated, as
+    uvicorn takes them). Unset: headers are ignored, so a client cannot fake its address to dodge the rate limit."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -89,6 +92,11 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         help="API requests per minute per device",
     )
     parser.add_argument("--log-level", default=env.get(ENV_PREFIX + "LOG_LEVEL", "INFO"))
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default=env.get(ENV_PREFIX + "FORWARDED_ALLOW_IPS"),
+        help="behind a reverse proxy: its address(es), whose X-Forwarded-For headers are then trusted",
+    )
 
 
 def settings_from_args(args: argparse.Namespace) -> ServerSettings:
@@ -104,4 +112,5 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
         auth_rate_per_minute=args.auth_rate,
         api_rate_per_minute=args.api_rate,
         log_level=args.log_level.upper(),
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )

@@ -52,7 +52,8 @@ def serve(settings: ServerSettings) -> None:
         access_log=False,  # ObservabilityMiddleware writes one JSON line per request instead
         ssl_certfile=settings.ssl_certfile,
         ssl_keyfile=settings.ssl_keyfile,
-        proxy_headers=False,
+        proxy_headers=settings.forwarded_allow_ips is not None,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         server_header=False,
         timeout_graceful_shutdown=5,
     )
