@@ -37,6 +37,9 @@ class ServerSettings:
     """Authenticated API requests per minute per device (per process)."""
     log_level: str = "INFO"
     """Python logging level name."""
+    allow_registration: bool = True
+    """Whether anyone who can reach the server may create an account. Turn it off once your accounts exist,
+    so a server on the internet does not become free storage for strangers."""
     forwarded_allow_ips: str | None = None
     """Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated, as
     uvicorn takes them). Unset: headers are ignored, so a client cannot fake its address to dodge the rate limit."""
@@ -93,6 +96,13 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--log-level", default=env.get(ENV_PREFIX + "LOG_LEVEL", "INFO"))
     parser.add_argument(
+        "--no-registration",
+        action="store_false",
+        dest="allow_registration",
+        default=env.get(ENV_PREFIX + "ALLOW_REGISTRATION", "1").strip().lower() not in {"0", "false", "no"},
+        help="refuse new accounts (existing ones keep working); env ARIS_SYNC_ALLOW_REGISTRATION=0",
+    )
+    parser.add_argument(
         "--forwarded-allow-ips",
         default=env.get(ENV_PREFIX + "FORWARDED_ALLOW_IPS"),
         help="behind a reverse proxy: its address(es), whose X-Forwarded-For headers are then trusted",
@@ -113,4 +123,5 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
         api_rate_per_minute=args.api_rate,
         log_level=args.log_level.upper(),
         forwarded_allow_ips=args.forwarded_allow_ips,
+        allow_registration=args.allow_registration,
     )

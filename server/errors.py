@@ -76,6 +76,13 @@ class UsernameTakenError(ApiError):
     code = "username_taken"
 
 
+class RegistrationClosedError(ApiError):
+    """The operator turned registration off."""
+
+    status = 403
+    code = "registration_closed"
+
+
 class BatchConflictError(ApiError):
     """A push reused a batch id with different contents."""
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from app.paths import DataPaths
 from app.storage.database import node_clock, open_database
@@ -96,8 +97,9 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
         SyncError: unreachable server, wrong password or passphrase, no keyring without opt-in, …; nothing
             is saved then, and a device session opened on the way is revoked again.
     """
+    server_url = _checked_server_url(request.server_url)
     backend = choose_backend(paths, insecure_file=request.insecure_file_secrets)
-    with SyncClient(request.server_url, retry=retry) as client:
+    with SyncClient(server_url, retry=retry) as client:
         if request.register:
             session = client.register(request.username, request.password, request.device_name)
         else:
@@ -120,6 +122,17 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
         store.reset()  # a new account or server has seen nothing of this device yet
     log.info("Sync set up for %s at %s (device %s)", account.username, account.server_url, account.device_id)
     return account
+
+
+def _checked_server_url(url: str) -> str:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise SyncError(
+            f"'{url}' is not a server address. Give it in full, such as https://sync.example.org."
+        )
+    if parts.scheme == "http" and parts.hostname not in {"localhost", "127.0.0.1", "::1"}:
+        log.warning("Syncing over plain HTTP: records stay encrypted, but the device token can be overheard")
+    return url.strip().rstrip("/")
 
 
 def _unlock_data_key(client: SyncClient, salt: bytes, envelope: str | None, request: SetupRequest) -> bytes:

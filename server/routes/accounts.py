@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Request, Response, status
 
 from server import accounts
 from server.deps import PrincipalDep, ServicesDep, check_auth_rate
+from server.errors import RegistrationClosedError
 from server.schemas import (
     DEVICE_ID_PATTERN,
     Credentials,
@@ -28,10 +29,12 @@ _AUTH_ERRORS: dict[int | str, dict] = {
 @router.post(
     "/accounts",
     status_code=status.HTTP_201_CREATED,
-    responses={**_AUTH_ERRORS, 409: {"model": ErrorOut}},
+    responses={**_AUTH_ERRORS, 403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
 )
 def register(body: Credentials, request: Request, services: ServicesDep) -> SessionOut:
-    """Create an account and sign this device in."""
+    """Create an account and sign this device in (unless the operator turned registration off)."""
+    if not services.settings.allow_registration:
+        raise RegistrationClosedError("This sync server does not accept new accounts. Ask its operator.")
     check_auth_rate(services, request, body.username)
     with services.database.write() as session:
         return accounts.register(session, body)

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from app.paths import DataPaths
+from app.sync.background import start_background_sync
 from app.sync.errors import SyncUnavailableError
-from app.sync.runner import RunnerSettings, SyncRunner, SyncState, SyncStatus
-from app.sync.service import open_session, overview
+from app.sync.runner import RunnerSettings, SyncState, SyncStatus
+from app.sync.service import overview
 from tests.live_server import ROOT, LiveServer
 from tests.sync.devices import FAST_RETRY, converge, pair
 
@@ -110,20 +112,26 @@ def test_background_runner_backs_off_while_offline_and_recovers(
     laptop.rows.insert("Written while the server is down.", "fact")
     live_server.kill()
     states: list[SyncState] = []
-    session = open_session(laptop.paths, retry=FAST_RETRY)
-    runner = SyncRunner(session, states.append, RunnerSettings(interval_seconds=0.2, max_backoff_seconds=0.5))
-    runner.start()
+    assert start_background_sync(DataPaths(tmp_path / "not-set-up"), states.append) is None
+    background = start_background_sync(
+        laptop.paths,
+        states.append,
+        RunnerSettings(interval_seconds=0.2, max_backoff_seconds=0.5),
+        retry=FAST_RETRY,
+    )
+    assert background is not None
     try:
-        _wait_for(lambda: runner.state.consecutive_failures >= 2)
-        assert runner.state.status is SyncStatus.OFFLINE
-        assert runner.state.last_error_code == "sync_unavailable"
+        _wait_for(lambda: background.state.consecutive_failures >= 2)
+        assert background.state.status is SyncStatus.OFFLINE
+        assert background.state.last_error_code == "sync_unavailable"
         live_server.start()
-        runner.sync_now()
-        _wait_for(lambda: runner.state.status is SyncStatus.IDLE and runner.state.last_sync_at is not None)
-        assert runner.state.pending == 0 and runner.state.consecutive_failures == 0
+        background.sync_soon()
+        _wait_for(
+            lambda: background.state.status is SyncStatus.IDLE and background.state.last_sync_at is not None
+        )
+        assert background.state.pending == 0 and background.state.consecutive_failures == 0
     finally:
-        assert runner.stop(timeout=20)
-        session.close()
+        assert background.stop(timeout=20)
     assert states[-1].status is SyncStatus.STOPPED
     desktop.sync()
     assert desktop.live_texts() == {"Written while the server is down."}

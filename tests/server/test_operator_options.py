@@ -1,4 +1,4 @@
-"""Behind a reverse proxy: the sign-in rate limit counts the real client, from the trusted proxy's header."""
+"""Operator options: trusting a reverse proxy's client address, and closing registration."""
 
 from __future__ import annotations
 
@@ -29,5 +29,18 @@ def test_forwarded_client_address_is_used_only_from_a_trusted_proxy(tmp_path: Pa
         statuses = [_sign_in_status(server, username, "203.0.113.7") for _ in range(4)]
         assert statuses == [401, 401, 401, 429]
         assert _sign_in_status(server, username, "198.51.100.9") == 401  # another client is not blocked
+    finally:
+        server.stop()
+
+
+def test_registration_can_be_turned_off(tmp_path: Path) -> None:
+    server = LiveServer(
+        f"sqlite:///{tmp_path / 'closed.db'}", tmp_path, extra_args=["--no-registration"]
+    ).start()
+    try:
+        answer = httpx.post(
+            server.url + "/v1/accounts", json={"username": "newcomer", "password": "long enough"}
+        )
+        assert answer.status_code == 403 and answer.json()["error"]["code"] == "registration_closed"
     finally:
         server.stop()
