@@ -31,21 +31,17 @@ class Account:
 
 def register(base_url: str, device_name: str = "laptop") -> Account:
     """A new account with a unique username."""
-    username = "user-" + uuid.uuid4().hex[:12]
-    answer = httpx.post(
-        base_url + "/v1/accounts",
-        json={"username": username, "password": PASSWORD, "device_name": device_name},
-        timeout=30,
-    )
-    answer.raise_for_status()
-    body = answer.json()
-    return Account(base_url, username, body["token"], body["device_id"])
+    return _open_session(base_url, "/v1/accounts", "user-" + uuid.uuid4().hex[:12], device_name)
 
 
 def sign_in(base_url: str, username: str, device_name: str = "desktop") -> Account:
     """A second device of an existing account."""
+    return _open_session(base_url, "/v1/sessions", username, device_name)
+
+
+def _open_session(base_url: str, path: str, username: str, device_name: str) -> Account:
     answer = httpx.post(
-        base_url + "/v1/sessions",
+        base_url + path,
         json={"username": username, "password": PASSWORD, "device_name": device_name},
         timeout=30,
     )
