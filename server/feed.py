@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 MAX_CLOCK_AHEAD_MS = 60 * 60 * 1000
 # Answers to pushes are kept this long for retries.
 BATCH_RETENTION = timedelta(days=14)
+# Ciphertext bytes in one pull answer before the page is cut short (base64 adds a third on the wire).
+MAX_PAGE_BYTES = 8 * 1024 * 1024
 _CURSOR_PREFIX = "seq:"
 
 
@@ -123,16 +125,24 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int)
             "This server has fewer changes than your device has already seen: it may have been restored "
             "from an older backup or replaced. Nothing was deleted on your device."
         )
-    rows = list(
-        session.scalars(
-            select(Record)
-            .where(Record.user_id == principal.user_id, Record.seq > after)
-            .order_by(Record.seq)
-            .limit(limit + 1)
-        )
+    result = session.scalars(
+        select(Record)
+        .where(Record.user_id == principal.user_id, Record.seq > after)
+        .order_by(Record.seq)
+        .limit(limit + 1)
+        .execution_options(yield_per=100)
     )
-    has_more = len(rows) > limit
-    rows = rows[:limit]
+    rows: list[Record] = []
+    size = 0
+    has_more = False
+    for row in result:
+        # A page also ends at a size, so large records cannot make one answer (and its memory) huge.
+        if len(rows) == limit or (rows and size + len(row.ciphertext) > MAX_PAGE_BYTES):
+            has_more = True
+            break
+        rows.append(row)
+        size += len(row.ciphertext)
+    result.close()
     return PullOut(
         records=[
             RecordOut(

@@ -165,8 +165,9 @@ class SyncEngine:
                 report.applied += len(result.applied)
                 report.skipped += len(result.skipped)
                 report.tampered.extend(result.rejected)
-            self.store.set_cursor(page.cursor)
-            cursor = page.cursor
+            if page.cursor != cursor:
+                self.store.set_cursor(page.cursor)
+                cursor = page.cursor
             if not page.has_more:
                 return
         log.warning("Stopped pulling after %d pages; the rest comes next round", MAX_PAGES_PER_ROUND)

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from app.errors import ArisError
 from app.sync.engine import SyncReport
 from app.sync.errors import (
     SyncAuthError,
-    SyncError,
     SyncRateLimitedError,
     SyncUnavailableError,
 )
@@ -129,7 +129,7 @@ class SyncRunner:
                 failures += 1
                 self._publish_error(SyncStatus.OFFLINE, error, failures)
                 wait = self._backoff(failures)
-            except SyncError as error:
+            except ArisError as error:  # a sync refusal, or the local database busy or full: try later
                 failures += 1
                 self._publish_error(SyncStatus.ERROR, error, failures)
                 wait = self._backoff(failures)
@@ -161,7 +161,7 @@ class SyncRunner:
         ceiling = min(self.settings.max_backoff_seconds, self.settings.interval_seconds * 2 ** (failures - 1))
         return self._rng.uniform(ceiling / 2, ceiling)
 
-    def _publish_error(self, status: SyncStatus, error: SyncError, failures: int) -> None:
+    def _publish_error(self, status: SyncStatus, error: ArisError, failures: int) -> None:
         log.info("Sync round failed (%s): %s", error.code, error.message)
         self._publish(
             status=status,

@@ -225,3 +225,15 @@ def test_sign_in_is_rate_limited_per_account(shared_server: LiveServer) -> None:
         shared_server.url + "/v1/sessions", json={"username": account.username, "password": PASSWORD}
     )
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
+
+
+def test_pull_pages_are_cut_by_size_too(shared_server: LiveServer) -> None:
+    account = register(shared_server.url)
+    with account.http() as http:
+        for _ in range(4):  # 12 records of about 1 MiB, in bodies under the 5 MiB limit
+            batch = {"batch_id": uuid.uuid4().hex, "records": [record(size=1_000_000) for _ in range(3)]}
+            assert http.post("/v1/changes", json=batch).is_success
+        first = http.get("/v1/changes", params={"limit": 1000}).json()
+        assert 0 < len(first["records"]) < 12 and first["has_more"] is True
+        rest, _ = pull_all(http, first["cursor"])
+        assert len(first["records"]) + len(rest) == 12
