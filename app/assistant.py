@@ -4,16 +4,23 @@ desktop shell. Methods block; the shell calls them from a worker thread."""
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
+from sqlite_utils import Database
 
 from app.config import Settings
 from app.engine_factory import EngineFactory
+from app.errors import ArisError
 from app.paths import DataPaths
+from app.storage.conversations import ConversationLog
 from engine.audio import AudioSink, AudioSource
 from engine.cancel import CancelToken
+from engine.conversation import SYSTEM_PROMPT
+from engine.errors import EngineError
 from engine.events import TurnEvent
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
@@ -22,7 +29,12 @@ log = logging.getLogger(__name__)
 
 
 class Assistant:
-    """Wires the engine to the user's settings and memory."""
+    """Wires the engine to the user's settings and memory.
+
+    Each finished turn is written to the conversation log, and its user message is handed to memory to learn
+    from on a background thread once the answer has been spoken, so learning never delays the first audio.
+    Call :meth:`close` before exiting so that learning finishes and nothing is lost.
+    """
 
     def __init__(
         self,
@@ -35,9 +47,35 @@ class Assistant:
         self.paths = paths
         self.settings = settings
         self.factory = EngineFactory(settings.models, paths)
-        self.memory = memory
+        self._memory = memory
         self._on_event = on_event
         self._pipeline: VoicePipeline | None = None
+        self._log: ConversationLog | None = None
+        self._own_log_db: Database | None = None
+        self._conversation_id: str | None = None
+        self._lock = threading.Lock()
+        self._learner: ThreadPoolExecutor | None = None
+        self._learning: list[Future[object]] = []
+
+    @property
+    def memory(self) -> MemoryHook | None:
+        """Long-term memory, opened from the data folder on first use; None when the user turned it off."""
+        if not self.settings.memory_enabled:
+            return None
+        with self._lock:
+            if self._memory is None:
+                from app.memory.service import MemoryService
+
+                service = MemoryService.open(
+                    self.paths, self.factory.responder(), system_prompt=SYSTEM_PROMPT
+                )
+                service.add_forget_listener(self._on_forgotten)
+                self._memory = service
+            return self._memory
+
+    @memory.setter
+    def memory(self, value: MemoryHook | None) -> None:
+        self._memory = value
 
     @property
     def pipeline(self) -> VoicePipeline:
@@ -47,10 +85,31 @@ class Assistant:
                 self.factory.transcriber(),
                 self.factory.responder(),
                 self.factory.synthesizer(),
-                memory=self.memory if self.settings.memory_enabled else None,
+                memory=self.memory,
                 on_event=self._on_event,
             )
         return self._pipeline
+
+    def wait_for_learning(self, timeout: float | None = None) -> None:
+        """Block until memory has learned from every finished turn."""
+        pending, self._learning = self._learning, []
+        for future in pending:
+            future.result(timeout=timeout)
+
+    def close(self) -> None:
+        """Finish background learning and release the database."""
+        if self._learner is not None:
+            self._learner.shutdown(wait=True)
+            self._learner = None
+        self._learning.clear()
+        close = getattr(self._memory, "close", None)
+        if callable(close):
+            close()
+        if self._own_log_db is not None:
+            self._own_log_db.conn.close()
+            self._own_log_db = None
+        self._memory = None
+        self._log = None
 
     def endpointer(self) -> Endpointer:
         """An endpointer with the user's trailing-silence setting."""
@@ -63,7 +122,7 @@ class Assistant:
 
     def ask(self, text: str, sink: AudioSink | None = None, cancel: CancelToken | None = None) -> TurnResult:
         """A typed question."""
-        return self.pipeline.text_turn(text, sink, cancel)
+        return self._after_turn(self.pipeline.text_turn(text, sink, cancel))
 
     def answer_audio(
         self,
@@ -73,7 +132,7 @@ class Assistant:
         speech_end: float | None = None,
     ) -> TurnResult:
         """A question already captured as 16 kHz audio."""
-        return self.pipeline.voice_turn(audio, sink, cancel, speech_end=speech_end)
+        return self._after_turn(self.pipeline.voice_turn(audio, sink, cancel, speech_end=speech_end))
 
     def listen_and_answer(
         self, source: AudioSource, sink: AudioSink | None = None, cancel: CancelToken | None = None
@@ -84,4 +143,69 @@ class Assistant:
         utterance = pipeline.listen(source, self.endpointer(), cancel)
         if utterance is None:
             return None
-        return pipeline.voice_turn(utterance.audio, sink, cancel, speech_end=time.monotonic())
+        return self._after_turn(
+            pipeline.voice_turn(utterance.audio, sink, cancel, speech_end=time.monotonic())
+        )
+
+    # ---- after each turn -------------------------------------------------------------------------------------
+
+    def _after_turn(self, result: TurnResult) -> TurnResult:
+        """Log the exchange and queue learning; the answer has already been spoken when this runs."""
+        if not result.transcript:
+            return result
+        reply = result.reply_heard if result.cancelled else result.reply
+        message_id = self._log_exchange(result, reply)
+        memory = self.memory
+        if memory is not None:
+            if self._learner is None:
+                self._learner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-learn")
+            self._learning = [f for f in self._learning if not f.done()]
+            self._learning.append(
+                self._learner.submit(self._learn, memory, result.transcript, reply, message_id)
+            )
+        return result
+
+    def _log_exchange(self, result: TurnResult, reply: str) -> str | None:
+        """Write both messages with the turn's stage times; a storage failure costs the log, not the turn."""
+        from app.storage.errors import StorageError
+
+        timings = result.times.as_ms()
+        try:
+            log_ = self._conversation_log()
+            if self._conversation_id is None:
+                self._conversation_id = log_.start_conversation()
+            message_id = log_.add_message(self._conversation_id, "user", result.transcript, timings)
+            if reply:
+                log_.add_message(self._conversation_id, "assistant", reply, timings)
+        except StorageError as error:
+            log.warning("Could not save this exchange to the conversation log: %s", error.message)
+            return None
+        return message_id
+
+    def _conversation_log(self) -> ConversationLog:
+        if self._log is None:
+            conversations = getattr(self.memory, "conversations", None)
+            if isinstance(conversations, ConversationLog):
+                self._log = conversations
+            else:
+                from app.storage.database import node_clock, open_database
+
+                self._own_log_db = open_database(self.paths.database)
+                self._log = ConversationLog(self._own_log_db, node_clock(self._own_log_db))
+        return self._log
+
+    @staticmethod
+    def _learn(memory: MemoryHook, user_text: str, reply: str, message_id: str | None) -> object:
+        # Runs on the learning thread, where nobody can catch an error: a failure is logged (with its
+        # traceback, to the log file) and the turn's facts are named so the loss is visible.
+        try:
+            return memory.learn(user_text, reply, message_id)
+        except (ArisError, EngineError):
+            log.exception("Could not learn from %r", user_text)
+            return None
+
+    def _on_forgotten(self) -> None:
+        """The user made Aris forget something: drop the session's short-term history too, or the fact
+        would come back from there in the next answer."""
+        if self._pipeline is not None:
+            self._pipeline.conversation.clear()

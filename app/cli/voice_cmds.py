@@ -95,7 +95,10 @@ def ask(ctx: CommandContext) -> int:
     """`ask TEXT [--speak OUT.wav] [--json]`."""
     assistant = Assistant(ctx.paths, settings_for(ctx), on_event=_streaming_printer(not ctx.args.json))
     sink = WavSink() if ctx.args.speak else None
-    result = assistant.ask(ctx.args.text, sink)
+    try:
+        result = assistant.ask(ctx.args.text, sink)
+    finally:
+        assistant.close()  # waits for memory to learn from the turn before the process exits
     if sink is not None:
         sink.save(ctx.args.speak)
     _report(ctx, result)
@@ -119,7 +122,10 @@ def listen(ctx: CommandContext) -> int:
         sink = SpeakerSink(assistant.factory.synthesizer().sample_rate, settings.audio.output_device)
     else:
         sink = None
-    result = assistant.listen_and_answer(source, sink)
+    try:
+        result = assistant.listen_and_answer(source, sink)
+    finally:
+        assistant.close()  # waits for memory to learn from the turn before the process exits
     if result is None:
         print("aris: no speech heard.", file=sys.stderr)
         return 1

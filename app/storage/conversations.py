@@ -66,6 +66,23 @@ class ConversationLog:
             )
         return message_id
 
+    def redact(self, message_ids: list[str]) -> int:
+        """Erase messages' text, keeping tombstones for sync (used when the user makes Aris forget what a
+        message said). Returns how many were erased."""
+        if not message_ids:
+            return 0
+        now = utc_now()
+        erased = 0
+        with write(self._db, "erase the message"):
+            for message_id in message_ids:
+                cursor = self._db.execute(
+                    "UPDATE messages SET text = '', deleted_at = ?, updated_at = ?, hlc = ? "
+                    "WHERE id = ? AND deleted_at IS NULL",
+                    [now, now, self._clock.now(), message_id],
+                )
+                erased += cursor.rowcount
+        return erased
+
     def messages(self, conversation_id: str) -> list[Message]:
         """The conversation's messages, oldest first."""
         rows = self._db.execute(

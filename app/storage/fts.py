@@ -26,12 +26,13 @@ def content_words(text: str) -> list[str]:
     """The lower-cased words of ``text`` that carry meaning, in order, without repeats."""
     seen: dict[str, None] = {}
     for word in _WORD.findall(text.lower()):
-        if word not in STOPWORDS and len(word) > 1:
+        if word not in STOPWORDS and (len(word) > 1 or word.isdigit()):
             seen.setdefault(word, None)
     return list(seen)
 
 
-def fts_query(text: str, max_terms: int = 8) -> str:
-    """An FTS5 MATCH expression that ORs the content words, each quoted (so no FTS syntax gets through)."""
+def fts_query(text: str, max_terms: int = 8, joiner: str = " OR ") -> str:
+    """An FTS5 MATCH expression joining the content words (OR by default), each quoted so no FTS syntax gets
+    through."""
     words = content_words(text)[:max_terms]
-    return " OR ".join(f'"{word}"' for word in words)
+    return joiner.join(f'"{word}"' for word in words)

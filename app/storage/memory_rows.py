@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
-from app.storage.fts import fts_query
+from app.storage.fts import content_words
 from app.storage.migrations import LIVE_MEMORY
 from app.storage.records import Memory
 
@@ -39,6 +39,11 @@ class MemoryRows:
         """Use an open, migrated database."""
         self.db = db
         self._clock = clock
+
+    @property
+    def node_id(self) -> str:
+        """This database's node id (from its clock)."""
+        return self._clock.node_id
 
     # Reads -----------------------------------------------------------------------------------------------
     def get(self, memory_id: str) -> Memory | None:
@@ -75,6 +80,10 @@ class MemoryRows:
         """How many memories recall can return."""
         return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
 
+    def live_ids(self) -> set[str]:
+        """Ids of every memory recall can return."""
+        return {row[0] for row in self.db.execute(f"SELECT id FROM memories WHERE {LIVE_MEMORY}")}
+
     def max_seq(self) -> int:
         """The latest change number (0 for an empty table)."""
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM memories").fetchone()[0]
@@ -92,18 +101,49 @@ class MemoryRows:
         while rows := cursor.fetchmany(batch):
             yield [(row[0], row[1]) for row in rows]
 
-    def full_text(self, query: str, limit: int) -> list[tuple[str, float]]:
-        """Live memories matching ``query`` by BM25, best first, as (id, bm25) with lower bm25 better."""
-        match = fts_query(query)
-        if not match:
+    def full_text(
+        self, query: str, limit: int, *, every_word: bool = False, max_term_docs: int | None = None
+    ) -> list[tuple[str, float]]:
+        """Live memories matching ``query`` by BM25, best first, as (id, bm25) with lower bm25 better.
+
+        Args:
+            query: what the user said; only its content words are searched.
+            limit: how many hits.
+            every_word: require all words (forgetting, where a loose match would erase the wrong things)
+                rather than any (recall).
+            max_term_docs: leave out words found in at least this many memories. BM25 gives them little
+                weight anyway, and scoring every one of their matches is what makes full-text search slow
+                in a large store (10,000 matches of "live" at 100,000 memories).
+        """
+        words = content_words(query)[:8]
+        if max_term_docs is not None:
+            words = [w for w in words if self._doc_count(w, max_term_docs) < max_term_docs]
+        if not words:
             return []
+        match = (" AND " if every_word else " OR ").join(f'"{word}"' for word in words)
         rows = self.db.execute(
-            "SELECT m.id, bm25(memories_fts) AS score FROM memories_fts "
-            "JOIN memories m ON m.rowid = memories_fts.rowid WHERE memories_fts MATCH ? "
-            "ORDER BY score LIMIT ?",
+            "SELECT m.id, f.score FROM (SELECT rowid, bm25(memories_fts) AS score FROM memories_fts "
+            "WHERE memories_fts MATCH ? ORDER BY score LIMIT ?) AS f JOIN memories m ON m.rowid = f.rowid "
+            "ORDER BY f.score",
             [match, limit],
         )
         return [(row[0], row[1]) for row in rows]
+
+    def _doc_count(self, word: str, cap: int) -> int:
+        """Memories containing ``word``, counted up to ``cap`` (so a common word costs no more than that)."""
+        return self.db.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? LIMIT ?)",
+            [f'"{word}"', cap],
+        ).fetchone()[0]
+
+    def superseded_chain(self, memory_id: str) -> list[str]:
+        """Ids of the older memories that ``memory_id`` replaced, directly or through others."""
+        rows = self.db.execute(
+            "WITH RECURSIVE older(id) AS (SELECT id FROM memories WHERE superseded_by = ? "
+            "UNION SELECT m.id FROM memories m JOIN older o ON m.superseded_by = o.id) SELECT id FROM older",
+            [memory_id],
+        )
+        return [row[0] for row in rows]
 
     # Writes ----------------------------------------------------------------------------------------------
     def insert(
