@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -27,6 +28,10 @@ class RoundRunner(Protocol):
 
     def sync_once(self) -> SyncReport:
         """Pull and push once."""
+        ...
+
+    def has_local_changes(self) -> bool:
+        """Whether local edits wait to be sent (checked often, so it must be cheap)."""
         ...
 
 
@@ -64,10 +69,15 @@ class RunnerSettings:
     """Time between rounds when all is well."""
     max_backoff_seconds: float = 900.0
     """Longest wait after repeated failures."""
+    local_check_seconds: float = 5.0
+    """Between successful rounds, how often to look for local edits and send them at once instead of at the
+    next interval; 0 turns this off. Bounds how long an edit takes to leave this device."""
 
     def __post_init__(self) -> None:
         if self.interval_seconds <= 0 or self.max_backoff_seconds < self.interval_seconds:
             raise ValueError("interval must be > 0 and not above max_backoff")
+        if self.local_check_seconds < 0:
+            raise ValueError("local_check_seconds must be 0 or more")
 
 
 class SyncRunner:
@@ -153,9 +163,26 @@ class SyncRunner:
                     consecutive_failures=0,
                     last_report=report,
                 )
+            self._idle(wait, watch_local=failures == 0)
+        self._publish(status=SyncStatus.STOPPED)
+
+    def _idle(self, wait: float | None, *, watch_local: bool) -> None:
+        """Wait until `wait` runs out, `sync_now()`/`stop()` is called, or (when watching) local edits appear."""
+        step = self.settings.local_check_seconds
+        if wait is None or not watch_local or step <= 0:
             self._wake.wait(wait)
             self._wake.clear()
-        self._publish(status=SyncStatus.STOPPED)
+            return
+        deadline = time.monotonic() + wait
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self._wake.wait(min(remaining, step)):
+                self._wake.clear()
+                return
+            try:
+                if self.engine.has_local_changes():
+                    return
+            except ArisError:
+                return  # the round will meet the same problem and report it
 
     def _backoff(self, failures: int) -> float:
         ceiling = min(self.settings.max_backoff_seconds, self.settings.interval_seconds * 2 ** (failures - 1))

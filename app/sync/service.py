@@ -178,6 +178,10 @@ class SyncSession:
         self._save_round(attempt, report, None)
         return report
 
+    def has_local_changes(self) -> bool:
+        """Whether local edits wait to be sent."""
+        return self.store.pending_count() > 0
+
     def close(self) -> None:
         """Close the connection and the database."""
         self.client.close()

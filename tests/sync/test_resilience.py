@@ -116,11 +116,13 @@ def test_background_runner_backs_off_while_offline_and_recovers(
     background = start_background_sync(
         laptop.paths,
         states.append,
-        RunnerSettings(interval_seconds=0.2, max_backoff_seconds=0.5),
+        RunnerSettings(interval_seconds=30, max_backoff_seconds=60, local_check_seconds=0.1),
         retry=FAST_RETRY,
     )
     assert background is not None
     try:
+        _wait_for(lambda: background.state.consecutive_failures >= 1)
+        background.sync_soon()  # retried at once on request, instead of after the backoff
         _wait_for(lambda: background.state.consecutive_failures >= 2)
         assert background.state.status is SyncStatus.OFFLINE
         assert background.state.last_error_code == "sync_unavailable"
@@ -130,11 +132,20 @@ def test_background_runner_backs_off_while_offline_and_recovers(
             lambda: background.state.status is SyncStatus.IDLE and background.state.last_sync_at is not None
         )
         assert background.state.pending == 0 and background.state.consecutive_failures == 0
+        before = background.state.last_report
+        laptop.rows.insert("Sent without waiting for the interval.", "fact")  # long before the 30 s interval
+        _wait_for(
+            lambda: background.state.last_report is not before and background.state.status is SyncStatus.IDLE
+        )
+        assert background.state.last_report is not None and background.state.last_report.pushed == 1
     finally:
         assert background.stop(timeout=20)
     assert states[-1].status is SyncStatus.STOPPED
     desktop.sync()
-    assert desktop.live_texts() == {"Written while the server is down."}
+    assert desktop.live_texts() == {
+        "Written while the server is down.",
+        "Sent without waiting for the interval.",
+    }
 
 
 def _wait_for(condition, timeout: float = 30.0) -> None:
