@@ -99,6 +99,7 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
     """
     server_url = _checked_server_url(request.server_url)
     backend = choose_backend(paths, insecure_file=request.insecure_file_secrets)
+    previous = _previous_session(paths)
     with SyncClient(server_url, retry=retry) as client:
         if request.register:
             session = client.register(request.username, request.password, request.device_name)
@@ -120,8 +121,38 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
     save_account(paths, account)
     with _local_store(paths) as store:
         store.reset()  # a new account or server has seen nothing of this device yet
+    if previous is not None:
+        _retire(paths, previous, account)
     log.info("Sync set up for %s at %s (device %s)", account.username, account.server_url, account.device_id)
     return account
+
+
+def _previous_session(paths: DataPaths) -> tuple[SyncAccount, SyncSecrets | None] | None:
+    """The account this device was set up with before, if any (to sign that session out afterwards)."""
+    try:
+        account = load_account(paths)
+    except SyncError:
+        return None
+    try:
+        return account, open_secret_store(paths, account.secrets_backend).load()
+    except SyncError:
+        return account, None
+
+
+def _retire(paths: DataPaths, previous: tuple[SyncAccount, SyncSecrets | None], current: SyncAccount) -> None:
+    """After a new setup: revoke the old device session (no dangling token) and drop secrets left elsewhere."""
+    account, secrets = previous
+    if secrets is not None and (account.server_url, account.device_id) != (
+        current.server_url,
+        current.device_id,
+    ):
+        with SyncClient(account.server_url, secrets.token, retry=RetryPolicy(attempts=1)) as client:
+            _revoke_quietly(client, account.device_id)
+    if account.secrets_backend is not current.secrets_backend:
+        try:
+            open_secret_store(paths, account.secrets_backend).delete()
+        except SyncError:
+            log.warning("Could not remove the old sync secrets from the %s", account.secrets_backend.value)
 
 
 def _checked_server_url(url: str) -> str:
@@ -154,7 +185,9 @@ def _revoke_quietly(client: SyncClient, device_id: str) -> None:
     try:
         client.revoke_device(device_id)
     except SyncError:
-        log.warning("Could not revoke the device session opened during a failed setup", exc_info=True)
+        log.warning(
+            "Could not revoke device session %s; revoke it later with `sync revoke`", device_id, exc_info=True
+        )
 
 
 @dataclass

@@ -64,6 +64,17 @@ def _setup_with_password(device: Device, url: str, username: str, password: str)
     )
 
 
+def test_setting_up_again_signs_the_old_session_out(live_server: LiveServer, tmp_path: Path) -> None:
+    laptop, desktop = pair(live_server.url, tmp_path)
+    old_token = _token(desktop)
+    desktop.setup(live_server.url, _username(laptop))
+    with SyncClient(live_server.url, _token(laptop)) as client:
+        assert sorted(d.name for d in client.list_devices()) == ["desktop", "laptop"]
+    with SyncClient(live_server.url, old_token) as client, pytest.raises(SyncTokenRevokedError):
+        client.pull(None)
+    desktop.sync()
+
+
 def test_unreachable_server_is_said_plainly(tmp_path: Path) -> None:
     device = Device("laptop", DataPaths(tmp_path / "laptop"))
     with pytest.raises(SyncUnavailableError, match=r"Cannot reach the sync server at http://127.0.0.1:9"):
