@@ -27,6 +27,9 @@ NONCE_BYTES = 12
 RECORD_FORMAT = 1
 ENVELOPE_FORMAT = 1
 _ENVELOPE_AAD = b"aris-sync/key-envelope/v1"
+MAX_TIME_COST = 16
+MAX_MEMORY_KIB = 1024 * 1024
+MAX_PARALLELISM = 8
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,12 @@ class KdfParams:
     """Lanes; 1 keeps the cost the same on every device."""
 
     def __post_init__(self) -> None:
-        if self.time_cost < 1 or self.memory_kib < 8 * self.parallelism or self.parallelism < 1:
+        # Upper bounds too: the envelope (and so these numbers) comes from the server, which must not be able
+        # to make a device spend gigabytes or minutes on one derivation.
+        if not (1 <= self.time_cost <= MAX_TIME_COST and 1 <= self.parallelism <= MAX_PARALLELISM):
             raise ValueError("Argon2 parameters out of range")
+        if not 8 * self.parallelism <= self.memory_kib <= MAX_MEMORY_KIB:
+            raise ValueError("Argon2 memory cost out of range")
 
 
 def derive_passphrase_key(passphrase: str, salt: bytes, params: KdfParams) -> bytes:

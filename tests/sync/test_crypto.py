@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -32,6 +33,10 @@ def test_envelope_opens_only_with_the_passphrase_and_survives_a_passphrase_chang
     assert unwrap_data_key(changed, "second passphrase", SALT) == key
     with pytest.raises(SyncProtocolError):
         unwrap_data_key("not an envelope", "first passphrase", SALT)
+    # A server cannot make the device spend 64 GiB on a derivation.
+    costly = json.loads(envelope) | {"m": 64 * 1024 * 1024}
+    with pytest.raises(SyncProtocolError, match="unreadable"):
+        unwrap_data_key(json.dumps(costly), "first passphrase", SALT)
 
 
 @pytest.mark.parametrize(
