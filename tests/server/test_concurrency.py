@@ -4,6 +4,7 @@ with its cursor meanwhile misses nothing (the per-account sequence commits in or
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 
 from tests.live_server import LiveServer
@@ -49,6 +50,7 @@ def test_concurrent_pushes_keep_the_newest_and_the_feed_complete(shared_server: 
                     seen[r["id"]] = r["hlc"]
                 if finished:
                     return
+                time.sleep(0.05)  # stay well under the per-device API rate limit
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
     follower = threading.Thread(target=reader)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,11 @@ from app.sync.errors import SyncUnavailableError
 from app.sync.service import overview
 from tests.live_server import LiveServer
 from tests.sync.devices import Device, converge, pair
+
+
+def _later() -> None:
+    """Let the wall clock move on: within one millisecond two devices' clocks are ordered by node id only."""
+    time.sleep(0.005)
 
 
 def test_memories_and_conversations_travel_both_ways(live_server: LiveServer, tmp_path: Path) -> None:
@@ -43,6 +49,7 @@ def test_same_memory_edited_on_both_keeps_both_texts(live_server: LiveServer, tm
     converge(laptop, desktop)
 
     laptop.rows.update(memory.id, text="The user's car is red.")
+    _later()
     desktop.rows.update(memory.id, text="The user's car is green.")  # later clock: wins the record
     laptop.sync()
     desktop.sync()
@@ -62,6 +69,7 @@ def test_sequential_edits_make_no_conflict_copy(live_server: LiveServer, tmp_pat
     desktop.sync()
     desktop.rows.update(memory.id, text="The user works at Initech.")
     desktop.sync()
+    _later()
     laptop.rows.update(memory.id, pinned=True)  # later, but only the pin: the text edit must survive
     converge(laptop, desktop)
     assert laptop.state() == desktop.state()
@@ -76,8 +84,10 @@ def test_delete_against_edit(live_server: LiveServer, tmp_path: Path) -> None:
     converge(laptop, desktop)
 
     desktop.rows.update(older_edit.id, text="The user's dentist is Dr Kim.")
+    _later()
     laptop.rows.tombstone(older_edit.id)  # later: the deletion wins over the older edit
     laptop.rows.tombstone(newer_edit.id)
+    _later()
     desktop.rows.update(newer_edit.id, text="The user's gym is on Elm Street.")  # later: the edit wins
     desktop.sync()
     converge(laptop, desktop)
