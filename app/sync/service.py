@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from app.errors import ArisError
 from app.paths import DataPaths
 from app.storage.database import node_clock, open_database
 from app.sync.account import SyncAccount, delete_account, load_account, save_account
@@ -205,7 +206,7 @@ class SyncSession:
         attempt = _now()
         try:
             report = self.engine.sync_once()
-        except SyncError as error:
+        except ArisError as error:  # sync errors, and a local database that is busy or full
             self._save_round(attempt, None, error)
             raise
         self._save_round(attempt, report, None)
@@ -220,7 +221,7 @@ class SyncSession:
         self.client.close()
         self.store.db.close()
 
-    def _save_round(self, attempt: str, report: SyncReport | None, error: SyncError | None) -> None:
+    def _save_round(self, attempt: str, report: SyncReport | None, error: ArisError | None) -> None:
         previous = _last_round(self.store)
         state = {
             "last_attempt_at": attempt,
