@@ -42,6 +42,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     now = actions.add_parser("now", help="sync once, now")
     now.add_argument("--json", action="store_true", help="print the round's report as JSON")
+    now.add_argument(
+        "--allow-deletions",
+        action="store_true",
+        help="apply deletions of a large share of your memories made on another device (asked for otherwise)",
+    )
     now.set_defaults(handler=_now)
 
     status = actions.add_parser("status", help="last sync, pending changes and errors")
@@ -106,7 +111,7 @@ def _setup(ctx: CommandContext) -> int:
 def _now(ctx: CommandContext) -> int:
     from app.sync.service import sync_now
 
-    report = sync_now(ctx.paths)
+    report = sync_now(ctx.paths, allow_deletions=ctx.args.allow_deletions)
     if ctx.args.json:
         print_json(report.__dict__)
     else:

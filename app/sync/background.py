@@ -35,6 +35,11 @@ class BackgroundSync:
         """Run a round now: after a local edit, or once the user fixed a sign-in problem."""
         self.runner.sync_now()
 
+    def allow_deletions_once(self) -> None:
+        """The user said yes to deletions the last round stopped for (`sync_confirm_deletions`); apply them."""
+        self.session.engine.allow_mass_deletion = True
+        self.runner.sync_now()
+
     def stop(self, timeout: float = 10.0) -> bool:
         """Stop after the current round and close the session; True if the thread ended within `timeout`."""
         stopped = self.runner.stop(timeout)

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from app.sync.client import SyncClient
 from app.sync.crypto import RecordCipher, RecordHeader
-from app.sync.errors import SyncServerResetError, SyncTamperedError
+from app.sync.errors import SyncDeletionsNeedConfirmationError, SyncServerResetError, SyncTamperedError
 from app.sync.protocol import CLOCK_VALUE, PushStatus, RecordKind, WireRecord
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,14 @@ class SyncStore(Protocol):
         """Forget what was exchanged with the server (cursor included): everything becomes pending."""
         ...
 
+    def live_memory_count(self) -> int:
+        """How many memories recall can return here."""
+        ...
+
+    def deletions_among(self, records: Sequence[LocalRecord]) -> int:
+        """How many of `records` would turn a live local memory into a tombstone."""
+        ...
+
     def apply_remote(self, records: Sequence[LocalRecord]) -> ApplyResult:
         """Atomically apply each record whose HLC is greater than the local one (tombstones included).
 
@@ -114,6 +122,37 @@ class EngineLimits:
     """Records per push batch."""
     batch_bytes: int = 3 * 1024 * 1024
     """Approximate largest push body, in bytes of ciphertext (base64 adds a third)."""
+    confirm_deletions_share: float = 0.25
+    """Deleting more than this share of the live memories in one round waits for the user's yes …"""
+    confirm_deletions_min: int = 20
+    """… unless it is at most this many memories (small collections change a lot in relative terms)."""
+
+
+class _DeletionGuard:
+    """Stops a round before it deletes a large share of the device's memories (Joplin's lesson: a bug or a
+    mistaken "forget everything" elsewhere must not silently empty this device). Pages are checked before they
+    are applied, so at most the allowed number of deletions lands before the user is asked."""
+
+    def __init__(self, store: SyncStore, limits: EngineLimits, *, enabled: bool) -> None:
+        self.store = store
+        self.enabled = enabled
+        self.live = store.live_memory_count() if enabled else 0
+        self.allowed = max(limits.confirm_deletions_min, int(self.live * limits.confirm_deletions_share))
+        self.seen = 0
+
+    def check(self, records: Sequence[LocalRecord]) -> None:
+        """Count this page's deletions; raise if the round's total goes over the allowance."""
+        if not self.enabled or not records:
+            return
+        self.seen += self.store.deletions_among(records)
+        if self.seen > self.allowed:
+            raise SyncDeletionsNeedConfirmationError(
+                f"The sync server holds deletions of at least {self.seen} of the {self.live} memories on this "
+                "device, made on another device. Nothing more was deleted here. If that is what you want, run "
+                "`python main.py sync now --allow-deletions` (or confirm in the app).",
+                self.seen,
+                self.live,
+            )
 
 
 class SyncEngine:
@@ -133,6 +172,8 @@ class SyncEngine:
         self.store = store
         self.device_id = device_id
         self.limits = limits or EngineLimits()
+        self.allow_mass_deletion = False
+        """Set by the user's yes (`sync now --allow-deletions`); cleared after the round that used it."""
 
     def sync_once(self) -> SyncReport:
         """Pull, push, and pull again if the server held newer versions of what we pushed."""
@@ -149,6 +190,7 @@ class SyncEngine:
         if report.stale:
             self.pull(report)
         report.pending = self.store.pending_count()
+        self.allow_mass_deletion = False
         if report.tampered:
             log.warning("Sync skipped %d records that failed their integrity check", len(report.tampered))
         return report
@@ -156,10 +198,12 @@ class SyncEngine:
     def pull(self, report: SyncReport) -> None:
         """Fetch, decrypt and apply every change after the saved cursor, one committed page at a time."""
         cursor = self.store.get_cursor()
+        guard = _DeletionGuard(self.store, self.limits, enabled=not self.allow_mass_deletion)
         for _ in range(MAX_PAGES_PER_ROUND):
             page = self.client.pull(cursor, self.limits.page_limit)
             records = [r for r in (self._open(w, report) for w in page.records) if r is not None]
             report.pulled += len(page.records)
+            guard.check(records)
             if records:
                 result = self.store.apply_remote(records)
                 report.applied += len(result.applied)

@@ -89,3 +89,14 @@ class SyncStoreUnavailableError(SyncError):
     """There is no local store to sync yet."""
 
     code = "sync_store_unavailable"
+
+
+class SyncDeletionsNeedConfirmationError(SyncError):
+    """The server holds deletions of a large share of this device's memories; applying them needs a yes."""
+
+    code = "sync_confirm_deletions"
+
+    def __init__(self, message: str, deletions: int, live: int) -> None:
+        super().__init__(message)
+        self.deletions = deletions
+        self.live = live

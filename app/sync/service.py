@@ -246,9 +246,12 @@ def open_session(
     return SyncSession(paths, account, client, store, engine)
 
 
-def sync_now(paths: DataPaths, *, retry: RetryPolicy | None = None) -> SyncReport:
-    """Run one round now."""
+def sync_now(
+    paths: DataPaths, *, retry: RetryPolicy | None = None, allow_deletions: bool = False
+) -> SyncReport:
+    """Run one round now; `allow_deletions` is the user's yes to deleting a large share of the memories."""
     session = open_session(paths, retry=retry)
+    session.engine.allow_mass_deletion = allow_deletions
     try:
         return session.sync_once()
     finally:

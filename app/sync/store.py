@@ -28,7 +28,7 @@ from sqlite_utils.migrations import Migrations
 
 from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
-from app.storage.migrations import run_script
+from app.storage.migrations import LIVE_MEMORY, run_script
 from app.sync.engine import ApplyResult, LocalRecord
 from app.sync.protocol import RecordKind
 
@@ -160,6 +160,24 @@ class LocalSyncStore:
         with write(self.db, "reset the sync state"):
             self.db.execute("DELETE FROM sync_records")
             self.db.execute("DELETE FROM sync_meta WHERE key = ?", [_CURSOR_KEY])
+
+    def live_memory_count(self) -> int:
+        """How many memories recall can return here."""
+        return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
+
+    def deletions_among(self, records: Sequence[LocalRecord]) -> int:
+        """How many of `records` are newer tombstones of memories that are live here."""
+        tombstones = {r.id: r.hlc for r in records if r.kind is RecordKind.MEMORY and r.deleted}
+        count = 0
+        ids = list(tombstones)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            rows = self.db.execute(
+                f"SELECT id, hlc FROM memories WHERE {LIVE_MEMORY} AND id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            count += sum(1 for record_id, hlc in rows if hlc is None or tombstones[record_id] > hlc)
+        return count
 
     # Push side -----------------------------------------------------------------------------------------------
 

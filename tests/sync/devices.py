@@ -58,9 +58,9 @@ class Device:
             retry=FAST_RETRY,
         )
 
-    def sync(self) -> SyncReport:
-        """`sync now`."""
-        return sync_now(self.paths, retry=FAST_RETRY)
+    def sync(self, *, allow_deletions: bool = False) -> SyncReport:
+        """`sync now` (`--allow-deletions`)."""
+        return sync_now(self.paths, retry=FAST_RETRY, allow_deletions=allow_deletions)
 
     def memories(self) -> dict[str, Memory]:
         """Every memory row (live, superseded and tombstones) by id."""

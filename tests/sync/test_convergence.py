@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from app.paths import DataPaths
-from app.sync.errors import SyncUnavailableError
+from app.sync.errors import SyncDeletionsNeedConfirmationError, SyncUnavailableError
 from app.sync.service import overview
 from tests.live_server import LiveServer
 from tests.sync.devices import Device, converge, pair
@@ -97,6 +97,32 @@ def test_delete_against_edit(live_server: LiveServer, tmp_path: Path) -> None:
     assert laptop.memories()[older_edit.id].text == ""
     assert desktop.memories()[newer_edit.id].deleted_at is None
     assert desktop.live_texts() == {"The user's gym is on Elm Street."}
+
+
+def test_deleting_most_memories_elsewhere_waits_for_a_yes(live_server: LiveServer, tmp_path: Path) -> None:
+    laptop, desktop = pair(live_server.url, tmp_path)
+    ids = laptop.rows.insert_many((f"Fact {i}.", None) for i in range(100))
+    converge(laptop, desktop)
+    for memory_id in ids[:10]:  # a few deletions go through without asking
+        laptop.rows.tombstone(memory_id)
+    converge(laptop, desktop)
+    assert len(desktop.live_texts()) == 90
+
+    for memory_id in ids[10:80]:
+        laptop.rows.tombstone(memory_id)
+    laptop.sync()
+    with pytest.raises(
+        SyncDeletionsNeedConfirmationError, match="deletions of at least 70 of the 90"
+    ) as asked:
+        desktop.sync()
+    assert "--allow-deletions" in asked.value.message
+    assert len(desktop.live_texts()) == 90
+    assert overview(desktop.paths).last_error_code == "sync_confirm_deletions"
+    with pytest.raises(SyncDeletionsNeedConfirmationError):
+        desktop.sync()  # asked again until answered
+    desktop.sync(allow_deletions=True)
+    assert len(desktop.live_texts()) == 20
+    assert laptop.state() == desktop.state()
 
 
 def test_offline_edits_on_both_while_the_server_is_down(live_server: LiveServer, tmp_path: Path) -> None:
