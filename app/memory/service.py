@@ -49,7 +49,27 @@ RETRACTED = "retracted"
 MAX_TEXT = 2000
 FORGET_SIMILARITY = 0.55
 """A forget request with no word-for-word match removes the closest memory only if it is at least this close."""
-_FIRST_PERSON = frozenset({"i", "i'm", "im", "i've", "i'd", "i'll", "my", "me", "mine", "we", "our", "us"})
+_FIRST_PERSON = frozenset(
+    [
+        "i",
+        "i'm",
+        "im",
+        "i've",
+        "i'd",
+        "i'll",
+        "my",
+        "me",
+        "mine",
+        "we",
+        "we're",
+        "we've",
+        "we'll",
+        "we'd",
+        "our",
+        "ours",
+        "us",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -455,8 +475,8 @@ class MemoryService:
                         if old.source_message_id:
                             sources.append(old.source_message_id)
                         self.rows.tombstone(memory_id)
-        # The message a forgotten fact was learned from would bring it back through message search.
-        self.conversations.redact(sources)
+        # The exchange a forgotten fact was learned from would bring it back through message search.
+        self.conversations.redact([i for source in sources for i in self.conversations.exchange(source)])
         self._sync_index()
         for listener in self._forget_listeners:
             listener()

@@ -66,6 +66,19 @@ class ConversationLog:
             )
         return message_id
 
+    def exchange(self, message_id: str) -> list[str]:
+        """The ids of a user message and of the assistant's reply right after it (if any)."""
+        row = self._db.execute(
+            "SELECT rowid, conversation_id FROM messages WHERE id = ?", [message_id]
+        ).fetchone()
+        if row is None:
+            return []
+        reply = self._db.execute(
+            "SELECT id, role FROM messages WHERE conversation_id = ? AND rowid > ? ORDER BY rowid LIMIT 1",
+            [row[1], row[0]],
+        ).fetchone()
+        return [message_id, reply[0]] if reply and reply[1] == "assistant" else [message_id]
+
     def redact(self, message_ids: list[str]) -> int:
         """Erase messages' text, keeping tombstones for sync (used when the user makes Aris forget what a
         message said). Returns how many were erased."""
