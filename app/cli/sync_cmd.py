@@ -19,6 +19,7 @@ from app.sync.errors import SyncError
 
 PASSWORD_ENV = "ARIS_SYNC_PASSWORD"
 PASSPHRASE_ENV = "ARIS_SYNC_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "ARIS_SYNC_NEW_PASSPHRASE"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -55,6 +56,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     logout = actions.add_parser("logout", help="sign this device out; local data stays")
     logout.set_defaults(handler=_logout)
+
+    passphrase = actions.add_parser(
+        "passphrase", help="change the sync passphrase (your data stays as it is)"
+    )
+    passphrase.set_defaults(handler=_passphrase)
 
     devices = actions.add_parser("devices", help="list the account's signed-in devices")
     devices.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -160,6 +166,18 @@ def _logout(ctx: CommandContext) -> int:
             "Signed out on this device, but the server could not be reached to revoke the token: revoke it "
             "from another device later. Local data is unchanged."
         )
+    return 0
+
+
+def _passphrase(ctx: CommandContext) -> int:
+    from app.sync.service import change_passphrase
+
+    old = _secret(PASSPHRASE_ENV, "Current sync passphrase")
+    new = _secret(NEW_PASSPHRASE_ENV, "New sync passphrase", confirm=True)
+    change_passphrase(ctx.paths, old, new)
+    print(
+        "The sync passphrase is changed. Devices already set up keep syncing; new ones need the new passphrase."
+    )
     return 0
 
 

@@ -20,12 +20,20 @@ from app.paths import DataPaths
 from app.storage.database import node_clock, open_database
 from app.sync.account import SyncAccount, delete_account, load_account, save_account
 from app.sync.client import RetryPolicy, SyncClient
-from app.sync.crypto import KdfParams, RecordCipher, new_data_key, unwrap_data_key, wrap_data_key
+from app.sync.crypto import (
+    KdfParams,
+    RecordCipher,
+    new_data_key,
+    rewrap_data_key,
+    unwrap_data_key,
+    wrap_data_key,
+)
 from app.sync.engine import EngineLimits, SyncEngine, SyncReport
 from app.sync.errors import (
     SyncConflictError,
     SyncError,
     SyncNotConfiguredError,
+    SyncPassphraseError,
     SyncSecretsError,
     SyncUnavailableError,
 )
@@ -308,6 +316,27 @@ def logout(paths: DataPaths) -> bool:
     with _local_store(paths) as store:
         store.reset()
     return revoked
+
+
+def change_passphrase(paths: DataPaths, old: str, new: str, *, kdf: KdfParams | None = None) -> None:
+    """Re-wrap the account's data key under a new sync passphrase.
+
+    Records stay as they are (they are encrypted with the data key, which does not change), so other devices
+    keep syncing; the new passphrase is what a device set up from now on needs.
+
+    Raises:
+        SyncPassphraseError: `old` does not unlock the key.
+        SyncConflictError: another device changed the passphrase meanwhile.
+    """
+    if not new:
+        raise SyncPassphraseError("The new sync passphrase cannot be empty.")
+    account = load_account(paths)
+    with _signed_in_client(paths, account) as client:
+        current = client.get_key_envelope()
+        if current.envelope is None:
+            raise SyncNotConfiguredError("This account has no encryption key yet. Run `sync setup` again.")
+        envelope = rewrap_data_key(current.envelope, old, new, current.key_salt, kdf)
+        client.put_key_envelope(envelope, current.version)
 
 
 def list_devices(paths: DataPaths) -> list[DeviceInfo]:

@@ -21,9 +21,9 @@ from app.sync.errors import (
     SyncWrongPasswordError,
 )
 from app.sync.secrets import FileSecretStore
-from app.sync.service import overview
+from app.sync.service import change_passphrase, overview
 from tests.live_server import LiveServer
-from tests.sync.devices import Device, converge, pair
+from tests.sync.devices import PASSPHRASE, TEST_KDF, Device, converge, pair
 
 
 def _token(device: Device) -> str:
@@ -73,6 +73,23 @@ def test_setting_up_again_signs_the_old_session_out(live_server: LiveServer, tmp
     with SyncClient(live_server.url, old_token) as client, pytest.raises(SyncTokenRevokedError):
         client.pull(None)
     desktop.sync()
+
+
+def test_passphrase_change_rewraps_the_key_and_keeps_data(live_server: LiveServer, tmp_path: Path) -> None:
+    laptop, desktop = pair(live_server.url, tmp_path)
+    laptop.rows.insert("Written before the change.", "fact")
+    converge(laptop, desktop)
+    with pytest.raises(SyncPassphraseError):
+        change_passphrase(laptop.paths, "not the passphrase", "new words here", kdf=TEST_KDF)
+    change_passphrase(laptop.paths, PASSPHRASE, "new words here", kdf=TEST_KDF)
+    desktop.rows.insert("Written after the change.", "fact")
+    converge(laptop, desktop)  # devices already set up keep their key
+    tablet = Device("tablet", DataPaths(tmp_path / "tablet"))
+    with pytest.raises(SyncPassphraseError):
+        tablet.setup(live_server.url, _username(laptop))
+    tablet.setup(live_server.url, _username(laptop), passphrase="new words here")
+    tablet.sync()
+    assert tablet.live_texts() == {"Written before the change.", "Written after the change."}
 
 
 def test_unreachable_server_is_said_plainly(tmp_path: Path) -> None:
