@@ -1,0 +1,213 @@
+"""`sync setup|now|status|logout` and `serve-sync`: end-to-end encrypted sync from the command line.
+
+Errors are `SyncError`s whose one-sentence message the CLI prints (no tracebacks). Passwords are asked for
+on the terminal; scripts can pass them in ARIS_SYNC_PASSWORD and ARIS_SYNC_PASSPHRASE instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import platform
+import sys
+
+from app.cli import CommandContext
+from app.cli.common import print_json
+from app.errors import ArisError
+from app.sync.errors import SyncError
+
+PASSWORD_ENV = "ARIS_SYNC_PASSWORD"
+PASSPHRASE_ENV = "ARIS_SYNC_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "ARIS_SYNC_NEW_PASSPHRASE"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `sync` and `serve-sync` to the CLI."""
+    sync = commands.add_parser("sync", help="end-to-end encrypted sync with your own sync server")
+    actions = sync.add_subparsers(dest="sync_action", metavar="ACTION", required=True)
+
+    setup = actions.add_parser(
+        "setup", help="sign this device in to a sync server (or --register an account)"
+    )
+    setup.add_argument("--server", required=True, help="sync server URL, e.g. https://sync.example.org")
+    setup.add_argument("--username", required=True)
+    setup.add_argument("--register", action="store_true", help="create the account first")
+    setup.add_argument("--device-name", default=platform.node() or "device", help="shown in the device list")
+    setup.add_argument(
+        "--insecure-file-secrets",
+        action="store_true",
+        help="no OS keyring here: keep the token and key in a file only you can read (less safe)",
+    )
+    setup.set_defaults(handler=_setup)
+
+    now = actions.add_parser("now", help="sync once, now")
+    now.add_argument("--json", action="store_true", help="print the round's report as JSON")
+    now.add_argument(
+        "--allow-deletions",
+        action="store_true",
+        help="apply deletions of a large share of your memories made on another device (asked for otherwise)",
+    )
+    now.set_defaults(handler=_now)
+
+    status = actions.add_parser("status", help="last sync, pending changes and errors")
+    status.add_argument("--json", action="store_true", help="print the status as JSON")
+    status.set_defaults(handler=_status)
+
+    logout = actions.add_parser("logout", help="sign this device out; local data stays")
+    logout.set_defaults(handler=_logout)
+
+    passphrase = actions.add_parser(
+        "passphrase", help="change the sync passphrase (your data stays as it is)"
+    )
+    passphrase.set_defaults(handler=_passphrase)
+
+    devices = actions.add_parser("devices", help="list the account's signed-in devices")
+    devices.add_argument("--json", action="store_true", help="print the list as JSON")
+    devices.set_defaults(handler=_devices)
+
+    revoke = actions.add_parser("revoke", help="sign another device out (e.g. a lost laptop)")
+    revoke.add_argument("device_id", help="from `sync devices`")
+    revoke.set_defaults(handler=_revoke)
+
+    serve = commands.add_parser("serve-sync", help="run the sync server (same options as `python -m server`)")
+    from server.config import add_server_arguments
+
+    add_server_arguments(serve)
+    serve.set_defaults(handler=_serve)
+
+
+def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise SyncError(f"{prompt} needed: run in a terminal, or set {env}.")
+    value = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass(f"{prompt} (again): ") != value:
+        raise SyncError("The two entries differ; nothing was changed.")
+    return value
+
+
+def _setup(ctx: CommandContext) -> int:
+    from app.sync.service import SetupRequest, setup
+
+    args = ctx.args
+    password = _secret(PASSWORD_ENV, "Account password", confirm=args.register)
+    passphrase = _secret(PASSPHRASE_ENV, "Sync passphrase (encrypts your data; the server never sees it)")
+    account = setup(
+        ctx.paths,
+        SetupRequest(
+            server_url=args.server,
+            username=args.username,
+            password=password,
+            passphrase=passphrase,
+            device_name=args.device_name,
+            register=args.register,
+            insecure_file_secrets=args.insecure_file_secrets,
+        ),
+    )
+    print(
+        f"Sync is set up: {account.username} at {account.server_url} as device '{account.device_name}' "
+        f"(secrets in the {account.secrets_backend.value}). Run `python main.py sync now` to sync."
+    )
+    return 0
+
+
+def _now(ctx: CommandContext) -> int:
+    from app.sync.service import sync_now
+
+    report = sync_now(ctx.paths, allow_deletions=ctx.args.allow_deletions)
+    if ctx.args.json:
+        print_json(report.__dict__)
+    else:
+        print(
+            f"Synced: {report.pulled} received ({report.applied} applied), {report.pushed} sent, "
+            f"{report.pending} still pending."
+        )
+    if report.tampered:
+        print(
+            f"aris: {len(report.tampered)} record(s) from the server failed their integrity check and were "
+            "not applied (they were altered or encrypted with another key); your copies are unchanged.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _status(ctx: CommandContext) -> int:
+    from app.sync.service import overview
+
+    status = overview(ctx.paths)
+    if ctx.args.json:
+        print_json(status.to_dict())
+        return 0
+    if not status.configured:
+        print(
+            "Sync is off on this device. Set it up with `python main.py sync setup --server URL --username NAME`."
+        )
+        return 0
+    print(f"Server:       {status.server_url} (as {status.username}, device {status.device_id})")
+    print(f"Secrets:      {status.secrets_backend}")
+    print(f"Last sync:    {status.last_sync_at or 'never'}")
+    print(f"Pending:      {status.pending} local change(s)")
+    if status.last_error_code:
+        print(f"Last error:   {status.last_error_message} ({status.last_error_code})")
+    return 0
+
+
+def _logout(ctx: CommandContext) -> int:
+    from app.sync.service import logout
+
+    if logout(ctx.paths):
+        print("Signed out; this device's token is revoked. Local data is unchanged.")
+    else:
+        print(
+            "Signed out on this device, but the server could not be reached to revoke the token: revoke it "
+            "from another device later. Local data is unchanged."
+        )
+    return 0
+
+
+def _passphrase(ctx: CommandContext) -> int:
+    from app.sync.service import change_passphrase
+
+    old = _secret(PASSPHRASE_ENV, "Current sync passphrase")
+    new = _secret(NEW_PASSPHRASE_ENV, "New sync passphrase", confirm=True)
+    change_passphrase(ctx.paths, old, new)
+    print(
+        "The sync passphrase is changed. Devices already set up keep syncing; new ones need the new passphrase."
+    )
+    return 0
+
+
+def _devices(ctx: CommandContext) -> int:
+    from app.sync.service import list_devices
+
+    devices = list_devices(ctx.paths)
+    if ctx.args.json:
+        print_json([d.__dict__ for d in devices])
+        return 0
+    for device in devices:
+        marker = "*" if device.current else " "
+        print(f"{marker} {device.device_id}  {device.name:<24} last seen {device.last_seen_at}")
+    return 0
+
+
+def _revoke(ctx: CommandContext) -> int:
+    from app.sync.service import revoke_device
+
+    revoke_device(ctx.paths, ctx.args.device_id)
+    print(f"Device {ctx.args.device_id} is signed out; its token no longer works.")
+    return 0
+
+
+def _serve(ctx: CommandContext) -> int:
+    from server.config import settings_from_args
+    from server.main import run
+
+    try:
+        settings = settings_from_args(ctx.args)
+    except ValueError as error:
+        raise ArisError(f"Invalid server option: {error}.") from error
+    return run(settings)

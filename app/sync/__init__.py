@@ -1,0 +1,1 @@
+"""End-to-end encrypted sync with an Aris sync server: clock, crypto, HTTP client, secrets and the engine."""

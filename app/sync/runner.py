@@ -1,0 +1,202 @@
+"""Background sync: a thread that runs rounds on an interval, backs off on failure, and reports its state."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Protocol
+
+from app.errors import ArisError
+from app.sync.engine import SyncReport
+from app.sync.errors import (
+    SyncAuthError,
+    SyncRateLimitedError,
+    SyncUnavailableError,
+)
+
+log = logging.getLogger(__name__)
+
+
+class RoundRunner(Protocol):
+    """Runs one sync round (`SyncSession` in the app, which also saves the outcome for `sync status`)."""
+
+    def sync_once(self) -> SyncReport:
+        """Pull and push once."""
+        ...
+
+    def has_local_changes(self) -> bool:
+        """Whether local edits wait to be sent (checked often, so it must be cheap)."""
+        ...
+
+
+class SyncStatus(StrEnum):
+    """What the background sync is doing."""
+
+    IDLE = "idle"
+    SYNCING = "syncing"
+    OFFLINE = "offline"
+    """The server is unreachable; retrying with backoff. Local data is unaffected."""
+    NEEDS_SIGN_IN = "needs_sign_in"
+    """The server refused this device; no more tries until the user signs in again."""
+    ERROR = "error"
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class SyncState:
+    """A snapshot for the UI: sent to the callback after every change."""
+
+    status: SyncStatus
+    last_sync_at: datetime | None = None
+    pending: int | None = None
+    last_error_code: str | None = None
+    last_error_message: str | None = None
+    consecutive_failures: int = 0
+    last_report: SyncReport | None = None
+
+
+@dataclass(frozen=True)
+class RunnerSettings:
+    """Timing of background sync."""
+
+    interval_seconds: float = 60.0
+    """Time between rounds when all is well."""
+    max_backoff_seconds: float = 900.0
+    """Longest wait after repeated failures."""
+    local_check_seconds: float = 5.0
+    """Between successful rounds, how often to look for local edits and send them at once instead of at the
+    next interval; 0 turns this off. Bounds how long an edit takes to leave this device."""
+
+    def __post_init__(self) -> None:
+        if self.interval_seconds <= 0 or self.max_backoff_seconds < self.interval_seconds:
+            raise ValueError("interval must be > 0 and not above max_backoff")
+        if self.local_check_seconds < 0:
+            raise ValueError("local_check_seconds must be 0 or more")
+
+
+class SyncRunner:
+    """Runs `engine.sync_once()` in a daemon thread until stopped."""
+
+    def __init__(
+        self,
+        engine: RoundRunner,
+        on_state: Callable[[SyncState], None],
+        settings: RunnerSettings | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.engine = engine
+        self.settings = settings or RunnerSettings()
+        self._on_state = on_state
+        self._rng = rng or random.Random()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._state = SyncState(SyncStatus.IDLE)
+
+    @property
+    def state(self) -> SyncState:
+        """The latest state."""
+        return self._state
+
+    def start(self) -> None:
+        """Start the thread; the first round runs at once."""
+        if self._thread is not None:
+            raise RuntimeError("SyncRunner already started")
+        self._thread = threading.Thread(target=self._run, name="aris-sync", daemon=True)
+        self._thread.start()
+
+    def sync_now(self) -> None:
+        """Run a round as soon as possible (also after a sign-in problem was fixed)."""
+        self._wake.set()
+
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Ask the thread to finish after the current round; True if it ended within `timeout`."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            self._publish(status=SyncStatus.SYNCING)
+            wait: float | None = self.settings.interval_seconds
+            try:
+                report = self.engine.sync_once()
+            except SyncAuthError as error:
+                failures += 1
+                self._publish_error(SyncStatus.NEEDS_SIGN_IN, error, failures)
+                wait = None  # wait for sync_now() or stop(): retrying cannot fix a revoked token
+            except (SyncUnavailableError, SyncRateLimitedError) as error:
+                failures += 1
+                self._publish_error(SyncStatus.OFFLINE, error, failures)
+                wait = self._backoff(failures)
+            except ArisError as error:  # a sync refusal, or the local database busy or full: try later
+                failures += 1
+                self._publish_error(SyncStatus.ERROR, error, failures)
+                wait = self._backoff(failures)
+            except Exception as error:
+                # A bug, not a sync condition: report it and end the thread rather than loop on it.
+                log.exception("Background sync stopped by an unexpected error")
+                self._publish(
+                    status=SyncStatus.STOPPED,
+                    last_error_code="sync_internal",
+                    last_error_message=f"Sync stopped after an unexpected error: {error}",
+                )
+                raise
+            else:
+                failures = 0
+                self._publish(
+                    status=SyncStatus.IDLE,
+                    last_sync_at=datetime.now(UTC),
+                    pending=report.pending,
+                    last_error_code=None,
+                    last_error_message=None,
+                    consecutive_failures=0,
+                    last_report=report,
+                )
+            self._idle(wait, watch_local=failures == 0)
+        self._publish(status=SyncStatus.STOPPED)
+
+    def _idle(self, wait: float | None, *, watch_local: bool) -> None:
+        """Wait until `wait` runs out, `sync_now()`/`stop()` is called, or (when watching) local edits appear."""
+        step = self.settings.local_check_seconds
+        if wait is None or not watch_local or step <= 0:
+            self._wake.wait(wait)
+            self._wake.clear()
+            return
+        deadline = time.monotonic() + wait
+        while (remaining := deadline - time.monotonic()) > 0:
+            if self._wake.wait(min(remaining, step)):
+                self._wake.clear()
+                return
+            try:
+                if self.engine.has_local_changes():
+                    return
+            except ArisError:
+                return  # the round will meet the same problem and report it
+
+    def _backoff(self, failures: int) -> float:
+        ceiling = min(self.settings.max_backoff_seconds, self.settings.interval_seconds * 2 ** (failures - 1))
+        return self._rng.uniform(ceiling / 2, ceiling)
+
+    def _publish_error(self, status: SyncStatus, error: ArisError, failures: int) -> None:
+        log.info("Sync round failed (%s): %s", error.code, error.message)
+        self._publish(
+            status=status,
+            last_error_code=error.code,
+            last_error_message=error.message,
+            consecutive_failures=failures,
+        )
+
+    def _publish(self, **changes: object) -> None:
+        self._state = replace(self._state, **changes)  # type: ignore[arg-type]
+        self._on_state(self._state)

@@ -1,0 +1,127 @@
+"""Server settings: from command-line options, falling back to ARIS_SYNC_* environment variables.
+
+Kept free of heavy imports so `python main.py serve-sync --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+
+ENV_PREFIX = "ARIS_SYNC_"
+DEFAULT_DATABASE_URL = "sqlite:///aris-sync.db"
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """How one API process runs. Nothing here is shared state: replicas may run with the same settings."""
+
+    host: str = "127.0.0.1"
+    """Address to listen on; loopback by default so a fresh install is not exposed."""
+    port: int = 8765
+    """TCP port; 0 picks a free one (the chosen port is logged)."""
+    database_url: str = DEFAULT_DATABASE_URL
+    """SQLAlchemy URL: a SQLite file (default, relative to the working folder) or postgresql+psycopg://…"""
+    ssl_certfile: str | None = None
+    """PEM certificate for HTTPS; serve plain HTTP behind a TLS proxy when unset."""
+    ssl_keyfile: str | None = None
+    """PEM private key for HTTPS."""
+    cors_origins: tuple[str, ...] = ()
+    """Browser origins allowed by CORS; none (CORS off) by default."""
+    max_body_bytes: int = 5 * 1024 * 1024
+    """Largest request body accepted, in bytes; larger requests get 413."""
+    auth_rate_per_minute: int = 10
+    """Sign-in and registration attempts per minute per client address and username (per process)."""
+    api_rate_per_minute: int = 600
+    """Authenticated API requests per minute per device (per process)."""
+    log_level: str = "INFO"
+    """Python logging level name."""
+    allow_registration: bool = True
+    """Whether anyone who can reach the server may create an account. Turn it off once your accounts exist,
+    so a server on the internet does not become free storage for strangers."""
+    forwarded_allow_ips: str | None = None
+    """Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated, as
+    uvicorn takes them). Unset: headers are ignored, so a client cannot fake its address to dodge the rate limit."""
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535, got {self.port}")
+        if self.max_body_bytes < 1024:
+            raise ValueError("max_body_bytes must be at least 1024")
+        if self.auth_rate_per_minute < 1 or self.api_rate_per_minute < 1:
+            raise ValueError("rate limits must be at least 1 per minute")
+        if bool(self.ssl_certfile) != bool(self.ssl_keyfile):
+            raise ValueError("--ssl-certfile and --ssl-keyfile go together")
+
+
+def add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    """The server's options; each defaults to its ARIS_SYNC_* environment variable."""
+    env = os.environ
+    parser.add_argument("--host", default=env.get(ENV_PREFIX + "HOST", "127.0.0.1"), help="listen address")
+    parser.add_argument(
+        "--port", type=int, default=int(env.get(ENV_PREFIX + "PORT", "8765")), help="TCP port (0: any)"
+    )
+    parser.add_argument(
+        "--database-url",
+        default=env.get(ENV_PREFIX + "DATABASE_URL", DEFAULT_DATABASE_URL),
+        help="SQLAlchemy URL (default: %(default)s; PostgreSQL: postgresql+psycopg://user:pw@host/db)",
+    )
+    parser.add_argument("--ssl-certfile", default=env.get(ENV_PREFIX + "SSL_CERTFILE"), help="HTTPS cert")
+    parser.add_argument("--ssl-keyfile", default=env.get(ENV_PREFIX + "SSL_KEYFILE"), help="HTTPS key")
+    parser.add_argument(
+        "--cors-origin",
+        action="append",
+        dest="cors_origins",
+        default=[o for o in env.get(ENV_PREFIX + "CORS_ORIGINS", "").split(",") if o],
+        help="allow this browser origin (repeatable; CORS is off by default)",
+    )
+    parser.add_argument(
+        "--max-body-bytes",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "MAX_BODY_BYTES", str(5 * 1024 * 1024))),
+        help="largest request body in bytes (default: 5 MiB)",
+    )
+    parser.add_argument(
+        "--auth-rate",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "AUTH_RATE", "10")),
+        help="sign-in/register attempts per minute per address+username",
+    )
+    parser.add_argument(
+        "--api-rate",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "API_RATE", "600")),
+        help="API requests per minute per device",
+    )
+    parser.add_argument("--log-level", default=env.get(ENV_PREFIX + "LOG_LEVEL", "INFO"))
+    parser.add_argument(
+        "--no-registration",
+        action="store_false",
+        dest="allow_registration",
+        default=env.get(ENV_PREFIX + "ALLOW_REGISTRATION", "1").strip().lower() not in {"0", "false", "no"},
+        help="refuse new accounts (existing ones keep working); env ARIS_SYNC_ALLOW_REGISTRATION=0",
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default=env.get(ENV_PREFIX + "FORWARDED_ALLOW_IPS"),
+        help="behind a reverse proxy: its address(es), whose X-Forwarded-For headers are then trusted",
+    )
+
+
+def settings_from_args(args: argparse.Namespace) -> ServerSettings:
+    """Settings from parsed `add_server_arguments` options."""
+    return ServerSettings(
+        host=args.host,
+        port=args.port,
+        database_url=args.database_url,
+        ssl_certfile=args.ssl_certfile,
+        ssl_keyfile=args.ssl_keyfile,
+        cors_origins=tuple(args.cors_origins),
+        max_body_bytes=args.max_body_bytes,
+        auth_rate_per_minute=args.auth_rate,
+        api_rate_per_minute=args.api_rate,
+        log_level=args.log_level.upper(),
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        allow_registration=args.allow_registration,
+    )

@@ -1,0 +1,85 @@
+"""Register, sign in, devices and the wrapped data key."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path, Request, Response, status
+
+from server import accounts
+from server.deps import PrincipalDep, ServicesDep, check_auth_rate
+from server.errors import RegistrationClosedError
+from server.schemas import (
+    DEVICE_ID_PATTERN,
+    Credentials,
+    DeviceList,
+    ErrorOut,
+    KeyEnvelopeIn,
+    KeyEnvelopeOut,
+    SessionOut,
+)
+
+router = APIRouter(prefix="/v1", tags=["accounts"])
+
+_AUTH_ERRORS: dict[int | str, dict] = {
+    401: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+    429: {"model": ErrorOut},
+}
+
+
+@router.post(
+    "/accounts",
+    status_code=status.HTTP_201_CREATED,
+    responses={**_AUTH_ERRORS, 403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+)
+def register(body: Credentials, request: Request, services: ServicesDep) -> SessionOut:
+    """Create an account and sign this device in (unless the operator turned registration off)."""
+    if not services.settings.allow_registration:
+        raise RegistrationClosedError("This sync server does not accept new accounts. Ask its operator.")
+    check_auth_rate(services, request, body.username)
+    with services.database.write() as session:
+        return accounts.register(session, body)
+
+
+@router.post("/sessions", responses=_AUTH_ERRORS)
+def sign_in(body: Credentials, request: Request, services: ServicesDep) -> SessionOut:
+    """Sign a new device in with the account password."""
+    check_auth_rate(services, request, body.username)
+    with services.database.write() as session:
+        return accounts.sign_in(session, body)
+
+
+@router.get("/devices", responses=_AUTH_ERRORS)
+def list_devices(principal: PrincipalDep, services: ServicesDep) -> DeviceList:
+    """The account's signed-in devices."""
+    with services.database.read() as session:
+        return DeviceList(devices=accounts.list_devices(session, principal))
+
+
+@router.delete(
+    "/devices/{device_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_AUTH_ERRORS, 404: {"model": ErrorOut}},
+)
+def revoke_device(
+    principal: PrincipalDep,
+    services: ServicesDep,
+    device_id: str = Path(pattern=DEVICE_ID_PATTERN),
+) -> Response:
+    """Sign a device out; its token stops working at once. Revoking the current device is signing out."""
+    with services.database.write() as session:
+        accounts.revoke_device(session, principal, device_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/key-envelope", responses=_AUTH_ERRORS)
+def get_key_envelope(principal: PrincipalDep, services: ServicesDep) -> KeyEnvelopeOut:
+    """The key salt and the data key wrapped by the sync passphrase (opaque to the server)."""
+    with services.database.read() as session:
+        return accounts.get_key_envelope(session, principal)
+
+
+@router.put("/key-envelope", responses={**_AUTH_ERRORS, 409: {"model": ErrorOut}})
+def put_key_envelope(body: KeyEnvelopeIn, principal: PrincipalDep, services: ServicesDep) -> KeyEnvelopeOut:
+    """Store a (re-)wrapped data key if nobody else changed it since `expected_version`."""
+    with services.database.write() as session:
+        return accounts.put_key_envelope(session, principal, body.key_envelope, body.expected_version)

@@ -1,0 +1,38 @@
+"""Health and metrics for operators and load balancers."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from server.deps import ServicesDep
+from server.schemas import Health
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+def health(services: ServicesDep) -> Health | JSONResponse:
+    """200 when the process is up and the database answers, 503 otherwise."""
+    try:
+        with services.database.read() as session:
+            session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        log.warning("Health check: the database does not answer", exc_info=True)
+        return JSONResponse(
+            status_code=503, content=Health(status="degraded", database="unreachable").model_dump()
+        )
+    return Health(status="ok", database="ok")
+
+
+@router.get("/metrics", response_class=Response)
+def metrics(services: ServicesDep) -> Response:
+    """Prometheus metrics in the text exposition format."""
+    return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
