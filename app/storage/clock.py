@@ -22,6 +22,10 @@ def parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+MAX_COUNTER = 9999
+"""The largest counter that fits the clock's four-digit field."""
+
+
 class HybridClock:
     """A hybrid logical clock for one device: wall-clock milliseconds plus a counter for ties and skew."""
 
@@ -38,8 +42,11 @@ class HybridClock:
             wall = int(time.time() * 1000)
             if wall > self._last_ms:
                 self._last_ms, self._counter = wall, 0
-            else:
+            elif self._counter < MAX_COUNTER:
                 self._counter += 1
+            else:
+                # The counter has four digits so values sort as text; a full one moves to the next millisecond.
+                self._last_ms, self._counter = self._last_ms + 1, 0
             return f"{self._last_ms:013d}-{self._counter:04d}-{self.node_id}"
 
     def observe(self, value: str) -> None:

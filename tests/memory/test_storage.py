@@ -161,3 +161,13 @@ def test_hybrid_clock_never_goes_backwards() -> None:
     values = [clock.now() for _ in range(100)]
     assert values == sorted(values) and len(set(values)) == 100
     assert values[0] > "9999999999999-0005-other"
+
+
+def test_hybrid_clock_counter_never_outgrows_its_four_digits() -> None:
+    """A remote clock ahead of ours makes every stamp a counter bump; past 9999 the text order would break."""
+    clock = HybridClock("node1")
+    clock.observe("9999999999990-9990-other")
+    values = [clock.now() for _ in range(30)]
+    assert values == sorted(values) and len(set(values)) == 30
+    assert all(len(v.split("-")[1]) == 4 for v in values)
+    assert values[-1].startswith("9999999999991-")
