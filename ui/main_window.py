@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
         self.level_meter = LevelMeter(composer)
         self.input = QLineEdit(composer)
         self.input.setObjectName("questionInput")
-        self.input.setPlaceholderText("Type a question and press Enter")
+        self.input.setPlaceholderText("Ask Aris something…")
         self.input.setClearButtonEnabled(True)
         self.input.returnPressed.connect(self._submit)
         self.send_button = QPushButton("Send", composer)

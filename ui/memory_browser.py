@@ -147,7 +147,7 @@ class MemoryBrowser(QDialog):
 
     @staticmethod
     def _label(record: MemoryRecord) -> str:
-        return ("📌  " if record.pinned else "") + record.text
+        return ("★  " if record.pinned else "") + record.text
 
     def selected(self) -> MemoryRecord | None:
         """The selected memory, if any."""

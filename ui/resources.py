@@ -34,6 +34,8 @@ def stylesheet() -> str:
     """The application's QSS; empty when the file is missing so the app still starts."""
     path = resource_path("style.qss")
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return ""
+    # QSS resolves url() against the working directory; point it at our resources wherever they are.
+    return text.replace("@RESOURCES@", resource_path().as_posix())

@@ -51,6 +51,16 @@ def _hint(text: str) -> QLabel:
     return label
 
 
+def _form(group: QGroupBox) -> QFormLayout:
+    form = QFormLayout(group)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    form.setHorizontalSpacing(14)
+    form.setVerticalSpacing(10)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
 class MicTest(QWidget):
     """Opens the chosen microphone off the GUI thread and shows its level."""
 
@@ -147,9 +157,12 @@ class SettingsDialog(QDialog):
         tabs.addTab(self._models_tab(), "Models")
         tabs.addTab(self._account_tab(), "Account")
         self.tabs = tabs
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
-        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        save = QPushButton("Save")
+        save.setObjectName("primaryButton")
+        save.setDefault(True)
+        buttons.addButton(save, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = save
         buttons.accepted.connect(self._on_save)
         buttons.rejected.connect(self.reject)
         self.error = QLabel(self)
@@ -200,14 +213,14 @@ class SettingsDialog(QDialog):
         self.barge_box = QCheckBox("Stop the answer when I start speaking")
         self.barge_box.setChecked(audio.barge_in)
         group = QGroupBox("Devices")
-        form = QFormLayout(group)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(10)
+        form = _form(group)
         form.addRow("Microphone", self.input_combo)
         form.addRow("", self.mic_test)
         form.addRow("Speaker", self.output_combo)
-        form.addRow("", self.voice_button)
+        voice_row = QHBoxLayout()
+        voice_row.addWidget(self.voice_button)
+        voice_row.addStretch(1)
+        form.addRow("", voice_row)
         if not self._devices:
             form.addRow("", _hint("No audio devices found. Connect one, or start PulseAudio/PipeWire."))
         turn = QGroupBox("Conversation")
@@ -233,9 +246,7 @@ class SettingsDialog(QDialog):
         modes.addButton(self.toggle_radio)
         (self.hold_radio if hotkey.mode is HotkeyMode.HOLD else self.toggle_radio).setChecked(True)
         group = QGroupBox("Push-to-talk")
-        form = QFormLayout(group)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(10)
+        form = _form(group)
         form.addRow(self.hotkey_enabled)
         form.addRow("Shortcut", self.hotkey_edit)
         form.addRow("Mode", self.hold_radio)
@@ -262,9 +273,7 @@ class SettingsDialog(QDialog):
         self.speed_spin.setSuffix(" ×")
         self.speed_spin.setValue(models.voice_speed)
         group = QGroupBox("Models")
-        form = QFormLayout(group)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(10)
+        form = _form(group)
         form.addRow("Speech recognition", self.stt_combo)
         form.addRow("Language model", self.llm_combo)
         form.addRow("Voice", self.tts_combo)

@@ -85,11 +85,14 @@ class StateBadge(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stateBadge")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._dot = QLabel(self)
         self._dot.setObjectName("stateDot")
         self._dot.setFixedSize(10, 10)
         self._text = QLabel(self)
         self._text.setObjectName("stateText")
+        # As wide as the longest word, so the header does not jump as the state changes.
+        self._text.setMinimumWidth(self._text.fontMetrics().horizontalAdvance("Microphone muted") + 4)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 12, 4)
         layout.setSpacing(8)

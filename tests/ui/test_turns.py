@@ -12,7 +12,9 @@ def words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower()))
 
 
-def test_a_spoken_turn_shows_the_transcript_and_streams_the_reply(make_session, question_wav: Path, qtbot) -> None:
+def test_a_spoken_turn_shows_the_transcript_and_streams_the_reply(
+    make_session, question_wav: Path, qtbot
+) -> None:
     session = make_session(mic=question_wav)
     controller, bridge, window = session.controller, session.bridge, session.window
     seen_while_streaming: list[str] = []
@@ -68,7 +70,7 @@ def test_stop_cancels_the_turn(make_session, qtbot) -> None:
 
 def test_no_microphone_is_explained_not_a_crash(make_session, qtbot) -> None:
     session = make_session()
-    qtbot.waitUntil(lambda: session.window.notice.isVisible(), timeout=10_000)
+    qtbot.waitUntil(session.window.notice.isVisible, timeout=10_000)
     session.controller.talk_toggle()
     assert "microphone" in session.window.notice.text.lower()
     assert not session.controller.button_ptt.listening
