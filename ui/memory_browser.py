@@ -95,6 +95,8 @@ class MemoryBrowser(QDialog):
 
         self._connect_signals()
         self.records: list[MemoryRecord] = []
+        self._flash = ""
+        """The result of the last change, shown with the count after the list reloads."""
         self._update_buttons()
         self.refresh()
 
@@ -142,7 +144,9 @@ class MemoryBrowser(QDialog):
                 item.setSelected(True)
         count = len(self.records)
         noun = "memory" if count == 1 else "memories"
-        self.status.setText(f"{count} {noun} match “{query}”" if query else f"{count} {noun}")
+        summary = f"{count} {noun} match “{query}”" if query else f"{count} {noun}"
+        flash, self._flash = self._flash, ""
+        self.status.setText(f"{flash}  ·  {summary}" if flash else summary)
         self._update_buttons()
 
     @staticmethod
@@ -233,6 +237,7 @@ class MemoryBrowser(QDialog):
         self._in_background(run)
 
     def _on_done(self, message: str) -> None:
+        self._flash = message
         self.status.setText(message)
         self.refresh()
 
