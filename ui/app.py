@@ -73,7 +73,6 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     except SettingsError as error:
         settings, settings_problem = Settings(), error.message
 
-    memory = open_memory(paths)
     mic_wav = os.environ.get(MIC_WAV_ENV)
     audio = (
         wav_mic_openers(Path(mic_wav), settings.audio.output_device)
@@ -81,10 +80,9 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
         else device_openers(settings.audio.input_device, settings.audio.output_device)
     )
     bridge = EngineBridge(
-        lambda on_event: Assistant(
-            paths, settings, on_event=on_event, memory=memory.hook if memory else None
-        ),
+        lambda on_event: Assistant(paths, settings, on_event=on_event),
         audio,
+        open_memory=lambda responder: open_memory(paths, responder),
     )
     window = MainWindow()
     controller = Controller(
@@ -94,7 +92,6 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
         window,
         use_tray=use_tray,
         use_hotkey=use_hotkey,
-        memory=memory.store if memory else None,
         save_settings=not settings_problem,
     )
     if settings_problem:

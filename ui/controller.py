@@ -46,7 +46,7 @@ class Controller(QObject):
         memory: object | None = None,
         save_settings: bool = True,
     ) -> None:
-        super().__init__()
+        super().__init__(window)  # lives and dies with its window
         self.paths = paths
         self.settings = settings
         self.bridge = bridge
@@ -107,6 +107,7 @@ class Controller(QObject):
         b.turn_finished.connect(self._on_turn_finished)
         b.turn_cancelled.connect(self._on_turn_cancelled)
         b.turn_failed.connect(self._on_turn_failed)
+        b.memory_opened.connect(self._on_memory_opened)
 
     def _make_tray(self) -> None:
         tray = Tray(self)
@@ -330,7 +331,13 @@ class Controller(QObject):
         self.window.notice.show_message("Aris cannot answer yet", message, "error")
         self._want_checks()
 
+    def _on_memory_opened(self, store: object) -> None:
+        self.memory = store
+
     def _on_audio_problem(self, kind: str, message: str) -> None:
+        if kind == "memory":
+            self.window.notice.show_message("Memory is unavailable", f"{message} Aris answers without it.")
+            return
         what = "type your questions" if kind == "microphone" else "read the answers"
         self.window.notice.show_message(f"No {kind}", f"{message} Meanwhile you can {what}.")
         self._want_checks()

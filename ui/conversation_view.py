@@ -116,8 +116,9 @@ class ConversationView(QScrollArea):
         bar = self.verticalScrollBar()
         self._follow = value >= bar.maximum() - 24
 
-    def _on_range_changed(self, _low: int, high: int) -> None:
+    def _on_range_changed(self, _low: int, _high: int) -> None:
         if self._follow:
-            QTimer.singleShot(
-                0, lambda: self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
-            )
+            QTimer.singleShot(0, self, self._scroll_to_end)  # dropped if the view is destroyed first
+
+    def _scroll_to_end(self) -> None:
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())

@@ -33,6 +33,7 @@ from engine.events import (
 from engine.pipeline import EventHandler
 from models.errors import ModelError
 from ui.audio_io import AudioOpeners, GatedSink
+from ui.memory_store import OpenedMemory
 
 log = logging.getLogger(__name__)
 
@@ -72,21 +73,27 @@ class EngineBridge(QObject):
     """(turn id, the part of the reply the user heard)."""
     turn_failed = Signal(str, str)
     """(code, message for the user)."""
+    memory_opened = Signal(object)
+    """The MemoryStore for the browser."""
 
     def __init__(
         self,
         make_assistant: Callable[[EventHandler], Assistant],
         audio: AudioOpeners,
         parent: QObject | None = None,
+        *,
+        open_memory: Callable[[object], OpenedMemory | None] | None = None,
     ) -> None:
         """Args:
         make_assistant: builds the session's Assistant around our event handler (tests pass one that
             reuses already-loaded models).
         audio: opens the microphone and speaker.
+        open_memory: opens long-term memory given the loaded language model (slow: runs in the worker).
         """
         super().__init__(parent)
         self.assistant = make_assistant(self._on_engine_event)
         self.audio = audio
+        self._open_memory = open_memory
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-engine")
         self._lock = threading.Lock()
         self._cancel: CancelToken | None = None
@@ -127,6 +134,7 @@ class EngineBridge(QObject):
             ("Loading speech recognition…", factory.transcriber),
             ("Loading the language model…", factory.responder),
             ("Loading the voice…", factory.synthesizer),
+            ("Opening your memories…", self._load_memory),
             ("Warming up…", factory.warm_up),
         ]
         try:
@@ -142,6 +150,20 @@ class EngineBridge(QObject):
         self._loaded = True
         log.info("Models loaded: %s", factory.load_times.seconds)
         self.models_loaded.emit(dict(factory.load_times.seconds))
+
+    def _load_memory(self) -> None:
+        if self._open_memory is None:
+            return
+        try:
+            opened = self._open_memory(self.assistant.factory.responder())
+        except _KNOWN_ERRORS as error:
+            # Aris still answers without memory; the user is told why.
+            log.warning("Memory unavailable: %s", error.message, exc_info=True)
+            self.audio_problem.emit("memory", error.message)
+            return
+        if opened is not None:
+            self.assistant.memory = opened.hook
+            self.memory_opened.emit(opened.store)
 
     def _open_speaker(self, sample_rate: int) -> None:
         try:
@@ -304,7 +326,7 @@ class EngineBridge(QObject):
         with self._lock:
             source, self._source = self._source, None
             sink, self._sink = self._sink, None
-        for device in (source, sink):
-            close = getattr(device, "close", None)
+        for resource in (source, sink, self.assistant.memory):
+            close = getattr(resource, "close", None)
             if close is not None:
                 close()
