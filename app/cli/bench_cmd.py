@@ -9,10 +9,13 @@ from app.cli import CommandContext
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add `bench` to the CLI."""
-    p = commands.add_parser("bench", help="measure voice-turn latency (or: bench memory)")
-    p.add_argument("suite", nargs="?", default="voice", choices=["voice", "memory"], help="what to measure")
+    p = commands.add_parser("bench", help="measure voice-turn latency (or: bench memory, bench startup)")
+    p.add_argument(
+        "suite", nargs="?", default="voice", choices=["voice", "memory", "startup"], help="what to measure"
+    )
     p.add_argument("--turns", type=int, default=5, help="voice turns per pipeline (default 5)")
     p.add_argument("--count", type=int, default=100_000, help="memories for `bench memory` (default 100000)")
+    p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench)
 
@@ -23,6 +26,11 @@ def bench(ctx: CommandContext) -> int:
         from app.memory.bench import run_memory_bench
 
         run_memory_bench(ctx.paths, count=ctx.args.count, as_json=ctx.args.json)
+        return 0
+    if ctx.args.suite == "startup":
+        from ui.startup_bench import run_startup_bench
+
+        run_startup_bench(ctx.args.runs, as_json=ctx.args.json)
         return 0
     from app.bench import run_voice_bench
 

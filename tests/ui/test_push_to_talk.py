@@ -37,3 +37,12 @@ def test_key_auto_repeat_is_ignored_and_reset_clears() -> None:
     assert ptt.press(0.1) is Action.NONE
     ptt.reset()
     assert ptt.release(0.2) is Action.NONE and not ptt.listening
+
+
+def test_wayland_gets_the_desktop_shortcut_advice() -> None:
+    from ui.hotkey import hotkey_support
+
+    wayland = hotkey_support({"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-0", "DISPLAY": ":0"})
+    assert not wayland.available and "python main.py talk" in wayland.reason
+    assert not hotkey_support({}).available
+    assert hotkey_support({"DISPLAY": ":0", "XDG_SESSION_TYPE": "x11"}).available
