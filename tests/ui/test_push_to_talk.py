@@ -46,3 +46,21 @@ def test_wayland_gets_the_desktop_shortcut_advice() -> None:
     assert not wayland.available and "python main.py talk" in wayland.reason
     assert not hotkey_support({}).available
     assert hotkey_support({"DISPLAY": ":0", "XDG_SESSION_TYPE": "x11"}).available
+
+
+def test_pausing_speech_silences_now_and_drops_what_follows() -> None:
+    import numpy as np
+
+    from engine.audio import AudioChunk, WavSink
+    from ui.audio_io import GatedSink
+
+    inner = WavSink()
+    sink = GatedSink(inner)
+    chunk = AudioChunk(np.zeros(2205, np.float32), 22050)
+    sink.play(chunk)
+    sink.set_paused(True)
+    sink.play(chunk)
+    assert len(inner.audio()) == 2205 and sink.paused
+    sink.set_paused(False)
+    sink.play(chunk)
+    assert len(inner.audio()) == 4410

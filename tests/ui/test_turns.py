@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 from pathlib import Path
+
+from PySide6.QtCore import QTimer
 
 from engine.events import TurnState
 
@@ -19,6 +23,12 @@ def test_a_spoken_turn_shows_the_transcript_and_streams_the_reply(
     controller, bridge, window = session.controller, session.bridge, session.window
     seen_while_streaming: list[str] = []
     states: list[TurnState] = []
+    # The GUI thread must stay responsive during the turn: a 10 ms timer records every gap between ticks.
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
     bridge.state_changed.connect(states.append)
     bridge.token_generated.connect(
         lambda _turn, _piece: seen_while_streaming.append(window.conversation.bubbles[-1].text)
@@ -38,6 +48,11 @@ def test_a_spoken_turn_shows_the_transcript_and_streams_the_reply(
     assert TurnState.TRANSCRIBING in states and TurnState.THINKING in states and TurnState.SPEAKING in states
     qtbot.waitUntil(lambda: window.state_badge.text == "Ready", timeout=10_000)
     assert not window.stop_button.isEnabled()
+    timer.stop()
+    worst = max(b - a for a, b in itertools.pairwise(ticks))
+    # A frame is 16 ms; allow for two shared cores busy with Whisper, llama.cpp and piper at once.
+    print(f"longest GUI-thread gap during the turn: {worst * 1000:.0f} ms")
+    assert worst < 0.25, f"the GUI thread stalled for {worst * 1000:.0f} ms"
 
 
 def test_a_typed_question_is_answered(make_session, qtbot) -> None:
