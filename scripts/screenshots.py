@@ -129,8 +129,8 @@ def shoot_tray_menu(qapp, controller, out: Path) -> None:  # type: ignore[no-unt
     tray.menu.popup(QPoint(icon.right() - tray.menu.sizeHint().width(), icon.bottom() + 2))
     settle(qapp)
     menu = tray.menu.geometry()
-    left = min(menu.left(), icon.left()) - 24
-    shot = qapp.primaryScreen().grabWindow(0, left, 0, SCREEN[0] - left, menu.bottom() + 24)
+    left = min(menu.left(), icon.left()) - 140
+    shot = qapp.primaryScreen().grabWindow(0, left, 0, SCREEN[0] - left, menu.bottom() + 40)
     shot.save(str(out / "tray-menu.png"))
     tray.menu.hide()
 
@@ -163,6 +163,27 @@ def shoot_dialogs(qapp, controller, out: Path) -> None:  # type: ignore[no-untyp
     browser.close()
 
 
+def make_wallpaper():  # type: ignore[no-untyped-def]
+    """A soft desktop background (bare Xvfb is black), kept under trayer's panel."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    wallpaper = QWidget(None, Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnBottomHint)
+    wallpaper.setObjectName("wallpaper")
+    wallpaper.setStyleSheet(
+        "#wallpaper { background: qlineargradient(x1:0, y1:0, x2:1, y2:1, stop:0 #E0E7FF, stop:1 #F5D0FE); }"
+    )
+    wallpaper.setGeometry(0, 0, *SCREEN)
+    wallpaper.show()
+    env = dict(os.environ)
+    found = subprocess.run(
+        ["xdotool", "search", "--class", "trayer"], env=env, capture_output=True, text=True, check=False
+    ).stdout.split()
+    for window in found:
+        subprocess.run(["xdotool", "windowraise", window], env=env, check=False)
+    return wallpaper
+
+
 def capture(out: Path, work: Path) -> None:
     """Run the app in this process on the X display and save the screenshots."""
     from PySide6.QtWidgets import QApplication
@@ -181,12 +202,14 @@ def capture(out: Path, work: Path) -> None:
         store = FakeMemoryStore(EXAMPLE_MEMORIES)
         store.pin(next(iter(store.items)))
         controller.memory = store
+    wallpaper = make_wallpaper()
     controller.window.resize(620, 760)
     controller.window.move(80, 40)
     controller.window.show()
     shoot_main_window(qapp, controller, out)
     shoot_tray_menu(qapp, controller, out)
     shoot_dialogs(qapp, controller, out)
+    wallpaper.close()
     controller.quit()
 
 
