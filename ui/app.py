@@ -69,6 +69,8 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     app.setStyle("Fusion")
     app.setStyleSheet(stylesheet())
 
+    # The model checksum cache lives here; without the folder every start re-hashes ~340 MB of models.
+    paths.cache_dir.mkdir(parents=True, exist_ok=True)
     settings_problem = ""
     try:
         settings = load_settings(paths.settings_file)

@@ -14,7 +14,7 @@ from app.paths import DataPaths
 class ChecksRunner(QObject):
     """Runs doctor's checks in a thread and reports the ones that failed."""
 
-    finished = Signal(list)
+    finished = Signal(object)
     """list[CheckResult] of the failed checks (empty: all fine)."""
 
     def __init__(self, paths: DataPaths, parent: QObject | None = None) -> None:

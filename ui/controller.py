@@ -3,6 +3,7 @@ the GUI thread and only reacts to signals; the engine works in the bridge's thre
 
 from __future__ import annotations
 
+import html
 import logging
 from datetime import datetime
 
@@ -67,6 +68,7 @@ class Controller(QObject):
         self._checks = ChecksRunner(paths, self)
         self._checks.finished.connect(self._on_checks_finished)
         self._checks_wanted = False
+        self._load_error = ""
 
         self._connect_window()
         self._connect_bridge()
@@ -309,9 +311,14 @@ class Controller(QObject):
                 "Memory is not available", "Long-term memory is not part of this build yet.", "info"
             )
             return
-        browser = MemoryBrowser(self.memory, parent=self.window)
+        browser = getattr(self, "memory_browser", None)
+        if browser is None or browser.store is not self.memory:
+            browser = self.memory_browser = MemoryBrowser(self.memory, parent=self.window)
+        else:
+            browser.refresh()
         browser.show()
-        self.memory_browser = browser
+        browser.raise_()
+        browser.activateWindow()
 
     # ---- what the engine does -------------------------------------------------------------------------
 
@@ -329,6 +336,8 @@ class Controller(QObject):
         self.window.set_loaded()
         self.window.state_badge.set_busy_text("Not ready", "#EF4444")
         self.window.notice.show_message("Aris cannot answer yet", message, "error")
+        self._load_error = message
+        self._checks_wanted = False  # run them (again) so the list includes what the failure touched
         self._want_checks()
 
     def _on_memory_opened(self, store: object) -> None:
@@ -348,8 +357,12 @@ class Controller(QObject):
             self._checks.start()
 
     def _on_checks_finished(self, failed: list) -> None:
-        if failed:
-            self.window.notice.show_message("Aris needs a hand", describe(failed), "warning")
+        if not failed:
+            return
+        body = describe(failed)
+        if self._load_error:
+            body = f"{html.escape(self._load_error)}<br><br>{body}"
+        self.window.notice.show_message("Aris needs a hand", body, "error" if self._load_error else "warning")
 
     def _on_turn_started(self, turn_id: str, spoken: bool) -> None:
         self._spoken_turn = spoken
