@@ -6,7 +6,7 @@ import math
 import time
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from engine.events import TurnState
@@ -91,8 +91,10 @@ class StateBadge(QWidget):
         self._dot.setFixedSize(10, 10)
         self._text = QLabel(self)
         self._text.setObjectName("stateText")
-        # As wide as the longest word, so the header does not jump as the state changes.
-        self._text.setMinimumWidth(self._text.fontMetrics().horizontalAdvance("Microphone muted") + 4)
+        # As wide as the longest state word (in the stylesheet's bold), so the header does not jump.
+        bold = QFont(self._text.font())
+        bold.setWeight(QFont.Weight.DemiBold)
+        self._text.setMinimumWidth(QFontMetrics(bold).horizontalAdvance("Transcribing…") + 2)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 4, 12, 4)
         layout.setSpacing(8)
