@@ -1,0 +1,256 @@
+"""Screenshots for the README: starts Xvfb with `trayer` as the tray host, runs Aris with a recorded
+question as the microphone, and saves the main window mid-answer, the tray menu, the settings dialog and the
+memory browser to docs/screenshots/.
+
+    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DISPLAY = ":73"
+SCREEN = (1280, 820)
+
+
+def start_x(display: str) -> list[subprocess.Popen]:
+    """Xvfb and a tray host; both are ended by the caller."""
+    xvfb = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        if Path(f"/tmp/.X11-unix/X{display[1:]}").exists():
+            break
+        time.sleep(0.1)
+    env = dict(os.environ, DISPLAY=display)
+    trayer = subprocess.Popen(
+        [
+            "trayer",
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "request",
+            "--height",
+            "28",
+            "--tint",
+            "0xF3F4F6",
+            "--transparent",
+            "true",
+            "--alpha",
+            "0",
+            "--SetDockType",
+            "true",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(1.0)
+    return [trayer, xvfb]
+
+
+def speak(text: str, path: Path) -> Path:
+    """A question in espeak-ng's voice (not Aris's own), as the tests make them."""
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "-w", str(path), text], check=True)
+    return path
+
+
+EXAMPLE_MEMORIES = [
+    "The user's name is Sam.",
+    "The user lives in Lisbon.",
+    "The user's sister's name is Alice.",
+    "The user is allergic to peanuts.",
+    "The user prefers short answers.",
+    "The user has a dentist appointment on Friday at 3 pm.",
+]
+
+
+def settle(qapp, seconds: float = 0.4) -> None:  # type: ignore[no-untyped-def]
+    """Let Qt lay out and paint."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        qapp.processEvents()
+        time.sleep(0.01)
+
+
+def wait(qapp, condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    """Run the event loop until ``condition()`` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not get there in time")
+        qapp.processEvents()
+        time.sleep(0.01)
+
+
+def shoot_main_window(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """One typed exchange, then a spoken question captured while the reply streams and plays."""
+    window, bridge = controller.window, controller.bridge
+    finished: list[str] = []
+    bridge.turn_finished.connect(lambda _turn, reply: finished.append(reply))
+    bridge.load()
+    wait(qapp, lambda: bridge.loaded and bridge.has_microphone)
+    controller.ask("What is the capital of France?")
+    wait(qapp, lambda: len(finished) == 1)
+    controller.talk_toggle()
+    wait(
+        qapp,
+        lambda: (
+            controller.state.value == "speaking" and len(window.conversation.bubbles[-1].text.split()) >= 18
+        ),
+    )
+    window.grab().save(str(out / "main-window.png"))
+    wait(qapp, lambda: len(finished) == 2)
+
+
+def shoot_tray_menu(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The tray menu opened under its icon in trayer's panel."""
+    from PySide6.QtCore import QPoint
+
+    tray = controller.tray
+    if tray is None:
+        print("No tray host: tray-menu.png not taken", file=sys.stderr)
+        return
+    wait(qapp, lambda: tray.icon.geometry().isValid(), 5)
+    icon = tray.icon.geometry()
+    tray.menu.popup(QPoint(icon.right() - tray.menu.sizeHint().width(), icon.bottom() + 2))
+    settle(qapp)
+    menu = tray.menu.geometry()
+    left = min(menu.left(), icon.left()) - 140
+    shot = qapp.primaryScreen().grabWindow(0, left, 0, SCREEN[0] - left, menu.bottom() + 40)
+    shot.save(str(out / "tray-menu.png"))
+    tray.menu.hide()
+
+
+def shoot_dialogs(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """Settings (audio and shortcut tabs) and the memory browser."""
+    from ui.memory_browser import MemoryBrowser
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(
+        controller.settings,
+        controller.paths,
+        hotkey_problem=controller.hotkey_problem,
+        voice_tester=controller.bridge.test_voice,
+        parent=controller.window,
+    )
+    dialog.show()
+    for index, name in ((1, "settings.png"), (2, "settings-shortcut.png")):
+        dialog.tabs.setCurrentIndex(index)
+        settle(qapp)
+        dialog.grab().save(str(out / name))
+    dialog.reject()
+
+    browser = MemoryBrowser(controller.memory, parent=controller.window)
+    browser.show()
+    wait(qapp, lambda: browser.list.count() > 0, 10)
+    browser.list.setCurrentRow(1)
+    settle(qapp)
+    browser.grab().save(str(out / "memory-browser.png"))
+    browser.close()
+
+
+def make_wallpaper():  # type: ignore[no-untyped-def]
+    """A soft desktop background (bare Xvfb is black), kept under trayer's panel."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QWidget
+
+    wallpaper = QWidget(None, Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnBottomHint)
+    wallpaper.setObjectName("wallpaper")
+    wallpaper.setStyleSheet(
+        "#wallpaper { background: qlineargradient(x1:0, y1:0, x2:1, y2:1, stop:0 #E0E7FF, stop:1 #F5D0FE); }"
+    )
+    wallpaper.setGeometry(0, 0, *SCREEN)
+    wallpaper.show()
+    env = dict(os.environ)
+    found = subprocess.run(
+        ["xdotool", "search", "--class", "trayer"], env=env, capture_output=True, text=True, check=False
+    ).stdout.split()
+    for window in found:
+        subprocess.run(["xdotool", "windowraise", window], env=env, check=False)
+    return wallpaper
+
+
+def capture(out: Path, work: Path) -> None:
+    """Run the app in this process on the X display and save the screenshots."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.paths import DataPaths
+    from tests.ui.fakes import FakeMemoryStore
+    from ui import app as desktop
+
+    question = speak("Tell me something interesting about the planet Mars.", work / "q.wav")
+    os.environ[desktop.MIC_WAV_ENV] = str(question)
+    paths = DataPaths(work / "data").ensure()
+    qapp = QApplication(sys.argv[:1])
+    controller = desktop.build_session(paths, use_hotkey=False)
+    assert controller is not None
+    if controller.memory is None:  # no memory store in this build yet: show the browser with examples
+        store = FakeMemoryStore(EXAMPLE_MEMORIES)
+        store.pin(next(iter(store.items)))
+        controller.memory = store
+    wallpaper = make_wallpaper()
+    controller.window.resize(620, 760)
+    controller.window.move(80, 40)
+    controller.window.show()
+    shoot_main_window(qapp, controller, out)
+    shoot_tray_menu(qapp, controller, out)
+    shoot_dialogs(qapp, controller, out)
+    wallpaper.close()
+    controller.quit()
+
+
+def main() -> int:
+    """Parse arguments, start X, capture, clean up."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.child:
+        capture(args.out, args.work)
+        return 0
+    for tool in ("Xvfb", "trayer", "espeak-ng"):
+        if shutil.which(tool) is None:
+            print(f"{tool} is missing: sudo apt-get install xvfb trayer espeak-ng", file=sys.stderr)
+            return 1
+    processes = start_x(DISPLAY)
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            env = dict(
+                os.environ,
+                DISPLAY=DISPLAY,
+                QT_QPA_PLATFORM="xcb",
+                ORT_DISABLE_TELEMETRY="1",
+                XDG_SESSION_TYPE="x11",
+                XDG_CONFIG_HOME=str(Path(work) / "config"),
+            )
+            env.pop("WAYLAND_DISPLAY", None)
+            result = subprocess.run(
+                [sys.executable, __file__, "--child", "--out", str(args.out), "--work", work],
+                env=env,
+                check=False,
+            )
+            return result.returncode
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(5)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

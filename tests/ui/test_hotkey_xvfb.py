@@ -1,0 +1,113 @@
+"""The global hotkey on a real X server: Aris runs on Xvfb, another window has the focus, xdotool holds
+Ctrl+Alt+Space, and Aris starts a turn (seen in its log)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = [
+    pytest.mark.timeout(240),
+    pytest.mark.skipif(
+        not (shutil.which("Xvfb") and shutil.which("xdotool") and shutil.which("xmessage")),
+        reason="needs Xvfb, xdotool and xmessage (apt-get install xvfb xdotool x11-apps)",
+    ),
+]
+
+
+def wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def display() -> Iterator[str]:
+    """A private X server."""
+    number = 90 + os.getpid() % 100
+    name = f":{number}"
+    server = subprocess.Popen(
+        ["Xvfb", name, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, "Xvfb")
+    yield name
+    server.terminate()
+    server.wait(5)
+
+
+def x11_env(display: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb", XDG_SESSION_TYPE="x11", **extra)
+    env.pop("WAYLAND_DISPLAY", None)
+    return env
+
+
+def test_the_hotkey_starts_a_turn_while_another_window_has_focus(
+    display: str, paths, question_wav: Path, qapp
+) -> None:
+    from ui.instance import Command, send_command
+
+    log_file = paths.log_dir / "aris.log"
+    app = subprocess.Popen(
+        [sys.executable, str(ROOT / "main.py")],
+        cwd=ROOT,
+        env=x11_env(display, ARIS_DATA_DIR=str(paths.root), ARIS_MIC_WAV=str(question_wav)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    other = subprocess.Popen(
+        ["xmessage", "-name", "other-app", "Another application has the focus"], env=x11_env(display)
+    )
+    try:
+
+        def log() -> str:
+            return log_file.read_text() if log_file.exists() else ""
+
+        wait_for(lambda: "Global hotkey <ctrl>+<alt>+<space> is active" in log(), 60, "the hotkey listener")
+        wait_for(lambda: "Models loaded" in log(), 120, "the models")
+        env = x11_env(display)
+        window = subprocess.run(
+            ["xdotool", "search", "--sync", "--name", "other-app"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=20,
+        ).stdout.split()[0]
+        subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, check=True, timeout=20)
+        focused = subprocess.run(
+            ["xdotool", "getwindowfocus"], env=env, capture_output=True, text=True, timeout=20, check=True
+        ).stdout
+        assert focused.strip() == window  # Aris does not have the focus
+
+        subprocess.run(["xdotool", "keydown", "ctrl+alt+space"], env=env, check=True, timeout=20)
+        wait_for(lambda: "State: listening" in log(), 20, "a turn to start")
+        time.sleep(0.3)
+        subprocess.run(["xdotool", "keyup", "ctrl+alt+space"], env=env, check=True, timeout=20)
+        wait_for(lambda: "Hotkey released" in log(), 10, "the release")
+        # The recorded question runs to its end and is answered.
+        wait_for(lambda: "State: thinking" in log(), 60, "the question to be transcribed")
+        assert "Hotkey pressed" in log()
+    finally:
+        answer = send_command(paths.socket_name, Command.QUIT)
+        try:
+            app.wait(20)
+        except subprocess.TimeoutExpired:
+            app.kill()
+        other.terminate()
+        other.wait(5)
+    assert answer is not None and answer.startswith("ok")
+    assert app.returncode == 0, app.stderr.read() if app.stderr else ""

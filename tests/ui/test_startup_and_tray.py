@@ -1,0 +1,67 @@
+"""The window appears well under two seconds after launch; the tray icon follows the state."""
+
+from __future__ import annotations
+
+from engine.events import TurnState
+
+
+def test_the_window_shows_well_under_two_seconds() -> None:
+    from ui.startup_bench import measure_once
+
+    measure_once()  # warm the disk cache, as a second launch would be
+    launch, in_app = measure_once()
+    assert launch < 2.0, f"window shown {launch:.2f} s after launch"
+    assert 0 < in_app < launch
+
+
+def test_tray_icon_and_menu_follow_the_state(qtbot) -> None:
+    from ui.tray import Tray
+
+    tray = Tray()
+    assert tray.variant == "loading"
+    tray.set_loading(False)
+    tray.set_state(TurnState.LISTENING)
+    assert tray.variant == "listening" and "listening" in tray.icon.toolTip()
+    tray.set_state(TurnState.SPEAKING)
+    assert tray.variant == "speaking"
+    with qtbot.waitSignal(tray.mic_muted_changed) as muted:
+        tray.mute_action.trigger()
+    assert muted.args == [True] and tray.variant == "muted" and "muted" in tray.icon.toolTip()
+    with qtbot.waitSignal(tray.speaking_paused_changed) as paused:
+        tray.pause_action.trigger()
+    assert paused.args == [True]
+    with qtbot.waitSignal(tray.talk_requested):
+        tray.talk_action.trigger()
+    texts = [action.text() for action in tray.menu.actions() if action.text()]
+    assert texts == ["Talk", "Hide window", "Mute microphone", "Pause speaking", "Quit Aris"]
+
+
+def test_without_a_tray_the_window_says_why_and_closing_quits(qtbot, paths, monkeypatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import build_session
+
+    controller = build_session(paths, use_tray=False, use_hotkey=False)
+    qtbot.addWidget(controller.window)
+    assert "no system tray" in controller.window.notice.text.lower()
+    quits: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", lambda: quits.append(True))
+    controller.window.show()
+    controller.window.close()
+    assert quits == [True]
+
+
+def test_with_a_tray_closing_hides_and_says_so_once(qtbot, paths) -> None:
+    from ui.app import build_session
+
+    controller = build_session(paths, use_tray=True, use_hotkey=False)
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    controller.window.close()
+    assert not controller.window.isVisible()
+    assert controller.settings.close_hint_shown
+    assert controller.tray.window_action.text() == "Show window"
+    controller.tray.toggle_window_requested.emit()
+    assert controller.window.isVisible()
+    controller.tray.hide()
+    controller.bridge.shutdown()

@@ -1,0 +1,91 @@
+"""Turns through the desktop: spoken (a WAV file as the microphone), typed, and stopped."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+
+from engine.events import TurnState
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def test_a_spoken_turn_shows_the_transcript_and_streams_the_reply(
+    make_session, question_wav: Path, qtbot
+) -> None:
+    session = make_session(mic=question_wav)
+    controller, bridge, window = session.controller, session.bridge, session.window
+    seen_while_streaming: list[str] = []
+    states: list[TurnState] = []
+    # The GUI thread must stay responsive during the turn: a 10 ms timer records every gap between ticks.
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start()
+    bridge.state_changed.connect(states.append)
+    bridge.token_generated.connect(
+        lambda _turn, _piece: seen_while_streaming.append(window.conversation.bubbles[-1].text)
+    )
+
+    with qtbot.waitSignal(bridge.turn_finished, timeout=90_000) as finished:
+        controller.talk_toggle()  # a click: listen until the question ends
+
+    user, reply = window.conversation.bubbles[-2:]
+    assert user.role == "user" and {"capital", "france"} <= words(user.text)
+    assert reply.role == "assistant" and "paris" in words(reply.text)
+    assert reply.text == finished.args[1]
+    # Streamed: the bubble grew token by token before the turn finished.
+    growing = [text for text in seen_while_streaming if text]
+    assert len(growing) >= 3 and len(set(growing)) >= 3
+    assert states[0] is TurnState.LISTENING
+    assert TurnState.TRANSCRIBING in states and TurnState.THINKING in states and TurnState.SPEAKING in states
+    qtbot.waitUntil(lambda: window.state_badge.text == "Ready", timeout=10_000)
+    assert not window.stop_button.isEnabled()
+    timer.stop()
+    worst = max(b - a for a, b in itertools.pairwise(ticks))
+    # A frame is 16 ms; allow for two shared cores busy with Whisper, llama.cpp and piper at once.
+    print(f"longest GUI-thread gap during the turn: {worst * 1000:.0f} ms")
+    assert worst < 0.25, f"the GUI thread stalled for {worst * 1000:.0f} ms"
+
+
+def test_a_typed_question_is_answered(make_session, qtbot) -> None:
+    session = make_session()
+    window, bridge = session.window, session.bridge
+    window.input.setText("What is the capital of France?")
+    with qtbot.waitSignal(bridge.turn_finished, timeout=60_000):
+        window.input.returnPressed.emit()
+    user, reply = window.conversation.bubbles[-2:]
+    assert user.text == "What is the capital of France?"
+    assert "paris" in words(reply.text)
+    assert window.input.text() == ""
+
+
+def test_stop_cancels_the_turn(make_session, qtbot) -> None:
+    session = make_session()
+    window, bridge = session.window, session.bridge
+    window.input.setText("Tell me a long story about a dragon who learns to cook.")
+    with qtbot.waitSignal(bridge.token_generated, timeout=60_000):
+        window.input.returnPressed.emit()
+    assert window.stop_button.isEnabled()
+    with qtbot.waitSignal(bridge.turn_cancelled, timeout=10_000):
+        window.stop_button.click()
+    qtbot.waitUntil(lambda: window.state_badge.text == "Ready", timeout=10_000)
+    assert "stopped" in window.conversation.bubbles[-1]._meta.text()
+    # The engine is free again: the next question is answered.
+    with qtbot.waitSignal(bridge.turn_finished, timeout=60_000):
+        session.controller.ask("What is the capital of France?")
+
+
+def test_no_microphone_is_explained_not_a_crash(make_session, qtbot) -> None:
+    session = make_session()
+    qtbot.waitUntil(session.window.notice.isVisible, timeout=10_000)
+    session.controller.talk_toggle()
+    assert "microphone" in session.window.notice.text.lower()
+    assert not session.controller.button_ptt.listening

@@ -1,0 +1,127 @@
+"""`python main.py` with no command: the desktop app. The window shows first (Qt and our widgets only);
+models load afterwards in the engine bridge's thread, with progress in the window."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from app.paths import DataPaths
+
+log = logging.getLogger(__name__)
+
+MIC_WAV_ENV = "ARIS_MIC_WAV"
+"""A WAV file to use as the microphone (tests, screenshots, machines without a sound card)."""
+STARTUP_MARK_ENV = "ARIS_STARTUP_MARK"
+"""When set, print 'window-shown <seconds>' once the window is painted, then exit (start-up benchmark)."""
+
+
+def run_desktop(paths: DataPaths) -> int:
+    """Start Aris's desktop app, or hand over to the one already running for this data folder."""
+    started = time.monotonic()
+    from PySide6.QtWidgets import QApplication
+
+    from ui.instance import Command, send_command
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    if send_command(paths.socket_name, Command.SHOW) is not None:
+        log.info("Aris is already running; asked it to show its window")
+        print("Aris is already running: its window was brought to the front.", file=sys.stderr)
+        return 0
+    controller = build_session(paths)
+    if controller is None:
+        return 1
+    if not controller.listen_for_commands():
+        log.info("Another Aris took the socket first")
+        return 0
+    _show(controller, started)
+    if os.environ.get(STARTUP_MARK_ENV):
+        return 0  # the start-up benchmark measures the window only; no models, no event loop
+    controller.bridge.load()
+    app.setQuitOnLastWindowClosed(False)
+    return app.exec()
+
+
+def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):  # type: ignore[no-untyped-def]
+    """The controller of a session for this data folder (its window not shown yet); None if the settings
+    file is broken and the user chose to quit."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.assistant import Assistant
+    from app.config import Settings, load_settings
+    from app.errors import SettingsError
+    from ui.audio_io import device_openers, wav_mic_openers
+    from ui.controller import Controller
+    from ui.engine_bridge import EngineBridge
+    from ui.main_window import MainWindow
+    from ui.memory_store import open_memory
+    from ui.resources import app_icon, stylesheet
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Aris")
+    app.setApplicationDisplayName("Aris")
+    app.setDesktopFileName("aris")
+    app.setWindowIcon(app_icon())
+    app.setStyle("Fusion")
+    app.setStyleSheet(stylesheet())
+
+    # The model checksum cache lives here; without the folder every start re-hashes ~340 MB of models.
+    paths.cache_dir.mkdir(parents=True, exist_ok=True)
+    settings_problem = ""
+    try:
+        settings = load_settings(paths.settings_file)
+    except SettingsError as error:
+        settings, settings_problem = Settings(), error.message
+
+    mic_wav = os.environ.get(MIC_WAV_ENV)
+    audio = (
+        wav_mic_openers(Path(mic_wav), settings.audio.output_device)
+        if mic_wav
+        else device_openers(settings.audio.input_device, settings.audio.output_device)
+    )
+    bridge = EngineBridge(
+        lambda on_event: Assistant(paths, settings, on_event=on_event),
+        audio,
+        open_memory=lambda responder: open_memory(paths, responder),
+    )
+    window = MainWindow()
+    controller = Controller(
+        paths,
+        settings,
+        bridge,
+        window,
+        use_tray=use_tray,
+        use_hotkey=use_hotkey,
+        save_settings=not settings_problem,
+    )
+    if settings_problem:
+        answer = QMessageBox.warning(
+            window,
+            "Aris settings",
+            f"{settings_problem}\n\nAris uses the default settings until the file is fixed or deleted, and leaves it as it is.",
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Cancel:
+            return None
+    return controller
+
+
+def _show(controller, started: float) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    window = controller.window
+    if controller.settings.start_minimized and controller.tray is not None:
+        log.info("Starting minimised to the tray")
+    else:
+        window.show()
+    elapsed = time.monotonic() - started
+    log.info("Window shown %.0f ms after start", elapsed * 1000)
+    if os.environ.get(STARTUP_MARK_ENV):
+        # Count the first paint too, not just the show request.
+        QApplication.processEvents()
+        window.repaint()
+        print(f"window-shown {time.monotonic() - started:.4f}", flush=True)

@@ -1,0 +1,440 @@
+"""Wires the window, the tray, the hotkey and other processes to the engine bridge. Everything here runs in
+the GUI thread and only reacts to signals; the engine works in the bridge's threads."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import datetime
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+
+from app.autostart import set_autostart
+from app.config import Settings, save_settings
+from app.errors import ArisError
+from app.paths import DataPaths
+from engine.events import TurnState
+from ui.checks import ChecksRunner, describe
+from ui.conversation_view import Bubble
+from ui.engine_bridge import EngineBridge, LoadStep
+from ui.hotkey import GlobalHotkey, hotkey_support
+from ui.instance import Command, InstanceServer
+from ui.main_window import MainWindow
+from ui.push_to_talk import Action, PushToTalk
+from ui.tray import NO_TRAY_REASON, Tray, tray_available
+
+log = logging.getLogger(__name__)
+
+LEVEL_INTERVAL_MS = 33
+"""The level meter refreshes at ~30 frames a second: a float read, far below a frame's budget."""
+
+
+class Controller(QObject):
+    """The desktop session."""
+
+    settings_changed = Signal(object)
+
+    def __init__(
+        self,
+        paths: DataPaths,
+        settings: Settings,
+        bridge: EngineBridge,
+        window: MainWindow,
+        *,
+        use_tray: bool | None = None,
+        use_hotkey: bool = True,
+        memory: object | None = None,
+        save_settings: bool = True,
+    ) -> None:
+        super().__init__(window)  # lives and dies with its window
+        self.paths = paths
+        self.settings = settings
+        self.bridge = bridge
+        self.window = window
+        self.memory = memory
+        self._save_enabled = save_settings
+        self.state = TurnState.IDLE
+        self.mic_muted = False
+        self.button_ptt = PushToTalk()
+        self.hotkey_ptt = PushToTalk(settings.hotkey.mode)
+        self._bubbles: dict[str, Bubble] = {}
+        self._user_bubbles: dict[str, Bubble] = {}
+        self._spoken_turn = False
+        self.hotkey: GlobalHotkey | None = None
+        self.hotkey_problem = ""
+        self.tray: Tray | None = None
+        self.server: InstanceServer | None = None
+        self._checks = ChecksRunner(paths, self)
+        self._checks.finished.connect(self._on_checks_finished)
+        self._checks_wanted = False
+        self._load_error = ""
+
+        self._connect_window()
+        self._connect_bridge()
+        if use_tray if use_tray is not None else tray_available():
+            self._make_tray()
+        else:
+            self.window.notice.show_message("No tray icon", NO_TRAY_REASON, "info")
+        if use_hotkey:
+            self.start_hotkey()
+        self._level_timer = QTimer(self)
+        self._level_timer.setInterval(LEVEL_INTERVAL_MS)
+        self._level_timer.timeout.connect(self._on_level_tick)
+        self._level_timer.start()
+        self.window.state_badge.set_busy_text("Loading…")
+
+    # ---- wiring -----------------------------------------------------------------------------------------
+
+    def _connect_window(self) -> None:
+        w = self.window
+        w.text_submitted.connect(self.ask)
+        w.talk_pressed.connect(lambda at: self._apply(self.button_ptt, self.button_ptt.press(at)))
+        w.talk_released.connect(lambda at: self._apply(self.button_ptt, self.button_ptt.release(at)))
+        w.stop_clicked.connect(self.stop)
+        w.close_requested.connect(self._on_close_requested)
+        w.settings_requested.connect(self.open_settings)
+        w.memory_requested.connect(self.open_memory)
+
+    def _connect_bridge(self) -> None:
+        b = self.bridge
+        b.loading_progressed.connect(self._on_loading_progressed)
+        b.models_loaded.connect(self._on_models_loaded)
+        b.loading_failed.connect(self._on_loading_failed)
+        b.audio_problem.connect(self._on_audio_problem)
+        b.turn_started.connect(self._on_turn_started)
+        b.state_changed.connect(self._on_state_changed)
+        b.transcript_ready.connect(self._on_transcript_ready)
+        b.token_generated.connect(self._on_token_generated)
+        b.turn_finished.connect(self._on_turn_finished)
+        b.turn_cancelled.connect(self._on_turn_cancelled)
+        b.turn_failed.connect(self._on_turn_failed)
+        b.memory_opened.connect(self._on_memory_opened)
+
+    def _make_tray(self) -> None:
+        tray = Tray(self)
+        tray.talk_requested.connect(self.talk_toggle)
+        tray.toggle_window_requested.connect(self.toggle_window)
+        tray.mic_muted_changed.connect(self.set_mic_muted)
+        tray.speaking_paused_changed.connect(self.bridge.set_speaking_paused)
+        tray.quit_requested.connect(self.quit)
+        tray.show()
+        self.tray = tray
+
+    def start_hotkey(self) -> None:
+        """Listen for the global shortcut, or say why it cannot work here."""
+        self.stop_hotkey()
+        self.hotkey_ptt = PushToTalk(self.settings.hotkey.mode)
+        if not self.settings.hotkey.enabled:
+            self.hotkey_problem = "The global shortcut is turned off in Settings."
+            return
+        support = hotkey_support()
+        if not support.available:
+            self.hotkey_problem = support.reason
+            log.info("No global hotkey: %s", support.reason)
+            return
+        try:
+            hotkey = GlobalHotkey(self.settings.hotkey.combo, self)
+            hotkey.start()
+        except ValueError as error:
+            self.hotkey_problem = f"The shortcut '{self.settings.hotkey.combo}' is not valid ({error})."
+            self.window.notice.show_message("Shortcut not set", self.hotkey_problem)
+            return
+        except ImportError as error:  # pynput found no X11 backend
+            self.hotkey_problem = f"The global shortcut cannot work in this session ({error})."
+            return
+        hotkey.pressed_at.connect(lambda at: self._apply(self.hotkey_ptt, self.hotkey_ptt.press(at)))
+        hotkey.released_at.connect(lambda at: self._apply(self.hotkey_ptt, self.hotkey_ptt.release(at)))
+        self.hotkey = hotkey
+        self.hotkey_problem = ""
+
+    def stop_hotkey(self) -> None:
+        """Stop pynput's listener thread."""
+        if self.hotkey is not None:
+            self.hotkey.stop()
+            self.hotkey.deleteLater()
+            self.hotkey = None
+
+    def listen_for_commands(self) -> bool:
+        """Become the single instance; False when another one already runs."""
+        server = InstanceServer(self.paths.socket_name, self._reply_to_command, self)
+        if not server.listen():
+            return False
+        self.server = server
+        return True
+
+    # ---- what the user does -----------------------------------------------------------------------------
+
+    def ask(self, text: str) -> None:
+        """A typed question."""
+        self._reset_ptt()
+        self.window.conversation.add("user", text)
+        self.bridge.ask(text)
+
+    def talk_toggle(self) -> None:
+        """Start listening, or finish the question (tray menu, `python main.py talk`)."""
+        if self.button_ptt.listening:
+            self.button_ptt.reset()
+            self.bridge.stop_listening()
+        else:
+            self.button_ptt.listening = self._start_listening()
+
+    def stop(self) -> None:
+        """Stop button or Esc."""
+        self._reset_ptt()
+        self.bridge.stop()
+
+    def set_mic_muted(self, muted: bool) -> None:
+        """Mute: the microphone is not listened to until unmuted."""
+        self.mic_muted = muted
+        if muted:
+            self._reset_ptt()
+            self.bridge.stop_listening()
+        if self.tray is not None:
+            self.tray.set_muted(muted)
+        self._show_state()
+
+    def _apply(self, ptt: PushToTalk, action: Action) -> None:
+        if action is Action.START:
+            if not self._start_listening():
+                ptt.reset()
+        elif action is Action.FINISH:
+            self.bridge.stop_listening()
+
+    def _start_listening(self) -> bool:
+        if self.mic_muted:
+            self.window.notice.show_message(
+                "Microphone muted", "Unmute it from the tray menu to talk.", "info"
+            )
+            return False
+        if not self.bridge.has_microphone:
+            self.window.notice.show_message(
+                "No microphone yet",
+                "Aris has no microphone open. Connect one and check Settings; you can type meanwhile.",
+            )
+            self._want_checks()
+            return False
+        self.window.talk_button.set_listening(True)
+        return self.bridge.start_listening()
+
+    def _reset_ptt(self) -> None:
+        self.button_ptt.reset()
+        self.hotkey_ptt.reset()
+        self.window.talk_button.set_listening(False)
+
+    def toggle_window(self) -> None:
+        """Show the window, or hide it to the tray."""
+        if self.window.isVisible() and not self.window.isMinimized():
+            self.window.hide()
+        else:
+            self.show_window()
+        if self.tray is not None:
+            self.tray.set_window_visible(self.window.isVisible())
+
+    def show_window(self) -> None:
+        """Bring the window to the front."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+        if self.tray is not None:
+            self.tray.set_window_visible(True)
+
+    def _on_close_requested(self) -> None:
+        if self.tray is None:
+            self.quit()
+            return
+        self.window.hide()
+        self.tray.set_window_visible(False)
+        if not self.settings.close_hint_shown:
+            self.tray.icon.showMessage(
+                "Aris is still running",
+                "Aris keeps running in the tray so the shortcut works. Quit it from the tray menu.",
+                QSystemTrayIcon.MessageIcon.Information,
+                6000,
+            )
+            self.update_settings(self.settings.with_changes(close_hint_shown=True))
+
+    def quit(self) -> None:
+        """Quit explicitly: stop the turn, the hotkey, the engine, then the event loop."""
+        log.info("Quitting")
+        self._level_timer.stop()
+        self.stop_hotkey()
+        if self.server is not None:
+            self.server.close()
+        self.bridge.shutdown()
+        if self.tray is not None:
+            self.tray.hide()
+        QApplication.quit()
+
+    # ---- settings and dialogs -------------------------------------------------------------------------
+
+    def update_settings(self, settings: Settings) -> None:
+        """Keep and save new settings; a save error is shown, not raised."""
+        old, self.settings = self.settings, settings
+        if self._save_enabled:
+            try:
+                save_settings(settings, self.paths.settings_file)
+            except ArisError as error:
+                self.window.notice.show_message("Settings not saved", error.message, "error")
+        if old.hotkey != settings.hotkey:
+            self.start_hotkey()
+        if old.start_at_login != settings.start_at_login:
+            try:
+                set_autostart(settings.start_at_login, self.paths.root)
+            except ArisError as error:
+                self.window.notice.show_message("Start at login", error.message, "error")
+        self.bridge.set_memory_enabled(settings.memory_enabled)
+        self.settings_changed.emit(settings)
+
+    def open_settings(self) -> None:
+        """The settings dialog (modal); saved settings take effect at once where they can."""
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(
+            self.settings, self.paths, hotkey_problem=self.hotkey_problem, parent=self.window
+        )
+        if dialog.exec():
+            new = dialog.result_settings()
+            needs_restart = new.models != self.settings.models or new.audio != self.settings.audio
+            self.update_settings(new)
+            if needs_restart:
+                self.window.notice.show_message(
+                    "Restart to apply", "New models and audio devices are used from the next start.", "info"
+                )
+
+    def open_memory(self) -> None:
+        """The memory browser (non-modal)."""
+        from ui.memory_browser import MemoryBrowser
+
+        if self.memory is None:
+            self.window.notice.show_message(
+                "Memory is not available", "Long-term memory is not part of this build yet.", "info"
+            )
+            return
+        browser = getattr(self, "memory_browser", None)
+        if browser is None or browser.store is not self.memory:
+            browser = self.memory_browser = MemoryBrowser(self.memory, parent=self.window)
+        else:
+            browser.refresh()
+        browser.show()
+        browser.raise_()
+        browser.activateWindow()
+
+    # ---- what the engine does -------------------------------------------------------------------------
+
+    def _on_loading_progressed(self, step: LoadStep) -> None:
+        self.window.set_loading(step.label, step.index, step.total)
+        self.window.state_badge.set_busy_text("Loading…")
+
+    def _on_models_loaded(self, seconds: dict) -> None:
+        self.window.set_loaded()
+        if self.tray is not None:
+            self.tray.set_loading(False)
+        self._show_state()
+
+    def _on_loading_failed(self, message: str) -> None:
+        self.window.set_loaded()
+        self.window.state_badge.set_busy_text("Not ready", "#EF4444")
+        self.window.notice.show_message("Aris cannot answer yet", message, "error")
+        self._load_error = message
+        self._checks_wanted = False  # run them (again) so the list includes what the failure touched
+        self._want_checks()
+
+    def _on_memory_opened(self, store: object) -> None:
+        self.memory = store
+
+    def _on_audio_problem(self, kind: str, message: str) -> None:
+        if kind == "memory":
+            self.window.notice.show_message("Memory is unavailable", f"{message} Aris answers without it.")
+            return
+        what = "type your questions" if kind == "microphone" else "read the answers"
+        self.window.notice.show_message(f"No {kind}", f"{message} Meanwhile you can {what}.")
+        self._want_checks()
+
+    def _want_checks(self) -> None:
+        if not self._checks_wanted:
+            self._checks_wanted = True
+            self._checks.start()
+
+    def _on_checks_finished(self, failed: list) -> None:
+        if not failed:
+            return
+        body = describe(failed)
+        if self._load_error:
+            body = f"{html.escape(self._load_error)}<br><br>{body}"
+        self.window.notice.show_message("Aris needs a hand", body, "error" if self._load_error else "warning")
+
+    def _on_turn_started(self, turn_id: str, spoken: bool) -> None:
+        self._spoken_turn = spoken
+        if spoken:
+            self._user_bubbles[turn_id] = self.window.conversation.add("user", "…")
+        self.window.stop_button.setEnabled(True)
+
+    def _on_state_changed(self, state: TurnState) -> None:
+        if self.state is TurnState.LISTENING and state is not TurnState.LISTENING:
+            self._reset_ptt()
+        self.state = state
+        log.info("State: %s", state.value)
+        self.window.talk_button.set_listening(state is TurnState.LISTENING)
+        self.window.stop_button.setEnabled(state is not TurnState.IDLE)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        if not self.bridge.loaded:
+            return
+        if self.mic_muted and self.state is TurnState.IDLE:
+            self.window.state_badge.set_busy_text("Microphone muted")
+        else:
+            self.window.state_badge.set_state(self.state)
+        if self.tray is not None:
+            self.tray.set_state(self.state)
+
+    def _on_transcript_ready(self, turn_id: str, text: str) -> None:
+        bubble = self._user_bubbles.get(turn_id)
+        if bubble is not None:
+            bubble.set_text(text or "(nothing heard)")
+
+    def _on_token_generated(self, turn_id: str, piece: str) -> None:
+        bubble = self._bubbles.get(turn_id)
+        if bubble is None:
+            bubble = self._bubbles[turn_id] = self.window.conversation.add("assistant", "", datetime.now())
+            piece = piece.lstrip()
+        bubble.append(piece)
+
+    def _on_turn_finished(self, turn_id: str, reply: str) -> None:
+        bubble = self._bubbles.get(turn_id)
+        if bubble is not None:
+            bubble.set_text(reply)
+
+    def _on_turn_cancelled(self, turn_id: str, _heard: str) -> None:
+        bubble = self._bubbles.get(turn_id)
+        if bubble is not None:
+            bubble.set_note("stopped")
+        user = self._user_bubbles.get(turn_id)
+        if user is not None and user.text == "…":
+            user.set_text("(stopped)")
+
+    def _on_turn_failed(self, code: str, message: str) -> None:
+        if code == "no_speech":
+            for bubble in self._user_bubbles.values():
+                if bubble.text == "…":
+                    bubble.set_text("(nothing heard)")
+            return
+        self.window.notice.show_message("That did not work", message, "error")
+
+    def _on_level_tick(self) -> None:
+        self.window.level_meter.set_rms(0.0 if self.mic_muted else self.bridge.mic_level())
+
+    # ---- other processes --------------------------------------------------------------------------------
+
+    def _reply_to_command(self, command: Command) -> str:
+        if command is Command.SHOW:
+            self.show_window()
+        elif command is Command.TALK:
+            self.talk_toggle()
+        elif command is Command.STOP:
+            self.stop()
+        elif command is Command.QUIT:
+            QTimer.singleShot(0, self.quit)
+        listening = "listening" if self.button_ptt.listening else self.state.value
+        return f"ok {listening if self.bridge.loaded else 'loading'}"

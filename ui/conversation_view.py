@@ -1,0 +1,124 @@
+"""The conversation: user and assistant bubbles with timestamps; the assistant's bubble grows word by word
+as tokens arrive."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+
+class Bubble(QFrame):
+    """One message: its text and the time it was said."""
+
+    def __init__(self, role: str, text: str, when: datetime, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.role = role
+        self.setObjectName("userBubble" if role == "user" else "assistantBubble")
+        self._text = QLabel(text, self)
+        self._text.setObjectName("bubbleText")
+        self._text.setWordWrap(True)
+        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._meta = QLabel(self._meta_text(role, when), self)
+        self._meta.setObjectName("bubbleMeta")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 8)
+        layout.setSpacing(4)
+        layout.addWidget(self._text)
+        layout.addWidget(
+            self._meta,
+            alignment=Qt.AlignmentFlag.AlignRight if role == "user" else Qt.AlignmentFlag.AlignLeft,
+        )
+
+    @staticmethod
+    def _meta_text(role: str, when: datetime) -> str:
+        return f"{'You' if role == 'user' else 'Aris'} · {when.strftime('%H:%M')}"
+
+    @property
+    def text(self) -> str:
+        """The message as shown."""
+        return self._text.text()
+
+    def set_text(self, text: str) -> None:
+        """Replace the message."""
+        self._text.setText(text)
+
+    def append(self, piece: str) -> None:
+        """Add streamed text."""
+        self._text.setText(self._text.text() + piece)
+
+    def set_note(self, note: str) -> None:
+        """A small remark after the time (e.g. 'stopped')."""
+        base = self._meta.text().split("  ·  ")[0]
+        self._meta.setText(f"{base}  ·  {note}" if note else base)
+
+
+class ConversationView(QScrollArea):
+    """Scrolls to the newest message unless the user scrolled up to read."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("conversation")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName("conversationBody")
+        self._layout = QVBoxLayout(body)
+        self._layout.setContentsMargins(24, 20, 24, 20)
+        self._layout.setSpacing(14)
+        self._empty = QLabel(
+            "Hold the <b>Talk</b> button (or the push-to-talk shortcut) and ask anything,<br>"
+            "or type a question below.",
+            body,
+        )
+        self._empty.setObjectName("emptyHint")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._layout.addStretch(1)
+        self._layout.addWidget(self._empty)
+        self._layout.addStretch(1)
+        self.setWidget(body)
+        self.bubbles: list[Bubble] = []
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self._follow = True
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    def add(self, role: str, text: str, when: datetime | None = None) -> Bubble:
+        """Append a bubble; user bubbles sit on the right, Aris's on the left."""
+        if self._empty.isVisible() or self._empty.parent() is not None:
+            self._remove_empty_hint()
+        bubble = Bubble(role, text, when or datetime.now())
+        row = QHBoxLayout()
+        row.setSpacing(0)
+        if role == "user":
+            row.addStretch(1)
+            row.addWidget(bubble, 4)
+        else:
+            row.addWidget(bubble, 4)
+            row.addStretch(1)
+        self._layout.insertLayout(self._layout.count() - 1, row)
+        self.bubbles.append(bubble)
+        self._follow = True
+        return bubble
+
+    def _remove_empty_hint(self) -> None:
+        if self._empty.parent() is None:
+            return
+        self._layout.removeWidget(self._empty)
+        self._empty.setParent(None)
+        # Keep one stretch at the end so bubbles stack from the top.
+        first = self._layout.itemAt(0)
+        if first is not None and first.spacerItem() is not None:
+            self._layout.takeAt(0)
+
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._follow = value >= bar.maximum() - 24
+
+    def _on_range_changed(self, _low: int, _high: int) -> None:
+        if self._follow:
+            QTimer.singleShot(0, self, self._scroll_to_end)  # dropped if the view is destroyed first
+
+    def _scroll_to_end(self) -> None:
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())

@@ -1,0 +1,332 @@
+"""The one place the desktop meets the engine: runs the Assistant in worker threads and re-emits its
+TurnEvents as Qt signals, so the GUI thread never waits on audio, STT, the LLM or TTS.
+
+Signals emitted from a worker thread reach widgets through queued connections (the receivers live in the
+GUI thread), in the order they were emitted."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Signal
+
+from app.assistant import Assistant
+from app.errors import ArisError
+from engine.audio import AudioSource, SpeakerSink
+from engine.cancel import CancelToken
+from engine.errors import AudioDeviceError, EngineError
+from engine.events import (
+    StateChanged,
+    TokenGenerated,
+    TranscriptReady,
+    TurnCancelled,
+    TurnEvent,
+    TurnFailed,
+    TurnFinished,
+    TurnStarted,
+    TurnState,
+)
+from engine.pipeline import EventHandler
+from models.errors import ModelError
+from ui.audio_io import AudioOpeners, GatedSink
+from ui.memory_store import OpenedMemory
+
+log = logging.getLogger(__name__)
+
+_KNOWN_ERRORS = (ArisError, EngineError, ModelError)
+
+
+@dataclass(frozen=True)
+class LoadStep:
+    """One step of start-up loading, shown in the progress bar."""
+
+    label: str
+    index: int
+    total: int
+
+
+class EngineBridge(QObject):
+    """Owns the Assistant, the microphone and the speaker for the session; one turn at a time."""
+
+    loading_progressed = Signal(object)
+    """LoadStep: a model started loading."""
+    models_loaded = Signal(dict)
+    """Seconds each model took to load."""
+    loading_failed = Signal(str)
+    """A model could not be loaded: the message says how to fix it."""
+    mic_opened = Signal()
+    audio_problem = Signal(str, str)
+    """(device kind "microphone" | "speaker", message): Aris carries on without it."""
+    turn_started = Signal(str, bool)
+    """(turn id, spoken)."""
+    state_changed = Signal(object)
+    """TurnState."""
+    transcript_ready = Signal(str, str)
+    token_generated = Signal(str, str)
+    turn_finished = Signal(str, str)
+    """(turn id, full reply)."""
+    turn_cancelled = Signal(str, str)
+    """(turn id, the part of the reply the user heard)."""
+    turn_failed = Signal(str, str)
+    """(code, message for the user)."""
+    memory_opened = Signal(object)
+    """The MemoryStore for the browser."""
+
+    def __init__(
+        self,
+        make_assistant: Callable[[EventHandler], Assistant],
+        audio: AudioOpeners,
+        parent: QObject | None = None,
+        *,
+        open_memory: Callable[[object], OpenedMemory | None] | None = None,
+    ) -> None:
+        """Args:
+        make_assistant: builds the session's Assistant around our event handler (tests pass one that
+            reuses already-loaded models).
+        audio: opens the microphone and speaker.
+        open_memory: opens long-term memory given the loaded language model (slow: runs in the worker).
+        """
+        super().__init__(parent)
+        self.assistant = make_assistant(self._on_engine_event)
+        self.audio = audio
+        self._open_memory = open_memory
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-engine")
+        self._lock = threading.Lock()
+        self._cancel: CancelToken | None = None
+        self._source: AudioSource | None = None
+        self._sink: GatedSink | None = None
+        self._mic_thread: threading.Thread | None = None
+        self._speaking_paused = False
+        self._loaded = False
+        self._pending: set[Future[None]] = set()
+
+    # ---- start-up ---------------------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        """True once every model is loaded and warm."""
+        return self._loaded
+
+    def load(self) -> None:
+        """Open the microphone and load and warm the models, in the background."""
+        self._mic_thread = threading.Thread(target=self._open_mic, name="aris-mic-open", daemon=True)
+        self._mic_thread.start()
+        self._submit(self._load_models)
+
+    def _open_mic(self) -> None:
+        try:
+            source = self.audio.open_source()
+        except AudioDeviceError as error:
+            log.warning("No microphone: %s", error.message)
+            self.audio_problem.emit("microphone", error.message)
+            return
+        with self._lock:
+            self._source = source
+        self.mic_opened.emit()
+
+    def _load_models(self) -> None:
+        factory = self.assistant.factory
+        steps = [
+            ("Loading speech recognition…", factory.transcriber),
+            ("Loading the language model…", factory.responder),
+            ("Loading the voice…", factory.synthesizer),
+            ("Opening your memories…", self._load_memory),
+            ("Warming up…", factory.warm_up),
+        ]
+        try:
+            for index, (label, step) in enumerate(steps):
+                self.loading_progressed.emit(LoadStep(label, index, len(steps)))
+                step()
+            _ = self.assistant.pipeline
+        except _KNOWN_ERRORS as error:
+            log.warning("Loading failed: %s", error, exc_info=True)
+            self.loading_failed.emit(error.message)
+            return
+        self._open_speaker(factory.synthesizer().sample_rate)
+        self._loaded = True
+        log.info("Models loaded: %s", factory.load_times.seconds)
+        self.models_loaded.emit(dict(factory.load_times.seconds))
+
+    def _load_memory(self) -> None:
+        if self._open_memory is None:
+            return
+        try:
+            opened = self._open_memory(self.assistant.factory.responder())
+        except _KNOWN_ERRORS as error:
+            # Aris still answers without memory; the user is told why.
+            log.warning("Memory unavailable: %s", error.message, exc_info=True)
+            self.audio_problem.emit("memory", error.message)
+            return
+        if opened is not None:
+            self.assistant.memory = opened.hook
+            self.memory_opened.emit(opened.store)
+
+    def _open_speaker(self, sample_rate: int) -> None:
+        try:
+            sink = GatedSink(self.audio.open_sink(sample_rate))
+        except AudioDeviceError as error:
+            log.warning("No speaker: %s", error.message)
+            self.audio_problem.emit("speaker", error.message)
+            return
+        sink.set_paused(self._speaking_paused)
+        with self._lock:
+            self._sink = sink
+
+    # ---- turns ------------------------------------------------------------------------------------------
+
+    @property
+    def has_microphone(self) -> bool:
+        """True once the microphone is open."""
+        return self._source is not None
+
+    def mic_level(self) -> float:
+        """RMS level of the latest microphone frame (0 when there is no microphone)."""
+        source = self._source
+        return float(getattr(source, "level", 0.0)) if source is not None else 0.0
+
+    def ask(self, text: str) -> None:
+        """Answer a typed question; a turn in progress is stopped first."""
+        cancel = self._new_turn("typed question")
+        self._submit(lambda: self._run(lambda: self.assistant.ask(text, self._sink, cancel)))
+
+    def start_listening(self) -> bool:
+        """Listen for a spoken question (push-to-talk pressed); False when there is no microphone."""
+        source = self._source
+        if source is None:
+            return False
+        cancel = self._new_turn("new question")
+        log.info("Listening for a question")
+        self._submit(lambda: self._run(lambda: self.assistant.listen_and_answer(source, self._sink, cancel)))
+        return True
+
+    def stop_listening(self) -> None:
+        """The user finished speaking (push-to-talk released)."""
+        source = self._source
+        stop = getattr(source, "stop_listening", None)
+        if stop is not None:
+            stop()
+
+    def stop(self) -> None:
+        """Stop the current turn now: silence, abort generation (the engine's barge-in)."""
+        with self._lock:
+            cancel = self._cancel
+        if cancel is not None:
+            cancel.cancel("stopped by the user")
+
+    def set_speaking_paused(self, paused: bool) -> None:
+        """Pause or resume speaking replies (the text keeps streaming)."""
+        self._speaking_paused = paused
+        sink = self._sink
+        if sink is not None:
+            sink.set_paused(paused)
+
+    def set_memory_enabled(self, enabled: bool) -> None:
+        """Recall and learn from the next turn on (or stop doing so)."""
+
+        def apply() -> None:
+            self.assistant.pipeline.memory = self.assistant.memory if enabled else None
+
+        if self._loaded:
+            self._submit(apply)
+
+    def test_voice(self, output_device: str | None, speed: float) -> None:
+        """Say a short sentence on a speaker at a speed (the settings dialog's test button)."""
+
+        def speak() -> None:
+            from app.engine_factory import EngineFactory
+
+            models = self.assistant.settings.models.model_copy(update={"voice_speed": speed})
+            voice = EngineFactory(models, self.assistant.paths).synthesizer()
+            try:
+                if output_device is None:
+                    sink = self.audio.open_sink(voice.sample_rate)
+                else:
+                    sink = SpeakerSink(voice.sample_rate, output_device)
+            except AudioDeviceError as error:
+                self.audio_problem.emit("speaker", error.message)
+                return
+            for chunk in voice.synthesize("Hello! This is how I sound."):
+                sink.play(chunk)
+            sink.wait_done()
+            close = getattr(sink, "close", None)
+            if close is not None:
+                close()
+
+        self._submit(speak)
+
+    def _new_turn(self, reason: str) -> CancelToken:
+        cancel = CancelToken()
+        with self._lock:
+            previous, self._cancel = self._cancel, cancel
+        if previous is not None:
+            previous.cancel(reason)
+        return cancel
+
+    def _run(self, turn) -> None:  # type: ignore[no-untyped-def]
+        try:
+            turn()
+        except _KNOWN_ERRORS as error:
+            # The pipeline already emitted TurnFailed for engine errors raised inside a turn; errors before
+            # the turn began (a model that will not load) are reported here.
+            log.warning("Turn failed: %s", error.message, exc_info=True)
+            if isinstance(error, ArisError | ModelError):
+                self.turn_failed.emit(error.code, error.message)
+                self.state_changed.emit(TurnState.IDLE)
+
+    def _submit(self, job) -> None:  # type: ignore[no-untyped-def]
+        future = self._worker.submit(self._guarded, job)
+        self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+
+    def _guarded(self, job) -> None:  # type: ignore[no-untyped-def]
+        """The worker thread's boundary: a bug must reach the user as a message, not vanish in a thread."""
+        try:
+            job()
+        except Exception as error:
+            log.exception("Unexpected error in the engine worker")
+            self.turn_failed.emit("internal", f"Something went wrong ({error}). Details are in the log.")
+            self.state_changed.emit(TurnState.IDLE)
+
+    # ---- engine events (worker thread) -------------------------------------------------------------------
+
+    def _on_engine_event(self, event: TurnEvent) -> None:
+        if isinstance(event, StateChanged):
+            self.state_changed.emit(event.state)
+        elif isinstance(event, TurnStarted):
+            self.turn_started.emit(event.turn_id, event.spoken)
+        elif isinstance(event, TranscriptReady):
+            self.transcript_ready.emit(event.turn_id, event.text)
+        elif isinstance(event, TokenGenerated):
+            self.token_generated.emit(event.turn_id, event.text)
+        elif isinstance(event, TurnFinished):
+            self.turn_finished.emit(event.turn_id, event.reply)
+        elif isinstance(event, TurnCancelled):
+            self.turn_cancelled.emit(event.turn_id, event.reply_heard)
+        elif isinstance(event, TurnFailed):
+            self.turn_failed.emit(event.code, event.message)
+
+    # ---- shutdown ---------------------------------------------------------------------------------------
+
+    def shutdown(self, timeout: float = 3.0) -> None:
+        """Stop in a fixed order: the turn, the input, the worker, the output."""
+        self.stop()
+        self.stop_listening()
+        if self._mic_thread is not None:
+            self._mic_thread.join(timeout)
+        self._worker.shutdown(wait=False, cancel_futures=True)
+        for future in list(self._pending):
+            try:
+                future.result(timeout=timeout)
+            except Exception:
+                log.debug("Worker job ended with an error during shutdown", exc_info=True)
+        with self._lock:
+            source, self._source = self._source, None
+            sink, self._sink = self._sink, None
+        for resource in (source, sink, self.assistant.memory):
+            close = getattr(resource, "close", None)
+            if close is not None:
+                close()

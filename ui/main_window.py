@@ -1,0 +1,206 @@
+"""The main window: header with state, loading progress, notices, the conversation and the composer.
+
+It only shows things and reports what the user did; ui/controller.py decides what happens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.conversation_view import ConversationView
+from ui.resources import app_icon
+from ui.widgets import LevelMeter, StateBadge, TalkButton
+
+
+class Notice(QFrame):
+    """A banner with a problem and its fix; closable."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("notice")
+        self._title = QLabel(self)
+        self._title.setObjectName("noticeTitle")
+        self._body = QLabel(self)
+        self._body.setObjectName("noticeBody")
+        self._body.setWordWrap(True)
+        self._body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        close = QToolButton(self)
+        close.setObjectName("noticeClose")
+        close.setText("✕")
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.hide)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self._title)
+        text.addWidget(self._body)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(14, 10, 8, 10)
+        layout.addLayout(text, 1)
+        layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, title: str, body: str, level: str = "warning") -> None:
+        """Show a problem ("warning"/"error") or a tip ("info")."""
+        self.setProperty("level", level)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self._title.setText(title)
+        self._body.setText(body)
+        self.show()
+
+    @property
+    def text(self) -> str:
+        """Title and body, for tests and logs."""
+        return f"{self._title.text()}: {self._body.text()}"
+
+
+class MainWindow(QMainWindow):
+    """Aris's window."""
+
+    text_submitted = Signal(str)
+    talk_pressed = Signal(float)
+    talk_released = Signal(float)
+    stop_clicked = Signal()
+    settings_requested = Signal()
+    memory_requested = Signal()
+    close_requested = Signal()
+    """The user closed the window: the controller hides it to the tray (or quits without a tray)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Aris")
+        self.setWindowIcon(app_icon())
+        self.setObjectName("mainWindow")
+        self.resize(560, 720)
+        self.setMinimumSize(420, 480)
+
+        central = QWidget(self)
+        central.setObjectName("central")
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._build_header())
+        self.progress_row = self._build_progress()
+        column.addWidget(self.progress_row)
+        self.notice = Notice(central)
+        notice_box = QVBoxLayout()
+        notice_box.setContentsMargins(16, 12, 16, 0)
+        notice_box.addWidget(self.notice)
+        column.addLayout(notice_box)
+        self.conversation = ConversationView(central)
+        column.addWidget(self.conversation, 1)
+        column.addWidget(self._build_composer())
+        self.setCentralWidget(central)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop_clicked.emit)
+
+    # ---- layout -----------------------------------------------------------------------------------------
+
+    def _build_header(self) -> QWidget:
+        header = QFrame(self)
+        header.setObjectName("header")
+        logo = QLabel(header)
+        logo.setPixmap(app_icon().pixmap(28, 28))
+        title = QLabel("Aris", header)
+        title.setObjectName("appTitle")
+        self.state_badge = StateBadge(header)
+        self.memory_button = QToolButton(header)
+        self.memory_button.setObjectName("headerButton")
+        self.memory_button.setText("Memory")
+        self.memory_button.setToolTip("Browse what Aris remembers about you")
+        self.memory_button.clicked.connect(self.memory_requested.emit)
+        self.settings_button = QToolButton(header)
+        self.settings_button.setObjectName("headerButton")
+        self.settings_button.setText("Settings")
+        self.settings_button.clicked.connect(self.settings_requested.emit)
+        row = QHBoxLayout(header)
+        row.setContentsMargins(16, 10, 12, 10)
+        row.setSpacing(10)
+        row.addWidget(logo)
+        row.addWidget(title)
+        row.addStretch(1)
+        row.addWidget(self.state_badge)
+        row.addSpacing(6)
+        row.addWidget(self.memory_button)
+        row.addWidget(self.settings_button)
+        return header
+
+    def _build_progress(self) -> QWidget:
+        box = QFrame(self)
+        box.setObjectName("loadingRow")
+        self.progress_label = QLabel("Starting…", box)
+        self.progress_label.setObjectName("progressLabel")
+        self.progress = QProgressBar(box)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(6)
+        row = QVBoxLayout(box)
+        row.setContentsMargins(16, 8, 16, 8)
+        row.setSpacing(6)
+        row.addWidget(self.progress_label)
+        row.addWidget(self.progress)
+        return box
+
+    def _build_composer(self) -> QWidget:
+        composer = QFrame(self)
+        composer.setObjectName("composer")
+        self.talk_button = TalkButton(composer)
+        self.talk_button.pressed_at.connect(self.talk_pressed.emit)
+        self.talk_button.released_at.connect(self.talk_released.emit)
+        self.level_meter = LevelMeter(composer)
+        self.input = QLineEdit(composer)
+        self.input.setObjectName("questionInput")
+        self.input.setPlaceholderText("Ask Aris something…")
+        self.input.setClearButtonEnabled(True)
+        self.input.returnPressed.connect(self._submit)
+        self.send_button = QPushButton("Send", composer)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.clicked.connect(self._submit)
+        self.stop_button = QPushButton("Stop", composer)
+        self.stop_button.setObjectName("stopButton")
+        self.stop_button.setToolTip("Stop the answer (Esc)")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop_clicked.emit)
+        row = QHBoxLayout(composer)
+        row.setContentsMargins(16, 12, 16, 14)
+        row.setSpacing(10)
+        row.addWidget(self.talk_button)
+        row.addWidget(self.level_meter)
+        row.addWidget(self.input, 1)
+        row.addWidget(self.send_button)
+        row.addWidget(self.stop_button)
+        return composer
+
+    # ---- behaviour --------------------------------------------------------------------------------------
+
+    def _submit(self) -> None:
+        text = self.input.text().strip()
+        if text:
+            self.input.clear()
+            self.text_submitted.emit(text)
+
+    def set_loading(self, label: str, step: int, total: int) -> None:
+        """Show model-loading progress."""
+        self.progress_row.show()
+        self.progress_label.setText(label)
+        self.progress.setRange(0, total)
+        self.progress.setValue(step)
+
+    def set_loaded(self) -> None:
+        """Hide the progress row."""
+        self.progress_row.hide()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Closing hides (the controller decides whether Aris keeps running in the tray)."""
+        event.ignore()
+        self.close_requested.emit()

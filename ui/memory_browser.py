@@ -1,0 +1,262 @@
+"""The memory browser: search (the assistant's own hybrid recall), list, edit, pin, forget, export and
+import. Destructive actions ask first. Store calls are quick SQLite operations, but search embeds the query,
+so every call runs off the GUI thread and the results come back as a signal."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import ArisError
+from ui.memory_store import MemoryRecord, MemoryStore
+
+log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 250
+"""Wait for a pause in typing before searching."""
+
+
+class MemoryBrowser(QDialog):
+    """Browse and curate what Aris remembers."""
+
+    _loaded = Signal(object, str)
+    """(list of records, the query they answer)"""
+    _done = Signal(str)
+    """A change finished: a status line, then the list reloads."""
+    _failed = Signal(str)
+
+    def __init__(
+        self,
+        store: MemoryStore,
+        parent: QWidget | None = None,
+        *,
+        confirm: Callable[[str, str], bool] | None = None,
+    ) -> None:
+        """Args:
+        confirm: asks the user (title, question) before destructive actions; tests pass their own.
+        """
+        super().__init__(parent)
+        self.setWindowTitle("Aris — Memory")
+        self.setObjectName("memoryBrowser")
+        self.resize(620, 560)
+        self.store = store
+        self._confirm = confirm or self._ask
+        self.search_box = QLineEdit(self)
+        self.search_box.setPlaceholderText("Search memories…")
+        self.search_box.setClearButtonEnabled(True)
+        self.list = QListWidget(self)
+        self.list.setObjectName("memoryList")
+        self.list.setWordWrap(True)
+        self.list.setAlternatingRowColors(False)
+        self.status = QLabel(self)
+        self.status.setObjectName("hint")
+        self.edit_button = QPushButton("Edit…")
+        self.pin_button = QPushButton("Pin")
+        self.forget_button = QPushButton("Forget")
+        self.forget_button.setObjectName("stopButton")
+        self.export_button = QPushButton("Export…")
+        self.import_button = QPushButton("Import…")
+        intro = QLabel("What Aris remembers about you. Pinned memories are always used in answers.", self)
+        intro.setObjectName("hint")
+        intro.setWordWrap(True)
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        for button in (self.edit_button, self.pin_button, self.forget_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.import_button)
+        actions.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.setSpacing(10)
+        layout.addWidget(intro)
+        layout.addWidget(self.search_box)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(actions)
+
+        self._connect_signals()
+        self.records: list[MemoryRecord] = []
+        self._flash = ""
+        """The result of the last change, shown with the count after the list reloads."""
+        self._update_buttons()
+        self.refresh()
+
+    def _connect_signals(self) -> None:
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        self.list.itemDoubleClicked.connect(lambda _item: self.edit_selected())
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.pin_button.clicked.connect(self.toggle_pin_selected)
+        self.forget_button.clicked.connect(self.forget_selected)
+        self.export_button.clicked.connect(self.export_to)
+        self.import_button.clicked.connect(self.import_from)
+        self._loaded.connect(self._on_loaded)
+        self._done.connect(self._on_done)
+        self._failed.connect(self._on_failed)
+
+    # ---- loading ----------------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload the list (search results when there is a query)."""
+        query = self.search_box.text().strip()
+
+        def load() -> None:
+            records = self.store.search(query) if query else self.store.list()
+            self._loaded.emit(list(records), query)
+
+        self._in_background(load)
+
+    def _on_loaded(self, records: Sequence[MemoryRecord], query: str) -> None:
+        if query != self.search_box.text().strip():
+            return  # an older search finished after a newer one started
+        selected = self.selected()
+        self.records = list(records)
+        self.list.clear()
+        for record in self.records:
+            item = QListWidgetItem(self._label(record))
+            item.setData(Qt.ItemDataRole.UserRole, record.id)
+            item.setToolTip(f"{record.kind} · updated {record.updated_at[:16].replace('T', ' ')}")
+            self.list.addItem(item)
+            if selected is not None and record.id == selected.id:
+                item.setSelected(True)
+        count = len(self.records)
+        noun = "memory" if count == 1 else "memories"
+        summary = f"{count} {noun} match “{query}”" if query else f"{count} {noun}"
+        flash, self._flash = self._flash, ""
+        self.status.setText(f"{flash}  ·  {summary}" if flash else summary)
+        self._update_buttons()
+
+    @staticmethod
+    def _label(record: MemoryRecord) -> str:
+        return ("★  " if record.pinned else "") + record.text
+
+    def selected(self) -> MemoryRecord | None:
+        """The selected memory, if any."""
+        items = self.list.selectedItems()
+        if not items:
+            return None
+        memory_id = items[0].data(Qt.ItemDataRole.UserRole)
+        return next((r for r in self.records if r.id == memory_id), None)
+
+    def select(self, memory_id: str) -> None:
+        """Select a memory by id (keyboard users and tests)."""
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setSelected(item.data(Qt.ItemDataRole.UserRole) == memory_id)
+
+    def _update_buttons(self) -> None:
+        record = self.selected()
+        for button in (self.edit_button, self.pin_button, self.forget_button):
+            button.setEnabled(record is not None)
+        self.pin_button.setText("Unpin" if record is not None and record.pinned else "Pin")
+
+    # ---- changes ----------------------------------------------------------------------------------------
+
+    def edit_selected(self, new_text: str | None = None) -> None:
+        """Change the selected memory's text (asks for it unless given)."""
+        record = self.selected()
+        if record is None:
+            return
+        if new_text is None:
+            new_text, ok = QInputDialog.getMultiLineText(self, "Edit memory", "Memory:", record.text)
+            if not ok:
+                return
+        text = new_text.strip()
+        if not text or text == record.text:
+            return
+        self._change(lambda: self.store.edit(record.id, text), "Memory updated.")
+
+    def toggle_pin_selected(self) -> None:
+        """Pin or unpin the selected memory."""
+        record = self.selected()
+        if record is not None:
+            pinned = not record.pinned
+            self._change(lambda: self.store.pin(record.id, pinned), "Pinned." if pinned else "Unpinned.")
+
+    def forget_selected(self) -> None:
+        """Erase the selected memory, after asking."""
+        record = self.selected()
+        if record is None:
+            return
+        if not self._confirm(
+            "Forget this memory?", f"Aris will forget:\n\n“{record.text}”\n\nThis cannot be undone."
+        ):
+            return
+        self._change(lambda: self.store.forget(record.id), "Forgotten.")
+
+    def export_to(self, path: Path | None = None) -> None:
+        """Save every memory to a JSON file."""
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, "Export memories", "aris-memories.json", "JSON (*.json)"
+            )
+            if not name:
+                return
+            path = Path(name)
+        self._change(lambda: f"Exported {self.store.export_json(path)} memories to {path}.", None)
+
+    def import_from(self, path: Path | None = None) -> None:
+        """Add the memories of a JSON export, after asking."""
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, "Import memories", "", "JSON (*.json)")
+            if not name:
+                return
+            path = Path(name)
+        if not self._confirm("Import memories?", f"Add the memories in {path.name} to what Aris remembers?"):
+            return
+        self._change(lambda: f"Imported {self.store.import_json(path)} memories.", None)
+
+    def _change(self, action: Callable[[], object], message: str | None) -> None:
+        def run() -> None:
+            result = action()
+            self._done.emit(message if message is not None else str(result))
+
+        self._in_background(run)
+
+    def _on_done(self, message: str) -> None:
+        self._flash = message
+        self.status.setText(message)
+        self.refresh()
+
+    def _on_failed(self, message: str) -> None:
+        self.status.setText(message)
+        QMessageBox.warning(self, "Memory", message)
+
+    def _in_background(self, job: Callable[[], None]) -> None:
+        def run() -> None:
+            try:
+                job()
+            except ArisError as error:
+                log.warning("Memory action failed: %s", error.message, exc_info=True)
+                self._failed.emit(error.message)
+
+        threading.Thread(target=run, name="aris-memory", daemon=True).start()
+
+    def _ask(self, title: str, question: str) -> bool:
+        answer = QMessageBox.question(
+            self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+        )
+        return answer == QMessageBox.StandardButton.Yes

@@ -1,0 +1,388 @@
+"""The settings dialog: devices (with a microphone test meter and a test voice), the shortcut, models,
+voice speed, memory, start-up and the sync account. Returns new Settings; the controller saves them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QKeySequenceEdit,
+    QLabel,
+    QPushButton,
+    QRadioButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.config import HotkeyMode, Settings
+from app.paths import DataPaths
+from engine.errors import AudioDeviceError
+from models import ModelKind, available_models
+from ui.hotkey_text import pynput_to_qt, qt_to_pynput
+from ui.sync_section import SyncSection
+from ui.widgets import LevelMeter
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DEVICE = "System default"
+
+VoiceTester = Callable[[str | None, float], None]
+"""Speaks a short sentence on the given output device at the given speed (runs in the engine's thread)."""
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def _form(group: QGroupBox) -> QFormLayout:
+    form = QFormLayout(group)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    form.setHorizontalSpacing(14)
+    form.setVerticalSpacing(10)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return form
+
+
+class MicTest(QWidget):
+    """Opens the chosen microphone off the GUI thread and shows its level."""
+
+    opened = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.meter = LevelMeter(self)
+        self.meter.setFixedWidth(160)
+        self.button = QPushButton("Test microphone", self)
+        self.status = _hint("")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.button)
+        row.addWidget(self.meter)
+        row.addWidget(self.status, 1)
+        self._source = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(33)
+        self._timer.timeout.connect(lambda: self.meter.set_rms(getattr(self._source, "level", 0.0)))
+        self.opened.connect(self._on_opened)
+        self.failed.connect(self.status.setText)
+        self.failed.connect(lambda _message: self.button.setEnabled(True))
+        self.device: Callable[[], str | None] = lambda: None
+        self.button.clicked.connect(self.toggle)
+
+    def toggle(self) -> None:
+        """Start or stop the test."""
+        if self._source is not None:
+            self.stop()
+            return
+        self.status.setText("Opening…")
+        self.button.setEnabled(False)
+        device = self.device()
+        threading.Thread(target=self._open, args=(device,), name="aris-mic-test", daemon=True).start()
+
+    def _open(self, device: str | None) -> None:
+        from engine.audio import MicrophoneSource
+
+        try:
+            self.opened.emit(MicrophoneSource(device))
+        except AudioDeviceError as error:
+            self.failed.emit(error.message)
+
+    def _on_opened(self, source: object) -> None:
+        self._source = source
+        self.button.setEnabled(True)
+        self.button.setText("Stop test")
+        self.status.setText("Speak: the bars should move.")
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Close the test microphone."""
+        self._timer.stop()
+        self.meter.set_rms(0.0)
+        source, self._source = self._source, None
+        if source is not None:
+            source.close()
+        self.button.setText("Test microphone")
+        self.button.setEnabled(True)
+        self.status.setText("")
+
+
+class SettingsDialog(QDialog):
+    """Edit a copy of the settings."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        paths: DataPaths,
+        *,
+        hotkey_problem: str = "",
+        voice_tester: VoiceTester | None = None,
+        devices: list | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Args:
+        devices: the audio devices to offer (default: listed from sounddevice).
+        voice_tester: speaks a test sentence; the button is hidden without one.
+        """
+        super().__init__(parent)
+        self.setWindowTitle("Aris settings")
+        self.setObjectName("settingsDialog")
+        self.setMinimumWidth(560)
+        self.settings = settings
+        self.paths = paths
+        self._voice_tester = voice_tester
+        self._devices = devices if devices is not None else self._list_devices()
+        tabs = QTabWidget(self)
+        tabs.addTab(self._general_tab(), "General")
+        tabs.addTab(self._audio_tab(), "Audio")
+        tabs.addTab(self._shortcut_tab(hotkey_problem), "Shortcut")
+        tabs.addTab(self._models_tab(), "Models")
+        tabs.addTab(self._account_tab(), "Account")
+        self.tabs = tabs
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
+        save = QPushButton("Save")
+        save.setObjectName("primaryButton")
+        save.setDefault(True)
+        buttons.addButton(save, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = save
+        buttons.accepted.connect(self._on_save)
+        buttons.rejected.connect(self.reject)
+        self.error = QLabel(self)
+        self.error.setObjectName("hint")
+        self.error.setStyleSheet("color: #B91C1C;")
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 14)
+        layout.setSpacing(10)
+        layout.addWidget(tabs)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self._result = settings
+
+    # ---- tabs -------------------------------------------------------------------------------------------
+
+    def _general_tab(self) -> QWidget:
+        page = QWidget()
+        self.memory_box = QCheckBox("Remember things I tell Aris and use them in answers")
+        self.memory_box.setChecked(self.settings.memory_enabled)
+        self.minimized_box = QCheckBox("Start minimised to the tray")
+        self.minimized_box.setChecked(self.settings.start_minimized)
+        self.login_box = QCheckBox("Start Aris when I log in")
+        self.login_box.setChecked(self.settings.start_at_login)
+        memory = QGroupBox("Memory")
+        QVBoxLayout(memory).addWidget(self.memory_box)
+        memory.layout().addWidget(_hint("Memories stay on this computer. Browse or erase them from Memory."))
+        startup = QGroupBox("Start-up")
+        box = QVBoxLayout(startup)
+        box.addWidget(self.minimized_box)
+        box.addWidget(self.login_box)
+        layout = QVBoxLayout(page)
+        layout.addWidget(memory)
+        layout.addWidget(startup)
+        layout.addStretch(1)
+        return page
+
+    def _audio_tab(self) -> QWidget:
+        page = QWidget()
+        audio = self.settings.audio
+        self.input_combo = self._device_combo(want_input=True, current=audio.input_device)
+        self.output_combo = self._device_combo(want_input=False, current=audio.output_device)
+        self.mic_test = MicTest()
+        self.mic_test.device = self.input_combo.currentData
+        self.voice_button = QPushButton("Test voice")
+        self.voice_button.clicked.connect(self._on_test_voice)
+        self.voice_button.setVisible(self._voice_tester is not None)
+        self.barge_box = QCheckBox("Stop the answer when I start speaking")
+        self.barge_box.setChecked(audio.barge_in)
+        group = QGroupBox("Devices")
+        form = _form(group)
+        form.addRow("Microphone", self.input_combo)
+        form.addRow("", self.mic_test)
+        form.addRow("Speaker", self.output_combo)
+        voice_row = QHBoxLayout()
+        voice_row.addWidget(self.voice_button)
+        voice_row.addStretch(1)
+        form.addRow("", voice_row)
+        if not self._devices:
+            form.addRow("", _hint("No audio devices found. Connect one, or start PulseAudio/PipeWire."))
+        turn = QGroupBox("Conversation")
+        QVBoxLayout(turn).addWidget(self.barge_box)
+        turn.layout().addWidget(_hint("Turn this off with laptop speakers if Aris interrupts itself."))
+        layout = QVBoxLayout(page)
+        layout.addWidget(group)
+        layout.addWidget(turn)
+        layout.addStretch(1)
+        return page
+
+    def _shortcut_tab(self, hotkey_problem: str) -> QWidget:
+        page = QWidget()
+        hotkey = self.settings.hotkey
+        self.hotkey_edit = QKeySequenceEdit(QKeySequence(pynput_to_qt(hotkey.combo)))
+        self.hotkey_edit.setMaximumSequenceLength(1)
+        self.hotkey_enabled = QCheckBox("Use a global push-to-talk shortcut")
+        self.hotkey_enabled.setChecked(hotkey.enabled)
+        self.hold_radio = QRadioButton("Hold to talk: speak while the keys are held")
+        self.toggle_radio = QRadioButton("Toggle: press to start, press again to finish")
+        modes = QButtonGroup(page)
+        modes.addButton(self.hold_radio)
+        modes.addButton(self.toggle_radio)
+        (self.hold_radio if hotkey.mode is HotkeyMode.HOLD else self.toggle_radio).setChecked(True)
+        group = QGroupBox("Push-to-talk")
+        form = _form(group)
+        form.addRow(self.hotkey_enabled)
+        form.addRow("Shortcut", self.hotkey_edit)
+        form.addRow("Mode", self.hold_radio)
+        form.addRow("", self.toggle_radio)
+        layout = QVBoxLayout(page)
+        layout.addWidget(group)
+        if hotkey_problem:
+            note = QGroupBox("This session")
+            QVBoxLayout(note).addWidget(_hint(hotkey_problem))
+            layout.addWidget(note)
+        layout.addStretch(1)
+        return page
+
+    def _models_tab(self) -> QWidget:
+        page = QWidget()
+        models = self.settings.models
+        self.stt_combo = self._model_combo(ModelKind.STT, models.stt)
+        self.llm_combo = self._model_combo(ModelKind.LLM, models.llm)
+        self.tts_combo = self._model_combo(ModelKind.TTS, models.tts)
+        self.speed_spin = QDoubleSpinBox()
+        self.speed_spin.setRange(0.5, 2.0)
+        self.speed_spin.setSingleStep(0.1)
+        self.speed_spin.setDecimals(1)
+        self.speed_spin.setSuffix(" ×")
+        self.speed_spin.setValue(models.voice_speed)
+        group = QGroupBox("Models")
+        form = _form(group)
+        form.addRow("Speech recognition", self.stt_combo)
+        form.addRow("Language model", self.llm_combo)
+        form.addRow("Voice", self.tts_combo)
+        form.addRow("Voice speed", self.speed_spin)
+        if models.llm_path:
+            form.addRow("", _hint(f"Using your own model file: {models.llm_path}"))
+        layout = QVBoxLayout(page)
+        layout.addWidget(group)
+        layout.addWidget(_hint("Model changes take effect the next time Aris starts."))
+        layout.addStretch(1)
+        return page
+
+    def _account_tab(self) -> QWidget:
+        page = QWidget()
+        self.sync_section = SyncSection()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.sync_section)
+        layout.addStretch(1)
+        return page
+
+    # ---- helpers ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _list_devices() -> list:
+        from engine.audio import list_devices
+
+        try:
+            return list_devices()
+        except AudioDeviceError as error:
+            log.warning("Could not list audio devices: %s", error.message)
+            return []
+
+    def _device_combo(self, *, want_input: bool, current: str | None) -> QComboBox:
+        combo = QComboBox()
+        combo.addItem(DEFAULT_DEVICE, None)
+        for device in self._devices:
+            if (device.inputs if want_input else device.outputs) > 0:
+                combo.addItem(device.name, device.name)
+        if current is not None:
+            index = combo.findData(current)
+            if index < 0:  # a device that is unplugged now: keep the choice visible
+                combo.addItem(f"{current} (not connected)", current)
+                index = combo.count() - 1
+            combo.setCurrentIndex(index)
+        return combo
+
+    @staticmethod
+    def _model_combo(kind: ModelKind, current: str) -> QComboBox:
+        combo = QComboBox()
+        for name in available_models(kind):
+            combo.addItem(name, name)
+        index = combo.findData(current)
+        if index < 0:
+            combo.addItem(current, current)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+        return combo
+
+    def _on_test_voice(self) -> None:
+        if self._voice_tester is not None:
+            self._voice_tester(self.output_combo.currentData(), self.speed_spin.value())
+
+    def _on_save(self) -> None:
+        try:
+            self._result = self._collect()
+        except ValueError as error:
+            self.error.setText(str(error))
+            self.error.show()
+            return
+        self.mic_test.stop()
+        self.accept()
+
+    def reject(self) -> None:
+        """Cancel: close the test microphone too."""
+        self.mic_test.stop()
+        super().reject()
+
+    def _collect(self) -> Settings:
+        s = self.settings
+        sequence = self.hotkey_edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText)
+        combo = qt_to_pynput(sequence) if sequence else s.hotkey.combo
+        return s.with_changes(
+            audio=s.audio.model_copy(
+                update={
+                    "input_device": self.input_combo.currentData(),
+                    "output_device": self.output_combo.currentData(),
+                    "barge_in": self.barge_box.isChecked(),
+                }
+            ),
+            models=s.models.model_copy(
+                update={
+                    "stt": self.stt_combo.currentData(),
+                    "llm": self.llm_combo.currentData(),
+                    "tts": self.tts_combo.currentData(),
+                    "voice_speed": round(self.speed_spin.value(), 2),
+                }
+            ),
+            hotkey=s.hotkey.model_copy(
+                update={
+                    "combo": combo,
+                    "mode": HotkeyMode.HOLD if self.hold_radio.isChecked() else HotkeyMode.TOGGLE,
+                    "enabled": self.hotkey_enabled.isChecked(),
+                }
+            ),
+            memory_enabled=self.memory_box.isChecked(),
+            start_minimized=self.minimized_box.isChecked(),
+            start_at_login=self.login_box.isChecked(),
+        )
+
+    def result_settings(self) -> Settings:
+        """The settings as saved (the original ones if cancelled)."""
+        return self._result

@@ -1,0 +1,108 @@
+"""The system tray icon: its look follows the turn's state; its menu talks, shows the window, mutes the
+microphone, pauses speaking and quits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from engine.events import TurnState
+from ui.resources import tray_icon
+from ui.widgets import STATE_LABELS
+
+NO_TRAY_REASON = (
+    "Your desktop has no system tray, so Aris has no tray icon and quits when this window closes. "
+    "On GNOME, install the AppIndicator extension to get one."
+)
+
+
+def tray_available() -> bool:
+    """True when the desktop has a tray (GNOME needs the AppIndicator extension)."""
+    return QSystemTrayIcon.isSystemTrayAvailable()
+
+
+class Tray(QObject):
+    """The tray icon and its menu."""
+
+    talk_requested = Signal()
+    toggle_window_requested = Signal()
+    mic_muted_changed = Signal(bool)
+    speaking_paused_changed = Signal(bool)
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.icon = QSystemTrayIcon(tray_icon("loading"), self)
+        self.icon.setToolTip("Aris — loading models…")
+        self.menu = QMenu()
+        self.menu.setObjectName("trayMenu")
+        self.talk_action = self._action("Talk", self.talk_requested.emit)
+        self.window_action = self._action("Hide window", self.toggle_window_requested.emit)
+        self.menu.addSeparator()
+        self.mute_action = self._action("Mute microphone", None, checkable=True)
+        self.mute_action.toggled.connect(self.mic_muted_changed.emit)
+        self.mute_action.toggled.connect(lambda _muted: self._refresh())
+        self.pause_action = self._action("Pause speaking", None, checkable=True)
+        self.pause_action.toggled.connect(self.speaking_paused_changed.emit)
+        self.menu.addSeparator()
+        self._action("Quit Aris", self.quit_requested.emit)
+        # Qt may not show a tray icon at all without a context menu: always set one.
+        self.icon.setContextMenu(self.menu)
+        self.icon.activated.connect(self._on_activated)
+        self._state = TurnState.IDLE
+        self._loading = True
+
+    def _action(self, text: str, slot, *, checkable: bool = False) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(text, self.menu)
+        action.setCheckable(checkable)
+        if slot is not None:
+            action.triggered.connect(lambda _checked=False: slot())
+        self.menu.addAction(action)
+        return action
+
+    def show(self) -> None:
+        """Put the icon in the tray."""
+        self.icon.show()
+
+    def hide(self) -> None:
+        """Take the icon out of the tray (on quit)."""
+        self.icon.hide()
+
+    def set_loading(self, loading: bool) -> None:
+        """Dim the icon while models load."""
+        self._loading = loading
+        self._refresh()
+
+    def set_state(self, state: TurnState) -> None:
+        """Follow the turn's state."""
+        self._state = state
+        self._refresh()
+
+    def set_window_visible(self, visible: bool) -> None:
+        """Keep the show/hide entry truthful."""
+        self.window_action.setText("Hide window" if visible else "Show window")
+
+    def set_muted(self, muted: bool) -> None:
+        """Reflect mute done elsewhere (the settings, the window)."""
+        self.mute_action.setChecked(muted)
+
+    @property
+    def variant(self) -> str:
+        """The icon variant shown now."""
+        if self.mute_action.isChecked():
+            return "muted"
+        if self._loading:
+            return "loading"
+        return self._state.value
+
+    def _refresh(self) -> None:
+        self.icon.setIcon(tray_icon(self.variant))
+        words = "loading models…" if self._loading else STATE_LABELS[self._state].rstrip("…").lower()
+        if self.mute_action.isChecked():
+            words += ", microphone muted"
+        self.icon.setToolTip(f"Aris — {words}")
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.toggle_window_requested.emit()
