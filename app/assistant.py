@@ -49,6 +49,8 @@ class Assistant:
         self.settings = settings
         self.factory = EngineFactory(settings.models, paths)
         self._memory = memory
+        self.memory_enabled = settings.memory_enabled
+        """Whether answers recall and turns teach; the shell switches it at run time."""
         self._on_event = on_event
         self._pipeline: VoicePipeline | None = None
         self._log: ConversationLog | None = None
@@ -61,8 +63,11 @@ class Assistant:
     @property
     def memory(self) -> MemoryHook | None:
         """Long-term memory, opened from the data folder on first use; None when the user turned it off."""
-        if not self.settings.memory_enabled:
-            return None
+        return self.open_memory() if self.memory_enabled else None
+
+    def open_memory(self) -> MemoryHook:
+        """The memory store, opened on first use even when answers don't use it (the memory browser).
+        Slow the first time (vector index, embedder, language model): call it from a worker thread."""
         with self._lock:
             if self._memory is None:
                 from app.memory.service import MemoryService
@@ -80,6 +85,12 @@ class Assistant:
     @memory.setter
     def memory(self, value: MemoryHook | None) -> None:
         self._memory = value
+
+    def set_memory_enabled(self, enabled: bool) -> None:
+        """Turn recall and learning on or off from the next turn on."""
+        self.memory_enabled = enabled
+        if self._pipeline is not None:
+            self._pipeline.memory = self.memory
 
     @property
     def pipeline(self) -> VoicePipeline:

@@ -1,9 +1,6 @@
 """The desktop shell (PySide6). Only this package imports Qt; it adapts the engine's events to signals.
 
-Importing it applies ui.qt_compat's fix before any Qt call can run: without it PySide6 6.12 on Python 3.11
-aborts the app after a few thousand widget updates.
+PySide6 is pinned at 6.11.3: 6.12.0's abi3 wheel drops a reference to None on every C++ ``void`` call, and on
+Python 3.11 the app aborts ("deallocating None") after a few thousand widget updates
+(tests/ui/test_qt_runtime.py guards against that coming back).
 """
-
-from ui.qt_compat import make_none_immortal
-
-make_none_immortal()

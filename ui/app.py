@@ -86,7 +86,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     bridge = EngineBridge(
         lambda on_event: Assistant(paths, settings, on_event=on_event),
         audio,
-        open_memory=lambda responder: open_memory(paths, responder),
+        open_memory=open_memory,
     )
     window = MainWindow()
     controller = Controller(

@@ -82,7 +82,7 @@ class EngineBridge(QObject):
         audio: AudioOpeners,
         parent: QObject | None = None,
         *,
-        open_memory: Callable[[object], OpenedMemory | None] | None = None,
+        open_memory: Callable[[Assistant], OpenedMemory | None] | None = None,
     ) -> None:
         """Args:
         make_assistant: builds the session's Assistant around our event handler (tests pass one that
@@ -155,14 +155,15 @@ class EngineBridge(QObject):
         if self._open_memory is None:
             return
         try:
-            opened = self._open_memory(self.assistant.factory.responder())
+            opened = self._open_memory(self.assistant)
         except _KNOWN_ERRORS as error:
             # Aris still answers without memory; the user is told why.
             log.warning("Memory unavailable: %s", error.message, exc_info=True)
             self.audio_problem.emit("memory", error.message)
             return
         if opened is not None:
-            self.assistant.memory = opened.hook
+            if opened.hook is not None:
+                self.assistant.memory = opened.hook
             self.memory_opened.emit(opened.store)
 
     def _open_speaker(self, sample_rate: int) -> None:
@@ -228,7 +229,7 @@ class EngineBridge(QObject):
         """Recall and learn from the next turn on (or stop doing so)."""
 
         def apply() -> None:
-            self.assistant.pipeline.memory = self.assistant.memory if enabled else None
+            self.assistant.set_memory_enabled(enabled)
 
         if self._loaded:
             self._submit(apply)
@@ -326,7 +327,8 @@ class EngineBridge(QObject):
         with self._lock:
             source, self._source = self._source, None
             sink, self._sink = self._sink, None
-        for resource in (source, sink, self.assistant.memory):
+        for resource in (source, sink):
             close = getattr(resource, "close", None)
             if close is not None:
                 close()
+        self.assistant.close()  # lets memory finish learning from the last turn, then closes the store

@@ -8,10 +8,12 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from app.paths import DataPaths
 from engine.pipeline import MemoryHook
+
+if TYPE_CHECKING:
+    from app.assistant import Assistant
 
 log = logging.getLogger(__name__)
 
@@ -116,19 +118,8 @@ class OpenedMemory:
     hook: MemoryHook | None
 
 
-def open_memory(paths: DataPaths, responder: object | None = None) -> OpenedMemory | None:
-    """The user's memory service, or None when this build has no memory module yet. Slow (opens the
-    vector index and the embedder): call it from a worker thread.
-
-    Args:
-        responder: the loaded language model, which the service uses to learn facts the rules miss.
-    """
-    try:
-        from app.memory.service import MemoryService  # type: ignore[import-not-found]
-    except ModuleNotFoundError as error:
-        if error.name not in ("app.memory", "app.memory.service"):
-            raise
-        log.info("No memory service in this build")
-        return None
-    service = MemoryService.open(paths, responder)
+def open_memory(assistant: Assistant) -> OpenedMemory:
+    """The assistant's own memory store (the one its answers recall from) for the browser. Slow the first
+    time (vector index, embedder): call it from a worker thread."""
+    service = assistant.open_memory()
     return OpenedMemory(store=ServiceStore(service), hook=service)
