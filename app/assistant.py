@@ -28,6 +28,9 @@ from engine.vad import Endpointer, EndpointSettings
 
 log = logging.getLogger(__name__)
 
+PUSH_TO_TALK_SILENCE_MS = 4000
+"""A push-to-talk question ends at release; this much silence ends it for someone who forgot to release."""
+
 
 class Assistant:
     """Wires the engine to the user's settings and memory.
@@ -126,18 +129,29 @@ class Assistant:
         self._memory = None
         self._log = None
 
-    def endpointer(self) -> Endpointer:
-        """An endpointer with the user's trailing-silence setting."""
+    def endpointer(self, *, push_to_talk: bool = False) -> Endpointer:
+        """An endpointer with the user's trailing-silence setting; with push-to-talk the question ends when
+        the key is released, and only a long pause (someone who forgot to release) ends it sooner."""
         audio = self.settings.audio
+        silence_ms = max(audio.trailing_silence_ms, PUSH_TO_TALK_SILENCE_MS) if push_to_talk else None
         return Endpointer(
             EndpointSettings(
-                trailing_silence_ms=audio.trailing_silence_ms, max_seconds=float(audio.max_question_seconds)
+                trailing_silence_ms=silence_ms or audio.trailing_silence_ms,
+                max_seconds=float(audio.max_question_seconds),
             )
         )
 
-    def ask(self, text: str, sink: AudioSink | None = None, cancel: CancelToken | None = None) -> TurnResult:
-        """A typed question."""
-        return self._after_turn(self.pipeline.text_turn(text, sink, cancel))
+    def ask(
+        self,
+        text: str,
+        sink: AudioSink | None = None,
+        cancel: CancelToken | None = None,
+        *,
+        microphone: AudioSource | None = None,
+    ) -> TurnResult:
+        """A typed question; with a live ``microphone``, talking over the spoken answer stops it."""
+        monitor = self.barge_in_monitor(microphone) if microphone is not None and sink is not None else None
+        return self._after_turn(self.pipeline.text_turn(text, sink, cancel, barge_in=monitor))
 
     def answer_audio(
         self,
@@ -156,14 +170,16 @@ class Assistant:
         cancel: CancelToken | None = None,
         *,
         live: bool = False,
+        push_to_talk: bool = False,
     ) -> TurnResult | None:
         """Listen for one question and answer it; None when no speech was heard.
 
         ``live`` says the source is a microphone that keeps listening while Aris speaks, so the user can
-        interrupt the answer by talking (when barge-in is on in the settings)."""
+        interrupt the answer by talking (when barge-in is on in the settings). With ``push_to_talk`` the
+        question ends when the source stops (key released), not at the first pause."""
         cancel = cancel or CancelToken()
         pipeline = self.pipeline
-        utterance = pipeline.listen(source, self.endpointer(), cancel)
+        utterance = pipeline.listen(source, self.endpointer(push_to_talk=push_to_talk), cancel)
         if utterance is None:
             return None
         return self._after_turn(

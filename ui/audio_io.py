@@ -73,6 +73,10 @@ class GatedSink:
         """What the user heard so far."""
         return self.inner.played_seconds
 
+    def recent_playback(self, seconds: float) -> np.ndarray:
+        """What was just played, as barge-in's echo reference."""
+        return self.inner.recent_playback(seconds)
+
     def close(self) -> None:
         """Release the device, if the inner sink holds one."""
         close = getattr(self.inner, "close", None)

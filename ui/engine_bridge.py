@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.assistant import Assistant
 from app.errors import ArisError
-from engine.audio import AudioSource, SpeakerSink
+from engine.audio import AudioSource, MicrophoneSource, SpeakerSink
 from engine.cancel import CancelToken
 from engine.errors import AudioDeviceError, EngineError
 from engine.events import (
@@ -192,7 +192,10 @@ class EngineBridge(QObject):
     def ask(self, text: str) -> None:
         """Answer a typed question; a turn in progress is stopped first."""
         cancel = self._new_turn("typed question")
-        self._submit(lambda: self._run(lambda: self.assistant.ask(text, self._sink, cancel)))
+        microphone = self._live_microphone()
+        self._submit(
+            lambda: self._run(lambda: self.assistant.ask(text, self._sink, cancel, microphone=microphone))
+        )
 
     def start_listening(self) -> bool:
         """Listen for a spoken question (push-to-talk pressed); False when there is no microphone."""
@@ -201,8 +204,21 @@ class EngineBridge(QObject):
             return False
         cancel = self._new_turn("new question")
         log.info("Listening for a question")
-        self._submit(lambda: self._run(lambda: self.assistant.listen_and_answer(source, self._sink, cancel)))
+        live = self._live_microphone() is not None
+        self._submit(
+            lambda: self._run(
+                lambda: self.assistant.listen_and_answer(
+                    source, self._sink, cancel, live=live, push_to_talk=True
+                )
+            )
+        )
         return True
+
+    def _live_microphone(self) -> MicrophoneSource | None:
+        """The real microphone, which keeps listening while Aris speaks (for barge-in); a WAV file standing
+        in for one cannot hear the user interrupt."""
+        source = self._source
+        return source if isinstance(source, MicrophoneSource) else None
 
     def stop_listening(self) -> None:
         """The user finished speaking (push-to-talk released)."""
