@@ -51,6 +51,8 @@ RETRACTED = "retracted"
 MAX_TEXT = 2000
 FORGET_SIMILARITY = 0.55
 """A forget request with no word-for-word match removes the closest memory only if it is at least this close."""
+# Subject and possessive forms only: "me"/"us" mostly appear in requests ("tell me more"), which hold no
+# facts and would cost a model run (and a retry) after every such turn.
 _FIRST_PERSON = frozenset(
     [
         "i",
@@ -60,7 +62,6 @@ _FIRST_PERSON = frozenset(
         "i'd",
         "i'll",
         "my",
-        "me",
         "mine",
         "we",
         "we're",
@@ -69,7 +70,6 @@ _FIRST_PERSON = frozenset(
         "we'd",
         "our",
         "ours",
-        "us",
     ]
 )
 
