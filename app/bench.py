@@ -25,7 +25,7 @@ from engine.conversation import Conversation
 from engine.pipeline import VoicePipeline
 
 QUESTIONS = (
-    "What is the capital of France? Tell me about it please.",
+    "What is the tallest mountain in the world? Tell me about it.",
     "How many legs does a spider have, and why?",
     "What is the largest planet in our solar system?",
     "Who wrote the play Romeo and Juliet? Tell me more.",
