@@ -68,3 +68,38 @@ def test_pin_search_and_export_import(qtbot, tmp_path: Path) -> None:
     with qtbot.waitSignal(browser._done, timeout=5000):
         browser.import_from(export)
     assert len(store.items) == 4 and asked == ["Import memories?"]
+
+
+def test_edit_and_forget_change_the_real_store(qtbot, tmp_path: Path, factory) -> None:
+    """The same actions through the adapter the app uses, on the real SQLite + Chroma store."""
+    from app.memory.service import MemoryService
+    from app.paths import DataPaths
+    from ui.memory_store import ServiceStore
+
+    service = MemoryService.open(DataPaths(tmp_path / "data").ensure(), embedder=factory.embedder())
+    try:
+        lisbon = service.add("I live in Lisbon.").stored
+        tea = service.add("I like green tea.").stored
+        assert lisbon is not None and tea is not None
+        browser = MemoryBrowser(ServiceStore(service), confirm=lambda _title, _question: True)
+        qtbot.addWidget(browser)
+        browser.show()
+        qtbot.waitUntil(lambda: browser.list.count() == 2, timeout=10_000)
+
+        browser.select(lisbon.id)
+        with qtbot.waitSignal(browser._done, timeout=10_000):
+            browser.edit_selected("The user lives in Porto.")
+        assert "Porto" in service.search("Where do I live?", limit=1)[0].memory.text
+        assert sorted(m.text for m in service.list()) == [
+            "The user likes green tea.",
+            "The user lives in Porto.",
+        ]
+
+        browser.select(tea.id)
+        with qtbot.waitSignal(browser._done, timeout=10_000):
+            browser.forget_selected()
+        assert all("tea" not in m.text for m in service.list())
+        assert all("tea" not in hit.memory.text for hit in service.search("tea"))
+        qtbot.waitUntil(lambda: browser.list.count() == 1, timeout=10_000)
+    finally:
+        service.close()
