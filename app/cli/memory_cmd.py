@@ -7,13 +7,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli import CommandContext
 from app.cli.common import print_json
 from app.memory.rules import KINDS
-from app.memory.service import MemoryService
-from app.memory.transfer import read_export
 from app.storage.records import Memory
+
+if TYPE_CHECKING:
+    from app.memory.service import MemoryService
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -74,6 +76,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _open(ctx: CommandContext) -> MemoryService:
+    from app.memory.service import MemoryService  # chromadb takes 0.3 s to import: only when needed
+
     return MemoryService.open(ctx.paths)
 
 
@@ -238,6 +242,8 @@ def export(ctx: CommandContext) -> int:
 
 def import_(ctx: CommandContext) -> int:
     """`memory import FILE`: validated completely first, then written in one transaction."""
+    from app.memory.transfer import read_export
+
     document = read_export(ctx.args.file)
     service = _open(ctx)
     try:
