@@ -132,7 +132,7 @@ class Controller(QObject):
         self._sync_nudge = QTimer(self)
         self._sync_nudge.setSingleShot(True)
         self._sync_nudge.setInterval(SYNC_NUDGE_DELAY_MS)
-        self._sync_nudge.timeout.connect(self.sync.sync_soon)
+        self._sync_nudge.timeout.connect(self.nudge_sync)
         self.bridge.turn_finished.connect(lambda *_args: self._sync_nudge.start())
         self.bridge.turn_cancelled.connect(lambda *_args: self._sync_nudge.start())
         self._sync_clock = QTimer(self)
@@ -350,7 +350,7 @@ class Controller(QObject):
         browser = getattr(self, "memory_browser", None)
         if browser is None or browser.store is not self.memory:
             browser = self.memory_browser = MemoryBrowser(self.memory, parent=self.window)
-            browser.memory_changed.connect(self.sync.sync_soon)
+            browser.memory_changed.connect(self.nudge_sync)
         else:
             browser.refresh()
         browser.show()
@@ -463,6 +463,10 @@ class Controller(QObject):
         self.window.level_meter.set_rms(0.0 if self.mic_muted else self.bridge.mic_level())
 
     # ---- sync -------------------------------------------------------------------------------------------
+
+    def nudge_sync(self) -> None:
+        """Local data changed (memory browser, a finished turn): send it soon rather than at the next interval."""
+        self.sync.sync_soon()
 
     def _on_sync_running_changed(self, running: bool) -> None:
         if running:

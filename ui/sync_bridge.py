@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
+from app.errors import ArisError
 from app.paths import DataPaths
 from app.sync.background import BackgroundSync, start_background_sync
 from app.sync.client import RetryPolicy
-from app.sync.errors import SyncError
 from app.sync.runner import RunnerSettings, SyncState, SyncStatus
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ class SyncBridge(QObject):
     def _start(self) -> None:
         try:
             background = start_background_sync(self.paths, self._publish, self.settings, retry=self.retry)
-        except SyncError as error:
+        except ArisError as error:  # a SyncError, or the local database unusable
             log.warning("Background sync could not start: %s", error.message)
             self._started.emit(False, error.message)
             return

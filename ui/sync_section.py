@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -54,7 +55,7 @@ ADVICE = {
     "sync_unavailable": "Check the address, and that the server is running and reachable from here.",
     "sync_wrong_password": "Check the username and the account password (not the sync passphrase).",
     "sync_wrong_passphrase": "Use the sync passphrase you chose when the account was created.",
-    "sync_secrets": "Or tick “Keep them in a file” below to use that fallback for this computer.",
+    "sync_secrets": "Or tick “Keep the secrets in a file instead” below to use that fallback here.",
     "sync_conflict": "To use an existing account, choose “Sign in to an existing account”.",
 }
 
@@ -153,9 +154,10 @@ class SyncSection(QGroupBox):
         self.passphrase_edit = QLineEdit()
         self.passphrase_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.device_edit = QLineEdit(platform.node() or "This computer")
-        self.file_secrets_box = QCheckBox(
-            "Keep them in a file only I can read instead (less safe: anyone who can read the file or its "
-            "backups can read my synced data)"
+        self.file_secrets_box = QCheckBox("Keep the secrets in a file instead (less safe)")
+        self.file_secrets_box.setToolTip(
+            "A file in Aris's data folder that only you can read. Anyone who can read that file, or a backup "
+            "of it, can read your synced data."
         )
         self.file_secrets_box.setVisible(False)  # offered once setup found no keyring
         self.setup_button = QPushButton()
@@ -169,13 +171,6 @@ class SyncSection(QGroupBox):
         form.addRow("Username", self.username_edit)
         form.addRow("Password", self.password_edit)
         form.addRow("Sync passphrase", self.passphrase_edit)
-        form.addRow(
-            "",
-            _hint(
-                "Encrypts your data; the server never sees it. Use other words than the password and keep "
-                "them safe: your other computers need them."
-            ),
-        )
         form.addRow("This computer", self.device_edit)
         form.addRow("", self.file_secrets_box)
         buttons = QHBoxLayout()
@@ -185,6 +180,12 @@ class SyncSection(QGroupBox):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(
+            _hint(
+                "The sync passphrase encrypts your data; the server never sees it. Use other words than the "
+                "password, and keep them safe: your other computers need them."
+            )
+        )
         layout.addWidget(self.setup_status)
         layout.addLayout(buttons)
         self._update_setup_button()
@@ -222,6 +223,7 @@ class SyncSection(QGroupBox):
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.action_status)
+        layout.addStretch(1)
         return page
 
     def _update_setup_button(self) -> None:
@@ -349,6 +351,7 @@ class SyncSection(QGroupBox):
             advice = ADVICE.get(code, "")
             if code == "sync_secrets":
                 self.file_secrets_box.setVisible(True)
+                self._fit_setup_page()
                 advice += f" (Setting {INSECURE_FILE_ENV}=1 before starting Aris does the same.)"
             self._show_setup_status(f"{message} {advice}".strip(), error=True)
             return
@@ -365,6 +368,17 @@ class SyncSection(QGroupBox):
     def _show_setup_status(self, text: str, *, error: bool = False) -> None:
         self.setup_status.setText(text)
         self.setup_status.setStyleSheet(ERROR_STYLE if error else "")
+        self._fit_setup_page()
+
+    def _fit_setup_page(self) -> None:
+        # QFormLayout under-reports its minimum height once the stylesheet pads the fields, and the dialog
+        # then squeezes them; pin the page to its size hint so the dialog grows instead.
+        self.setup_page.setMinimumHeight(self.setup_page.sizeHint().height())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Size the form once the stylesheet is applied."""
+        super().showEvent(event)
+        self._fit_setup_page()
 
     def _show_overview(self, facts: SyncOverview) -> None:
         self.overview = facts

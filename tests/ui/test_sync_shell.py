@@ -226,3 +226,25 @@ def test_many_deletions_from_another_computer_wait_for_a_yes(
     qtbot.waitUntil(lambda: len(here.live_texts()) == 10, timeout=10_000)
     assert len(asked) == 2
     qtbot.waitUntil(lambda: controller.tray.sync_status_action.text() == "Synced just now", timeout=10_000)
+
+
+def test_memory_edits_and_finished_turns_nudge_a_round(qtbot, paths: DataPaths, session) -> None:
+    from tests.ui.fakes import FakeMemoryStore
+
+    controller = session()
+    nudges: list[str] = []
+    controller.sync.sync_soon = lambda: nudges.append("nudge")  # type: ignore[method-assign]
+    controller.memory = store = FakeMemoryStore(["The user's cat is called Tom."])
+    controller.open_memory()
+    browser = controller.memory_browser
+    qtbot.waitUntil(lambda: browser.list.count() == 1)
+    browser.select(next(iter(store.items)))
+    browser.edit_selected("The user's cat is called Tim.")
+    qtbot.waitUntil(lambda: nudges == ["nudge"])
+    browser.export_to(paths.root / "export.json")  # reading changes nothing: no nudge
+    qtbot.waitUntil(lambda: "Exported" in browser.status.text())
+    assert nudges == ["nudge"]
+
+    controller._sync_nudge.setInterval(0)
+    controller.bridge.turn_finished.emit("turn-1", "Hello.")
+    qtbot.waitUntil(lambda: len(nudges) == 2)
