@@ -49,7 +49,7 @@ def _dead_url() -> str:
 
 
 @pytest.fixture
-def session(qtbot, paths):  # type: ignore[no-untyped-def]
+def session(qtbot, paths, monkeypatch):  # type: ignore[no-untyped-def]
     """A desktop session with a tray (models not loaded: sync does not need them); quit at the end."""
     from PySide6.QtWidgets import QApplication
 
@@ -66,13 +66,10 @@ def session(qtbot, paths):  # type: ignore[no-untyped-def]
         return controller
 
     yield make
+    monkeypatch.setattr(QApplication, "quit", lambda: None)  # the test's event loop keeps running
     for controller in made:
-        original = QApplication.quit
-        QApplication.quit = lambda: None  # type: ignore[method-assign]
-        try:
-            controller.quit()
-        finally:
-            QApplication.quit = original  # type: ignore[method-assign]
+        controller.quit()  # stops background sync after the engine
+        assert not controller.sync.running
 
 
 def _sync_texts(controller) -> list[str]:  # type: ignore[no-untyped-def]
