@@ -104,7 +104,10 @@ class SyncBridge(QObject):
         if self._closed:
             return
         self.state = state
-        self.state_changed.emit(state)
+        try:
+            self.state_changed.emit(state)
+        except RuntimeError:  # the shell's objects are gone (closed without quit): nobody left to tell
+            self._closed = True
 
     def _on_started(self, running: bool, problem: str) -> None:
         if problem:
