@@ -136,7 +136,7 @@ def shoot_tray_menu(qapp, controller, out: Path) -> None:  # type: ignore[no-unt
 
 
 def shoot_dialogs(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
-    """Settings (audio and shortcut tabs) and the memory browser."""
+    """Settings (audio, shortcut and sync account tabs) and the memory browser."""
     from ui.memory_browser import MemoryBrowser
     from ui.settings_dialog import SettingsDialog
 
@@ -145,10 +145,11 @@ def shoot_dialogs(qapp, controller, out: Path) -> None:  # type: ignore[no-untyp
         controller.paths,
         hotkey_problem=controller.hotkey_problem,
         voice_tester=controller.bridge.test_voice,
+        sync=controller.sync,
         parent=controller.window,
     )
     dialog.show()
-    for index, name in ((1, "settings.png"), (2, "settings-shortcut.png")):
+    for index, name in ((1, "settings.png"), (2, "settings-shortcut.png"), (4, "settings-sync.png")):
         dialog.tabs.setCurrentIndex(index)
         settle(qapp)
         dialog.grab().save(str(out / name))

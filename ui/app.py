@@ -41,6 +41,7 @@ def run_desktop(paths: DataPaths) -> int:
     if os.environ.get(STARTUP_MARK_ENV):
         return 0  # the start-up benchmark measures the window only; no models, no event loop
     controller.bridge.load()
+    controller.start_sync()
     app.setQuitOnLastWindowClosed(False)
     return app.exec()
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from app.autostart import set_autostart
 from app.config import Settings, save_settings
 from app.errors import ArisError
 from app.paths import DataPaths
+from app.sync.runner import SyncState, SyncStatus
 from engine.events import TurnState
 from ui.checks import ChecksRunner, describe
 from ui.conversation_view import Bubble
@@ -22,12 +24,18 @@ from ui.hotkey import GlobalHotkey, hotkey_support
 from ui.instance import Command, InstanceServer
 from ui.main_window import MainWindow
 from ui.push_to_talk import Action, PushToTalk
+from ui.sync_bridge import CONFIRM_DELETIONS_CODE, SyncBridge, describe_state
 from ui.tray import NO_TRAY_REASON, Tray, tray_available
 
 log = logging.getLogger(__name__)
 
 LEVEL_INTERVAL_MS = 33
 """The level meter refreshes at ~30 frames a second: a float read, far below a frame's budget."""
+SYNC_NUDGE_DELAY_MS = 2000
+"""After a turn, wait this long before a sync round so the conversation log and memory's learning have
+landed; the runner's own check for local edits picks up anything later."""
+SYNC_CLOCK_MS = 30_000
+"""How often "Synced 2 min ago" is rewritten."""
 
 
 class Controller(QObject):
@@ -69,9 +77,14 @@ class Controller(QObject):
         self._checks.finished.connect(self._on_checks_finished)
         self._checks_wanted = False
         self._load_error = ""
+        self.sync = SyncBridge(paths, self)
+        self.confirm_sync_deletions: Callable[[str], bool] = self._ask_sync_deletions
+        """Asks whether to apply the deletions a sync round stopped for; tests replace it."""
+        self._asking_deletions = False
 
         self._connect_window()
         self._connect_bridge()
+        self._connect_sync()
         if use_tray if use_tray is not None else tray_available():
             self._make_tray()
         else:
@@ -111,6 +124,21 @@ class Controller(QObject):
         b.turn_failed.connect(self._on_turn_failed)
         b.memory_opened.connect(self._on_memory_opened)
 
+    def _connect_sync(self) -> None:
+        self.sync.state_changed.connect(self._on_sync_state_changed)
+        self.sync.running_changed.connect(self._on_sync_running_changed)
+        self.sync.start_failed.connect(self._on_sync_start_failed)
+        # A finished turn wrote the conversation log (and may teach memory): send it soon.
+        self._sync_nudge = QTimer(self)
+        self._sync_nudge.setSingleShot(True)
+        self._sync_nudge.setInterval(SYNC_NUDGE_DELAY_MS)
+        self._sync_nudge.timeout.connect(self.nudge_sync)
+        self.bridge.turn_finished.connect(lambda *_args: self._sync_nudge.start())
+        self.bridge.turn_cancelled.connect(lambda *_args: self._sync_nudge.start())
+        self._sync_clock = QTimer(self)
+        self._sync_clock.setInterval(SYNC_CLOCK_MS)
+        self._sync_clock.timeout.connect(self._show_sync_state)
+
     def _make_tray(self) -> None:
         tray = Tray(self)
         tray.talk_requested.connect(self.talk_toggle)
@@ -118,6 +146,7 @@ class Controller(QObject):
         tray.mic_muted_changed.connect(self.set_mic_muted)
         tray.speaking_paused_changed.connect(self.bridge.set_speaking_paused)
         tray.quit_requested.connect(self.quit)
+        tray.sync_now_requested.connect(self.sync.sync_now)
         tray.show()
         self.tray = tray
 
@@ -147,6 +176,10 @@ class Controller(QObject):
         hotkey.released_at.connect(lambda at: self._apply(self.hotkey_ptt, self.hotkey_ptt.release(at)))
         self.hotkey = hotkey
         self.hotkey_problem = ""
+
+    def start_sync(self) -> None:
+        """Start background sync if it is set up; the keyring and database are opened off the GUI thread."""
+        self.sync.start()
 
     def stop_hotkey(self) -> None:
         """Stop pynput's listener thread."""
@@ -262,6 +295,9 @@ class Controller(QObject):
         if self.server is not None:
             self.server.close()
         self.bridge.shutdown()
+        self._sync_nudge.stop()
+        self._sync_clock.stop()
+        self.sync.stop()  # after the engine: the last turn's log and learning are in the database
         if self.tray is not None:
             self.tray.hide()
         QApplication.quit()
@@ -291,7 +327,7 @@ class Controller(QObject):
         from ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            self.settings, self.paths, hotkey_problem=self.hotkey_problem, parent=self.window
+            self.settings, self.paths, hotkey_problem=self.hotkey_problem, sync=self.sync, parent=self.window
         )
         if dialog.exec():
             new = dialog.result_settings()
@@ -314,6 +350,7 @@ class Controller(QObject):
         browser = getattr(self, "memory_browser", None)
         if browser is None or browser.store is not self.memory:
             browser = self.memory_browser = MemoryBrowser(self.memory, parent=self.window)
+            browser.memory_changed.connect(self.nudge_sync)
         else:
             browser.refresh()
         browser.show()
@@ -424,6 +461,56 @@ class Controller(QObject):
 
     def _on_level_tick(self) -> None:
         self.window.level_meter.set_rms(0.0 if self.mic_muted else self.bridge.mic_level())
+
+    # ---- sync -------------------------------------------------------------------------------------------
+
+    def nudge_sync(self) -> None:
+        """Local data changed (memory browser, a finished turn): send it soon rather than at the next interval."""
+        self.sync.sync_soon()
+
+    def _on_sync_running_changed(self, running: bool) -> None:
+        if running:
+            self._sync_clock.start()
+        else:
+            self._sync_clock.stop()
+        self._show_sync_state()
+
+    def _on_sync_state_changed(self, state: SyncState) -> None:
+        self._show_sync_state()
+        if (
+            state.status is SyncStatus.ERROR
+            and state.last_error_code == CONFIRM_DELETIONS_CODE
+            and not self.sync.deletions_declined
+            and not self._asking_deletions
+        ):
+            self._asking_deletions = True
+            try:
+                if self.confirm_sync_deletions(state.last_error_message or ""):
+                    self.sync.allow_deletions_once()
+                else:
+                    self.sync.deletions_declined = True
+            finally:
+                self._asking_deletions = False
+
+    def _show_sync_state(self) -> None:
+        if self.tray is not None:
+            self.tray.set_sync_status(describe_state(self.sync.state) if self.sync.running else None)
+
+    def _on_sync_start_failed(self, message: str) -> None:
+        self.window.notice.show_message("Sync is not running", message, "error")
+
+    def _ask_sync_deletions(self, message: str) -> bool:
+        # The runner's sentence ends with the command-line way to say yes; here the buttons are the way.
+        facts = message.split(" If that is what you want", 1)[0]
+        answer = QMessageBox.question(
+            self.window,
+            "Apply deletions from another computer?",
+            f"{facts}\n\nDelete these memories on this computer too? If you choose No, sync stays paused "
+            "and asks again when you press Sync now.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     # ---- other processes --------------------------------------------------------------------------------
 

@@ -37,11 +37,16 @@ SEARCH_DELAY_MS = 250
 class MemoryBrowser(QDialog):
     """Browse and curate what Aris remembers."""
 
+    memory_changed = Signal()
+    """An edit, pin, forget or import changed the store (sync sends it soon)."""
+
     _loaded = Signal(object, str)
     """(list of records, the query they answer)"""
     _done = Signal(str)
     """A change finished: a status line, then the list reloads."""
     _failed = Signal(str)
+    _changed = Signal()
+    """From the worker: re-emitted as memory_changed in the GUI thread."""
 
     def __init__(
         self,
@@ -116,6 +121,7 @@ class MemoryBrowser(QDialog):
         self._loaded.connect(self._on_loaded)
         self._done.connect(self._on_done)
         self._failed.connect(self._on_failed)
+        self._changed.connect(self.memory_changed)
 
     # ---- loading ----------------------------------------------------------------------------------------
 
@@ -187,14 +193,16 @@ class MemoryBrowser(QDialog):
         text = new_text.strip()
         if not text or text == record.text:
             return
-        self._change(lambda: self.store.edit(record.id, text), "Memory updated.")
+        self._change(lambda: self.store.edit(record.id, text), "Memory updated.", changes=True)
 
     def toggle_pin_selected(self) -> None:
         """Pin or unpin the selected memory."""
         record = self.selected()
         if record is not None:
             pinned = not record.pinned
-            self._change(lambda: self.store.pin(record.id, pinned), "Pinned." if pinned else "Unpinned.")
+            self._change(
+                lambda: self.store.pin(record.id, pinned), "Pinned." if pinned else "Unpinned.", changes=True
+            )
 
     def forget_selected(self) -> None:
         """Erase the selected memory, after asking."""
@@ -205,7 +213,7 @@ class MemoryBrowser(QDialog):
             "Forget this memory?", f"Aris will forget:\n\n“{record.text}”\n\nThis cannot be undone."
         ):
             return
-        self._change(lambda: self.store.forget(record.id), "Forgotten.")
+        self._change(lambda: self.store.forget(record.id), "Forgotten.", changes=True)
 
     def export_to(self, path: Path | None = None) -> None:
         """Save every memory to a JSON file."""
@@ -227,12 +235,14 @@ class MemoryBrowser(QDialog):
             path = Path(name)
         if not self._confirm("Import memories?", f"Add the memories in {path.name} to what Aris remembers?"):
             return
-        self._change(lambda: f"Imported {self.store.import_json(path)} memories.", None)
+        self._change(lambda: f"Imported {self.store.import_json(path)} memories.", None, changes=True)
 
-    def _change(self, action: Callable[[], object], message: str | None) -> None:
+    def _change(self, action: Callable[[], object], message: str | None, *, changes: bool = False) -> None:
         def run() -> None:
             result = action()
             self._done.emit(message if message is not None else str(result))
+            if changes:
+                self._changed.emit()
 
         self._in_background(run)
 

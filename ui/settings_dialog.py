@@ -33,6 +33,7 @@ from app.paths import DataPaths
 from engine.errors import AudioDeviceError
 from models import ModelKind, available_models
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
+from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
 from ui.widgets import LevelMeter
 
@@ -136,11 +137,13 @@ class SettingsDialog(QDialog):
         hotkey_problem: str = "",
         voice_tester: VoiceTester | None = None,
         devices: list | None = None,
+        sync: SyncBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """Args:
         devices: the audio devices to offer (default: listed from sounddevice).
         voice_tester: speaks a test sentence; the button is hidden without one.
+        sync: the shell's background sync, which the Account tab starts, nudges and stops.
         """
         super().__init__(parent)
         self.setWindowTitle("Aris settings")
@@ -149,6 +152,7 @@ class SettingsDialog(QDialog):
         self.settings = settings
         self.paths = paths
         self._voice_tester = voice_tester
+        self._sync = sync
         self._devices = devices if devices is not None else self._list_devices()
         tabs = QTabWidget(self)
         tabs.addTab(self._general_tab(), "General")
@@ -288,7 +292,7 @@ class SettingsDialog(QDialog):
 
     def _account_tab(self) -> QWidget:
         page = QWidget()
-        self.sync_section = SyncSection()
+        self.sync_section = SyncSection(self.paths, self._sync)
         layout = QVBoxLayout(page)
         layout.addWidget(self.sync_section)
         layout.addStretch(1)

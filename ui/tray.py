@@ -1,5 +1,5 @@
 """The system tray icon: its look follows the turn's state; its menu talks, shows the window, mutes the
-microphone, pauses speaking and quits."""
+microphone, pauses speaking and quits. When sync is set up, a status line and "Sync now" join the menu."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ class Tray(QObject):
     mic_muted_changed = Signal(bool)
     speaking_paused_changed = Signal(bool)
     quit_requested = Signal()
+    sync_now_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,7 +47,15 @@ class Tray(QObject):
         self.pause_action = self._action("Pause speaking", None, checkable=True)
         self.pause_action.toggled.connect(self.speaking_paused_changed.emit)
         self.menu.addSeparator()
-        self._action("Quit Aris", self.quit_requested.emit)
+        self._sync_separator = QAction(self.menu)
+        self._sync_separator.setSeparator(True)
+        self.sync_status_action = QAction("", self.menu)
+        self.sync_status_action.setEnabled(False)  # a status line, not a command
+        self.sync_now_action = QAction("Sync now", self.menu)
+        self.sync_now_action.triggered.connect(lambda _checked=False: self.sync_now_requested.emit())
+        self._sync_shown = False
+        self._sync_text = ""
+        self.quit_action = self._action("Quit Aris", self.quit_requested.emit)
         # Qt may not show a tray icon at all without a context menu: always set one.
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._on_activated)
@@ -87,6 +96,21 @@ class Tray(QObject):
         """Reflect mute done elsewhere (the settings, the window)."""
         self.mute_action.setChecked(muted)
 
+    def set_sync_status(self, text: str | None) -> None:
+        """Show the sync status line and "Sync now" (None when sync is not set up: no sync entries)."""
+        shown = text is not None
+        if shown != self._sync_shown:
+            sync_actions = [self.sync_status_action, self.sync_now_action, self._sync_separator]
+            if shown:
+                self.menu.insertActions(self.quit_action, sync_actions)
+            else:
+                for action in sync_actions:
+                    self.menu.removeAction(action)
+            self._sync_shown = shown
+        self._sync_text = text or ""
+        self.sync_status_action.setText(self._sync_text)
+        self._refresh()
+
     @property
     def variant(self) -> str:
         """The icon variant shown now."""
@@ -101,7 +125,10 @@ class Tray(QObject):
         words = "loading models…" if self._loading else STATE_LABELS[self._state].rstrip("…").lower()
         if self.mute_action.isChecked():
             words += ", microphone muted"
-        self.icon.setToolTip(f"Aris — {words}")
+        tip = f"Aris — {words}"
+        if self._sync_text:
+            tip += f"\n{self._sync_text}"
+        self.icon.setToolTip(tip)
 
     def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
