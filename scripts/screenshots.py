@@ -86,12 +86,12 @@ def settle(qapp, seconds: float = 0.4) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.01)
 
 
-def wait(qapp, condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+def wait(qapp, condition, timeout: float = 120.0, describe=lambda: "") -> None:  # type: ignore[no-untyped-def]
     """Run the event loop until ``condition()`` holds."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise TimeoutError("the app did not get there in time")
+            raise TimeoutError(f"the app did not get there in time {describe()}")
         qapp.processEvents()
         time.sleep(0.01)
 
@@ -109,7 +109,10 @@ def shoot_main_window(qapp, controller, out: Path) -> None:  # type: ignore[no-u
     wait(
         qapp,
         lambda: (
-            controller.state.value == "speaking" and len(window.conversation.bubbles[-1].text.split()) >= 18
+            len(window.conversation.bubbles) >= 4 and len(window.conversation.bubbles[-1].text.split()) >= 6
+        ),
+        describe=lambda: (
+            f"state {controller.state.value}, last bubbles {[b.text for b in window.conversation.bubbles[-2:]]!r}"
         ),
     )
     window.grab().save(str(out / "main-window.png"))
@@ -155,6 +158,7 @@ def shoot_dialogs(qapp, controller, out: Path) -> None:  # type: ignore[no-untyp
         dialog.grab().save(str(out / name))
     dialog.reject()
 
+    wait(qapp, lambda: controller.memory is not None, 120)  # opened by the engine once models load
     browser = MemoryBrowser(controller.memory, parent=controller.window)
     browser.show()
     wait(qapp, lambda: browser.list.count() > 0, 10)
@@ -189,20 +193,21 @@ def capture(out: Path, work: Path) -> None:
     """Run the app in this process on the X display and save the screenshots."""
     from PySide6.QtWidgets import QApplication
 
+    from app.memory.service import MemoryService
     from app.paths import DataPaths
-    from tests.ui.fakes import FakeMemoryStore
     from ui import app as desktop
 
-    question = speak("Tell me something interesting about the planet Mars.", work / "q.wav")
+    question = speak("What can you tell me about the planet Jupiter?", work / "q.wav")
     os.environ[desktop.MIC_WAV_ENV] = str(question)
     paths = DataPaths(work / "data").ensure()
+    store = MemoryService.open(paths)  # the memories the browser shows, in the app's real store
+    for index, text in enumerate(EXAMPLE_MEMORIES):
+        decision = store.add(text, pinned=index == 0)
+        assert decision.stored is not None, decision
+    store.close()
     qapp = QApplication(sys.argv[:1])
     controller = desktop.build_session(paths, use_hotkey=False)
     assert controller is not None
-    if controller.memory is None:  # no memory store in this build yet: show the browser with examples
-        store = FakeMemoryStore(EXAMPLE_MEMORIES)
-        store.pin(next(iter(store.items)))
-        controller.memory = store
     wallpaper = make_wallpaper()
     controller.window.resize(620, 760)
     controller.window.move(80, 40)

@@ -79,7 +79,9 @@ class MemoryBrowser(QDialog):
         self.forget_button.setObjectName("stopButton")
         self.export_button = QPushButton("Export…")
         self.import_button = QPushButton("Import…")
-        intro = QLabel("What Aris remembers about you. Pinned memories are always used in answers.", self)
+        intro = QLabel(
+            "What Aris remembers about you. Pinned memories rank first when they fit the question.", self
+        )
         intro.setObjectName("hint")
         intro.setWordWrap(True)
         actions = QHBoxLayout()
