@@ -39,9 +39,11 @@ def measure_once(timeout: float = 60.0) -> tuple[float, float]:
         env = dict(os.environ, ARIS_DATA_DIR=data, **{STARTUP_MARK_ENV: "1"})
         if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
             env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        # Frozen, the executable is the app itself (dist/aris/aris); from source it is python main.py.
+        command = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, str(MAIN)]
         started = time.monotonic()
         child = subprocess.Popen(
-            [sys.executable, str(MAIN)], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
         )
         try:
             assert child.stdout is not None
