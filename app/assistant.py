@@ -133,12 +133,11 @@ class Assistant:
         """An endpointer with the user's trailing-silence setting; with push-to-talk the question ends when
         the key is released, and only a long pause (someone who forgot to release) ends it sooner."""
         audio = self.settings.audio
-        silence_ms = max(audio.trailing_silence_ms, PUSH_TO_TALK_SILENCE_MS) if push_to_talk else None
+        silence_ms = audio.trailing_silence_ms
+        if push_to_talk:
+            silence_ms = max(silence_ms, PUSH_TO_TALK_SILENCE_MS)
         return Endpointer(
-            EndpointSettings(
-                trailing_silence_ms=silence_ms or audio.trailing_silence_ms,
-                max_seconds=float(audio.max_question_seconds),
-            )
+            EndpointSettings(trailing_silence_ms=silence_ms, max_seconds=float(audio.max_question_seconds))
         )
 
     def ask(
