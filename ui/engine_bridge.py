@@ -33,7 +33,7 @@ from engine.events import (
 from engine.pipeline import EventHandler
 from models.errors import ModelError
 from ui.audio_io import AudioOpeners, GatedSink
-from ui.memory_store import OpenedMemory
+from ui.memory_store import MemoryStore
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +82,13 @@ class EngineBridge(QObject):
         audio: AudioOpeners,
         parent: QObject | None = None,
         *,
-        open_memory: Callable[[Assistant], OpenedMemory | None] | None = None,
+        open_memory: Callable[[Assistant], MemoryStore | None] | None = None,
     ) -> None:
         """Args:
         make_assistant: builds the session's Assistant around our event handler (tests pass one that
             reuses already-loaded models).
         audio: opens the microphone and speaker.
-        open_memory: opens long-term memory given the loaded language model (slow: runs in the worker).
+        open_memory: the memory browser's store over the assistant's own memory (slow: runs in the worker).
         """
         super().__init__(parent)
         self.assistant = make_assistant(self._on_engine_event)
@@ -155,16 +155,14 @@ class EngineBridge(QObject):
         if self._open_memory is None:
             return
         try:
-            opened = self._open_memory(self.assistant)
+            store = self._open_memory(self.assistant)
         except _KNOWN_ERRORS as error:
             # Aris still answers without memory; the user is told why.
             log.warning("Memory unavailable: %s", error.message, exc_info=True)
             self.audio_problem.emit("memory", error.message)
             return
-        if opened is not None:
-            if opened.hook is not None:
-                self.assistant.memory = opened.hook
-            self.memory_opened.emit(opened.store)
+        if store is not None:
+            self.memory_opened.emit(store)
 
     def _open_speaker(self, sample_rate: int) -> None:
         try:

@@ -6,11 +6,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
-
-from engine.pipeline import MemoryHook
 
 if TYPE_CHECKING:
     from app.assistant import Assistant
@@ -110,16 +107,7 @@ class ServiceStore:
         return self.service.import_json(read_export(path)).added
 
 
-@dataclass(frozen=True)
-class OpenedMemory:
-    """The store for the browser and the hook for the pipeline (usually the same service object)."""
-
-    store: MemoryStore
-    hook: MemoryHook | None
-
-
-def open_memory(assistant: Assistant) -> OpenedMemory:
+def open_memory(assistant: Assistant) -> MemoryStore:
     """The assistant's own memory store (the one its answers recall from) for the browser. Slow the first
     time (vector index, embedder): call it from a worker thread."""
-    service = assistant.open_memory()
-    return OpenedMemory(store=ServiceStore(service), hook=service)
+    return ServiceStore(assistant.open_memory())
