@@ -14,8 +14,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 def _run() -> int:
     from app.cli import main
+    from ui.cli import DESKTOP_EXTENSIONS
 
-    return main(sys.argv[1:])
+    return main(sys.argv[1:], DESKTOP_EXTENSIONS)
 
 
 if __name__ == "__main__":

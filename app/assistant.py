@@ -20,8 +20,7 @@ from app.storage.conversations import ConversationLog
 from engine.audio import AudioSink, AudioSource
 from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
-from engine.conversation import SYSTEM_PROMPT
-from engine.errors import EngineError
+from engine.chat import SYSTEM_PROMPT
 from engine.events import TurnEvent
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
@@ -248,7 +247,7 @@ class Assistant:
         # traceback, to the log file) and the turn's facts are named so the loss is visible.
         try:
             return memory.learn(user_text, reply, message_id)
-        except (ArisError, EngineError):
+        except ArisError:
             log.exception("Could not learn from %r", user_text)
             return None
 

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
+from models.errors import ArisError
 
-class ArisError(Exception):
-    """Base for every error the app raises on purpose for a person to read."""
-
-    code = "aris_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+__all__ = ["ArisError", "DataDirError", "SettingsError"]
 
 
 class SettingsError(ArisError):

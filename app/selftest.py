@@ -7,9 +7,7 @@ temporary data folder, and the exit status is 0 only if every step passed. Each 
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import os
 import sys
 import tempfile
 import time
@@ -145,8 +143,6 @@ def step_vector_store(ctx: SelfTestContext) -> str:
 def step_memory(ctx: SelfTestContext) -> str:
     """The memory store keeps a fact on disk and recalls it, after a reopen, for a differently worded
     question (SQLite, the MiniLM embedder and Chroma together)."""
-    if importlib.util.find_spec("app.memory") is None:
-        raise SelfTestError("the memory store (app.memory) is not part of this build")
     from app.memory.service import MemoryService
 
     service = MemoryService.open(ctx.paths)
@@ -164,26 +160,6 @@ def step_memory(ctx: SelfTestContext) -> str:
     return f"recalled {recalled[0]!r}"
 
 
-def step_qt(ctx: SelfTestContext) -> str:
-    """Qt starts offscreen (platform plugin, fonts, the modules the shell uses) and the shell imports."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6 import QtDBus, QtNetwork, QtSvg  # noqa: F401 - loading them is the check
-    from PySide6.QtCore import qVersion
-    from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QLabel
-
-    app = QApplication.instance() or QApplication([sys.argv[0]])
-    label = QLabel("Aris self-test")
-    label.setWindowIcon(QIcon(str(resource_path("icons", "aris-256.png"))))
-    label.show()
-    app.processEvents()
-    label.close()
-    shell = "present" if importlib.util.find_spec("ui") and importlib.util.find_spec("ui.app") else "absent"
-    if shell == "present":
-        import ui.app  # noqa: F401 - every module the shell needs must be in the build
-    return f"Qt {qVersion()} on {QApplication.platformName()}; desktop shell (ui.app) {shell}"
-
-
 STEPS: tuple[tuple[str, Step], ...] = (
     ("models", step_models),
     ("portaudio", step_portaudio),
@@ -192,7 +168,6 @@ STEPS: tuple[tuple[str, Step], ...] = (
     ("speak", step_speak),
     ("vector store", step_vector_store),
     ("memory", step_memory),
-    ("qt", step_qt),
 )
 
 

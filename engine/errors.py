@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from models.errors import ArisError
 
-class EngineError(Exception):
+
+class EngineError(ArisError):
     """Base of every error the engine raises on purpose."""
 
     code = "engine_error"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class AudioDeviceError(EngineError):

@@ -7,29 +7,13 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
 from engine.cancel import CancelToken
+from engine.chat import SYSTEM_PROMPT, ChatMessage, Role
 from engine.errors import GenerationError, TurnCancelledError
 
 log = logging.getLogger(__name__)
-
-
-class Role(StrEnum):
-    """Who said a chat message."""
-
-    SYSTEM = "system"
-    USER = "user"
-    ASSISTANT = "assistant"
-
-
-@dataclass(frozen=True)
-class ChatMessage:
-    """One message of the conversation sent to the model."""
-
-    role: Role
-    content: str
 
 
 @dataclass(frozen=True)
@@ -46,14 +30,6 @@ class GenerationSettings:
     """Small models loop ('Paris, Paris, Paris'); this keeps them moving."""
     seed: int = 7
     """Fixed, so the same question gets the same answer (and tests are reproducible)."""
-
-
-class Responder(Protocol):
-    """Anything that streams a reply to a conversation."""
-
-    def respond(self, messages: Sequence[ChatMessage], cancel: CancelToken | None = None) -> Iterator[str]:
-        """Yield the reply in pieces as they are generated."""
-        ...
 
 
 class LlamaResponder:
@@ -163,8 +139,6 @@ class LlamaResponder:
 
     def complete_warmup(self) -> None:
         """Evaluate the system prompt once so llama.cpp caches it (the first real turn then skips it)."""
-        from engine.conversation import SYSTEM_PROMPT
-
         messages = [ChatMessage(Role.SYSTEM, SYSTEM_PROMPT), ChatMessage(Role.USER, "Hello.")]
         self.complete(messages, max_tokens=1)
 

@@ -18,6 +18,7 @@ import numpy as np
 from engine.audio import CAPTURE_RATE, AudioSink, AudioSource
 from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
+from engine.chat import Responder
 from engine.conversation import Conversation
 from engine.errors import EngineError, TurnCancelledError
 from engine.events import (
@@ -35,7 +36,6 @@ from engine.events import (
     TurnStarted,
     TurnState,
 )
-from engine.llm import LlamaResponder
 from engine.stt import Transcriber
 from engine.text import SentenceSplitter
 from engine.tts import Synthesizer
@@ -115,7 +115,7 @@ class VoicePipeline:
     def __init__(
         self,
         transcriber: Transcriber,
-        responder: LlamaResponder,
+        responder: Responder,
         synthesizer: Synthesizer,
         *,
         conversation: Conversation | None = None,

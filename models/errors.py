@@ -1,16 +1,25 @@
-"""Errors raised when a model cannot be used; each message says which file and how to repair it."""
+"""The one coded error root, and the errors raised when a model cannot be used.
+
+`ArisError` lives here because `models/` is the bottom layer: `engine/`, `app/` and `ui/` all derive their
+errors from it, so a caller catches one type, never a tuple."""
 
 from __future__ import annotations
 
 
-class ModelError(Exception):
-    """A model file is missing, damaged or unknown."""
+class ArisError(Exception):
+    """Base of every error Aris raises on purpose: a stable ``code`` and a ``message`` for a person."""
 
-    code = "model_error"
+    code = "aris_error"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class ModelError(ArisError):
+    """A model file is missing, damaged or unknown."""
+
+    code = "model_error"
 
 
 class ModelMissingError(ModelError):

@@ -31,13 +31,10 @@ from engine.events import (
     TurnState,
 )
 from engine.pipeline import EventHandler
-from models.errors import ModelError
 from ui.audio_io import AudioOpeners, GatedSink
 from ui.memory_store import MemoryStore
 
 log = logging.getLogger(__name__)
-
-_KNOWN_ERRORS = (ArisError, EngineError, ModelError)
 
 
 @dataclass(frozen=True)
@@ -142,7 +139,7 @@ class EngineBridge(QObject):
                 self.loading_progressed.emit(LoadStep(label, index, len(steps)))
                 step()
             _ = self.assistant.pipeline
-        except _KNOWN_ERRORS as error:
+        except ArisError as error:
             log.warning("Loading failed: %s", error, exc_info=True)
             self.loading_failed.emit(error.message)
             return
@@ -156,7 +153,7 @@ class EngineBridge(QObject):
             return
         try:
             store = self._open_memory(self.assistant)
-        except _KNOWN_ERRORS as error:
+        except ArisError as error:
             # Aris still answers without memory; the user is told why.
             log.warning("Memory unavailable: %s", error.message, exc_info=True)
             self.audio_problem.emit("memory", error.message)
@@ -284,11 +281,11 @@ class EngineBridge(QObject):
     def _run(self, turn) -> None:  # type: ignore[no-untyped-def]
         try:
             turn()
-        except _KNOWN_ERRORS as error:
+        except ArisError as error:
             # The pipeline already emitted TurnFailed for engine errors raised inside a turn; errors before
             # the turn began (a model that will not load) are reported here.
             log.warning("Turn failed: %s", error.message, exc_info=True)
-            if isinstance(error, ArisError | ModelError):
+            if not isinstance(error, EngineError):
                 self.turn_failed.emit(error.code, error.message)
                 self.state_changed.emit(TurnState.IDLE)
 

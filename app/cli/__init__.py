@@ -1,19 +1,21 @@
-"""The `python main.py …` command line. Each command group lives in its own module and registers itself."""
+"""The `python main.py …` command line. Each command group lives in its own module and registers itself.
+
+Layers above `app/` (the desktop shell in `ui/`) add their commands through `CommandLineExtensions`, which
+`main.py` composes; `app/` itself never imports `ui/` or Qt."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Protocol
 
-from app.errors import ArisError
 from app.paths import DataPaths, resolve_data_paths
-from engine.errors import EngineError
-from models.errors import ModelError
+from models.errors import ArisError
 from models.locate import is_frozen
 
 log = logging.getLogger(__name__)
@@ -30,9 +32,34 @@ class CommandContext:
 Handler = Callable[[CommandContext], int]
 
 
-def build_parser() -> argparse.ArgumentParser:
+class CommandModule(Protocol):
+    """A command group: adds its sub-commands to the parser."""
+
+    def register(self, commands: argparse._SubParsersAction) -> None:
+        """Add this group's commands."""
+        ...
+
+
+@dataclass(frozen=True)
+class CommandLineExtensions:
+    """What a layer above `app/` adds to the command line: the desktop shell registers the desktop app
+    (no command), `talk`, `bench startup` and the self-test's Qt step this way."""
+
+    command_modules: tuple[CommandModule, ...] = ()
+    bench_suites: Mapping[str, Handler] = field(default_factory=dict)
+    """Extra `bench SUITE` names and what runs them."""
+    self_test_steps: tuple[tuple[str, Callable], ...] = ()
+    """Extra `--self-test` steps, run after the app's own."""
+    desktop: Handler | None = None
+    """What runs with no command; without it, the help is printed."""
+
+
+NO_EXTENSIONS = CommandLineExtensions()
+
+
+def build_parser(extensions: CommandLineExtensions = NO_EXTENSIONS) -> argparse.ArgumentParser:
     """The full parser with every registered command."""
-    from app.cli import bench_cmd, doctor_cmd, voice_cmds
+    from app.cli import bench_cmd, doctor_cmd, memory_cmd, sync_cmd, voice_cmds
 
     parser = argparse.ArgumentParser(
         prog="aris" if is_frozen() else "python main.py",  # the packaged app is run as `aris`
@@ -52,23 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
         "(in a temporary data folder), then exit: 0 if all passed",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (voice_cmds, doctor_cmd, bench_cmd, *_optional_command_modules()):
+    for module in (voice_cmds, doctor_cmd, memory_cmd, sync_cmd, *extensions.command_modules):
         module.register(commands)
+    bench_cmd.register(commands, extra_suites=extensions.bench_suites)
     return parser
-
-
-def _optional_command_modules() -> list:
-    """Command groups from other parts of the app (memory, sync, desktop) that may be present."""
-    import importlib
-
-    found = []
-    for name in ("app.cli.memory_cmd", "app.cli.sync_cmd", "app.cli.desktop_cmd"):
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-    return found
 
 
 class _TerminalFormatter(logging.Formatter):
@@ -107,41 +121,28 @@ def configure_logging(verbosity: int, log_dir: Path | None = None) -> None:
         root.addHandler(file_handler)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, extensions: CommandLineExtensions = NO_EXTENSIONS) -> int:
     """Parse and run one command; user-facing errors become one clear line and exit status 1."""
-    parser = build_parser()
+    parser = build_parser(extensions)
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
     if args.self_test:
-        from app.selftest import run_self_test
+        from app.selftest import STEPS, run_self_test
 
-        return run_self_test()  # uses its own temporary data folder, never the user's
-    handler: Handler | None = getattr(args, "handler", None)
+        # uses its own temporary data folder, never the user's
+        return run_self_test(steps=(*STEPS, *extensions.self_test_steps))
+    handler: Handler | None = getattr(args, "handler", None) or extensions.desktop
+    if handler is None:
+        parser.print_help()
+        return 2
     try:
         paths = resolve_data_paths(args.data_dir).ensure()
         configure_logging(args.verbose, paths.log_dir)
-        if handler is None:
-            return _start_desktop(CommandContext(args, paths))
         return handler(CommandContext(args, paths))
-    except (ArisError, EngineError, ModelError) as error:
+    except ArisError as error:
         log.debug("Command failed", exc_info=True)
         print(f"aris: {error.message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("aris: interrupted", file=sys.stderr)
         return 130
-
-
-def _start_desktop(ctx: CommandContext) -> int:
-    try:
-        from ui.app import run_desktop
-    except ModuleNotFoundError as error:
-        if error.name not in ("ui.app", "ui"):
-            raise
-        print(
-            "aris: the desktop app is not built yet. Use the commands instead: "
-            + ("aris --help" if is_frozen() else "python main.py --help"),
-            file=sys.stderr,
-        )
-        return 1
-    return run_desktop(ctx.paths)

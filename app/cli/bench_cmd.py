@@ -4,22 +4,21 @@ end-to-end encrypted sync between two devices)."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 
-from app.cli import CommandContext
+from app.cli import CommandContext, Handler
+
+SUITES = ("voice", "memory", "sync")
 
 
-def register(commands: argparse._SubParsersAction) -> None:
-    """Add `bench` to the CLI."""
+def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
+    """Add `bench` to the CLI, with the suites that layers above `app/` add (the desktop's `startup`)."""
+    extra_suites = dict(extra_suites or {})
+    names = [*SUITES, *extra_suites]
     p = commands.add_parser(
-        "bench", help="measure voice-turn latency (or: bench memory, bench sync, bench startup)"
+        "bench", help=f"measure voice-turn latency (or: bench {', bench '.join(names[1:])})"
     )
-    p.add_argument(
-        "suite",
-        nargs="?",
-        default="voice",
-        choices=["voice", "memory", "sync", "startup"],
-        help="what to measure",
-    )
+    p.add_argument("suite", nargs="?", default="voice", choices=names, help="what to measure")
     p.add_argument("--turns", type=int, default=5, help="voice turns per pipeline (default 5)")
     p.add_argument(
         "--count",
@@ -28,11 +27,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
-    p.set_defaults(handler=bench)
+    p.set_defaults(handler=bench, extra_suites=extra_suites)
 
 
 def bench(ctx: CommandContext) -> int:
     """Run the chosen benchmark."""
+    extra = ctx.args.extra_suites.get(ctx.args.suite)
+    if extra is not None:
+        return extra(ctx)
     if ctx.args.suite == "memory":
         from app.memory.bench import run_memory_bench
 
@@ -42,11 +44,6 @@ def bench(ctx: CommandContext) -> int:
         from app.sync.bench import run_sync_bench
 
         run_sync_bench(count=ctx.args.count or 10_000, as_json=ctx.args.json)
-        return 0
-    if ctx.args.suite == "startup":
-        from ui.startup_bench import run_startup_bench
-
-        run_startup_bench(ctx.args.runs, as_json=ctx.args.json)
         return 0
     from app.bench import run_voice_bench
 

@@ -16,8 +16,8 @@ from typing import Any, Protocol
 from app.memory.phrasing import sentence
 from app.memory.rules import KINDS, Candidate, classify
 from app.storage.fts import content_words
+from engine.chat import ChatMessage, Role
 from engine.errors import EngineError
-from engine.llm import ChatMessage, Role
 
 log = logging.getLogger(__name__)
 

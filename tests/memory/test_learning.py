@@ -16,9 +16,8 @@ from app.memory.extraction import FACT_SCHEMA, FactExtractor, validate
 from app.memory.rules import extract_facts, extract_retractions
 from app.memory.service import MemoryService, MemorySettings
 from app.paths import DataPaths
-from engine.conversation import SYSTEM_PROMPT
+from engine.chat import SYSTEM_PROMPT, ChatMessage
 from engine.errors import GenerationError
-from engine.llm import ChatMessage
 
 
 class ScriptedCompleter:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
-
-import pytest
 
 from app import selftest
 
@@ -40,18 +37,6 @@ def test_a_failing_step_exits_1_and_every_step_still_runs() -> None:
     assert "FAIL two" in text and "OSError: libfoo.so" in text
     assert "ok   three" in text
     assert "Self-test FAILED: one, two" in text
-
-
-def test_memory_step_fails_clearly_without_the_memory_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_find_spec = importlib.util.find_spec
-
-    def find_spec(name: str, *args: object):  # the store as if it were not in the build
-        return None if name == "app.memory" else real_find_spec(name, *args)
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
-    out = io.StringIO()
-    assert selftest.run_self_test(out, steps=(("memory", selftest.step_memory),)) == 1
-    assert "the memory store (app.memory) is not part of this build" in out.getvalue()
 
 
 def test_the_bundled_models_are_the_defaults_and_the_tokenizer() -> None:
