@@ -5,16 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from server.wire import HLC_PATTERN, PushStatus, RecordKind
+
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$"
 RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
-# The device database's hybrid logical clock (`app.storage.clock`): wall-clock milliseconds (13 digits), a
-# counter (4 digits) and the node id; sorts as text, which is how the server orders versions of a record.
-HLC_PATTERN = r"^[0-9]{13}-[0-9]{4}-[A-Za-z0-9_-]{1,64}$"
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 BATCH_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
@@ -29,14 +27,6 @@ DeviceName = Annotated[str, StringConstraints(min_length=1, max_length=100, patt
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RecordKind(StrEnum):
-    """What a record holds; the server never sees more than this label."""
-
-    MEMORY = "memory"
-    CONVERSATION = "conversation"
-    MESSAGE = "message"
 
 
 class Credentials(_Model):
@@ -120,15 +110,6 @@ class PushIn(_Model):
         description="Client-chosen id; a retry with the same id returns the first answer."
     )
     records: Annotated[list[RecordIn], Field(min_length=1, max_length=MAX_BATCH_RECORDS)]
-
-
-class PushStatus(StrEnum):
-    """What happened to one pushed record."""
-
-    APPLIED = "applied"
-    """Stored (or already stored with this very clock)."""
-    STALE = "stale"
-    """The server holds a newer version; pull to get it."""
 
 
 class PushResult(_Model):

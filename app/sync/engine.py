@@ -20,7 +20,8 @@ from typing import Protocol
 from app.sync.client import SyncClient
 from app.sync.crypto import RecordCipher, RecordHeader
 from app.sync.errors import SyncDeletionsNeedConfirmationError, SyncServerResetError, SyncTamperedError
-from app.sync.protocol import CLOCK_VALUE, PushStatus, RecordKind, WireRecord
+from app.sync.protocol import CLOCK_VALUE, WireRecord
+from server.wire import PushStatus, RecordKind
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
 from app.storage.migrations import LIVE_MEMORY, run_script
 from app.sync.engine import ApplyResult, LocalRecord
-from app.sync.protocol import RecordKind
+from server.wire import RecordKind
 
 log = logging.getLogger(__name__)
 
