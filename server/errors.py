@@ -6,6 +6,10 @@ Every error leaves the server as JSON `{"error": {"code": ..., "message": ...}}`
 from __future__ import annotations
 
 
+class ServerCommandError(Exception):
+    """An operator command (`backup`, `restore`) cannot be done; the message says why, for a person."""
+
+
 class ApiError(Exception):
     """Base of every error the API returns on purpose."""
 
@@ -37,6 +41,13 @@ class CursorAheadError(ApiError):
 
     status = 409
     code = "cursor_ahead"
+
+
+class FeedRestoredError(ApiError):
+    """The cursor comes from another feed epoch: the database was restored from a backup since it was issued."""
+
+    status = 409
+    code = "feed_restored"
 
 
 class InvalidCredentialsError(ApiError):

@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import logging
+import re
 import time
 from datetime import timedelta
 
@@ -18,7 +19,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.accounts import Principal, now
-from server.errors import BatchConflictError, ClockSkewError, CursorAheadError, InvalidCursorError
+from server.epoch import current_epoch
+from server.errors import (
+    BatchConflictError,
+    ClockSkewError,
+    CursorAheadError,
+    FeedRestoredError,
+    InvalidCursorError,
+)
 from server.schemas import PullOut, PushIn, PushOut, PushResult, PushStatus, RecordIn, RecordOut
 from server.tables import PushBatch, Record, User
 
@@ -31,29 +39,32 @@ BATCH_RETENTION = timedelta(days=14)
 # Ciphertext bytes in one pull answer before the page is cut short (base64 adds a third on the wire).
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 _CURSOR_PREFIX = "seq:"
+_EPOCH = re.compile(r"[0-9a-f]{0,32}")
 
 
-def encode_cursor(seq: int) -> str:
-    """An opaque cursor for feed position `seq`."""
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+def encode_cursor(seq: int, epoch: str) -> str:
+    """An opaque cursor for feed position `seq` in feed epoch `epoch`."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{epoch}:{seq}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> int:
-    """The feed position in a cursor; no cursor means the beginning."""
+def decode_cursor(cursor: str | None) -> tuple[str | None, int]:
+    """The epoch (None in cursors from before epochs) and feed position in a cursor; none means the start."""
     if not cursor:
-        return 0
+        return None, 0
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise InvalidCursorError("The cursor is not one this server issued.") from error
-    digits = text[len(_CURSOR_PREFIX) :]
+    if not text.startswith(_CURSOR_PREFIX):
+        raise InvalidCursorError("The cursor is not one this server issued.")
+    epoch, _, digits = text[len(_CURSOR_PREFIX) :].rpartition(":")
     # isdigit() alone accepts characters such as '²' that int() refuses.
-    if not text.startswith(_CURSOR_PREFIX) or not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19 or not _EPOCH.fullmatch(epoch):
         raise InvalidCursorError("The cursor is not one this server issued.")
     seq = int(digits)
     if seq > 2**62:
         raise InvalidCursorError("The cursor is not one this server issued.")
-    return seq
+    return epoch or None, seq
 
 
 def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut, int]:
@@ -118,7 +129,13 @@ def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut
 
 def pull(session: Session, principal: Principal, cursor: str | None, limit: int) -> PullOut:
     """Up to `limit` records changed after `cursor`, oldest change first."""
-    after = decode_cursor(cursor)
+    cursor_epoch, after = decode_cursor(cursor)
+    epoch = current_epoch(session)
+    if cursor_epoch is not None and cursor_epoch != epoch:
+        raise FeedRestoredError(
+            "This server was restored from a backup (or replaced) since your device last synced. Your device "
+            "will send everything it has again and read the whole feed; nothing is deleted on your device."
+        )
     last_seq = session.scalar(select(User.last_seq).where(User.id == principal.user_id)) or 0
     if after > last_seq:
         raise CursorAheadError(
@@ -155,7 +172,7 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int)
             )
             for r in rows
         ],
-        cursor=encode_cursor(rows[-1].seq if rows else after),
+        cursor=encode_cursor(rows[-1].seq if rows else after, epoch),
         has_more=has_more,
     )
 

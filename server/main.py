@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.app import create_app
-from server.config import ServerSettings, add_server_arguments, settings_from_args
+from server.config import (
+    DEFAULT_DATABASE_URL,
+    ENV_PREFIX,
+    ServerSettings,
+    add_server_arguments,
+    settings_from_args,
+)
 from server.db import Database
+from server.errors import ServerCommandError
 from server.logs import configure_logging
 from server.migrate import upgrade_to_head
 
@@ -97,8 +106,62 @@ def _safe_url(settings: ServerSettings) -> str:
     return make_url(settings.database_url).render_as_string(hide_password=True)
 
 
+_OPERATIONS = ("backup", "restore")
+
+
+def build_operations_parser() -> argparse.ArgumentParser:
+    """`python -m server backup DEST` and `python -m server restore [SRC]`."""
+    parser = argparse.ArgumentParser(prog="python -m server", description="Back up or restore the database.")
+    actions = parser.add_subparsers(dest="operation", required=True)
+    backup = actions.add_parser("backup", help="write a consistent copy of the database (safe while serving)")
+    backup.add_argument("dest", type=Path, help="new file for the backup")
+    restore = actions.add_parser(
+        "restore", help="replace the database with a backup (stop the server first), so devices resynchronise"
+    )
+    restore.add_argument(
+        "source", type=Path, nargs="?", help="backup file; omit after restoring the database by other means"
+    )
+    for action in (backup, restore):
+        action.add_argument(
+            "--database-url",
+            default=os.environ.get(ENV_PREFIX + "DATABASE_URL", DEFAULT_DATABASE_URL),
+            help="SQLAlchemy URL of the server's database (default: %(default)s)",
+        )
+    return parser
+
+
+def operate(argv: Sequence[str]) -> int:
+    """Run `backup` or `restore`; exit status 1 with one clear line when it cannot be done."""
+    from server.backup import backup, restore
+
+    args = build_operations_parser().parse_args(argv)
+    configure_logging("WARNING")
+    try:
+        if args.operation == "backup":
+            backup(args.database_url, args.dest)
+            print(
+                f"Backup written to {args.dest} (readable by you only). Keep it somewhere else than the server."
+            )
+        else:
+            restore(args.database_url, args.source)
+            print(
+                "Restored. Start the server: devices will notice and resynchronise; nothing on them is lost."
+            )
+    except ServerCommandError as error:
+        print(f"aris-sync: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        log.debug("Database unusable", exc_info=True)
+        print(f"aris-sync: cannot use the database: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the server; exit status 2 for bad options, 1 when it cannot start."""
+    """Run the server (or `backup`/`restore`); exit status 2 for bad options, 1 when it cannot start."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in _OPERATIONS:
+        return operate(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -125,6 +125,11 @@ def _now(ctx: CommandContext) -> int:
             f"Synced: {report.pulled} received ({report.applied} applied), {report.pushed} sent, "
             f"{report.pending} still pending."
         )
+    if report.server_reset:
+        print(
+            "The sync server was restored from a backup or replaced: this device read the whole feed again and "
+            "offered everything it has, so nothing the server lost is missing."
+        )
     if report.tampered:
         print(
             f"aris: {len(report.tampered)} record(s) from the server failed their integrity check and were "

@@ -205,7 +205,7 @@ class SyncClient:
                 f"This device is no longer signed in to {self.base_url} ({message}) Run "
                 "`python main.py sync setup` to sign in again; your local data is safe."
             )
-        elif status == 409 and code == "cursor_ahead":
+        elif status == 409 and code in {"cursor_ahead", "feed_restored"}:
             error = SyncServerResetError(message)
         elif status == 409:
             error = SyncConflictError(message)

@@ -72,6 +72,11 @@ class SyncStore(Protocol):
         """Forget what was exchanged with the server (cursor included): everything becomes pending."""
         ...
 
+    def resync(self) -> None:
+        """Like `reset`, for the same server gone back in time: everything becomes pending and the feed is read
+        anew, but what this device knows of each record's history (text lineage) is kept."""
+        ...
+
     def live_memory_count(self) -> int:
         """How many memories recall can return here."""
         ...
@@ -185,7 +190,7 @@ class SyncEngine:
             # Never let a server that lost data empty this device: offer it everything we have instead.
             log.warning("The sync server knows fewer changes than this device; uploading local data again")
             report.server_reset = True
-            self.store.reset()
+            self.store.resync()
             self.pull(report)
         self.push(report)
         if report.stale:

@@ -161,6 +161,14 @@ class LocalSyncStore:
             self.db.execute("DELETE FROM sync_records")
             self.db.execute("DELETE FROM sync_meta WHERE key = ?", [_CURSOR_KEY])
 
+    def resync(self) -> None:
+        """After the server went back in time (restored from a backup): offer everything again and read the
+        whole feed, keeping each memory's text lineage so versions written before stay ordered (no false
+        conflict copies)."""
+        with write(self.db, "reset the sync state"):
+            self.db.execute("UPDATE sync_records SET synced_hlc = ''")
+            self.db.execute("DELETE FROM sync_meta WHERE key = ?", [_CURSOR_KEY])
+
     def live_memory_count(self) -> int:
         """How many memories recall can return here."""
         return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
