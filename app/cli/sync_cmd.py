@@ -130,10 +130,16 @@ def _now(ctx: CommandContext) -> int:
             "The sync server was restored from a backup or replaced: this device read the whole feed again and "
             "offered everything it has, so nothing the server lost is missing."
         )
+    if report.unreadable:
+        print(
+            f"{report.unreadable} record(s) from another device need a newer version of Aris; they are kept here "
+            "and applied once you update."
+        )
     if report.tampered:
         print(
-            f"aris: {len(report.tampered)} record(s) from the server failed their integrity check and were "
-            "not applied (they were altered or encrypted with another key); your copies are unchanged.",
+            f"aris: {len(report.tampered)} record(s) on the server failed their integrity check (altered, or "
+            f"encrypted with another key) and were not applied; {len(report.repaired)} were replaced on the server "
+            "by this device's good copies, and your copies are unchanged.",
             file=sys.stderr,
         )
         return 1
@@ -156,6 +162,13 @@ def _status(ctx: CommandContext) -> int:
     print(f"Secrets:      {status.secrets_backend}")
     print(f"Last sync:    {status.last_sync_at or 'never'}")
     print(f"Pending:      {status.pending} local change(s)")
+    if status.rejected_records:
+        print(
+            f"Damaged:      {status.rejected_records} record(s) on the server failed their integrity check in "
+            f"the last round ({status.repaired_records} replaced by this device's copies)"
+        )
+    if status.unreadable_records:
+        print(f"Kept aside:   {status.unreadable_records} record(s) need a newer version of Aris")
     if status.last_error_code:
         print(f"Last error:   {status.last_error_message} ({status.last_error_code})")
     return 0

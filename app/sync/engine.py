@@ -6,7 +6,10 @@ Safety rules it keeps:
   re-reads that page and applying it twice changes nothing;
 - nothing is ever deleted because the remote lacks it: only explicit tombstones delete, and an empty or
   rolled-back server (`SyncServerResetError`) never empties the device;
-- a record that fails authentication is reported and skipped, and the local copy is left as it was.
+- a record that fails authentication is reported and not applied; when this device has a good copy it sends
+  that copy again under a newer clock, so the damaged version on the server is replaced (not skipped forever);
+- a record this version of Aris cannot read (an unknown kind, a newer format) is kept aside in the store and
+  tried again every round, so updating Aris applies it; the status says so meanwhile.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ class ApplyResult:
     skipped: list[str] = field(default_factory=list)
     """Ids kept as they were (the local version is the same or newer)."""
     rejected: list[str] = field(default_factory=list)
-    """Ids whose (authenticated) contents this version of Aris cannot read; nothing was written for them."""
+    """Ids whose (authenticated) contents this version of Aris cannot read; they were kept aside (`defer`)."""
 
 
 class SyncStore(Protocol):
@@ -96,6 +99,19 @@ class SyncStore(Protocol):
         """The saved feed cursor (None before the first pull)."""
         ...
 
+    def restamp(self, damaged: Sequence[tuple[str, str]]) -> list[str]:
+        """Give each local record among (id, bad clock) a clock value newer than the bad one, so it is pushed
+        again and replaces the damaged version on the server; returns the ids that had a local copy."""
+        ...
+
+    def defer(self, records: Sequence[tuple[str, str, str, bool, bytes]]) -> None:
+        """Keep authenticated records this version cannot read (kind, id, hlc, deleted, payload) for later."""
+        ...
+
+    def apply_deferred(self) -> tuple[int, int]:
+        """Apply the kept records this version can now read; returns (applied, still unreadable)."""
+        ...
+
     def set_cursor(self, cursor: str) -> None:
         """Save the cursor; called only after `apply_remote` returned for every record it covers."""
         ...
@@ -111,7 +127,11 @@ class SyncReport:
     pushed: int = 0
     stale: int = 0
     tampered: list[str] = field(default_factory=list)
-    """Ids of remote records that failed authentication (or could not be read) and were not applied."""
+    """Ids of remote records that failed authentication and were not applied."""
+    repaired: list[str] = field(default_factory=list)
+    """Of those, the ids this device held a good copy of and sent again to replace the damaged version."""
+    unreadable: int = 0
+    """Records this version of Aris cannot read yet, kept on the device until an update can apply them."""
     server_reset: bool = False
     """The server knew less than this device (restored or replaced): everything local was offered again."""
     pending: int = 0
@@ -178,6 +198,8 @@ class SyncEngine:
         self.store = store
         self.device_id = device_id
         self.limits = limits or EngineLimits()
+        self._damaged: list[tuple[str, str]] = []
+        self._unreadable: list[tuple[str, str, str, bool, bytes]] = []
         self.allow_mass_deletion = False
         """Set by the user's yes (`sync now --allow-deletions`); cleared after the round that used it."""
 
@@ -192,14 +214,32 @@ class SyncEngine:
             report.server_reset = True
             self.store.resync()
             self.pull(report)
+        applied, report.unreadable = self.store.apply_deferred()
+        report.applied += applied
         self.push(report)
         if report.stale:
             self.pull(report)
+            if report.repaired:
+                self.push(report)  # damage found by the second pull is replaced in this round too
         report.pending = self.store.pending_count()
         self.allow_mass_deletion = False
         if report.tampered:
-            log.warning("Sync skipped %d records that failed their integrity check", len(report.tampered))
+            log.warning(
+                "Sync refused %d records that failed their integrity check; %d sent again from this device",
+                len(report.tampered),
+                len(report.repaired),
+            )
         return report
+
+    def _settle_damage(self, report: SyncReport) -> None:
+        """Before the cursor moves past them: mark good copies of damaged records for sending again, and keep
+        unreadable ones aside (a crash after the cursor was saved must not forget either)."""
+        if self._damaged:
+            report.repaired.extend(self.store.restamp(self._damaged))
+            self._damaged = []
+        if self._unreadable:
+            self.store.defer(self._unreadable)
+            self._unreadable = []
 
     def pull(self, report: SyncReport) -> None:
         """Fetch, decrypt and apply every change after the saved cursor, one committed page at a time."""
@@ -214,7 +254,11 @@ class SyncEngine:
                 result = self.store.apply_remote(records)
                 report.applied += len(result.applied)
                 report.skipped += len(result.skipped)
-                report.tampered.extend(result.rejected)
+                rejected = set(result.rejected)
+                self._unreadable.extend(
+                    (r.kind.value, r.id, r.hlc, r.deleted, r.payload) for r in records if r.id in rejected
+                )
+            self._settle_damage(report)
             if page.cursor != cursor:
                 self.store.set_cursor(page.cursor)
                 cursor = page.cursor
@@ -237,11 +281,17 @@ class SyncEngine:
         try:
             if not CLOCK_VALUE.fullmatch(wire.hlc):
                 raise ValueError(f"not a clock value: {wire.hlc!r}")
-            kind = RecordKind(wire.kind)
             payload = self.cipher.decrypt(header, wire.ciphertext)
         except (SyncTamperedError, ValueError) as error:
             log.warning("Rejected remote record %s: %s", wire.id, error)
             report.tampered.append(wire.id)
+            self._damaged.append((wire.id, wire.hlc))
+            return None
+        try:
+            kind = RecordKind(wire.kind)
+        except ValueError:
+            # Authentic, written by a newer Aris: keep it until an update knows what it is.
+            self._unreadable.append((wire.kind, wire.id, wire.hlc, wire.deleted, payload))
             return None
         return LocalRecord(wire.id, kind, wire.hlc, wire.deleted, payload)
 

@@ -84,6 +84,10 @@ class SyncOverview:
     """Why the last round failed; None when it succeeded."""
     rejected_records: int = 0
     """Records the last round refused because they failed their integrity check."""
+    repaired_records: int = 0
+    """Of those, how many this device replaced on the server with its own good copy."""
+    unreadable_records: int = 0
+    """Authentic records kept aside because this version of Aris cannot read them (an update applies them)."""
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready fields."""
@@ -237,6 +241,8 @@ class SyncSession:
             "last_error_code": error.code if error else None,
             "last_error_message": error.message if error else None,
             "rejected_records": len(report.tampered) if report else 0,
+            "repaired_records": len(report.repaired) if report else 0,
+            "unreadable_records": report.unreadable if report else previous.get("unreadable_records", 0),
         }
         self.store.set_meta(_LAST_ROUND_KEY, json.dumps(state))
 
@@ -287,6 +293,8 @@ def overview(paths: DataPaths) -> SyncOverview:
         last_error_code=last.get("last_error_code"),
         last_error_message=last.get("last_error_message"),
         rejected_records=int(last.get("rejected_records") or 0),
+        repaired_records=int(last.get("repaired_records") or 0),
+        unreadable_records=int(last.get("unreadable_records") or 0),
     )
 
 
