@@ -14,9 +14,10 @@ from server.config import ServerSettings
 from server.db import Database
 from server.deps import Services
 from server.errors import ApiError
+from server.hashing import PasswordWorkPool
 from server.metrics import Metrics
 from server.middleware import BodyLimitMiddleware, ObservabilityMiddleware
-from server.ratelimit import RateLimiter
+from server.ratelimit import RateLimiter, SignInLimits
 from server.routes import accounts, changes, ops
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,9 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
         settings=settings,
         database=database,
         metrics=metrics,
-        auth_limiter=RateLimiter(settings.auth_rate_per_minute),
+        sign_in_limits=SignInLimits(settings.auth_address_rate_per_minute, settings.auth_rate_per_minute),
         api_limiter=RateLimiter(settings.api_rate_per_minute),
+        password_pool=PasswordWorkPool(settings.password_workers, settings.password_queue),
     )
     app.include_router(accounts.router)
     app.include_router(changes.router)

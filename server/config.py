@@ -32,7 +32,14 @@ class ServerSettings:
     max_body_bytes: int = 5 * 1024 * 1024
     """Largest request body accepted, in bytes; larger requests get 413."""
     auth_rate_per_minute: int = 10
-    """Sign-in and registration attempts per minute per client address and username (per process)."""
+    """Failed sign-ins per minute on one account from addresses that never signed in to it (per process).
+    Addresses that signed in to the account before are exempt, so an attacker cannot lock its owner out."""
+    auth_address_rate_per_minute: int = 30
+    """Sign-in and registration attempts per minute from one client address, whatever the username."""
+    password_workers: int = 2
+    """Threads for password hashing (Argon2 is CPU- and memory-heavy); about one per core."""
+    password_queue: int = 16
+    """Sign-ins allowed to wait for a password thread; more get 503 at once instead of piling up."""
     api_rate_per_minute: int = 600
     """Authenticated API requests per minute per device (per process)."""
     log_level: str = "INFO"
@@ -49,8 +56,10 @@ class ServerSettings:
             raise ValueError(f"port must be between 0 and 65535, got {self.port}")
         if self.max_body_bytes < 1024:
             raise ValueError("max_body_bytes must be at least 1024")
-        if self.auth_rate_per_minute < 1 or self.api_rate_per_minute < 1:
+        if min(self.auth_rate_per_minute, self.auth_address_rate_per_minute, self.api_rate_per_minute) < 1:
             raise ValueError("rate limits must be at least 1 per minute")
+        if self.password_workers < 1 or self.password_queue < 0:
+            raise ValueError("password workers must be at least 1 and the queue at least 0")
         if bool(self.ssl_certfile) != bool(self.ssl_keyfile):
             raise ValueError("--ssl-certfile and --ssl-keyfile go together")
 
@@ -86,7 +95,25 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         "--auth-rate",
         type=int,
         default=int(env.get(ENV_PREFIX + "AUTH_RATE", "10")),
-        help="sign-in/register attempts per minute per address+username",
+        help="failed sign-ins per minute per account from addresses new to it",
+    )
+    parser.add_argument(
+        "--auth-address-rate",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "AUTH_ADDRESS_RATE", "30")),
+        help="sign-in/register attempts per minute per client address",
+    )
+    parser.add_argument(
+        "--password-workers",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "PASSWORD_WORKERS", "2")),
+        help="threads for password hashing (default: 2)",
+    )
+    parser.add_argument(
+        "--password-queue",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "PASSWORD_QUEUE", "16")),
+        help="sign-ins that may wait for a password thread before 503 (default: 16)",
     )
     parser.add_argument(
         "--api-rate",
@@ -120,6 +147,9 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
         cors_origins=tuple(args.cors_origins),
         max_body_bytes=args.max_body_bytes,
         auth_rate_per_minute=args.auth_rate,
+        auth_address_rate_per_minute=args.auth_address_rate,
+        password_workers=args.password_workers,
+        password_queue=args.password_queue,
         api_rate_per_minute=args.api_rate,
         log_level=args.log_level.upper(),
         forwarded_allow_ips=args.forwarded_allow_ips,

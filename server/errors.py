@@ -131,3 +131,14 @@ class RateLimitedError(ApiError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
+
+
+class ServerBusyError(ApiError):
+    """Too much password work waits already; the client should retry shortly."""
+
+    status = 503
+    code = "server_busy"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Path, Request, Response, status
 
 from server import accounts
-from server.deps import PrincipalDep, ServicesDep, check_auth_rate
-from server.errors import RegistrationClosedError
+from server.deps import PrincipalDep, ServicesDep, check_sign_in_limits, client_address
+from server.errors import InvalidCredentialsError, RegistrationClosedError
 from server.schemas import (
     DEVICE_ID_PATTERN,
     Credentials,
@@ -23,6 +23,7 @@ _AUTH_ERRORS: dict[int | str, dict] = {
     401: {"model": ErrorOut},
     422: {"model": ErrorOut},
     429: {"model": ErrorOut},
+    503: {"model": ErrorOut},
 }
 
 
@@ -31,21 +32,40 @@ _AUTH_ERRORS: dict[int | str, dict] = {
     status_code=status.HTTP_201_CREATED,
     responses={**_AUTH_ERRORS, 403: {"model": ErrorOut}, 409: {"model": ErrorOut}},
 )
-def register(body: Credentials, request: Request, services: ServicesDep) -> SessionOut:
+async def register(body: Credentials, request: Request, services: ServicesDep) -> SessionOut:
     """Create an account and sign this device in (unless the operator turned registration off)."""
     if not services.settings.allow_registration:
         raise RegistrationClosedError("This sync server does not accept new accounts. Ask its operator.")
-    check_auth_rate(services, request, body.username)
-    with services.database.write() as session:
-        return accounts.register(session, body)
+    address = client_address(request)
+    check_sign_in_limits(services, address, None)
+
+    def work() -> SessionOut:
+        with services.database.write() as session:
+            return accounts.register(session, body)
+
+    answer = await services.password_pool.run(work)
+    services.sign_in_limits.succeeded(address, answer.username)
+    return answer
 
 
 @router.post("/sessions", responses=_AUTH_ERRORS)
-def sign_in(body: Credentials, request: Request, services: ServicesDep) -> SessionOut:
+async def sign_in(body: Credentials, request: Request, services: ServicesDep) -> SessionOut:
     """Sign a new device in with the account password."""
-    check_auth_rate(services, request, body.username)
-    with services.database.write() as session:
-        return accounts.sign_in(session, body)
+    address = client_address(request)
+    username = accounts.normalise_username(body.username)
+    check_sign_in_limits(services, address, username)
+
+    def work() -> SessionOut:
+        with services.database.write() as session:
+            return accounts.sign_in(session, body)
+
+    try:
+        answer = await services.password_pool.run(work)
+    except InvalidCredentialsError:
+        services.sign_in_limits.failed(address, username)
+        raise
+    services.sign_in_limits.succeeded(address, username)
+    return answer
 
 
 @router.get("/devices", responses=_AUTH_ERRORS)

@@ -211,22 +211,6 @@ def test_body_limit_and_cors_off(shared_server: LiveServer) -> None:
     assert "access-control-allow-origin" not in preflight.headers
 
 
-def test_sign_in_is_rate_limited_per_account(shared_server: LiveServer) -> None:
-    account = register(shared_server.url)
-    statuses = [
-        httpx.post(
-            shared_server.url + "/v1/sessions",
-            json={"username": account.username, "password": f"wrong-guess-{i}"},
-        ).status_code
-        for i in range(12)
-    ]
-    assert statuses[:9] == [401] * 9 and statuses[-1] == 429
-    limited = httpx.post(
-        shared_server.url + "/v1/sessions", json={"username": account.username, "password": PASSWORD}
-    )
-    assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
-
-
 def test_pull_pages_are_cut_by_size_too(shared_server: LiveServer) -> None:
     account = register(shared_server.url)
     with account.http() as http:
