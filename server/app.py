@@ -8,17 +8,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.config import ServerSettings
 from server.db import Database
 from server.deps import Services
-from server.errors import ApiError
+from server.errors import ApiError, StorageFullError
 from server.hashing import PasswordWorkPool
 from server.metrics import Metrics
 from server.middleware import BodyLimitMiddleware, ObservabilityMiddleware
 from server.ratelimit import RateLimiter, SignInLimits
 from server.routes import accounts, changes, ops
+from server.storage import StorageMonitor, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -50,11 +52,12 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
         sign_in_limits=SignInLimits(settings.auth_address_rate_per_minute, settings.auth_rate_per_minute),
         api_limiter=RateLimiter(settings.api_rate_per_minute),
         password_pool=PasswordWorkPool(settings.password_workers, settings.password_queue),
+        storage=StorageMonitor(database),
     )
     app.include_router(accounts.router)
     app.include_router(changes.router)
     app.include_router(ops.router)
-    _install_error_handlers(app, metrics)
+    _install_error_handlers(app, metrics, app.state.services)
     # Added innermost first: CORS (if any), then the body limit, then observation around everything.
     if settings.cors_origins:
         app.add_middleware(
@@ -74,7 +77,7 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
     )
 
 
-def _install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
+def _install_error_handlers(app: FastAPI, metrics: Metrics, services: Services) -> None:
     @app.exception_handler(ApiError)
     async def _on_api_error(_request: Request, error: ApiError) -> JSONResponse:
         metrics.errors.labels(error.code).inc()
@@ -91,6 +94,19 @@ def _install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
         metrics.errors.labels(code).inc()
         message = error.detail if isinstance(error.detail, str) else "The request was refused."
         return _error(error.status_code, code, message, getattr(error, "headers", None))
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _on_database_error(request: Request, error: SQLAlchemyError) -> JSONResponse:
+        if not is_disk_full(error):
+            return await _on_unexpected(request, error)
+        services.storage.mark_full()
+        metrics.errors.labels(StorageFullError.code).inc()
+        return _error(
+            StorageFullError.status,
+            StorageFullError.code,
+            "The sync server's disk is full, so it cannot store changes now; nothing was lost. The server's "
+            "operator must free space.",
+        )
 
     @app.exception_handler(Exception)
     async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:

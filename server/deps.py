@@ -15,6 +15,7 @@ from server.errors import InvalidTokenError, RateLimitedError
 from server.hashing import PasswordWorkPool
 from server.metrics import Metrics
 from server.ratelimit import RateLimiter, SignInLimits
+from server.storage import StorageMonitor
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Services:
     sign_in_limits: SignInLimits
     api_limiter: RateLimiter
     password_pool: PasswordWorkPool
+    storage: StorageMonitor
 
 
 def get_services(request: Request) -> Services:

@@ -142,3 +142,10 @@ class ServerBusyError(ApiError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
+
+
+class StorageFullError(ApiError):
+    """The server's disk is full: nothing was stored; the operator must free space."""
+
+    status = 507
+    code = "insufficient_storage"

@@ -147,10 +147,11 @@ class PullOut(_Model):
 
 
 class Health(_Model):
-    """Liveness and database reachability."""
+    """Liveness, database reachability and whether its storage has room."""
 
     status: str
     database: str
+    storage: str = Field(default="ok", description="'full' when writes fail (or would) for lack of space.")
 
 
 class ErrorBody(_Model):

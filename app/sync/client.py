@@ -20,6 +20,7 @@ from app.sync.errors import (
     SyncError,
     SyncProtocolError,
     SyncRateLimitedError,
+    SyncServerFullError,
     SyncServerResetError,
     SyncTokenRevokedError,
     SyncUnavailableError,
@@ -211,6 +212,11 @@ class SyncClient:
             error = SyncConflictError(message)
         elif status == 429:
             error = SyncRateLimitedError(f"The sync server asks to slow down: {message}")
+        elif status == 507:
+            error = SyncServerFullError(
+                f"The sync server at {self.base_url} has run out of disk space, so it cannot store your changes "
+                "now. Your local data is safe and will be sent later; tell the server's operator."
+            )
         elif status >= 500:
             error = self._unavailable(f"server error {status}")
         else:

@@ -19,6 +19,12 @@ class SyncUnavailableError(SyncError):
     code = "sync_unavailable"
 
 
+class SyncServerFullError(SyncUnavailableError):
+    """The server's disk is full; nothing was lost, it cannot store changes until its operator frees space."""
+
+    code = "sync_server_full"
+
+
 class SyncAuthError(SyncError):
     """The server refused this device's credentials."""
 

@@ -27,6 +27,7 @@ def push_changes(body: PushIn, principal: PrincipalDep, services: ServicesDep) -
     """Store a batch of encrypted records in one transaction; newer clocks win, older ones come back stale."""
     with services.database.write() as session:
         answer, applied = feed.push(session, principal, body)
+    services.storage.mark_ok()
     services.metrics.records_applied.inc(applied)
     return answer
 

@@ -20,7 +20,7 @@ router = APIRouter(tags=["operations"])
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
 def health(services: ServicesDep) -> Health | JSONResponse:
-    """200 when the process is up and the database answers, 503 otherwise."""
+    """200 when the process is up, the database answers and has room to write; 503 otherwise."""
     try:
         with services.database.read() as session:
             session.execute(text("SELECT 1"))
@@ -28,6 +28,10 @@ def health(services: ServicesDep) -> Health | JSONResponse:
         log.warning("Health check: the database does not answer", exc_info=True)
         return JSONResponse(
             status_code=503, content=Health(status="degraded", database="unreachable").model_dump()
+        )
+    if services.storage.is_full():
+        return JSONResponse(
+            status_code=503, content=Health(status="degraded", database="ok", storage="full").model_dump()
         )
     return Health(status="ok", database="ok")
 
