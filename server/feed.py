@@ -127,8 +127,10 @@ def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut
     return answer, applied
 
 
-def pull(session: Session, principal: Principal, cursor: str | None, limit: int) -> PullOut:
-    """Up to `limit` records changed after `cursor`, oldest change first."""
+def pull(
+    session: Session, principal: Principal, cursor: str | None, limit: int, *, deleted_only: bool = False
+) -> PullOut:
+    """Up to `limit` records changed after `cursor`, oldest change first (only tombstones if `deleted_only`)."""
     cursor_epoch, after = decode_cursor(cursor)
     epoch = current_epoch(session)
     if cursor_epoch is not None and cursor_epoch != epoch:
@@ -142,13 +144,10 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int)
             "This server has fewer changes than your device has already seen: it may have been restored "
             "from an older backup or replaced. Nothing was deleted on your device."
         )
-    result = session.scalars(
-        select(Record)
-        .where(Record.user_id == principal.user_id, Record.seq > after)
-        .order_by(Record.seq)
-        .limit(limit + 1)
-        .execution_options(yield_per=100)
-    )
+    query = select(Record).where(Record.user_id == principal.user_id, Record.seq > after)
+    if deleted_only:
+        query = query.where(Record.deleted.is_(True))
+    result = session.scalars(query.order_by(Record.seq).limit(limit + 1).execution_options(yield_per=100))
     rows: list[Record] = []
     size = 0
     has_more = False

@@ -126,9 +126,11 @@ class SyncClient:
         body = {"batch_id": batch_id, "records": [r.to_json() for r in records]}
         return protocol.parse_push(self._call("POST", "/v1/changes", json=body, auth=True))
 
-    def pull(self, cursor: str | None, limit: int = 500) -> PullPage:
-        """Changes after `cursor` (None: from the start)."""
+    def pull(self, cursor: str | None, limit: int = 500, *, deleted_only: bool = False) -> PullPage:
+        """Changes after `cursor` (None: from the start); only tombstones with `deleted_only`."""
         params: dict[str, Any] = {"limit": limit}
+        if deleted_only:
+            params["deleted_only"] = "true"
         if cursor:
             params["cursor"] = cursor
         return protocol.parse_pull(self._call("GET", "/v1/changes", params=params, auth=True))

@@ -156,8 +156,9 @@ class EngineLimits:
 
 class _DeletionGuard:
     """Stops a round before it deletes a large share of the device's memories (Joplin's lesson: a bug or a
-    mistaken "forget everything" elsewhere must not silently empty this device). Pages are checked before they
-    are applied, so at most the allowed number of deletions lands before the user is asked."""
+    mistaken "forget everything" elsewhere must not silently empty this device). Every deletion waiting on the
+    server is counted before the first one is applied (`count_ahead`); pages are checked again as they are
+    applied, for deletions that arrive meanwhile."""
 
     def __init__(self, store: SyncStore, limits: EngineLimits, *, enabled: bool) -> None:
         self.store = store
@@ -166,17 +167,39 @@ class _DeletionGuard:
         self.allowed = max(limits.confirm_deletions_min, int(self.live * limits.confirm_deletions_share))
         self.seen = 0
 
+    def count_ahead(self, client: SyncClient, cursor: str | None, page_limit: int) -> None:
+        """Count the memory deletions waiting after `cursor` (tombstones only, nothing applied); raise if too many."""
+        if not self.enabled:
+            return
+        waiting = 0
+        for _ in range(MAX_PAGES_PER_ROUND):
+            page = client.pull(cursor, page_limit, deleted_only=True)
+            # Unauthenticated here: a forged tombstone can at worst make us ask, never delete.
+            tombstones = [
+                LocalRecord(w.id, RecordKind.MEMORY, w.hlc, True, b"")
+                for w in page.records
+                if w.deleted and w.kind == RecordKind.MEMORY.value
+            ]
+            waiting += self.store.deletions_among(tombstones)
+            cursor = page.cursor
+            if not page.has_more:
+                break
+        self._raise_if_over(waiting, "Nothing was deleted here.")
+
     def check(self, records: Sequence[LocalRecord]) -> None:
         """Count this page's deletions; raise if the round's total goes over the allowance."""
         if not self.enabled or not records:
             return
         self.seen += self.store.deletions_among(records)
-        if self.seen > self.allowed:
+        self._raise_if_over(self.seen, "Nothing more was deleted here.")
+
+    def _raise_if_over(self, deletions: int, done: str) -> None:
+        if deletions > self.allowed:
             raise SyncDeletionsNeedConfirmationError(
-                f"The sync server holds deletions of at least {self.seen} of the {self.live} memories on this "
-                "device, made on another device. Nothing more was deleted here. If that is what you want, run "
+                f"The sync server holds deletions of {deletions} of the {self.live} memories on this device, "
+                f"made on another device. {done} If that is what you want, run "
                 "`python main.py sync now --allow-deletions` (or confirm in the app).",
-                self.seen,
+                deletions,
                 self.live,
             )
 
@@ -245,6 +268,7 @@ class SyncEngine:
         """Fetch, decrypt and apply every change after the saved cursor, one committed page at a time."""
         cursor = self.store.get_cursor()
         guard = _DeletionGuard(self.store, self.limits, enabled=not self.allow_mass_deletion)
+        guard.count_ahead(self.client, cursor, self.limits.page_limit)
         for _ in range(MAX_PAGES_PER_ROUND):
             page = self.client.pull(cursor, self.limits.page_limit)
             records = [r for r in (self._open(w, report) for w in page.records) if r is not None]

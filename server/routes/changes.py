@@ -40,7 +40,10 @@ def pull_changes(
         str | None, Query(max_length=200, description="From the previous pull; omit to start.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+    deleted_only: Annotated[
+        bool, Query(description="Only tombstones: lets a device count deletions before applying any.")
+    ] = False,
 ) -> PullOut:
     """The records changed after `cursor`, oldest change first."""
     with services.database.read() as session:
-        return feed.pull(session, principal, cursor, limit)
+        return feed.pull(session, principal, cursor, limit, deleted_only=deleted_only)
