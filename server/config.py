@@ -47,6 +47,11 @@ class ServerSettings:
     allow_registration: bool = True
     """Whether anyone who can reach the server may create an account. Turn it off once your accounts exist,
     so a server on the internet does not become free storage for strangers."""
+    metrics_token: str | None = None
+    """When set, `/metrics` on the API answers requests bearing `Authorization: Bearer <token>`; otherwise it
+    is 404. Metrics show request counts and record totals, nothing of anyone's data, but not for everyone."""
+    metrics_bind: str | None = None
+    """HOST:PORT for a separate Prometheus listener (e.g. 127.0.0.1:9108, reachable by the scraper only)."""
     forwarded_allow_ips: str | None = None
     """Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated, as
     uvicorn takes them). Unset: headers are ignored, so a client cannot fake its address to dodge the rate limit."""
@@ -60,6 +65,12 @@ class ServerSettings:
             raise ValueError("rate limits must be at least 1 per minute")
         if self.password_workers < 1 or self.password_queue < 0:
             raise ValueError("password workers must be at least 1 and the queue at least 0")
+        if self.metrics_bind is not None:
+            host, _, port = self.metrics_bind.rpartition(":")
+            if not host or not port.isdigit() or int(port) > 65535:
+                raise ValueError(f"--metrics-bind takes HOST:PORT, got {self.metrics_bind!r}")
+        if self.metrics_token is not None and len(self.metrics_token) < 16:
+            raise ValueError("--metrics-token must be at least 16 characters")
         if bool(self.ssl_certfile) != bool(self.ssl_keyfile):
             raise ValueError("--ssl-certfile and --ssl-keyfile go together")
 
@@ -130,6 +141,16 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         help="refuse new accounts (existing ones keep working); env ARIS_SYNC_ALLOW_REGISTRATION=0",
     )
     parser.add_argument(
+        "--metrics-token",
+        default=env.get(ENV_PREFIX + "METRICS_TOKEN"),
+        help="serve /metrics to requests with this bearer token (off by default); env ARIS_SYNC_METRICS_TOKEN",
+    )
+    parser.add_argument(
+        "--metrics-bind",
+        default=env.get(ENV_PREFIX + "METRICS_BIND"),
+        help="serve Prometheus metrics on a listener of their own, HOST:PORT (e.g. 127.0.0.1:9108)",
+    )
+    parser.add_argument(
         "--forwarded-allow-ips",
         default=env.get(ENV_PREFIX + "FORWARDED_ALLOW_IPS"),
         help="behind a reverse proxy: its address(es), whose X-Forwarded-For headers are then trusted",
@@ -153,5 +174,7 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
         api_rate_per_minute=args.api_rate,
         log_level=args.log_level.upper(),
         forwarded_allow_ips=args.forwarded_allow_ips,
+        metrics_token=args.metrics_token,
+        metrics_bind=args.metrics_bind,
         allow_registration=args.allow_registration,
     )

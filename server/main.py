@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
+from prometheus_client import start_http_server
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,6 +26,7 @@ from server.config import (
 from server.db import Database
 from server.errors import ServerCommandError
 from server.logs import configure_logging
+from server.metrics import Metrics
 from server.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -45,6 +47,8 @@ def serve(settings: ServerSettings) -> None:
     database = Database(settings.database_url)
     upgrade_to_head(database)
     app = create_app(settings, database)
+    if settings.metrics_bind:
+        _serve_metrics(app.state.services.metrics, settings.metrics_bind)
     sock = _bind(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     scheme = "https" if settings.ssl_certfile else "http"
@@ -70,6 +74,17 @@ def serve(settings: ServerSettings) -> None:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         database.dispose()
+
+
+def _serve_metrics(metrics: Metrics, bind: str) -> None:
+    """Prometheus metrics on a listener of their own (a daemon thread), e.g. on an address only the scraper
+    reaches."""
+    host, _, port = bind.rpartition(":")
+    server, _thread = start_http_server(int(port), addr=host.strip("[]"), registry=metrics.registry)
+    bound = server.server_address[1]
+    log.info(
+        "Metrics on http://%s:%d/metrics", host, bound, extra={"event": "metrics_listening", "port": bound}
+    )
 
 
 def _bind(host: str, port: int) -> socket.socket:

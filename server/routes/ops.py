@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.deps import ServicesDep
+from server.errors import NotFoundError
 from server.schemas import Health
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,11 @@ def health(services: ServicesDep) -> Health | JSONResponse:
     return Health(status="ok", database="ok")
 
 
-@router.get("/metrics", response_class=Response)
-def metrics(services: ServicesDep) -> Response:
-    """Prometheus metrics in the text exposition format."""
+@router.get("/metrics", response_class=Response, include_in_schema=False)
+def metrics(services: ServicesDep, request: Request) -> Response:
+    """Prometheus metrics in the text exposition format, for holders of `--metrics-token` only."""
+    token = services.settings.metrics_token
+    offered = request.headers.get("authorization", "")
+    if token is None or not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+        raise NotFoundError("Not found.")
     return Response(generate_latest(services.metrics.registry), media_type=CONTENT_TYPE_LATEST)
