@@ -47,6 +47,8 @@ class ServerSettings:
     allow_registration: bool = True
     """Whether anyone who can reach the server may create an account. Turn it off once your accounts exist,
     so a server on the internet does not become free storage for strangers."""
+    invite_code: str | None = None
+    """When set, registering needs this code (hand it to the people you host); existing accounts are unaffected."""
     metrics_token: str | None = None
     """When set, `/metrics` on the API answers requests bearing `Authorization: Bearer <token>`; otherwise it
     is 404. Metrics show request counts and record totals, nothing of anyone's data, but not for everyone."""
@@ -141,6 +143,11 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         help="refuse new accounts (existing ones keep working); env ARIS_SYNC_ALLOW_REGISTRATION=0",
     )
     parser.add_argument(
+        "--invite-code",
+        default=env.get(ENV_PREFIX + "INVITE_CODE"),
+        help="registering needs this code; env ARIS_SYNC_INVITE_CODE",
+    )
+    parser.add_argument(
         "--metrics-token",
         default=env.get(ENV_PREFIX + "METRICS_TOKEN"),
         help="serve /metrics to requests with this bearer token (off by default); env ARIS_SYNC_METRICS_TOKEN",
@@ -175,6 +182,7 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
         log_level=args.log_level.upper(),
         forwarded_allow_ips=args.forwarded_allow_ips,
         metrics_token=args.metrics_token,
+        invite_code=args.invite_code,
         metrics_bind=args.metrics_bind,
         allow_registration=args.allow_registration,
     )

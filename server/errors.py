@@ -94,6 +94,13 @@ class RegistrationClosedError(ApiError):
     code = "registration_closed"
 
 
+class InviteRequiredError(ApiError):
+    """Registration needs the operator's invite code, and none or a wrong one was given."""
+
+    status = 403
+    code = "invite_required"
+
+
 class BatchConflictError(ApiError):
     """A push reused a batch id with different contents."""
 

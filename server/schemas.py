@@ -35,6 +35,23 @@ class Credentials(_Model):
     username: Username
     password: Password
     device_name: DeviceName = "device"
+    invite_code: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None,
+        description="Registration only: the operator's invite code, when the server asks for one.",
+    )
+
+
+class PasswordChangeIn(_Model):
+    """A new account password; every other device of the account is signed out."""
+
+    current_password: Password
+    new_password: Password
+
+
+class AccountDeletionIn(_Model):
+    """The account password again, because deleting an account removes every record on the server."""
+
+    password: Password
 
 
 class SessionOut(_Model):

@@ -20,6 +20,8 @@ from app.sync.errors import SyncError
 PASSWORD_ENV = "ARIS_SYNC_PASSWORD"
 PASSPHRASE_ENV = "ARIS_SYNC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "ARIS_SYNC_NEW_PASSPHRASE"
+NEW_PASSWORD_ENV = "ARIS_SYNC_NEW_PASSWORD"
+INVITE_ENV = "ARIS_SYNC_INVITE_CODE"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -38,6 +40,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--insecure-file-secrets",
         action="store_true",
         help="no OS keyring here: keep the token and key in a file only you can read (less safe)",
+    )
+    setup.add_argument(
+        "--invite-code",
+        default=os.environ.get(INVITE_ENV),
+        help=f"with --register, on a server that asks for one (or {INVITE_ENV})",
     )
     setup.set_defaults(handler=_setup)
 
@@ -61,6 +68,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         "passphrase", help="change the sync passphrase (your data stays as it is)"
     )
     passphrase.set_defaults(handler=_passphrase)
+
+    password = actions.add_parser(
+        "password", help="change the account password (every other device is signed out)"
+    )
+    password.set_defaults(handler=_password)
+
+    delete = actions.add_parser(
+        "delete-account", help="delete the account and all its data on the server (local data stays)"
+    )
+    delete.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    delete.set_defaults(handler=_delete_account)
 
     devices = actions.add_parser("devices", help="list the account's signed-in devices")
     devices.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -105,6 +123,7 @@ def _setup(ctx: CommandContext) -> int:
             device_name=args.device_name,
             register=args.register,
             insecure_file_secrets=args.insecure_file_secrets,
+            invite_code=args.invite_code,
         ),
     )
     print(
@@ -196,6 +215,32 @@ def _passphrase(ctx: CommandContext) -> int:
     print(
         "The sync passphrase is changed. Devices already set up keep syncing; new ones need the new passphrase."
     )
+    return 0
+
+
+def _password(ctx: CommandContext) -> int:
+    from app.sync.service import change_account_password
+
+    current = _secret(PASSWORD_ENV, "Current account password")
+    new = _secret(NEW_PASSWORD_ENV, "New account password", confirm=True)
+    change_account_password(ctx.paths, current, new)
+    print(
+        "The account password is changed, and every other device was signed out: sign them in again with "
+        "`python main.py sync setup` and the new password. Your data and sync passphrase are unchanged."
+    )
+    return 0
+
+
+def _delete_account(ctx: CommandContext) -> int:
+    from app.sync.service import delete_server_account
+
+    if not ctx.args.yes:
+        raise SyncError(
+            "Deleting the account removes all its data from the sync server for good; "
+            "run again with --yes to do it. Data on your devices stays."
+        )
+    delete_server_account(ctx.paths, _secret(PASSWORD_ENV, "Account password"))
+    print("The account and all its data are deleted from the sync server. Data on this device is unchanged.")
     return 0
 
 

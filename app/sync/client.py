@@ -88,9 +88,13 @@ class SyncClient:
 
     # Accounts -----------------------------------------------------------------------------------------------
 
-    def register(self, username: str, password: str, device_name: str) -> SessionInfo:
+    def register(
+        self, username: str, password: str, device_name: str, invite_code: str | None = None
+    ) -> SessionInfo:
         """Create an account; this device is signed in (the token is set on the client)."""
         body = {"username": username, "password": password, "device_name": device_name}
+        if invite_code:
+            body["invite_code"] = invite_code
         session = protocol.parse_session(self._call("POST", "/v1/accounts", json=body, idempotent=False))
         self.token = session.token
         return session
@@ -109,6 +113,15 @@ class SyncClient:
     def revoke_device(self, device_id: str) -> None:
         """Sign a device out (this one too, which is logging out)."""
         self._call("DELETE", f"/v1/devices/{device_id}", auth=True)
+
+    def change_password(self, current: str, new: str) -> None:
+        """Change the account password; the server signs every other device out."""
+        body = {"current_password": current, "new_password": new}
+        self._call("PUT", "/v1/account/password", json=body, auth=True, idempotent=False)
+
+    def delete_account(self, password: str) -> None:
+        """Delete the account and everything it stored on the server."""
+        self._call("DELETE", "/v1/account", json={"password": password}, auth=True, idempotent=False)
 
     def get_key_envelope(self) -> KeyEnvelope:
         """The key salt and wrapped data key."""
@@ -202,7 +215,11 @@ class SyncClient:
         status = response.status_code
         error: SyncError
         if status == 401 and code == "invalid_credentials":
-            error = SyncWrongPasswordError("Wrong username or password for the sync server.")
+            error = SyncWrongPasswordError(
+                "Wrong username or password for the sync server."
+                if response.request.url.path.endswith("/v1/sessions")
+                else message
+            )
         elif status == 401:
             error = SyncTokenRevokedError(
                 f"This device is no longer signed in to {self.base_url} ({message}) Run "
@@ -212,6 +229,8 @@ class SyncClient:
             error = SyncServerResetError(message)
         elif status == 409:
             error = SyncConflictError(message)
+        elif status == 403:
+            error = SyncError(message)  # registration closed, or an invite code needed: the server's sentence
         elif status == 429:
             error = SyncRateLimitedError(f"The sync server asks to slow down: {message}")
         elif status == 507:

@@ -63,6 +63,8 @@ class SetupRequest:
     """Keep the token and key in a 0600 file when there is no OS keyring (see `app.sync.secrets`)."""
     kdf: KdfParams | None = None
     """Argon2id cost for a new account's key envelope (tests lower it); None for the default."""
+    invite_code: str | None = None
+    """For registering on a server that asks for its operator's invite code."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,9 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
     previous = _previous_session(paths)
     with SyncClient(server_url, retry=retry) as client:
         if request.register:
-            session = client.register(request.username, request.password, request.device_name)
+            session = client.register(
+                request.username, request.password, request.device_name, request.invite_code
+            )
         else:
             session = client.login(request.username, request.password, request.device_name)
         try:
@@ -345,6 +349,33 @@ def change_passphrase(paths: DataPaths, old: str, new: str, *, kdf: KdfParams | 
             raise SyncNotConfiguredError("This account has no encryption key yet. Run `sync setup` again.")
         envelope = rewrap_data_key(current.envelope, old, new, current.key_salt, kdf)
         client.put_key_envelope(envelope, current.version)
+
+
+def change_account_password(paths: DataPaths, current: str, new: str) -> None:
+    """Change the account password (what signs devices in); the server signs every other device out.
+
+    The sync passphrase and the data are unaffected; the other devices run `sync setup` with the new password.
+    """
+    if current == new:
+        raise SyncError("The new password is the same as the current one; nothing was changed.")
+    account = load_account(paths)
+    with _signed_in_client(paths, account) as client:
+        client.change_password(current, new)
+
+
+def delete_server_account(paths: DataPaths, password: str) -> None:
+    """Delete the account and everything it stored on the server, then sign this device out locally.
+
+    Local data stays on every device; other devices find themselves signed out at their next round.
+    """
+    account = load_account(paths)
+    with _signed_in_client(paths, account) as client:
+        client.delete_account(password)
+    open_secret_store(paths, account.secrets_backend).delete()
+    delete_account(paths)
+    with _local_store(paths) as store:
+        store.reset()
+    log.info("Deleted the sync account %s at %s", account.username, account.server_url)
 
 
 def list_devices(paths: DataPaths) -> list[DeviceInfo]:

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import hmac
+from collections.abc import Callable
+from typing import TypeVar
+
 from fastapi import APIRouter, Path, Request, Response, status
 
 from server import accounts
 from server.deps import PrincipalDep, ServicesDep, check_sign_in_limits, client_address
-from server.errors import InvalidCredentialsError, RegistrationClosedError
+from server.errors import InvalidCredentialsError, InviteRequiredError, RegistrationClosedError
 from server.schemas import (
     DEVICE_ID_PATTERN,
+    AccountDeletionIn,
     Credentials,
     DeviceList,
     ErrorOut,
     KeyEnvelopeIn,
     KeyEnvelopeOut,
+    PasswordChangeIn,
     SessionOut,
 )
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
+T = TypeVar("T")
 
 _AUTH_ERRORS: dict[int | str, dict] = {
     401: {"model": ErrorOut},
@@ -36,6 +43,11 @@ async def register(body: Credentials, request: Request, services: ServicesDep) -
     """Create an account and sign this device in (unless the operator turned registration off)."""
     if not services.settings.allow_registration:
         raise RegistrationClosedError("This sync server does not accept new accounts. Ask its operator.")
+    invite = services.settings.invite_code
+    if invite is not None and not hmac.compare_digest((body.invite_code or "").encode(), invite.encode()):
+        raise InviteRequiredError(
+            "This sync server needs an invite code to register; ask its operator for it."
+        )
     address = client_address(request)
     check_sign_in_limits(services, address, None)
 
@@ -103,3 +115,48 @@ def put_key_envelope(body: KeyEnvelopeIn, principal: PrincipalDep, services: Ser
     """Store a (re-)wrapped data key if nobody else changed it since `expected_version`."""
     with services.database.write() as session:
         return accounts.put_key_envelope(session, principal, body.key_envelope, body.expected_version)
+
+
+async def _checked_password_work(
+    services: ServicesDep, request: Request, principal: accounts.Principal, work: Callable[[], T]
+) -> T:
+    """Password checks for a signed-in device count against the same limits as sign-in."""
+    address = client_address(request)
+    check_sign_in_limits(services, address, principal.username)
+    try:
+        return await services.password_pool.run(work)
+    except InvalidCredentialsError:
+        services.sign_in_limits.failed(address, principal.username)
+        raise
+
+
+@router.put(
+    "/account/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={**_AUTH_ERRORS, 403: {"model": ErrorOut}},
+)
+async def change_password(
+    body: PasswordChangeIn, request: Request, principal: PrincipalDep, services: ServicesDep
+) -> Response:
+    """Change the account password; every other device is signed out and must sign in with the new one."""
+
+    def work() -> int:
+        with services.database.write() as session:
+            return accounts.change_password(session, principal, body.current_password, body.new_password)
+
+    await _checked_password_work(services, request, principal, work)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.delete("/account", status_code=status.HTTP_204_NO_CONTENT, responses=_AUTH_ERRORS)
+async def delete_account(
+    body: AccountDeletionIn, request: Request, principal: PrincipalDep, services: ServicesDep
+) -> Response:
+    """Delete the account and every record, device and key it had on this server, for good."""
+
+    def work() -> None:
+        with services.database.write() as session:
+            accounts.delete_account(session, principal, body.password)
+
+    await _checked_password_work(services, request, principal, work)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -20,9 +20,9 @@ def _file_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARIS_SYNC_INSECURE_FILE_SECRETS", "1")
 
 
-def cli(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, data_dir: Path, **extra_env: str) -> subprocess.CompletedProcess[str]:
     """`python main.py ARGS` for the device whose data folder is `data_dir` (secrets in the opt-in file)."""
-    env = {**os.environ, "ARIS_DATA_DIR": str(data_dir), "ARIS_SYNC_INSECURE_FILE_SECRETS": "1"}
+    env = {**os.environ, "ARIS_DATA_DIR": str(data_dir), "ARIS_SYNC_INSECURE_FILE_SECRETS": "1", **extra_env}
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args],
         capture_output=True,
