@@ -80,6 +80,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     delete.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
     delete.set_defaults(handler=_delete_account)
 
+    rotate = actions.add_parser(
+        "rotate-key", help="new data key, every record re-encrypted (after revoking a lost or stolen device)"
+    )
+    rotate.set_defaults(handler=_rotate_key)
+
+    unlock = actions.add_parser(
+        "unlock", help="take up a data key rotated on another device (asks the passphrase)"
+    )
+    unlock.set_defaults(handler=_unlock)
+
     devices = actions.add_parser("devices", help="list the account's signed-in devices")
     devices.add_argument("--json", action="store_true", help="print the list as JSON")
     devices.set_defaults(handler=_devices)
@@ -244,6 +254,25 @@ def _delete_account(ctx: CommandContext) -> int:
     return 0
 
 
+def _rotate_key(ctx: CommandContext) -> int:
+    from app.sync.service import rotate_key
+
+    count = rotate_key(ctx.paths, _secret(PASSPHRASE_ENV, "Sync passphrase"))
+    print(
+        f"New data key in use: {count} record(s) re-encrypted and sent. Other devices ask once for the sync "
+        "passphrase (`python main.py sync unlock`); a revoked device cannot read anything written from now on."
+    )
+    return 0
+
+
+def _unlock(ctx: CommandContext) -> int:
+    from app.sync.service import unlock
+
+    unlock(ctx.paths, _secret(PASSPHRASE_ENV, "Sync passphrase"))
+    print("This device has the account's current key. Run `python main.py sync now` to sync.")
+    return 0
+
+
 def _devices(ctx: CommandContext) -> int:
     from app.sync.service import list_devices
 
@@ -261,7 +290,10 @@ def _revoke(ctx: CommandContext) -> int:
     from app.sync.service import revoke_device
 
     revoke_device(ctx.paths, ctx.args.device_id)
-    print(f"Device {ctx.args.device_id} is signed out; its token no longer works.")
+    print(
+        f"Device {ctx.args.device_id} is signed out; its token no longer works. It still holds the data key: if it "
+        "was lost or stolen, run `python main.py sync rotate-key` so it cannot read anything written from now on."
+    )
     return 0
 
 

@@ -22,7 +22,12 @@ from typing import Protocol
 
 from app.sync.client import SyncClient
 from app.sync.crypto import RecordCipher, RecordHeader
-from app.sync.errors import SyncDeletionsNeedConfirmationError, SyncServerResetError, SyncTamperedError
+from app.sync.errors import (
+    SyncDeletionsNeedConfirmationError,
+    SyncKeyChangedError,
+    SyncServerResetError,
+    SyncTamperedError,
+)
 from app.sync.protocol import CLOCK_VALUE, WireRecord
 from server.wire import PushStatus, RecordKind
 
@@ -215,8 +220,11 @@ class SyncEngine:
         device_id: str,
         *,
         limits: EngineLimits | None = None,
+        key_version: int | None = None,
     ) -> None:
         self.client = client
+        self.key_version = key_version
+        """The key envelope version this device's data key came from (None: unknown, set up before rotation)."""
         self.cipher = cipher
         self.store = store
         self.device_id = device_id
@@ -306,6 +314,17 @@ class SyncEngine:
             if not CLOCK_VALUE.fullmatch(wire.hlc):
                 raise ValueError(f"not a clock value: {wire.hlc!r}")
             payload = self.cipher.decrypt(header, wire.ciphertext)
+        except SyncKeyChangedError as error:
+            if self.client.get_key_envelope().version != self.key_version:
+                raise SyncKeyChangedError(
+                    "The account's encryption key was changed on another device (`sync rotate-key`). Run "
+                    "`python main.py sync unlock` and enter your sync passphrase to continue; nothing was lost."
+                ) from error
+            # The key did not change, so a record claiming another key is damaged like any other.
+            log.warning("Rejected remote record %s: %s", wire.id, error)
+            report.tampered.append(wire.id)
+            self._damaged.append((wire.id, wire.hlc))
+            return None
         except (SyncTamperedError, ValueError) as error:
             log.warning("Rejected remote record %s: %s", wire.id, error)
             report.tampered.append(wire.id)

@@ -73,6 +73,12 @@ class SyncTamperedError(SyncError):
     code = "sync_tampered"
 
 
+class SyncKeyChangedError(SyncError):
+    """Records were encrypted with a newer data key (rotated on another device); unlock it with the passphrase."""
+
+    code = "sync_key_changed"
+
+
 class SyncPassphraseError(SyncError):
     """The sync passphrase does not unlock this account's key."""
 

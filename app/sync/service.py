@@ -32,18 +32,20 @@ from app.sync.engine import EngineLimits, SyncEngine, SyncReport
 from app.sync.errors import (
     SyncConflictError,
     SyncError,
+    SyncKeyChangedError,
     SyncNotConfiguredError,
     SyncPassphraseError,
     SyncSecretsError,
     SyncUnavailableError,
 )
-from app.sync.protocol import DeviceInfo
+from app.sync.protocol import DeviceInfo, SessionInfo
 from app.sync.secrets import SyncSecrets, choose_backend, open_secret_store
 from app.sync.store import LocalSyncStore
 
 log = logging.getLogger(__name__)
 
 _LAST_ROUND_KEY = "last_round"
+_KEY_VERSION_KEY = "key_version"
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
         else:
             session = client.login(request.username, request.password, request.device_name)
         try:
-            data_key = _unlock_data_key(client, session.key_salt, session.key_envelope, request)
+            data_key, key_version = _unlock_data_key(client, session, request)
             account = SyncAccount(
                 server_url=client.base_url,
                 username=session.username,
@@ -138,6 +140,7 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
     save_account(paths, account)
     with _local_store(paths) as store:
         store.reset()  # a new account or server has seen nothing of this device yet
+        store.set_meta(_KEY_VERSION_KEY, str(key_version))
     if previous is not None:
         _retire(paths, previous, account)
     log.info("Sync set up for %s at %s (device %s)", account.username, account.server_url, account.device_id)
@@ -183,19 +186,23 @@ def _checked_server_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def _unlock_data_key(client: SyncClient, salt: bytes, envelope: str | None, request: SetupRequest) -> bytes:
-    if envelope is not None:
-        return unwrap_data_key(envelope, request.passphrase, salt)
+def _unlock_data_key(client: SyncClient, session: SessionInfo, request: SetupRequest) -> tuple[bytes, int]:
+    """The data key and the envelope version it came from (a new key for a new account)."""
+    if session.key_envelope is not None:
+        key = unwrap_data_key(session.key_envelope, request.passphrase, session.key_salt)
+        return key, session.key_envelope_version
     data_key = new_data_key()
     try:
-        client.put_key_envelope(wrap_data_key(data_key, request.passphrase, salt, request.kdf), 0)
+        stored = client.put_key_envelope(
+            wrap_data_key(data_key, request.passphrase, session.key_salt, request.kdf), 0
+        )
     except SyncConflictError:
         # Another device created the key meanwhile: use that one.
         current = client.get_key_envelope()
         if current.envelope is None:
             raise
-        return unwrap_data_key(current.envelope, request.passphrase, current.key_salt)
-    return data_key
+        return unwrap_data_key(current.envelope, request.passphrase, current.key_salt), current.version
+    return data_key, stored.version
 
 
 def _revoke_quietly(client: SyncClient, device_id: str) -> None:
@@ -260,7 +267,15 @@ def open_session(
     client = SyncClient(account.server_url, secrets.token, retry=retry)
     db = open_database(paths.database)
     store = LocalSyncStore(db, node_clock(db))
-    engine = SyncEngine(client, RecordCipher(secrets.data_key), store, account.device_id, limits=limits)
+    known = store.get_meta(_KEY_VERSION_KEY)
+    engine = SyncEngine(
+        client,
+        RecordCipher(secrets.data_key),
+        store,
+        account.device_id,
+        limits=limits,
+        key_version=int(known) if known and known.isdigit() else None,
+    )
     return SyncSession(paths, account, client, store, engine)
 
 
@@ -348,7 +363,9 @@ def change_passphrase(paths: DataPaths, old: str, new: str, *, kdf: KdfParams | 
         if current.envelope is None:
             raise SyncNotConfiguredError("This account has no encryption key yet. Run `sync setup` again.")
         envelope = rewrap_data_key(current.envelope, old, new, current.key_salt, kdf)
-        client.put_key_envelope(envelope, current.version)
+        stored = client.put_key_envelope(envelope, current.version)
+    with _local_store(paths) as store:
+        store.set_meta(_KEY_VERSION_KEY, str(stored.version))
 
 
 def change_account_password(paths: DataPaths, current: str, new: str) -> None:
@@ -376,6 +393,62 @@ def delete_server_account(paths: DataPaths, password: str) -> None:
     with _local_store(paths) as store:
         store.reset()
     log.info("Deleted the sync account %s at %s", account.username, account.server_url)
+
+
+def rotate_key(paths: DataPaths, passphrase: str, *, kdf: KdfParams | None = None) -> int:
+    """Make a new data key, then re-encrypt and re-send every record under it; returns how many were sent.
+
+    After this, whatever is written (and every record, once re-sent) can only be read with the new key, which
+    only devices that know the sync passphrase can unlock: a revoked or stolen device keeps just the old one.
+    Other devices are asked to `sync unlock` once. If the upload is cut short, `sync now` finishes it.
+    """
+    session = open_session(paths)
+    try:
+        current = session.client.get_key_envelope()
+        if current.envelope is None:
+            raise SyncNotConfiguredError("This account has no encryption key yet. Run `sync setup` again.")
+        old_key = unwrap_data_key(current.envelope, passphrase, current.key_salt)
+        if RecordCipher(old_key).key_id != session.engine.cipher.key_id:
+            raise SyncKeyChangedError(
+                "This device's key is out of date: run `python main.py sync unlock` first, then rotate."
+            )
+        session.sync_once()  # everything this device has is on the server under the old key first
+        data_key = new_data_key()
+        stored = session.client.put_key_envelope(
+            wrap_data_key(data_key, passphrase, current.key_salt, kdf), current.version
+        )
+        _save_data_key(session, data_key, stored.version)
+        count = session.store.restamp_all()
+        session.engine.cipher = RecordCipher(data_key)
+        session.sync_once()
+    finally:
+        session.close()
+    log.info("Data key rotated; %d records re-encrypted", count)
+    return count
+
+
+def unlock(paths: DataPaths, passphrase: str) -> None:
+    """Take up the account's current data key (after a rotation on another device) with the sync passphrase."""
+    account = load_account(paths)
+    secrets = _load_secrets(paths, account)
+    with SyncClient(account.server_url, secrets.token) as client:
+        current = client.get_key_envelope()
+    if current.envelope is None:
+        raise SyncNotConfiguredError("This account has no encryption key yet. Run `sync setup` again.")
+    data_key = unwrap_data_key(current.envelope, passphrase, current.key_salt)
+    open_secret_store(paths, account.secrets_backend).save(SyncSecrets(secrets.token, data_key))
+    with _local_store(paths) as store:
+        store.set_meta(_KEY_VERSION_KEY, str(current.version))
+
+
+def _save_data_key(session: SyncSession, data_key: bytes, version: int) -> None:
+    secrets = open_secret_store(session.paths, session.account.secrets_backend)
+    current = secrets.load()
+    if current is None:
+        raise SyncSecretsError("This device's sync token vanished from the keyring during the rotation.")
+    secrets.save(SyncSecrets(current.token, data_key))
+    session.store.set_meta(_KEY_VERSION_KEY, str(version))
+    session.engine.key_version = version
 
 
 def list_devices(paths: DataPaths) -> list[DeviceInfo]:

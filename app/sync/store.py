@@ -229,6 +229,18 @@ class LocalSyncStore:
             )
         return repaired
 
+    def restamp_all(self) -> int:
+        """Give every synced local record a new clock value, so all are pushed again (re-encrypted after a key
+        rotation) and win over the copies under the old key; returns how many."""
+        count = 0
+        with write(self.db, "mark every record for sending again"):
+            for table in _TABLES.values():
+                ids = [row[0] for row in self.db.execute(f"SELECT id FROM {table} WHERE hlc IS NOT NULL")]
+                for record_id in ids:
+                    self.db.execute(f"UPDATE {table} SET hlc = ? WHERE id = ?", [self.clock.now(), record_id])
+                count += len(ids)
+        return count
+
     def defer(self, records: Sequence[tuple[str, str, str, bool, bytes]]) -> None:
         """Keep authentic records this version cannot read (a newer one of the same record replaces them)."""
         with write(self.db, "keep unreadable synced records"):
