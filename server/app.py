@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,6 +18,7 @@ from server.db import Database
 from server.deps import Services
 from server.errors import ApiError, StorageFullError
 from server.hashing import PasswordWorkPool
+from server.live import LiveUpdates
 from server.metrics import Metrics
 from server.middleware import BodyLimitMiddleware, ObservabilityMiddleware
 from server.ratelimit import RateLimiter, SignInLimits
@@ -40,7 +43,20 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     """The API for `settings`; the database schema must already be migrated (see `server.migrate`)."""
     database = database or Database(settings.database_url)
     metrics = Metrics(database)
+    live = LiveUpdates(database)
+    pool = PasswordWorkPool(settings.password_workers, settings.password_queue)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        live.start()
+        try:
+            yield
+        finally:
+            live.stop()
+            pool.shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Aris sync server",
         version="1",
         description="Stores end-to-end encrypted records for Aris devices. It never sees plaintext.",
@@ -51,8 +67,9 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
         metrics=metrics,
         sign_in_limits=SignInLimits(settings.auth_address_rate_per_minute, settings.auth_rate_per_minute),
         api_limiter=RateLimiter(settings.api_rate_per_minute),
-        password_pool=PasswordWorkPool(settings.password_workers, settings.password_queue),
+        password_pool=pool,
         storage=StorageMonitor(database),
+        live=live,
     )
     app.include_router(accounts.router)
     app.include_router(changes.router)

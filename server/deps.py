@@ -13,6 +13,7 @@ from server.config import ServerSettings
 from server.db import Database
 from server.errors import InvalidTokenError, RateLimitedError
 from server.hashing import PasswordWorkPool
+from server.live import LiveUpdates
 from server.metrics import Metrics
 from server.ratelimit import RateLimiter, SignInLimits
 from server.storage import StorageMonitor
@@ -29,6 +30,7 @@ class Services:
     api_limiter: RateLimiter
     password_pool: PasswordWorkPool
     storage: StorageMonitor
+    live: LiveUpdates
 
 
 def get_services(request: Request) -> Services:

@@ -67,8 +67,9 @@ def decode_cursor(cursor: str | None) -> tuple[str | None, int]:
     return epoch or None, seq
 
 
-def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut, int]:
-    """Store a batch whole (inside the caller's transaction); returns the answer and how many were applied."""
+def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut, int, int]:
+    """Store a batch whole (inside the caller's transaction); returns the answer, how many were applied and the
+    account's newest feed position."""
     user = session.scalars(select(User).where(User.id == principal.user_id).with_for_update()).one()
     digest = _batch_digest(batch)
     answered = session.get(PushBatch, (user.id, batch.batch_id))
@@ -76,7 +77,7 @@ def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut
         if answered.digest != digest:
             raise BatchConflictError(f"Batch id '{batch.batch_id}' was already used for different records.")
         log.info("Push retried; answering as before", extra={"user_id": user.id, "batch_id": batch.batch_id})
-        return PushOut.model_validate_json(answered.response), 0
+        return PushOut.model_validate_json(answered.response), 0, user.last_seq
 
     _check_clocks(batch.records)
     ids = list({r.id for r in batch.records})
@@ -124,7 +125,7 @@ def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut
         delete(PushBatch).where(PushBatch.user_id == user.id, PushBatch.created_at < moment - BATCH_RETENTION)
     )
     session.flush()
-    return answer, applied
+    return answer, applied, user.last_seq
 
 
 def pull(
