@@ -231,12 +231,14 @@ class SyncEngine:
         self.limits = limits or EngineLimits()
         self._damaged: list[tuple[str, str]] = []
         self._unreadable: list[tuple[str, str, str, bool, bytes]] = []
+        self._server_key_version: int | None = None
         self.allow_mass_deletion = False
         """Set by the user's yes (`sync now --allow-deletions`); cleared after the round that used it."""
 
     def sync_once(self) -> SyncReport:
         """Pull, push, and pull again if the server held newer versions of what we pushed."""
         report = SyncReport()
+        self._server_key_version = None
         try:
             self.pull(report)
         except SyncServerResetError:
@@ -315,7 +317,9 @@ class SyncEngine:
                 raise ValueError(f"not a clock value: {wire.hlc!r}")
             payload = self.cipher.decrypt(header, wire.ciphertext)
         except SyncKeyChangedError as error:
-            if self.client.get_key_envelope().version != self.key_version:
+            if self._server_key_version is None:  # asked once a round, however many records claim a new key
+                self._server_key_version = self.client.get_key_envelope().version
+            if self._server_key_version != self.key_version:
                 raise SyncKeyChangedError(
                     "The account's encryption key was changed on another device (`sync rotate-key`). Run "
                     "`python main.py sync unlock` and enter your sync passphrase to continue; nothing was lost."
