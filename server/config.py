@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 ENV_PREFIX = "ARIS_SYNC_"
 DEFAULT_DATABASE_URL = "sqlite:///aris-sync.db"
+DEFAULT_PASSWORD_WORKERS = max(1, (os.cpu_count() or 2) - 1)
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,9 @@ class ServerSettings:
     Addresses that signed in to the account before are exempt, so an attacker cannot lock its owner out."""
     auth_address_rate_per_minute: int = 30
     """Sign-in and registration attempts per minute from one client address, whatever the username."""
-    password_workers: int = 2
-    """Threads for password hashing (Argon2 is CPU- and memory-heavy); about one per core."""
+    password_workers: int = DEFAULT_PASSWORD_WORKERS
+    """Threads for password hashing (Argon2 is CPU- and memory-heavy); by default one per core but one, so a
+    core stays free for pulls and pushes while sign-ins pour in."""
     password_queue: int = 16
     """Sign-ins allowed to wait for a password thread; more get 503 at once instead of piling up."""
     api_rate_per_minute: int = 600
@@ -119,8 +121,8 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--password-workers",
         type=int,
-        default=int(env.get(ENV_PREFIX + "PASSWORD_WORKERS", "2")),
-        help="threads for password hashing (default: 2)",
+        default=int(env.get(ENV_PREFIX + "PASSWORD_WORKERS", str(DEFAULT_PASSWORD_WORKERS))),
+        help="threads for password hashing (default: one per core but one)",
     )
     parser.add_argument(
         "--password-queue",

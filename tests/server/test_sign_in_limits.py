@@ -84,8 +84,8 @@ def test_a_sign_in_flood_does_not_starve_honest_requests(tmp_path: Path) -> None
         for thread in flood:
             thread.join(60)
         assert set(statuses) <= {401, 503} and statuses.count(503) > 0, statuses
-        # Before the bounded pool this pull took 8 s; it waits for no password work now (generous bound: the
-        # machine running the suite is shared).
-        assert pull_seconds < 2.0, pull_seconds
+        # Before the bounded pool this pull took 8 s behind the flood; now it waits for no password work. The
+        # bound is generous because the machine running the suite is shared (it took 0.1-2.3 s here).
+        assert pull_seconds < 4.0, pull_seconds
     finally:
         server.stop()
