@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, text
 
 from app.paths import DataPaths
@@ -24,6 +25,7 @@ def _one_line_error(result, *phrases: str) -> None:
         assert phrase in result.stderr, result.stderr
 
 
+@pytest.mark.slow
 def test_password_change_signs_every_other_device_out(live_server: LiveServer, tmp_path: Path) -> None:
     laptop, desktop = pair(live_server.url, tmp_path)
     laptop.rows.insert("Written before the password change.", "fact")
@@ -65,6 +67,7 @@ def test_password_change_signs_every_other_device_out(live_server: LiveServer, t
     )
 
 
+@pytest.mark.slow
 def test_account_deletion_purges_everything_on_the_server(live_server: LiveServer, tmp_path: Path) -> None:
     laptop, desktop = pair(live_server.url, tmp_path)
     laptop.rows.insert_many((f"Fact {i}.", None) for i in range(30))

@@ -51,6 +51,7 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
+@pytest.mark.slow
 def test_full_disk_is_reported_and_recovered_from(small_disk: Path, tmp_path: Path) -> None:
     workdir = small_disk / "server"
     workdir.mkdir()
@@ -128,6 +129,7 @@ def _as_postgres(sql: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_full_disk_on_postgresql_is_reported_too(tmp_path: Path) -> None:
     with _postgres_on_small_disk(tmp_path) as url:
         workdir = tmp_path / "server"

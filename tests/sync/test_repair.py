@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from app.paths import DataPaths
 from app.sync.account import load_account
@@ -37,6 +38,7 @@ def _newer(stamp: str) -> str:
     return f"{int(time.time() * 1000) + 5000:013d}-0000-intruder"
 
 
+@pytest.mark.slow
 def test_damaged_records_are_replaced_by_the_good_copy(live_server: LiveServer, tmp_path: Path) -> None:
     honest, _ = pair(live_server.url, tmp_path)
     ids = honest.rows.insert_many((f"Memory {i} about the user.", None) for i in range(8))
@@ -74,6 +76,7 @@ def test_damaged_records_are_replaced_by_the_good_copy(live_server: LiveServer, 
     assert status["rejected_records"] == 0 and status["pending"] == 0
 
 
+@pytest.mark.slow
 def test_records_this_version_cannot_read_are_kept_and_reported(
     live_server: LiveServer, tmp_path: Path
 ) -> None:
