@@ -1,6 +1,6 @@
 """The live channel: the server's "new changes" notifications (Server-Sent Events) wake the sync runner at once.
 
-Notifications are only hints: the runner keeps its polling interval as the fallback, and each (re)connection
+Notifications are only hints: the runner keeps its polling interval as the fallback, and each reconnection
 also triggers a round, so nothing announced while the channel was down is missed for long.
 """
 
@@ -41,6 +41,7 @@ class LiveChannel:
         self._stop = threading.Event()
         self._connected = threading.Event()
         self._response: httpx.Response | None = None
+        self._reconnecting = False
         self._thread = threading.Thread(target=self._run, name="aris-sync-live", daemon=True)
 
     @property
@@ -90,7 +91,11 @@ class LiveChannel:
                 return
             self._connected.set()
             log.info("Live sync channel open")
-            self._on_change()  # catch up with whatever happened while the channel was down
+            if self._reconnecting:
+                self._on_change()  # catch up with whatever happened while the channel was down
+            self._reconnecting = (
+                True  # the first connection needs no catch-up: the runner's first round is it
+            )
             event = None
             for line in response.iter_lines():
                 if self._stop.is_set():
