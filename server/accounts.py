@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from server.errors import (
     UsernameTakenError,
 )
 from server.schemas import Credentials, DeviceOut, KeyEnvelopeOut, SessionOut
-from server.tables import Device, User
+from server.tables import Device, PushBatch, Record, User
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +165,35 @@ def revoke_device(session: Session, principal: Principal, device_id: str) -> Non
     if result.rowcount == 0:
         raise NotFoundError(f"No signed-in device '{device_id}' on this account.")
     log.info("Device revoked", extra={"user_id": principal.user_id, "device_id": device_id})
+
+
+def change_password(session: Session, principal: Principal, current: str, new: str) -> int:
+    """Check the current password, store the new one, and sign out every other device; returns how many."""
+    user = session.get_one(User, principal.user_id)
+    if not security.verify_password(user.password_hash, current):
+        raise InvalidCredentialsError("The current password is wrong; nothing was changed.")
+    user.password_hash = security.hash_password(new)
+    result = session.execute(
+        update(Device)
+        .where(Device.user_id == user.id, Device.id != principal.device_id, Device.revoked_at.is_(None))
+        .values(revoked_at=now())
+    )
+    log.info(
+        "Password changed; other devices signed out", extra={"user_id": user.id, "revoked": result.rowcount}
+    )
+    return result.rowcount
+
+
+def delete_account(session: Session, principal: Principal, password: str) -> None:
+    """Check the password, then remove the account with every record, device and answered batch."""
+    user = session.get_one(User, principal.user_id, with_for_update=True)
+    if not security.verify_password(user.password_hash, password):
+        raise InvalidCredentialsError("The password is wrong; nothing was deleted.")
+    # Explicit rather than relying on ON DELETE CASCADE, which SQLite applies only with foreign keys on.
+    for table in (PushBatch, Record, Device):
+        session.execute(delete(table).where(table.user_id == user.id))
+    session.execute(delete(User).where(User.id == user.id))
+    log.info("Account deleted with all its records", extra={"user_id": principal.user_id})
 
 
 def get_key_envelope(session: Session, principal: Principal) -> KeyEnvelopeOut:

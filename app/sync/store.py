@@ -30,7 +30,8 @@ from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
 from app.storage.migrations import LIVE_MEMORY, run_script
 from app.sync.engine import ApplyResult, LocalRecord
-from app.sync.protocol import RecordKind
+from app.sync.protocol import CLOCK_VALUE
+from server.wire import RecordKind
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,24 @@ def s001_sync_records(db: Database) -> None:
             PRIMARY KEY (kind, id)
         );
         CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    )
+
+
+@sync_migrations()
+def m006_sync_deferred_records(db: Database) -> None:
+    """Authentic remote records this version cannot read yet (unknown kind or format), kept to apply later."""
+    run_script(
+        db,
+        """
+        CREATE TABLE sync_deferred (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            hlc TEXT NOT NULL,
+            deleted INTEGER NOT NULL,
+            payload BLOB NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
         """,
     )
 
@@ -161,6 +180,14 @@ class LocalSyncStore:
             self.db.execute("DELETE FROM sync_records")
             self.db.execute("DELETE FROM sync_meta WHERE key = ?", [_CURSOR_KEY])
 
+    def resync(self) -> None:
+        """After the server went back in time (restored from a backup): offer everything again and read the
+        whole feed, keeping each memory's text lineage so versions written before stay ordered (no false
+        conflict copies)."""
+        with write(self.db, "reset the sync state"):
+            self.db.execute("UPDATE sync_records SET synced_hlc = ''")
+            self.db.execute("DELETE FROM sync_meta WHERE key = ?", [_CURSOR_KEY])
+
     def live_memory_count(self) -> int:
         """How many memories recall can return here."""
         return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
@@ -178,6 +205,72 @@ class LocalSyncStore:
             )
             count += sum(1 for record_id, hlc in rows if hlc is None or tombstones[record_id] > hlc)
         return count
+
+    # Damaged and unreadable remote records ------------------------------------------------------------------
+
+    def restamp(self, damaged: Sequence[tuple[str, str]]) -> list[str]:
+        """Re-stamp local copies of records whose server version is damaged, so they are pushed again."""
+        repaired: list[str] = []
+        with write(self.db, "mark damaged records for sending again"):
+            for record_id, bad_hlc in damaged:
+                if CLOCK_VALUE.fullmatch(bad_hlc):
+                    self.clock.observe(bad_hlc)  # the new stamp must beat the damaged version's clock
+                for table in _TABLES.values():
+                    cursor = self.db.execute(
+                        f"UPDATE {table} SET hlc = ? WHERE id = ? AND hlc IS NOT NULL",
+                        [self.clock.now(), record_id],
+                    )
+                    if cursor.rowcount:
+                        repaired.append(record_id)
+                        break
+        if len(repaired) < len(damaged):
+            log.warning(
+                "%d damaged records have no copy here to repair them with", len(damaged) - len(repaired)
+            )
+        return repaired
+
+    def restamp_all(self) -> int:
+        """Give every synced local record a new clock value, so all are pushed again (re-encrypted after a key
+        rotation) and win over the copies under the old key; returns how many."""
+        count = 0
+        with write(self.db, "mark every record for sending again"):
+            for table in _TABLES.values():
+                ids = [row[0] for row in self.db.execute(f"SELECT id FROM {table} WHERE hlc IS NOT NULL")]
+                for record_id in ids:
+                    self.db.execute(f"UPDATE {table} SET hlc = ? WHERE id = ?", [self.clock.now(), record_id])
+                count += len(ids)
+        return count
+
+    def defer(self, records: Sequence[tuple[str, str, str, bool, bytes]]) -> None:
+        """Keep authentic records this version cannot read (a newer one of the same record replaces them)."""
+        with write(self.db, "keep unreadable synced records"):
+            for kind, record_id, hlc, deleted, payload in records:
+                self.db.execute(
+                    "INSERT INTO sync_deferred(kind, id, hlc, deleted, payload) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(kind, id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, "
+                    "payload = excluded.payload WHERE excluded.hlc > sync_deferred.hlc",
+                    [kind, record_id, hlc, int(deleted), payload],
+                )
+
+    def apply_deferred(self) -> tuple[int, int]:
+        """Apply kept records this version can read now (after an update); returns (applied, still kept)."""
+        rows = self.db.execute("SELECT kind, id, hlc, deleted, payload FROM sync_deferred").fetchall()
+        readable = []
+        for kind, record_id, hlc, deleted, payload in rows:
+            try:
+                readable.append(LocalRecord(record_id, RecordKind(kind), hlc, bool(deleted), payload))
+            except ValueError:
+                continue
+        if not readable:
+            return 0, len(rows)
+        result = self.apply_remote(readable)
+        with write(self.db, "forget applied synced records"):
+            for record in readable:
+                if record.id not in result.rejected:
+                    self.db.execute(
+                        "DELETE FROM sync_deferred WHERE kind = ? AND id = ?", [record.kind.value, record.id]
+                    )
+        return len(result.applied), len(rows) - len(readable) + len(result.rejected)
 
     # Push side -----------------------------------------------------------------------------------------------
 
