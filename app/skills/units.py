@@ -1,0 +1,95 @@
+"""Unit conversion with pint: length, mass, volume, temperature, speed and cooking units."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pint
+
+from app.skills.base import SkillContext
+from app.skills.matcher import IntentMatch
+from app.skills.numbers import to_digits
+from app.skills.speech import say_number
+
+_SPOKEN_UNITS = {
+    "degrees celsius": "degC",
+    "degree celsius": "degC",
+    "celsius": "degC",
+    "centigrade": "degC",
+    "degrees fahrenheit": "degF",
+    "degree fahrenheit": "degF",
+    "fahrenheit": "degF",
+    "kelvin": "kelvin",
+    "miles per hour": "mile/hour",
+    "mph": "mile/hour",
+    "kilometers per hour": "km/hour",
+    "kilometres per hour": "km/hour",
+    "km/h": "km/hour",
+    "kph": "km/hour",
+    "meters per second": "m/s",
+    "metres per second": "m/s",
+    "fluid ounces": "fluid_ounce",
+    "fluid ounce": "fluid_ounce",
+    "fl oz": "fluid_ounce",
+    "tablespoons": "tablespoon",
+    "tbsp": "tablespoon",
+    "teaspoons": "teaspoon",
+    "tsp": "teaspoon",
+    "metres": "meter",
+    "metre": "meter",
+    "litres": "liter",
+    "litre": "liter",
+    "millilitres": "milliliter",
+    "centimetres": "centimeter",
+    "kilometres": "kilometer",
+    "millimetres": "millimeter",
+    "stone": "stone",
+    "stones": "stone",
+}
+_NAMES = {"degC": "degrees Celsius", "degF": "degrees Fahrenheit", "kelvin": "kelvin"}
+
+
+@functools.cache
+def _registry() -> pint.UnitRegistry:
+    return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+
+
+def _unit(text: str) -> str:
+    text = re.sub(r"^(a|an|one|the)\s+", "", text.strip().lower().strip("?.! "))
+    return _SPOKEN_UNITS.get(text, text.replace(" ", "_"))
+
+
+def _unit_name(spoken: str, value: float) -> str:
+    key = _unit(spoken)
+    if key in _NAMES:
+        return _NAMES[key]
+    name = re.sub(r"^(a|an|one|the)\s+", "", spoken.strip().lower())
+    return name.rstrip("s") if value == 1 and name.endswith("s") and not name.endswith("ss") else name
+
+
+def convert(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """The converted amount; None when these aren't units pint knows (then the model answers)."""
+    target = str(match.slots.get("unit", ""))
+    quantity = to_digits(str(match.slots.get("quantity", "")).lower()).strip()
+    amount_match = re.match(r"^(-?\d+(?:\.\d+)?)?\s*(.+)$", re.sub(r"^(minus|negative)\s+", "-", quantity))
+    if not amount_match or not target or len(target.split()) > 4:
+        return None
+    amount = float(amount_match.group(1)) if amount_match.group(1) else 1.0
+    source_spoken = amount_match.group(2)
+    registry = _registry()
+    try:
+        source_unit = registry.Unit(_unit(source_spoken))
+        target_unit = registry.Unit(_unit(target))
+    except (pint.errors.UndefinedUnitError, ValueError, AttributeError, TypeError, AssertionError):
+        return None
+    try:
+        result = registry.Quantity(amount, source_unit).to(target_unit)
+    except pint.errors.DimensionalityError:
+        return (
+            f"I can't convert {_unit_name(source_spoken, 2)} to {_unit_name(target, 2)}: "
+            "they measure different things."
+        )
+    value = float(result.magnitude)
+    source_said = f"{say_number(amount).removeprefix('about ')} {_unit_name(source_spoken, amount)}"
+    return f"{source_said} is {say_number(value)} {_unit_name(target, value)}."
