@@ -36,6 +36,7 @@ from engine.events import (
     TurnStarted,
     TurnState,
 )
+from engine.personal import UNKNOWN_REPLY, asks_about_user
 from engine.skills import SkillHook
 from engine.stt import Transcriber
 from engine.text import SentenceSplitter
@@ -270,6 +271,8 @@ class VoicePipeline:
             if canned is not None:
                 return [canned]
         memories = self.memory.recall(text) if self.memory is not None else []
+        if self.memory is not None and not memories and asks_about_user(text):
+            return [UNKNOWN_REPLY]  # nothing remembered: a small model would invent the fact
         budget = self.responder.context_tokens - self.settings.reply_budget_tokens
         messages = self.conversation.build(
             text, memories, count_tokens=self.responder.count_tokens, budget_tokens=budget

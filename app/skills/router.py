@@ -86,6 +86,12 @@ class SkillRouter:
         self.matcher.matches("what time is it in tokyo")
         units._registry().Unit("inch")
 
+    def close(self) -> None:
+        """Release the store's database connection."""
+        store, self.context._store = self.context._store, None
+        if store is not None:
+            store.db.conn.close()
+
     def handle(self, text: str) -> SkillReply | None:
         """A skill's reply, or None so that the language model answers."""
         started = time.perf_counter()
