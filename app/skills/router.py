@@ -43,6 +43,8 @@ ROUTES: dict[str, Route] = {
     "HassCancelAllTimers": Route("timer", timers.cancel_all),
     "HassTimerStatus": Route("timer", timers.status),
     "ArisListTimers": Route("timer", timers.list_all),
+    "ArisTimerLeft": Route("timer", timers.list_all),
+    "ArisResumeTimer": Route("timer", timers.resume),
     "HassPauseTimer": Route("timer", timers.pause),
     "HassUnpauseTimer": Route("timer", timers.resume),
     "HassIncreaseTimer": Route("timer", timers.increase),
