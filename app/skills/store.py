@@ -173,6 +173,23 @@ class SkillStore:
             )
         return self.get(timer.id)
 
+    def claim(self, timer: Timer, state: TimerState, *, fires_at: float | None = None) -> bool:
+        """Move a running timer that is due to ``state`` (rang, missed, or running again for a repeat) unless
+        another process got there first: only one Aris window rings it."""
+        with write(self.db, "update the timer"):
+            cursor = self.db.execute(
+                "UPDATE timers SET state = ?, fires_at = ?, updated_at = ? "
+                "WHERE id = ? AND state = 'running' AND fires_at = ?",
+                [
+                    state,
+                    fires_at if fires_at is not None else timer.fires_at,
+                    utc_now(),
+                    timer.id,
+                    timer.fires_at,
+                ],
+            )
+        return cursor.rowcount == 1
+
     # ---- lists -----------------------------------------------------------------------------------------
 
     def lists(self) -> list[NamedList]:
