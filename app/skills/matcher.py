@@ -35,6 +35,16 @@ HOME_ASSISTANT_INTENTS = frozenset(
 """The Home Assistant intents that make sense on a desktop; the rest control devices Aris doesn't have."""
 
 
+MISHEARD = (
+    (r"^(center|centre|sent a|said a|set up) (timer|reminder|alarm)\b", r"set a \2"),
+    (
+        r"^(at|had|and),? (.+) (to|on|onto) (my|the) ((?:shopping|grocery|to-?do|to do) list)$",
+        r"add \2 \3 \4 \5",
+    ),
+)
+"""Command words whisper mishears at the start of a request ("Center timer for 10 minutes")."""
+
+
 @dataclass(frozen=True)
 class IntentMatch:
     """One way a sentence fits a template."""
@@ -73,8 +83,10 @@ def normalise(text: str) -> str:
     """What the templates are written against: lower case, plain apostrophes, no closing punctuation."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").strip().lower()
     text = re.sub(r"^(hey |ok |okay )?aris[,. ]+", "", text)
-    text = re.sub(r"^(please|so|and|um|uh|hey|ok|okay)[, ]+", "", text)
     text = re.sub(r"[,]?\s*please$", "", text.rstrip(" ?.!"))
+    for misheard, meant in MISHEARD:
+        text = re.sub(misheard, meant, text)
+    text = re.sub(r"^(please|so|and|um|uh|hey|ok|okay)[, ]+", "", text)
     return text.strip(" ?.!,")
 
 
