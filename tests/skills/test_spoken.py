@@ -14,6 +14,8 @@ from app.paths import DataPaths
 from engine.audio import WavSource
 from tests.conftest import run_cli, speak
 
+pytestmark = pytest.mark.slow  # loads the real speech models (~30 s on a shared machine)
+
 SPOKEN = [
     ("What time is it in Tokyo?", "time", "in Tokyo"),
     ("What is today's date?", "date", "Today is"),
