@@ -270,6 +270,23 @@ class EngineBridge(QObject):
 
         self._submit(speak)
 
+    def announce(self, text: str) -> None:
+        """Ring (a chime on the speaker) and say ``text``: a timer or reminder came due."""
+
+        def ring() -> None:
+            from engine.chime import chime
+
+            sink = self._sink
+            if sink is None:
+                return
+            voice = self.assistant.factory.synthesizer()
+            sink.play(chime(voice.sample_rate))
+            for chunk in voice.synthesize(text):
+                sink.play(chunk)
+            sink.wait_done()
+
+        self._submit(ring)
+
     def _new_turn(self, reason: str) -> CancelToken:
         cancel = CancelToken()
         with self._lock:
