@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlite_utils import Database
@@ -16,7 +17,6 @@ from app.config import Settings
 from app.engine_factory import EngineFactory
 from app.errors import ArisError
 from app.paths import DataPaths
-from app.skills.router import SkillRouter, open_skill_store
 from app.storage.conversations import ConversationLog
 from engine.audio import AudioSink, AudioSource
 from engine.bargein import BargeInMonitor
@@ -25,6 +25,9 @@ from engine.chat import SYSTEM_PROMPT
 from engine.events import TurnEvent
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
+
+if TYPE_CHECKING:
+    from app.skills.router import SkillRouter
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +117,8 @@ class Assistant:
     def skills(self) -> SkillRouter:
         """Timers, the time, lists, sums and units, answered before the language model."""
         if self._skills is None:
+            from app.skills.router import SkillRouter, open_skill_store  # hassil, pint: not at app start
+
             self._skills = SkillRouter(open_skill_store(self.paths.database))
         return self._skills
 

@@ -8,9 +8,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-from hassil import Intents, TextSlotList, recognize_all
-
 from models.locate import resource_path
 
 log = logging.getLogger(__name__)
@@ -59,6 +56,8 @@ class IntentMatcher:
     """All templates of one language, loaded once."""
 
     def __init__(self, language: str = "en") -> None:
+        from hassil import Intents, TextSlotList  # imported with the first matcher, not at app start
+
         self.language = language
         self._intents = Intents.from_dict(_templates(language))
         empty = TextSlotList.from_strings([])
@@ -67,6 +66,8 @@ class IntentMatcher:
 
     def matches(self, text: str) -> list[IntentMatch]:
         """Every template the sentence fits, most literal first."""
+        from hassil import recognize_all
+
         sentence = normalise(text)
         if not sentence:
             return []
@@ -93,6 +94,7 @@ def normalise(text: str) -> str:
 def _templates(language: str) -> dict[str, Any]:
     """Home Assistant's templates for this language, narrowed to ours, with our own files merged in."""
     import home_assistant_intents
+    import yaml
 
     merged: dict[str, Any] = {"language": language, "intents": {}, "lists": {}, "expansion_rules": {}}
     try:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import re
 
-import pint
-
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
 from app.skills.numbers import to_digits
@@ -51,7 +49,9 @@ _NAMES = {"degC": "degrees Celsius", "degF": "degrees Fahrenheit", "kelvin": "ke
 
 
 @functools.cache
-def _registry() -> pint.UnitRegistry:
+def _registry():  # type: ignore[no-untyped-def] - pint loads in ~0.4 s: only when a conversion is asked
+    import pint
+
     return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
 
 
@@ -77,6 +77,8 @@ def convert(match: IntentMatch, ctx: SkillContext) -> str | None:
         return None
     amount = float(amount_match.group(1)) if amount_match.group(1) else 1.0
     source_spoken = amount_match.group(2)
+    import pint
+
     registry = _registry()
     try:
         source_unit = registry.Unit(_unit(source_spoken))

@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import dateparser
-
 from app.skills.durations import parse_duration
 from app.skills.numbers import to_digits
 
@@ -79,6 +77,8 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
     day_offset, weekday, text = _day(text)
     hour, minute, text = _clock(text, prefer_morning=recurrence is not None)
     if hour is None and day_offset is None and weekday is None and recurrence is None:
+        import dateparser  # slow to import; only calendar dates need it
+
         parsed = dateparser.parse(
             re.sub(r"^(on|at|by) ", "", phrase.strip()),
             settings={"PREFER_DATES_FROM": "future", "RELATIVE_BASE": now.replace(tzinfo=None)},
