@@ -54,7 +54,6 @@ ROUTES: dict[str, Route] = {
     "ArisCancelReminder": Route("reminder", reminders.cancel_reminder),
     "HassShoppingListAddItem": Route("list", lists.add),
     "ArisListAdd": Route("list", lists.add),
-    "HassShoppingListCompleteItem": Route("list", lists.check_off),
     "ArisListCheck": Route("list", lists.check_off),
     "ArisListRemove": Route("list", lists.remove),
     "ArisListRead": Route("list", lists.read),

@@ -97,9 +97,14 @@ class SkillStore:
 
     @property
     def hlc(self) -> HybridClock:
-        """The device's hybrid clock, stamped on list rows for sync."""
+        """The device's hybrid clock, stamped on list rows for sync; it first observes the newest list change
+        (synced ones included), so a local edit after a pull is never older than what was pulled."""
         if self._hlc is None:
             self._hlc = node_clock(self.db)
+        for table in ("lists", "list_items"):
+            latest = self.db.execute(f"SELECT max(hlc) FROM {table}").fetchone()[0]
+            if latest and latest[:13].isdigit():
+                self._hlc.observe(latest)
         return self._hlc
 
     # ---- timers ----------------------------------------------------------------------------------------
@@ -215,9 +220,12 @@ class SkillStore:
         with write(self.db, f"add to the {name} list"):
             existing = self.find_list(name)
             if existing is None:
-                list_id = uuid.uuid4().hex[:12]
+                list_id = list_id_for(name)
+                # A list cleared away (or only known from synced items) comes back under the same id.
                 self.db.execute(
-                    "INSERT INTO lists(id, name, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO lists(id, name, created_at, updated_at, hlc) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, deleted_at = NULL, "
+                    "updated_at = excluded.updated_at, hlc = excluded.hlc",
                     [list_id, name, stamp, stamp, self.hlc.now()],
                 )
                 existing = NamedList(list_id, name, ())
@@ -259,6 +267,15 @@ class SkillStore:
                 [list_id],
             ).fetchall()
         return NamedList(list_id, name, tuple(ListItem(r[0], r[1], bool(r[2])) for r in rows))
+
+
+_LIST_NAMESPACE = uuid.UUID("0e6f2b4a-7c1d-4f5e-9a3b-8d2c6e1f4a70")
+
+
+def list_id_for(name: str) -> str:
+    """A list's id, derived from its name: two computers that each start a shopping list make one list, so
+    sync merges their items instead of holding two lists of the same name."""
+    return uuid.uuid5(_LIST_NAMESPACE, name).hex[:12]
 
 
 _TIMER_COLUMNS = "id, kind, name, duration_s, fires_at, state, remaining_s, recurrence"

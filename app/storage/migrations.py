@@ -187,7 +187,7 @@ def m004_skills_timers_lists(db: Database) -> None:
             name TEXT NOT NULL,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
-            hlc TEXT NOT NULL DEFAULT '',
+            hlc TEXT,
             deleted_at TEXT
         );
         CREATE UNIQUE INDEX lists_by_name ON lists(name) WHERE deleted_at IS NULL;
@@ -198,7 +198,7 @@ def m004_skills_timers_lists(db: Database) -> None:
             done INTEGER NOT NULL DEFAULT 0,
             created_at TEXT NOT NULL,
             updated_at TEXT NOT NULL,
-            hlc TEXT NOT NULL DEFAULT '',
+            hlc TEXT,
             deleted_at TEXT
         );
         CREATE INDEX list_items_by_list ON list_items(list_id, created_at);
