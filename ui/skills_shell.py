@@ -10,7 +10,7 @@ from app.skills.alarms import AlarmWatcher, Ring, missed_text
 from app.skills.store import SkillStore, TimerKind
 from app.storage.database import open_database
 from ui.lists_panel import ListsPanel
-from ui.timers_panel import TimersPanel
+from ui.timers_panel import TimersMenu, TimersPanel
 
 
 class SkillsShell(QObject):
@@ -37,6 +37,10 @@ class SkillsShell(QObject):
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
             window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.docks.append(dock)
+        self.tray_menu: TimersMenu | None = None
+        if controller.tray is not None:
+            self.tray_menu = TimersMenu(self.store)
+            controller.tray.menu.insertMenu(controller.tray.quit_action, self.tray_menu)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.stop)

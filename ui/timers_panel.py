@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout, QWidget
 
 from app.skills.speech import say_duration
 from app.skills.store import SkillStore, Timer, TimerKind, TimerState
@@ -91,3 +91,29 @@ class TimersPanel(QWidget):
     def _cancel(self, timer: Timer) -> None:
         self.store.set_state(timer, TimerState.CANCELLED)
         self.refresh()
+
+
+class TimersMenu(QMenu):
+    """The tray's Timers submenu: each timer with its time left when the menu opens; choosing one cancels it."""
+
+    def __init__(self, store: SkillStore, parent: QWidget | None = None) -> None:
+        super().__init__("Timers", parent)
+        self.setObjectName("timersMenu")
+        self.store = store
+        self.aboutToShow.connect(self._fill)
+        self._fill()
+
+    def _fill(self) -> None:
+        self.clear()
+        timers = self.store.active()
+        if not timers:
+            self.addAction("No timers").setEnabled(False)
+            return
+        now = time.time()
+        for timer in timers:
+            title = (timer.name or str(timer.kind)).capitalize()
+            action = self.addAction(f"Cancel {title} ({countdown(timer.remaining(now))} left)")
+            action.setObjectName(f"cancel-{timer.id}")
+            action.triggered.connect(
+                lambda _checked=False, t=timer: self.store.set_state(t, TimerState.CANCELLED)
+            )

@@ -55,6 +55,8 @@ def evaluate(text: str) -> Sum:
     """
     expression = to_digits(text.lower())
     expression = re.sub(r"\b(what'?s|what is|calculate|compute|how much is|equals?|please)\b", "", expression)
+    # The question's lead-in, however it was heard ("what a 17 times 3" is whisper's "what is 17 times 3").
+    expression = re.sub(r"^\s*(?:(?:what|whats|is|a|the|tell|me|how|much|so)\s+)+", "", expression)
     for pattern, symbol in _PHRASES:
         expression = re.sub(pattern, symbol, expression)
     expression = expression.replace("×", "*").replace("÷", "/").strip(" ?.!=")

@@ -11,7 +11,7 @@ import pytest
 from app.assistant import Assistant
 from app.config import Settings
 from app.paths import DataPaths
-from engine.audio import WavSource
+from engine.audio import WavSource, write_wav
 from tests.conftest import run_cli, speak
 
 pytestmark = pytest.mark.slow  # loads the real speech models (~30 s on a shared machine)
@@ -42,11 +42,21 @@ def assistant(tmp_path: Path, factory) -> Assistant:
     built.close()
 
 
-@pytest.mark.parametrize(("sentence", "skill", "expected"), SPOKEN)
+def _piper(factory, sentence: str, path: Path) -> Path:
+    """The same request in a piper voice (Aris's own, a different speaker from espeak-ng)."""
+    audio, _seconds = factory.synthesizer().synthesize_all(sentence)
+    write_wav(path, audio.samples, audio.sample_rate)
+    return path
+
+
+@pytest.mark.parametrize("voice", ["espeak-ng", "piper"])
+@pytest.mark.parametrize("case", SPOKEN, ids=[skill for _sentence, skill, _expected in SPOKEN])
 def test_spoken_request_is_answered_by_its_skill(
-    assistant: Assistant, speech_dir: Path, sentence: str, skill: str, expected: str
+    assistant: Assistant, factory, speech_dir: Path, voice: str, case: tuple[str, str, str]
 ) -> None:
-    wav = speak(sentence, speech_dir / f"skill-{skill}.wav")
+    sentence, skill, expected = case
+    path = speech_dir / f"skill-{skill}-{voice}.wav"
+    wav = speak(sentence, path) if voice == "espeak-ng" else _piper(factory, sentence, path)
     result = assistant.listen_and_answer(WavSource.from_file(wav, pad_seconds=1.0))
     assert result is not None
     assert (result.skill, expected in result.reply) == (skill, True), (result.transcript, result.reply)

@@ -93,3 +93,21 @@ def test_lists_panel_adds_checks_off_and_shows_voice_changes(qtbot, make_session
         qtbot.waitUntil(lambda: panel.chooser.findText("packing") >= 0, timeout=1500)
     finally:
         shell.stop()
+
+
+def test_tray_timers_menu_lists_and_cancels(qtbot, paths) -> None:
+    from PySide6.QtCore import QPoint
+
+    from ui.timers_panel import TimersMenu
+
+    _other_process(paths, "set a pizza timer for 10 minutes")
+    store = SkillStore(open_database(paths.database))
+    menu = TimersMenu(store)
+    qtbot.addWidget(menu)
+    menu.popup(QPoint(0, 0))
+    qtbot.waitExposed(menu)
+    [action] = menu.actions()
+    assert action.text().startswith("Cancel Pizza (9:5") or action.text().startswith("Cancel Pizza (10:00")
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+    assert store.active() == []
+    store.db.conn.close()
