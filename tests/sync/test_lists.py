@@ -54,3 +54,25 @@ def test_list_contents_are_encrypted_on_the_server(live_server: LiveServer, tmp_
     assert _lists(desktop)["shopping"] == [("unmistakable-grapefruit", False)]
     dump = _dump(live_server.database_url).lower()
     assert "grapefruit" not in dump and "shopping" not in dump
+
+
+def test_an_item_that_arrives_before_its_list_waits_for_it(tmp_path: Path) -> None:
+    from app.storage.database import node_clock
+    from app.sync.store import LocalSyncStore
+
+    laptop_db = open_database(tmp_path / "laptop.db")
+    laptop = SkillStore(laptop_db)
+    laptop.add_items("packing", ["tent"])
+    pushed = LocalSyncStore(laptop_db, node_clock(laptop_db)).pending_changes()
+    desktop_db = open_database(tmp_path / "desktop.db")
+    desktop_sync = LocalSyncStore(desktop_db, node_clock(desktop_db))
+    items = [r for r in pushed if r.kind == "list_item"]
+    lists = [r for r in pushed if r.kind == "list"]
+    assert desktop_sync.apply_remote(items).applied == [items[0].id]  # the list is not there yet
+    desktop = SkillStore(desktop_db)
+    assert desktop.lists() == []  # a placeholder, hidden until the list arrives
+    assert desktop_sync.pending_count() == 0  # and never pushed back
+    desktop_sync.apply_remote(lists)
+    assert [(n.name, [i.text for i in n.items]) for n in desktop.lists()] == [("packing", ["tent"])]
+    laptop_db.conn.close()
+    desktop_db.conn.close()
