@@ -284,6 +284,7 @@ class EngineBridge(QObject):
             for chunk in voice.synthesize(text):
                 sink.play(chunk)
             sink.wait_done()
+            log.info("Announced: %s", text)
 
         self._submit(ring)
 

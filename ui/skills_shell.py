@@ -3,6 +3,8 @@ notification on the tray and in the window), and the Timers and Lists panels doc
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QDockWidget, QSystemTrayIcon
 
@@ -11,6 +13,8 @@ from app.skills.store import SkillStore, TimerKind
 from app.storage.database import open_database
 from ui.lists_panel import ListsPanel
 from ui.timers_panel import TimersMenu, TimersPanel
+
+log = logging.getLogger(__name__)
 
 
 class SkillsShell(QObject):
@@ -67,6 +71,7 @@ class SkillsShell(QObject):
 
     def _on_rang(self, ring: Ring) -> None:
         title = "Reminder" if ring.timer.kind is TimerKind.REMINDER else "Timer"
+        log.info("%s rang: %s", title, ring.text)
         self._notify(title, ring.text)
         self.controller.bridge.announce(ring.text)
         self.timers_panel.refresh()
