@@ -7,10 +7,10 @@ import time
 
 from app.cli import CommandContext
 from app.cli.common import print_json
-from app.skills.errors import NoSuchListError
+from app.skills.errors import NoSuchListError, NoSuchTimerError
 from app.skills.lists import list_name
 from app.skills.speech import say_duration
-from app.skills.store import SkillStore
+from app.skills.store import SkillStore, TimerState
 from app.storage.database import open_database
 
 
@@ -20,6 +20,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--json", action="store_true", help="a JSON list of {id, kind, name, fires_at, remaining_s}"
     )
+    p.add_argument("--cancel", metavar="ID", help="cancel this timer or reminder (an id from the list)")
     p.set_defaults(handler=timers)
     p = commands.add_parser("lists", help="your lists (shopping, to-do, …), or the items of one")
     p.add_argument("name", nargs="?", metavar="NAME", help="one list, e.g. shopping")
@@ -34,6 +35,11 @@ def _store(ctx: CommandContext) -> SkillStore:
 def timers(ctx: CommandContext) -> int:
     """`timers [--json]`."""
     store = _store(ctx)
+    if ctx.args.cancel:
+        try:
+            return _cancel(store, ctx.args.cancel)
+        finally:
+            store.db.conn.close()
     now = time.time()
     rows = [
         {
@@ -59,6 +65,17 @@ def timers(ctx: CommandContext) -> int:
             f"{row['kind']:8}  {label:24}  {row['fires_at']}  in {say_duration(float(row['remaining_s']))}"
             f"{'  (paused)' if row['state'] == 'paused' else ''}"
         )
+    return 0
+
+
+def _cancel(store: SkillStore, timer_id: str) -> int:
+    matches = [t for t in store.active() if t.id.startswith(timer_id)] if len(timer_id) >= 4 else []
+    if len(matches) != 1:
+        raise NoSuchTimerError(
+            f"No running timer or reminder has the id {timer_id!r}. See: python main.py timers"
+        )
+    store.set_state(matches[0], TimerState.CANCELLED)
+    print(f"Cancelled {matches[0].label()}.")
     return 0
 
 

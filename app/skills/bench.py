@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from app.skills.errors import SkillError
 from app.skills.router import SkillRouter, open_skill_store
 from models.locate import resource_path
 
@@ -32,6 +33,8 @@ class SkillsBenchResult:
 def labelled_set(language: str = "en") -> list[tuple[str | None, str]]:
     """(expected skill or None, utterance) pairs."""
     path = resource_path().parent / "tests" / "skills" / f"utterances_{language}.tsv"
+    if not path.is_file():
+        raise SkillError(f"The labelled utterances ({path}) ship with the source, not the packaged app.")
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):

@@ -15,3 +15,9 @@ class NoSuchListError(SkillError):
     """`lists NAME` for a list that doesn't exist."""
 
     code = "no_such_list"
+
+
+class NoSuchTimerError(SkillError):
+    """`timers --cancel ID` for a timer that isn't running."""
+
+    code = "no_such_timer"

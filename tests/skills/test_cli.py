@@ -45,6 +45,20 @@ def test_timers_json_lists_timers_and_reminders(tmp_path: Path) -> None:
     assert abs(fires_at.timestamp() - (time.time() + timers[0]["remaining_s"])) < 5
 
 
+def test_timers_cancel_by_id_and_a_wrong_id_is_one_sentence(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _tell(data, "remind me to water the plants in 2 hours")
+    [reminder] = json.loads(run_cli("timers", "--json", data_dir=data).stdout)
+    wrong = run_cli("timers", "--cancel", "nope-nope", data_dir=data)
+    assert (wrong.returncode, wrong.stderr.strip()) == (
+        1,
+        "aris: No running timer or reminder has the id 'nope-nope'. See: python main.py timers",
+    )
+    done = run_cli("timers", "--cancel", reminder["id"][:6], data_dir=data)
+    assert (done.returncode, done.stdout.strip()) == (0, "Cancelled your reminder to water the plants.")
+    assert json.loads(run_cli("timers", "--json", data_dir=data).stdout) == []
+
+
 def test_lists_json_for_one_list_and_all(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _tell(
