@@ -34,6 +34,9 @@ _PHRASES = [
     (r"\bpercent of\b", "% of"),
     (r"\bper ?cent\b", "%"),
     (r"\bsquare root of\b", "sqrt"),
+    (r"\b(a )?half of\b", "0.5 *"),
+    (r"\b(a )?quarter of\b", "0.25 *"),
+    (r"\btwice\b", "2 *"),
     (r"\bthe\b", ""),
 ]
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|(sqrt|of)\b|([-+*/^%()×÷]))")

@@ -27,6 +27,9 @@ _OPERATORS = (
     "^",
     "x",
     "over",
+    "half",
+    "quarter",
+    "twice",
 )
 
 

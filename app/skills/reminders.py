@@ -56,13 +56,13 @@ def remind(match: IntentMatch, ctx: SkillContext) -> str | None:
     text = str(match.slots.get("reminder", ""))
     now = ctx.local_now()
     try:
-        found = _split(text, now)
-        if found is None:
-            when_only = parse_when(text, now)
-            found = ("", when_only) if when_only is not None else None
+        when_only = parse_when(re.sub(r"^(for|at)\s+(?=\d)", "at ", text.strip()), now)
+        found = ("", when_only) if when_only is not None else _split(text, now)
     except BadTimeError as error:
         return str(error)
     if found is None:
+        if not re.match(r"^(to|that|about)\b", text.strip()):
+            return None  # "remind me what we talked about": a question for the model, not a reminder
         return "When should I remind you? Say, for example, remind me to call Sam at 5 pm."
     task, when = found
     if when.at.timestamp() <= ctx.now():

@@ -45,6 +45,7 @@ _SPOKEN_UNITS = {
     "stone": "stone",
     "stones": "stone",
 }
+_SINGULAR = {"feet": "foot", "inches": "inch", "degrees": "degree"}
 _NAMES = {"degC": "degrees Celsius", "degF": "degrees Fahrenheit", "kelvin": "kelvin"}
 
 
@@ -65,7 +66,12 @@ def _unit_name(spoken: str, value: float) -> str:
     if key in _NAMES:
         return _NAMES[key]
     name = re.sub(r"^(a|an|one|the)\s+", "", spoken.strip().lower())
-    return name.rstrip("s") if value == 1 and name.endswith("s") and not name.endswith("ss") else name
+    if value != 1:
+        return name
+    name = _SINGULAR.get(name, name)
+    if re.search(r"(ch|sh)es$", name):
+        return name[:-2]
+    return name[:-1] if name.endswith("s") and not name.endswith(("ss", "celsius")) else name
 
 
 def convert(match: IntentMatch, ctx: SkillContext) -> str | None:
@@ -88,10 +94,33 @@ def convert(match: IntentMatch, ctx: SkillContext) -> str | None:
     try:
         result = registry.Quantity(amount, source_unit).to(target_unit)
     except pint.errors.DimensionalityError:
-        return (
-            f"I can't convert {_unit_name(source_spoken, 2)} to {_unit_name(target, 2)}: "
-            "they measure different things."
-        )
+        fluid = _fluid_ounces(registry, amount, source_unit, target_unit)
+        if fluid is not None:
+            result = fluid
+        else:
+            return _mismatch(source_spoken, target)
     value = float(result.magnitude)
     source_said = f"{say_number(amount).removeprefix('about ')} {_unit_name(source_spoken, amount)}"
     return f"{source_said} is {say_number(value)} {_unit_name(target, value)}."
+
+
+def _fluid_ounces(registry, amount: float, source, target):  # type: ignore[no-untyped-def]
+    """In the kitchen an ounce of a liquid is a fluid ounce ("how many ounces in a cup")."""
+    ounce, fluid = registry.Unit("ounce"), registry.Unit("fluid_ounce")
+    if ounce not in (source, target):
+        return None
+    source = fluid if source == ounce else source
+    target = fluid if target == ounce else target
+    import pint
+
+    try:
+        return registry.Quantity(amount, source).to(target)
+    except pint.errors.DimensionalityError:
+        return None
+
+
+def _mismatch(source_spoken: str, target: str) -> str:
+    return (
+        f"I can't convert {_unit_name(source_spoken, 2)} to {_unit_name(target, 2)}: "
+        "they measure different things."
+    )

@@ -46,7 +46,7 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
     Raises:
         BadTimeError: the phrase names an impossible time.
     """
-    text = to_digits(phrase.lower()).strip(" .?!,")
+    text = re.sub(r"^(for|by)\s+", "", to_digits(phrase.lower()).strip(" .?!,"))
     text = re.sub(r"\bhalf past (\d{1,2})\b", r"\1:30", text)
     text = re.sub(r"\bquarter past (\d{1,2})\b", r"\1:15", text)
     text = re.sub(r"\b(\d{1,2}) thirty\b", r"\1:30", text)

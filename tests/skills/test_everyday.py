@@ -28,6 +28,14 @@ from tests.skills.conftest import say
             "100 degrees Fahrenheit is about 37.78 degrees Celsius.",
         ),
         ("how many tablespoons in a cup", "units", "1 cup is 16 tablespoons."),
+        ("how many ounces in a cup", "units", "1 cup is 8 ounces."),  # fluid ounces, in a kitchen
+        ("what is 12 inches in feet", "units", "12 inches is 1 foot."),
+        ("what is half of 50", "math", "That's 25."),
+        (
+            "set an alarm for 7 am tomorrow",
+            "reminder",
+            "Okay, I'll remind you tomorrow at 7:00 AM. I'll ring while the Aris app is running.",
+        ),
     ],
 )
 def test_answers(router, request_, skill, reply) -> None:
@@ -79,6 +87,7 @@ def test_bad_input_gets_a_clear_answer(router, store, request_, skill, reply) ->
         "what is love",
         "how long does it take to boil an egg",
         "make a list of things to pack for a beach trip",
+        "remind me what we talked about",
         "__import__('os').system('touch /tmp/x') times 2",
     ],
 )
