@@ -133,6 +133,7 @@ class EngineBridge(QObject):
             ("Loading the voice…", factory.synthesizer),
             ("Opening your memories…", self._load_memory),
             ("Warming up…", factory.warm_up),
+            ("Warming up…", self.assistant.skills.warm_up),  # templates compiled before the first request
         ]
         try:
             for index, (label, step) in enumerate(steps):
