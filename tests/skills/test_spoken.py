@@ -25,8 +25,9 @@ SPOKEN = [
         "reminder",
         "remind you to call the dentist tomorrow",
     ),
-    # tiny.en hears espeak's "Add milk and eggs" as "and milk, and magic": the list skill still gets it
-    ("Add milk and eggs to my shopping list.", "list", "Added milk"),
+    # tiny.en mishears the items now and then (espeak: "and milk, and magic"; piper, whose voice varies from
+    # run to run: "and no can eggs"): what must hold is that the list skill gets the request.
+    ("Add milk and eggs to my shopping list.", "list", "to your shopping list."),
     ("What is seventeen times three?", "math", "That's 51."),
     ("How many centimeters are in an inch?", "units", "1 inch is 2.54 centimet"),
     ("What can you do?", "help", "I can set timers"),
