@@ -41,7 +41,11 @@ def run_desktop(paths: DataPaths) -> int:
     if os.environ.get(STARTUP_MARK_ENV):
         return 0  # the start-up benchmark measures the window only; no models, no event loop
     controller.bridge.load()
-    controller.skills.start()
+    from ui.skills_shell import SkillsShell
+
+    skills = controller.findChild(SkillsShell)
+    if skills is not None:
+        skills.start()
     controller.start_sync()
     app.setQuitOnLastWindowClosed(False)
     return app.exec()
@@ -101,7 +105,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
         use_hotkey=use_hotkey,
         save_settings=not settings_problem,
     )
-    controller.skills = SkillsShell(controller)
+    SkillsShell(controller)  # a child of the controller: rings timers, docks the Timers and Lists panels
     if settings_problem:
         answer = QMessageBox.warning(
             window,

@@ -4,6 +4,7 @@ notification on the tray and in the window), and the Timers and Lists panels doc
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QDockWidget, QSystemTrayIcon
@@ -14,6 +15,9 @@ from app.storage.database import open_database
 from ui.lists_panel import ListsPanel
 from ui.timers_panel import TimersMenu, TimersPanel
 
+if TYPE_CHECKING:
+    from ui.controller import Controller
+
 log = logging.getLogger(__name__)
 
 
@@ -23,7 +27,7 @@ class SkillsShell(QObject):
     rang = Signal(object)
     """A timer or reminder came due (a ``Ring``); emitted on the GUI thread."""
 
-    def __init__(self, controller) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, controller: Controller) -> None:
         super().__init__(controller)
         self.controller = controller
         self.store = SkillStore(open_database(controller.paths.database))

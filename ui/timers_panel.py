@@ -66,7 +66,7 @@ class TimersPanel(QWidget):
     def _rebuild(self, timers: list[Timer]) -> None:
         while self._column.count() > 2:
             item = self._column.takeAt(0)
-            widget = item.widget()
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self._rows.clear()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
 from app.cli import CommandContext
 from app.cli.common import print_json
@@ -62,7 +63,7 @@ def timers(ctx: CommandContext) -> int:
     for row in rows:
         label = row["name"] or "(unnamed)"
         print(
-            f"{row['kind']:8}  {label:24}  {row['fires_at']}  in {say_duration(float(row['remaining_s']))}"
+            f"{row['kind']:8}  {label:24}  {row['fires_at']}  in {say_duration(float(str(row['remaining_s'])))}"
             f"{'  (paused)' if row['state'] == 'paused' else ''}"
         )
     return 0
@@ -94,7 +95,7 @@ def lists(ctx: CommandContext) -> int:
             chosen = store.lists()
     finally:
         store.db.conn.close()
-    documents = [
+    documents: list[dict[str, Any]] = [
         {"name": n.name, "items": [{"text": i.text, "done": i.done} for i in n.items]} for n in chosen
     ]
     if ctx.args.json:

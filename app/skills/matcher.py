@@ -56,13 +56,17 @@ class IntentMatcher:
     """All templates of one language, loaded once."""
 
     def __init__(self, language: str = "en") -> None:
-        from hassil import Intents, TextSlotList  # imported with the first matcher, not at app start
+        from hassil import (
+            Intents,
+            SlotList,
+            TextSlotList,
+        )  # imported with the first matcher, not at app start
 
         self.language = language
         self._intents = Intents.from_dict(_templates(language))
         empty = TextSlotList.from_strings([])
         # Home Assistant fills these from the user's devices; Aris has none.
-        self._slot_lists = {"area": empty, "floor": empty, "name": empty}
+        self._slot_lists: dict[str, SlotList] = {"area": empty, "floor": empty, "name": empty}
 
     def matches(self, text: str) -> list[IntentMatch]:
         """Every template the sentence fits, most literal first."""
@@ -94,7 +98,7 @@ def normalise(text: str) -> str:
 def _templates(language: str) -> dict[str, Any]:
     """Home Assistant's templates for this language, narrowed to ours, with our own files merged in."""
     import home_assistant_intents
-    import yaml
+    import yaml  # type: ignore[import-untyped]
 
     merged: dict[str, Any] = {"language": language, "intents": {}, "lists": {}, "expansion_rules": {}}
     try:

@@ -27,7 +27,11 @@ def to_digits(text: str) -> str:
     """``text`` with every spoken number written in digits ("one and a half" → "1.5")."""
     text = alpha2digit(text.replace(",", ""), "en", threshold=0)
     for words, value in _FRACTIONS.items():
-        text = re.sub(rf"(\d+(?:\.\d+)?) {words}\b", lambda m, v=value: _fmt(float(m.group(1)) + v), text)
+
+        def plus_fraction(found: re.Match[str], fraction: float = value) -> str:
+            return _fmt(float(found.group(1)) + fraction)
+
+        text = re.sub(rf"(\d+(?:\.\d+)?) {words}\b", plus_fraction, text)
     for words, digits in _WORDS.items():
         text = re.sub(rf"\b{words}\b", digits, text)
     text = re.sub(r"\ban? (\w+) and a half\b", r"1.5 \1", text)

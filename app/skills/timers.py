@@ -22,7 +22,10 @@ def _seconds_from_slots(slots: dict[str, object]) -> float | None:
     keys = ("hours", "minutes", "seconds")
     if not any(k in slots for k in keys):
         return None
-    return sum(float(slots.get(k, 0) or 0) * size for k, size in zip(keys, (3600, 60, 1), strict=True))
+    total = 0.0
+    for key, size in zip(keys, (3600, 60, 1), strict=True):
+        total += float(str(slots.get(key) or 0)) * size
+    return total
 
 
 def _name(slots: dict[str, object]) -> str:

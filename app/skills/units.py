@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pint
 
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
@@ -50,7 +54,8 @@ _NAMES = {"degC": "degrees Celsius", "degF": "degrees Fahrenheit", "kelvin": "ke
 
 
 @functools.cache
-def _registry():  # type: ignore[no-untyped-def] - pint loads in ~0.4 s: only when a conversion is asked
+def _registry() -> pint.UnitRegistry:
+    """Pint's registry; pint loads in ~0.4 s, so only when a conversion is asked."""
     import pint
 
     return pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
@@ -104,7 +109,7 @@ def convert(match: IntentMatch, ctx: SkillContext) -> str | None:
     return f"{source_said} is {say_number(value)} {_unit_name(target, value)}."
 
 
-def _fluid_ounces(registry, amount: float, source, target):  # type: ignore[no-untyped-def]
+def _fluid_ounces(registry: pint.UnitRegistry, amount: float, source: Any, target: Any) -> Any:
     """In the kitchen an ounce of a liquid is a fluid ounce ("how many ounces in a cup")."""
     ounce, fluid = registry.Unit("ounce"), registry.Unit("fluid_ounce")
     if ounce not in (source, target):

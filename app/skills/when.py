@@ -77,7 +77,7 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
     day_offset, weekday, text = _day(text)
     hour, minute, text = _clock(text, prefer_morning=recurrence is not None)
     if hour is None and day_offset is None and weekday is None and recurrence is None:
-        import dateparser  # slow to import; only calendar dates need it
+        import dateparser  # type: ignore[import-untyped]  # slow to import; only calendar dates need it
 
         parsed = dateparser.parse(
             re.sub(r"^(on|at|by) ", "", phrase.strip()),
