@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlite_utils import Database
@@ -24,6 +25,9 @@ from engine.chat import SYSTEM_PROMPT
 from engine.events import TurnEvent
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
+
+if TYPE_CHECKING:
+    from app.skills.router import SkillRouter
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,7 @@ class Assistant:
         self._lock = threading.Lock()
         self._learner: ThreadPoolExecutor | None = None
         self._learning: list[Future[object]] = []
+        self._skills: SkillRouter | None = None
 
     @property
     def memory(self) -> MemoryHook | None:
@@ -104,8 +109,18 @@ class Assistant:
                 self.factory.synthesizer(),
                 memory=self.memory,
                 on_event=self._on_event,
+                skills=self.skills,
             )
         return self._pipeline
+
+    @property
+    def skills(self) -> SkillRouter:
+        """Timers, the time, lists, sums and units, answered before the language model."""
+        if self._skills is None:
+            from app.skills.router import SkillRouter, open_skill_store  # hassil, pint: not at app start
+
+            self._skills = SkillRouter(open_skill_store(self.paths.database))
+        return self._skills
 
     def wait_for_learning(self, timeout: float | None = None) -> None:
         """Block until memory has learned from every finished turn."""
@@ -119,6 +134,9 @@ class Assistant:
             self._learner.shutdown(wait=True)
             self._learner = None
         self._learning.clear()
+        if self._skills is not None:
+            self._skills.close()
+            self._skills = None
         close = getattr(self._memory, "close", None)
         if callable(close):
             close()
@@ -202,7 +220,7 @@ class Assistant:
             return result
         reply = result.reply_heard if result.cancelled else result.reply
         message_id = self._log_exchange(result, reply)
-        memory = self.memory
+        memory = self.memory if result.skill is None else None  # "set a timer" teaches nothing about the user
         if memory is not None:
             if self._learner is None:
                 self._learner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-learn")

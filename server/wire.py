@@ -19,6 +19,8 @@ class RecordKind(StrEnum):
     MEMORY = "memory"
     CONVERSATION = "conversation"
     MESSAGE = "message"
+    LIST = "list"
+    LIST_ITEM = "list_item"
 
 
 class PushStatus(StrEnum):

@@ -133,6 +133,7 @@ class EngineBridge(QObject):
             ("Loading the voice…", factory.synthesizer),
             ("Opening your memories…", self._load_memory),
             ("Warming up…", factory.warm_up),
+            ("Warming up…", self.assistant.skills.warm_up),  # templates compiled before the first request
         ]
         try:
             for index, (label, step) in enumerate(steps):
@@ -269,6 +270,24 @@ class EngineBridge(QObject):
                 close()
 
         self._submit(speak)
+
+    def announce(self, text: str) -> None:
+        """Ring (a chime on the speaker) and say ``text``: a timer or reminder came due."""
+
+        def ring() -> None:
+            from engine.chime import chime
+
+            sink = self._sink
+            if sink is None:
+                return
+            voice = self.assistant.factory.synthesizer()
+            sink.play(chime(voice.sample_rate))
+            for chunk in voice.synthesize(text):
+                sink.play(chunk)
+            sink.wait_done()
+            log.info("Announced: %s", text)
+
+        self._submit(ring)
 
     def _new_turn(self, reason: str) -> CancelToken:
         cancel = CancelToken()

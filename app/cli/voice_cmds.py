@@ -94,6 +94,7 @@ def _report(ctx: CommandContext, result: TurnResult) -> None:
                 "reply": result.reply,
                 "timings": result.times.as_ms(),
                 "cancelled": result.cancelled,
+                "skill": result.skill,
             }
         )
     else:

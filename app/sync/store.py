@@ -1,6 +1,6 @@
 """The local side of sync, on the Aris database (`app.storage`): what to push, and how to apply what was pulled.
 
-Rules, per record (memory, conversation, message):
+Rules, per record (memory, conversation, message, list, list item):
 - the version with the greater hybrid-logical-clock value wins (a tombstone is a version like any other, so it
   wins over older edits and loses to newer ones);
 - nothing is ever deleted because the server lacks it: only explicit tombstones delete;
@@ -45,9 +45,17 @@ _TABLES = {
     RecordKind.MEMORY: "memories",
     RecordKind.CONVERSATION: "conversations",
     RecordKind.MESSAGE: "messages",
+    RecordKind.LIST: "lists",
+    RecordKind.LIST_ITEM: "list_items",
 }
 # Parents before children, so a fresh device can insert messages after their conversation.
-_PUSH_ORDER = (RecordKind.CONVERSATION, RecordKind.MESSAGE, RecordKind.MEMORY)
+_PUSH_ORDER = (
+    RecordKind.CONVERSATION,
+    RecordKind.MESSAGE,
+    RecordKind.MEMORY,
+    RecordKind.LIST,
+    RecordKind.LIST_ITEM,
+)
 _MEMORY_FIELDS = (
     "text",
     "kind",
@@ -62,10 +70,14 @@ _MEMORY_FIELDS = (
 )
 _CONVERSATION_FIELDS = ("started_at", "updated_at", "title", "deleted_at")
 _MESSAGE_FIELDS = ("conversation_id", "role", "text", "timings", "created_at", "updated_at", "deleted_at")
+_LIST_FIELDS = ("name", "created_at", "updated_at", "deleted_at")
+_LIST_ITEM_FIELDS = ("list_id", "text", "done", "created_at", "updated_at", "deleted_at")
 _FIELDS = {
     RecordKind.MEMORY: _MEMORY_FIELDS,
     RecordKind.CONVERSATION: _CONVERSATION_FIELDS,
     RecordKind.MESSAGE: _MESSAGE_FIELDS,
+    RecordKind.LIST: _LIST_FIELDS,
+    RecordKind.LIST_ITEM: _LIST_ITEM_FIELDS,
 }
 _CURSOR_KEY = "cursor"
 
@@ -304,6 +316,8 @@ class LocalSyncStore:
                 values = dict(zip(fields, row[2 : 2 + len(fields)], strict=True))
                 synced = _synced_from(row[2 + len(fields) :])
                 payload: dict[str, Any] = dict(values)
+                if kind is RecordKind.LIST_ITEM:
+                    payload["done"] = bool(payload["done"])
                 if kind is RecordKind.MEMORY:
                     payload["pinned"] = bool(payload["pinned"])
                     lineage = _local_lineage(values["text"], hlc, synced)
@@ -356,6 +370,8 @@ class LocalSyncStore:
             return False
         if remote.kind is RecordKind.MESSAGE:
             self._ensure_conversation(payload)
+        if remote.kind is RecordKind.LIST_ITEM:
+            self._ensure_list(payload)
         self._write_row(remote.kind, remote.id, remote.hlc, payload, exists=row is not None)
         self._save_synced(remote.kind, remote.id, remote.hlc, None, None)
         return True
@@ -451,6 +467,17 @@ class LocalSyncStore:
             [conversation_id, message["created_at"], message["created_at"]],
         )
 
+    def _ensure_list(self, item: dict[str, Any]) -> None:
+        """An item may arrive before its list: hold the list's place with a hidden row (no clock value, so it
+        is never pushed) that the real list overwrites."""
+        list_id = item["list_id"]
+        if self.db.execute("SELECT 1 FROM lists WHERE id = ?", [list_id]).fetchone():
+            return
+        self.db.execute(
+            "INSERT INTO lists(id, name, created_at, updated_at, hlc, deleted_at) VALUES (?, ?, ?, ?, NULL, ?)",
+            [list_id, list_id, item["created_at"], item["created_at"], item["created_at"]],
+        )
+
     def _write_row(
         self, kind: RecordKind, record_id: str, hlc: str, payload: dict[str, Any], *, exists: bool
     ) -> None:
@@ -532,6 +559,8 @@ _REQUIRED = {
     RecordKind.MEMORY: ("text", "kind", "created_at", "updated_at"),
     RecordKind.CONVERSATION: ("started_at", "updated_at"),
     RecordKind.MESSAGE: ("conversation_id", "role", "text", "created_at", "updated_at"),
+    RecordKind.LIST: ("name", "created_at", "updated_at"),
+    RecordKind.LIST_ITEM: ("list_id", "text", "created_at", "updated_at"),
 }
 
 
@@ -557,7 +586,7 @@ def _checked_payload(record: LocalRecord) -> dict[str, Any]:
 
 
 def _column_value(field: str, value: Any) -> Any:
-    if field == "pinned":
+    if field in ("pinned", "done"):
         return int(bool(value))
     return value
 
