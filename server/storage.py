@@ -45,10 +45,9 @@ class StorageMonitor:
     """Whether the database's storage is full: from recent disk-full errors, and for SQLite the free space."""
 
     def __init__(self, database: Database, min_free_bytes: int = MIN_FREE_BYTES) -> None:
+        name = database.url.database
         self._folder = (
-            Path(database.url.database).resolve().parent
-            if database.is_sqlite and database.url.database not in (None, "", ":memory:")
-            else None
+            Path(name).resolve().parent if database.is_sqlite and name and name != ":memory:" else None
         )
         self._min_free = min_free_bytes
         self._lock = threading.Lock()

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 from app.paths import DataPaths
@@ -153,13 +154,18 @@ def _measure_live(
             started = time.perf_counter()
             rows.update(memory_id, text=text)
             writer.sync_soon()  # what the shell does after a local edit
-            _wait(lambda t=text: (m := other.get(memory_id)) is not None and m.text == t, 30)
+            _wait(partial(_has_text, other, memory_id, text), 30)
             samples.append((time.perf_counter() - started) * 1000)
         return samples
     finally:
         for background in running:
             if background is not None:
                 background.stop()
+
+
+def _has_text(rows: MemoryRows, memory_id: str, text: str) -> bool:
+    memory = rows.get(memory_id)
+    return memory is not None and memory.text == text
 
 
 def _wait(condition: Callable[[], bool], timeout: float) -> None:
