@@ -29,6 +29,7 @@ from sqlite_utils.migrations import Migrations
 from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
 from app.storage.migrations import LIVE_MEMORY, run_script
+from app.storage.records import MEMORY_FIELDS
 from app.sync.engine import ApplyResult, LocalRecord
 from app.sync.protocol import RecordKind
 
@@ -47,18 +48,7 @@ _TABLES = {
 }
 # Parents before children, so a fresh device can insert messages after their conversation.
 _PUSH_ORDER = (RecordKind.CONVERSATION, RecordKind.MESSAGE, RecordKind.MEMORY)
-_MEMORY_FIELDS = (
-    "text",
-    "kind",
-    "pinned",
-    "source_message_id",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "superseded_by",
-    "superseded_at",
-    "slot",
-)
+_MEMORY_FIELDS = tuple(f for f in MEMORY_FIELDS if f != "id")  # the id travels as the record id
 _CONVERSATION_FIELDS = ("started_at", "updated_at", "title", "deleted_at")
 _MESSAGE_FIELDS = ("conversation_id", "role", "text", "timings", "created_at", "updated_at", "deleted_at")
 _FIELDS = {
