@@ -246,12 +246,17 @@ class MemoryStore:
         return self.rows.live_with_slot(candidate.slot) if candidate.slot else []
 
     def decide_and_apply(self, candidate: Candidate, message_id: str | None) -> Decision:
-        """Store ``candidate`` as new, as an update of what it contradicts, or not at all if already known."""
-        with self.lock:
+        """Store ``candidate`` as new, as an update of what it contradicts, or not at all if already known.
+
+        The checks read SQLite inside the write transaction (BEGIN IMMEDIATE), so two processes adding the same
+        fact at once store it once, whichever of them owns the vector index."""
+        with self.lock, write(self.rows.db, "save the memory"):
             self.keeper.catch_up()
-            return self.apply(
-                decide(candidate, self.same_slot(candidate), self.similar(candidate.text)), message_id
-            )
+            repeats = self.rows.live_with_text(candidate.text)
+            if repeats:
+                return Decision(Action.NONE, candidate, tuple(repeats), "already remembered")
+            decision = decide(candidate, self.same_slot(candidate), self.similar(candidate.text))
+            return self.apply(decision, message_id)
 
     def apply(self, decision: Decision, message_id: str | None) -> Decision:
         """Carry out ``decision`` in one transaction; returns it with the stored memory."""
