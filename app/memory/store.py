@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import unicodedata
 from collections.abc import Callable
 
 from app.memory.decisions import Action, Decision, decide
@@ -61,6 +62,8 @@ class MemoryStore:
     # Reads -------------------------------------------------------------------------------------------------
     def memories(self, *, include_history: bool = False, limit: int | None = None) -> list[Memory]:
         """Live memories (pinned first, newest first); with history also superseded ones."""
+        if limit is not None:
+            check_limit(limit)
         with self.lock:
             found = self.rows.memories(include_deleted=include_history, limit=limit)
         return [m for m in found if m.deleted_at is None]
@@ -94,6 +97,7 @@ class MemoryStore:
 
     def search(self, query: str, limit: int = 10) -> list[Ranked]:
         """Memories matching ``query`` by the same hybrid ranking as recall, without the prompt's cut."""
+        check_limit(limit)
         with self.lock:
             self.keeper.catch_up()
             ranked = self.ranked(query, candidates=max(limit, self.rank.candidates))
@@ -227,6 +231,9 @@ class MemoryStore:
         Raises:
             MemoryInputError: empty or too long text, or an unknown kind.
         """
+        problem = control_character(text)
+        if problem:
+            raise MemoryInputError(f"The text contains {problem}; remove it and try again.")
         clean = " ".join(text.split()).strip()
         if not clean:
             raise MemoryInputError("There is nothing to remember: the text is empty.")
@@ -280,3 +287,19 @@ class MemoryStore:
                         self.rows.update(target.id, superseded_by=new.id, superseded_at=now)
             self.keeper.sync()
         return dataclasses.replace(decision, stored=new)
+
+
+def check_limit(limit: int) -> None:
+    """Refuse a count of results below one (a negative SQL LIMIT would mean "all", a slice "all but")."""
+    if limit < 1:
+        raise MemoryInputError(f"The limit must be 1 or more (got {limit}).")
+
+
+def control_character(text: str) -> str | None:
+    """A description of the first control character in ``text`` (tabs and line breaks are fine), or None.
+
+    A NUL or an escape sequence stored in a memory would be printed raw to the terminal and the prompt."""
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\t\n\r":
+            return f"a control character (U+{ord(char):04X})"
+    return None

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.memory.errors import MemoryImportError
 from app.memory.rules import KINDS
-from app.memory.store import MAX_TEXT
+from app.memory.store import MAX_TEXT, control_character
 from app.storage.clock import utc_now
 from app.storage.database import write
 from app.storage.memory_rows import MemoryRows
@@ -40,6 +40,14 @@ class ExportedMemory(BaseModel):
     superseded_by: str | None = None
     superseded_at: str | None = None
     slot: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        problem = control_character(value)
+        if problem:
+            raise ValueError(f"the text contains {problem}")
+        return value
 
     @field_validator("kind")
     @classmethod
@@ -137,6 +145,10 @@ def read_export(path: Path) -> ExportFile:
         ) from error
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise MemoryImportError(
+            f"Cannot import {path}: its JSON is nested too deeply to be a memory export. Nothing was imported."
+        ) from None
     except ValueError as error:
         raise MemoryImportError(
             f"Cannot import {path}: it is not valid JSON ({error}). Nothing was imported."
@@ -151,9 +163,10 @@ def parse_export(data: object, name: str = "the file") -> ExportFile:
             f'Cannot import {name}: it is not an Aris memory export (expected "format": "{FORMAT}"). '
             "Nothing was imported."
         )
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:  # true == 1 in Python, but not in the format
         raise MemoryImportError(
-            f"Cannot import {name}: it is export format version {data.get('version')!r}, and this Aris reads "
+            f"Cannot import {name}: it is export format version {json.dumps(version)}, and this Aris reads "
             f"version {VERSION}. Nothing was imported."
         )
     try:

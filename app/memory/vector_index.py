@@ -8,6 +8,7 @@ import hashlib
 import logging
 import shutil
 import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -240,4 +241,10 @@ def destroy(folder: Path) -> None:
     from chromadb.api.client import SharedSystemClient
 
     SharedSystemClient.clear_system_cache()
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        # Not ours to delete: something else sits where the index goes. Keep it beside, under another name.
+        aside = folder.with_name(f"{folder.name}.not-an-index-{int(time.time())}")
+        log.warning("%s is not a folder; moved it to %s and rebuilding the memory index", folder, aside)
+        folder.rename(aside)
+        return
     shutil.rmtree(folder, ignore_errors=True)
