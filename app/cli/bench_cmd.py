@@ -1,4 +1,5 @@
-"""`bench`: latency benchmarks (voice turn by default; `bench memory` for the memory store; `bench sync` for
+"""`bench`: latency benchmarks (voice turn by default; `bench memory` for the memory store; `bench recall` for
+recall quality on the generated evaluation; `bench sync` for
 end-to-end encrypted sync between two devices)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
 
-SUITES = ("voice", "memory", "sync")
+SUITES = ("voice", "memory", "recall", "sync")
 
 
 def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -23,7 +24,8 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
     p.add_argument(
         "--count",
         type=int,
-        help="memories for `bench memory` (default 100000) or `bench sync` (default 10000)",
+        help="memories for `bench memory` (default 100000) or `bench sync` (default 10000); conversations "
+        "for `bench recall` (default all 12)",
     )
     p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -39,6 +41,11 @@ def bench(ctx: CommandContext) -> int:
         from app.memory.bench import run_memory_bench
 
         run_memory_bench(ctx.paths, count=ctx.args.count or 100_000, as_json=ctx.args.json)
+        return 0
+    if ctx.args.suite == "recall":
+        from app.memory.recall_bench import run_recall_bench
+
+        run_recall_bench(ctx.paths, as_json=ctx.args.json, count=ctx.args.count)
         return 0
     if ctx.args.suite == "sync":
         from app.sync.bench import run_sync_bench

@@ -124,15 +124,15 @@ class MemoryStore:
         n = candidates or self.rank.candidates
         vector = self.embedder.embed_one(query)
         vector_hits = self.keeper.nearest(vector, n)
-        text_hits = [i for i, _ in self.rows.full_text(query, n, max_term_docs=self.rank.max_term_docs)]
+        text_hits = self.rows.full_text(query, n, max_term_docs=self.rank.max_term_docs)
         similarities = dict(vector_hits)
-        stored = self.keeper.vectors([i for i in text_hits if i not in similarities])
+        stored = self.keeper.vectors([i for i, _ in text_hits if i not in similarities])
         for memory_id, other in stored.items():
             similarities[memory_id] = float(other @ vector)
         if self.keeper.index is None:
             # Without vectors, a word match stands in for closeness, so the relevance cut keeps it.
-            similarities.update((memory_id, 1.0) for memory_id in text_hits)
-        memories = self.rows.get_many(list(dict.fromkeys([*similarities, *text_hits])))
+            similarities.update((memory_id, 1.0) for memory_id, _ in text_hits)
+        memories = self.rows.get_many(list(dict.fromkeys([*similarities, *(i for i, _ in text_hits)])))
         return fuse(vector_hits, text_hits, similarities, memories, settings=self.rank)
 
     def matching(self, about: str) -> list[Memory]:
