@@ -86,7 +86,11 @@ class IndexKeeper:
         Costs one indexed lookup when nothing changed, so every read path can call it first."""
         if self.rows.max_seq() == self._seen_seq:
             return False
+        forgotten = self.rows.forgotten_since(self._seen_seq)
         self.sync()
+        if forgotten:
+            # A forget written by another process or applied by sync: erase what this process's files keep.
+            self.rows.scrub()
         return True
 
     def reindex(self) -> SyncReport:

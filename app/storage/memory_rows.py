@@ -110,6 +110,13 @@ class MemoryRows:
         """The latest change number (0 for an empty table)."""
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM memories").fetchone()[0]
 
+    def forgotten_since(self, seq: int) -> bool:
+        """Whether a memory was forgotten (tombstoned) after change number ``seq``."""
+        row = self.db.execute(
+            "SELECT 1 FROM memories WHERE seq > ? AND deleted_at IS NOT NULL LIMIT 1", [seq]
+        ).fetchone()
+        return row is not None
+
     def changed_since(self, seq: int) -> list[RowChange]:
         """Rows changed after change number ``seq``, oldest change first."""
         rows = self.db.execute(

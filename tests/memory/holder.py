@@ -6,12 +6,50 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 from app.memory.service import MemoryService
 from app.paths import DataPaths
+
+
+class Holder:
+    """Runs this module as a child process and talks to it."""
+
+    def __init__(self, data: Path) -> None:
+        root = Path(__file__).resolve().parents[2]
+        env = {**os.environ, "PYTHONPATH": str(root)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.memory.holder", str(data)],
+            cwd=root,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert self.ask_line() == {"ready": True}
+
+    def ask_line(self) -> dict:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise AssertionError(self.proc.stderr.read() if self.proc.stderr else "holder died")
+        return json.loads(line)
+
+    def ask(self, command: str) -> object:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        return self.ask_line()["answer"]
+
+    def close(self) -> str:
+        """Stop the holder; returns what it logged."""
+        _, err = self.proc.communicate(timeout=60)
+        return err
 
 
 def main() -> None:

@@ -3,63 +3,13 @@ trace of the forgotten text, in any case, and the logs never held it."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT
+from tests.conftest import run_cli
+from tests.memory.holder import Holder
 
 SECRET = "Zanzibarquux"
 EDITED = "Quetzalvorn"
-
-
-class Holder:
-    """The holder process (tests/memory/holder.py) and its conversation."""
-
-    def __init__(self, data: Path) -> None:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.memory.holder", str(data)],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert self.ask_line() == {"ready": True}
-
-    def ask_line(self) -> dict:
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        if not line:
-            raise AssertionError(self.proc.stderr.read() if self.proc.stderr else "holder died")
-        return json.loads(line)
-
-    def ask(self, command: str) -> object:
-        assert self.proc.stdin is not None
-        self.proc.stdin.write(command + "\n")
-        self.proc.stdin.flush()
-        return self.ask_line()["answer"]
-
-    def close(self) -> str:
-        """Stop the holder; returns what it logged."""
-        _, err = self.proc.communicate(timeout=60)
-        return err
-
-
-@pytest.fixture
-def holder(tmp_path: Path) -> Iterator[Holder]:
-    running = Holder(tmp_path / "data")
-    yield running
-    if running.proc.poll() is None:
-        running.proc.kill()
-        running.proc.wait()
 
 
 def traces(folder: Path, *words: str) -> list[str]:
@@ -100,4 +50,16 @@ def test_forget_all_leaves_no_text(holder: Holder, tmp_path: Path) -> None:
     assert holder.ask("forget-all") >= 1
     assert traces(data, SECRET, EDITED, "Plumbovex") == []
     assert holder.ask("ids") == []
+    holder.close()
+
+
+def test_a_forget_from_the_cli_is_scrubbed_by_the_running_app_too(holder: Holder, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for i in range(10):
+        holder.ask(f"add My colleague number {i} works on the project called Beta{i}")
+    holder.ask(f"add My boat is named {SECRET}")
+    forgot = run_cli("memory", "forget", "--about", "my boat", data_dir=data)
+    assert forgot.returncode == 0, forgot.stderr
+    holder.ask("search boat")  # the app's next read catches up, dropping the index entry and its log rows
+    assert traces(data, SECRET) == []
     holder.close()

@@ -4,7 +4,6 @@ catches up, and ids are compared literally."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,7 @@ import pytest
 from app.memory.errors import MemoryNotFoundError
 from app.memory.service import MemoryService
 from tests.conftest import run_cli
-from tests.memory.test_forgetting import Holder
-
-
-@pytest.fixture
-def holder(tmp_path: Path) -> Iterator[Holder]:
-    running = Holder(tmp_path / "data")
-    yield running
-    if running.proc.poll() is None:
-        running.proc.kill()
-        running.proc.wait()
+from tests.memory.holder import Holder
 
 
 def test_two_processes_adding_one_fact_store_it_once(holder: Holder, tmp_path: Path) -> None:
