@@ -38,7 +38,7 @@ class RankSettings:
     """Cosine similarity below which a memory is not about the question at all (MiniLM scale)."""
     margin: float = 0.15
     """Memories further than this below the best match are left out, however many slots are free."""
-    pinned_boost: float = 0.05
+    pinned_boost: float = 0.1
     """Added to the fused score of a pinned memory (the fused score runs from 0 to 1)."""
     recency_boost: float = 0.02
     """Added for a memory updated just now, halving every ``recency_half_life_days``."""
