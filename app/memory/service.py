@@ -26,6 +26,7 @@ from app.memory.spoken import SpokenCommands
 from app.memory.store import MemoryStore
 from app.memory.transfer import ExportFile, ImportReport, export_document, import_memories, parse_export
 from app.memory.upkeep import IndexKeeper
+from app.memory.vector_index import VectorIndex
 from app.paths import DataPaths
 from app.storage.conversations import ConversationLog
 from app.storage.database import node_clock, open_database
@@ -111,7 +112,7 @@ class MemoryService:
         return self.store.rows
 
     @property
-    def index(self):  # type: ignore[no-untyped-def]  # VectorIndex | None, imported lazily with chromadb
+    def index(self) -> VectorIndex | None:
         """This process's vector index (None while another process owns it)."""
         return self.store.keeper.index
 

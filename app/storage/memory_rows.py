@@ -218,7 +218,7 @@ class MemoryRows:
                 [*values, self._clock.now()],
             )
 
-    def insert_many(self, rows: Iterable[tuple[str, str]], kind: str = "fact") -> list[str]:
+    def insert_many(self, rows: Iterable[tuple[str, str | None]], kind: str = "fact") -> list[str]:
         """Bulk-add (text, slot) rows in one transaction (benchmarks, imports); returns the new ids."""
         ids: list[str] = []
         now = utc_now()
