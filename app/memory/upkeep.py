@@ -74,7 +74,7 @@ class IndexKeeper:
             self._seen_seq = self.rows.max_seq()
             return
         try:
-            bring_up_to_date(self.rows, self.index, self.rows.node_id)
+            bring_up_to_date(self.rows, self.index, self.rows.node_id, compare_ids=False)
         except VectorIndexError as error:
             log.info("Memory index failed while updating (%s); rebuilding it from the database", error)
             self.recover()
