@@ -266,7 +266,7 @@ class Assistant:
         try:
             return memory.learn(user_text, reply, message_id)
         except ArisError:
-            log.exception("Could not learn from %r", user_text)
+            log.exception("Could not learn from a %d-character turn", len(user_text))
             return None
 
     def _on_forgotten(self) -> None:

@@ -1,4 +1,5 @@
-"""`bench`: latency benchmarks (voice turn by default; `bench memory` for the memory store; `bench sync` for
+"""`bench`: latency benchmarks (voice turn by default; `bench memory` for the memory store; `bench recall` for
+recall quality on the generated evaluation; `bench sync` for
 end-to-end encrypted sync between two devices)."""
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
 
-SUITES = ("voice", "memory", "sync", "skills")
+SUITES = ("voice", "memory", "recall", "sync", "skills")
 
 
 def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -23,7 +24,8 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
     p.add_argument(
         "--count",
         type=int,
-        help="memories for `bench memory` (default 100000) or `bench sync` (default 10000)",
+        help="memories for `bench memory` (default 100000) or `bench sync` (default 10000); conversations "
+        "for `bench recall` (default all 12)",
     )
     p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -32,21 +34,32 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
 
 def bench(ctx: CommandContext) -> int:
     """Run the chosen benchmark."""
-    extra = ctx.args.extra_suites.get(ctx.args.suite)
-    if extra is not None:
-        return extra(ctx)
-    if ctx.args.suite == "memory":
-        from app.memory.bench import run_memory_bench
+    run = ctx.args.extra_suites.get(ctx.args.suite) or _SUITE_RUNNERS[ctx.args.suite]
+    return run(ctx)
 
-        run_memory_bench(ctx.paths, count=ctx.args.count or 100_000, as_json=ctx.args.json)
-        return 0
-    if ctx.args.suite == "skills":
-        return _skills_bench(ctx)
-    if ctx.args.suite == "sync":
-        from app.sync.bench import run_sync_bench
 
-        run_sync_bench(count=ctx.args.count or 10_000, as_json=ctx.args.json)
-        return 0
+def _memory_bench(ctx: CommandContext) -> int:
+    from app.memory.bench import run_memory_bench
+
+    run_memory_bench(ctx.paths, count=ctx.args.count or 100_000, as_json=ctx.args.json)
+    return 0
+
+
+def _recall_bench(ctx: CommandContext) -> int:
+    from app.memory.recall_bench import run_recall_bench
+
+    run_recall_bench(ctx.paths, as_json=ctx.args.json, count=ctx.args.count)
+    return 0
+
+
+def _sync_bench(ctx: CommandContext) -> int:
+    from app.sync.bench import run_sync_bench
+
+    run_sync_bench(count=ctx.args.count or 10_000, as_json=ctx.args.json)
+    return 0
+
+
+def _voice_bench(ctx: CommandContext) -> int:
     from app.bench import run_voice_bench
 
     run_voice_bench(ctx.paths, turns=ctx.args.turns, as_json=ctx.args.json)
@@ -70,3 +83,12 @@ def _skills_bench(ctx: CommandContext) -> int:
     for error in result.errors:
         print(f"  expected {error['expected']}, got {error['got']}: {error['text']}")
     return 0
+
+
+_SUITE_RUNNERS: dict[str, Handler] = {
+    "voice": _voice_bench,
+    "memory": _memory_bench,
+    "recall": _recall_bench,
+    "sync": _sync_bench,
+    "skills": _skills_bench,
+}

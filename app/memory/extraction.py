@@ -105,10 +105,9 @@ class FactExtractor:
                 ChatMessage(Role.USER, f"That was not right: {problem}. Try again, following the rules."),
             ]
         log.warning(
-            "The language model could not extract facts from %r after a retry (%s); facts found by the "
-            "rules are still kept, anything else in this message was not learned",
-            user_text,
-            problem,
+            "The language model could not extract facts from a %d-character message after a retry; facts "
+            "found by the rules are still kept, anything else in it was not learned",
+            len(user_text),
         )
         return ExtractionResult([], rejected)
 

@@ -199,8 +199,9 @@ def to_first_person(text: str) -> str:
 
 def sentence(text: str) -> str:
     """Capitalised, single-spaced, ending with a full stop."""
-    out = re.sub(r"\s+", " ", text).strip().rstrip(",;:")
+    out = re.sub(r"\s+", " ", text).strip().rstrip(",;")
     if not out:
         return out
     out = out[0].upper() + out[1:]
-    return out if out[-1] in ".!?" else out + "."
+    # A closing colon or quote is part of what the user said ("Shopping list:"), not a place for a stop.
+    return out if out[-1] in ".!?:\"'" else out + "."

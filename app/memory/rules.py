@@ -74,7 +74,8 @@ _CONVERSATION_VERBS = re.compile(
 
 def _clean(value: str) -> str:
     value = _TRAILING_TIME.sub("", value.strip())
-    return value.strip(" .,!;:\"'")
+    # Quotes are the user's words: stripping one end would leave the other unbalanced ('"blue' or 'blue"').
+    return value.strip(" .,!;:")
 
 
 def _norm(value: str) -> str:

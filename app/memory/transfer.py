@@ -6,6 +6,7 @@ then written in one transaction, so a malformed or foreign file changes nothing.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -14,12 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from app.memory.errors import MemoryImportError
 from app.memory.rules import KINDS
+from app.memory.store import MAX_TEXT, control_character
 from app.storage.clock import utc_now
-from app.storage.records import Memory
+from app.storage.database import write
+from app.storage.memory_rows import MemoryRows
+from app.storage.records import MEMORY_FIELDS, Memory
 
 FORMAT = "aris-memories"
 VERSION = 1
-MAX_TEXT = 2000
 
 
 class ExportedMemory(BaseModel):
@@ -37,6 +40,14 @@ class ExportedMemory(BaseModel):
     superseded_by: str | None = None
     superseded_at: str | None = None
     slot: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        problem = control_character(value)
+        if problem:
+            raise ValueError(f"the text contains {problem}")
+        return value
 
     @field_validator("kind")
     @classmethod
@@ -66,25 +77,56 @@ class ExportFile(BaseModel):
     memories: list[ExportedMemory]
 
 
+EXPORTED_FIELDS = tuple(f for f in MEMORY_FIELDS if f != "deleted_at")
+"""A memory's columns as exported: all but the tombstone mark (forgotten memories are never exported)."""
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did."""
+
+    added: int
+    skipped: int
+
+
 def export_document(memories: list[Memory]) -> dict[str, Any]:
     """The export of ``memories`` (forgotten ones are never exported: their text is gone)."""
     entries = [
         ExportedMemory(
-            id=m.id,
-            text=m.text,
-            kind=m.kind if m.kind in KINDS else "fact",
-            pinned=m.pinned,
-            created_at=m.created_at,
-            updated_at=m.updated_at,
-            source_message_id=m.source_message_id,
-            superseded_by=m.superseded_by,
-            superseded_at=m.superseded_at,
-            slot=m.slot,
+            **{f: getattr(m, f) for f in EXPORTED_FIELDS}, **({} if m.kind in KINDS else {"kind": "fact"})
         ).model_dump()
         for m in memories
         if m.deleted_at is None and m.text
     ]
     return {"format": FORMAT, "version": VERSION, "exported_at": utc_now(), "memories": entries}
+
+
+def import_memories(rows: MemoryRows, document: ExportFile) -> ImportReport:
+    """Add the memories of a validated export in one transaction; ids or live texts already here are skipped.
+
+    A memory forgotten here but present in the file is restored: the user chose to bring it back."""
+    live_texts = {m.text.lower() for m in rows.memories()}
+    added = skipped = 0
+    with write(rows.db, "import the memories"):
+        for item in document.memories:
+            memory = Memory(**item.model_dump(), deleted_at=None)
+            existing = rows.get(memory.id)
+            if existing is not None and existing.deleted_at is not None:
+                rows.update(memory.id, **{f: getattr(memory, f) for f in RESTORED_FIELDS})
+            elif existing is not None or (memory.is_live and memory.text.lower() in live_texts):
+                skipped += 1
+                continue
+            else:
+                rows.insert_memory(memory)
+            live_texts.add(memory.text.lower())
+            added += 1
+    return ImportReport(added, skipped)
+
+
+RESTORED_FIELDS = tuple(
+    f for f in MEMORY_FIELDS if f not in ("id", "created_at", "updated_at", "source_message_id")
+)
+"""What a restore from an export sets on a forgotten memory's tombstone."""
 
 
 def read_export(path: Path) -> ExportFile:
@@ -103,6 +145,10 @@ def read_export(path: Path) -> ExportFile:
         ) from error
     try:
         data = json.loads(raw)
+    except RecursionError:
+        raise MemoryImportError(
+            f"Cannot import {path}: its JSON is nested too deeply to be a memory export. Nothing was imported."
+        ) from None
     except ValueError as error:
         raise MemoryImportError(
             f"Cannot import {path}: it is not valid JSON ({error}). Nothing was imported."
@@ -117,9 +163,10 @@ def parse_export(data: object, name: str = "the file") -> ExportFile:
             f'Cannot import {name}: it is not an Aris memory export (expected "format": "{FORMAT}"). '
             "Nothing was imported."
         )
-    if data.get("version") != VERSION:
+    version = data.get("version")
+    if type(version) is not int or version != VERSION:  # true == 1 in Python, but not in the format
         raise MemoryImportError(
-            f"Cannot import {name}: it is export format version {data.get('version')!r}, and this Aris reads "
+            f"Cannot import {name}: it is export format version {json.dumps(version)}, and this Aris reads "
             f"version {VERSION}. Nothing was imported."
         )
     try:

@@ -7,6 +7,8 @@ import contextlib
 import hashlib
 import logging
 import shutil
+import sqlite3
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,10 +143,12 @@ class VectorIndex:
             )
 
     def delete(self, ids: Sequence[str]) -> None:
-        """Remove entries (ids that are not there are ignored)."""
+        """Remove entries (ids that are not there are ignored), and what Chroma's log still keeps of them."""
         for start in range(0, len(ids), 4000):
             chunk = list(ids[start : start + 4000])
             self._guard("delete", lambda c=chunk: self._collection.delete(ids=c))
+        if ids:
+            self._guard("erase", lambda: _erase_from_log(self.folder / "chroma.sqlite3", ids))
 
     # Queries ----------------------------------------------------------------------------------------------
     def query(self, vector: np.ndarray, limit: int) -> list[VectorHit]:
@@ -213,9 +217,34 @@ def _own_folder(folder: Path) -> IO[str]:
     return handle
 
 
+def _erase_from_log(database: Path, ids: Sequence[str]) -> None:
+    """Delete every write-ahead-log record of ``ids`` from Chroma's SQLite, overwriting the freed bytes.
+
+    Chroma keeps each upsert (with its embedding) in ``embeddings_queue`` after applying it; a deleted entry's
+    vector would stay there. Its vector segment replays the log only for entries that are still in it, so
+    dropping both the upserts and the delete of an entry leaves the index consistent."""
+    if not database.exists():
+        return
+    conn = sqlite3.connect(database, timeout=10)
+    try:
+        conn.execute("PRAGMA secure_delete=ON")
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            conn.execute(f"DELETE FROM embeddings_queue WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+        conn.commit()
+    finally:
+        conn.close()
+
+
 def destroy(folder: Path) -> None:
     """Delete the index folder (it is rebuilt from the database)."""
     from chromadb.api.client import SharedSystemClient
 
     SharedSystemClient.clear_system_cache()
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        # Not ours to delete: something else sits where the index goes. Keep it beside, under another name.
+        aside = folder.with_name(f"{folder.name}.not-an-index-{int(time.time())}")
+        log.warning("%s is not a folder; moved it to %s and rebuilding the memory index", folder, aside)
+        folder.rename(aside)
+        return
     shutil.rmtree(folder, ignore_errors=True)

@@ -37,6 +37,8 @@ def open_database(path: Path | str) -> Database:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA foreign_keys=ON")
+        # Deleted or overwritten content is zeroed, not left in free space: forgetting must really forget.
+        db.execute("PRAGMA secure_delete=ON")
         db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         _check_is_ours(db, Path(path))
         pending = [m.name for m in migrations.pending(db)]

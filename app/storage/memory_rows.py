@@ -3,7 +3,7 @@ can tell cheaply how far behind it is."""
 
 from __future__ import annotations
 
-import builtins
+import logging
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,12 +14,17 @@ from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
 from app.storage.fts import content_words
 from app.storage.migrations import LIVE_MEMORY
-from app.storage.records import Memory
+from app.storage.records import MEMORY_FIELDS, Memory
 
-_COLUMNS = (
-    "id, text, kind, created_at, updated_at, pinned, source_message_id, deleted_at, superseded_by, "
-    "superseded_at, slot"
-)
+log = logging.getLogger(__name__)
+
+_COLUMNS = ", ".join(MEMORY_FIELDS)
+_UPDATABLE = frozenset(MEMORY_FIELDS) - {"id", "created_at", "updated_at"}
+"""Columns a change may set: a memory keeps its id and creation time, and its update time is always now."""
+
+NEXT_SEQ = "(SELECT coalesce(max(seq), 0) + 1 FROM memories)"
+"""SQL for a memory row's next change number. Every write to a memory row sets ``seq`` to it, so the vector
+index and other processes can tell from ``max(seq)`` alone that something changed."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,7 @@ class MemoryRows:
     def get(self, memory_id: str) -> Memory | None:
         """The memory with this id, live or not."""
         row = self.db.execute(f"SELECT {_COLUMNS} FROM memories WHERE id = ?", [memory_id]).fetchone()
-        return _memory(row) if row else None
+        return Memory.from_row(row) if row else None
 
     def get_many(self, ids: Sequence[str]) -> dict[str, Memory]:
         """Memories by id (missing ids are left out)."""
@@ -59,11 +64,10 @@ class MemoryRows:
             chunk = list(ids[start : start + 500])
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(f"SELECT {_COLUMNS} FROM memories WHERE id IN ({marks})", chunk):
-                found[row[0]] = _memory(row)
+                found[row[0]] = Memory.from_row(row)
         return found
 
-    # Signatures below this method say builtins.list: type checkers would take `list` for the method.
-    def list(self, include_deleted: bool = False, limit: int | None = None) -> list[Memory]:
+    def memories(self, include_deleted: bool = False, limit: int | None = None) -> list[Memory]:
         """Pinned first, then most recently updated. With include_deleted, also superseded and forgotten."""
         where = "" if include_deleted else f"WHERE {LIVE_MEMORY}"
         sql = f"SELECT {_COLUMNS} FROM memories {where} ORDER BY pinned DESC, updated_at DESC, rowid DESC"
@@ -71,12 +75,28 @@ class MemoryRows:
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
-        return [_memory(row) for row in self.db.execute(sql, params)]
+        return [Memory.from_row(row) for row in self.db.execute(sql, params)]
 
-    def live_with_slot(self, slot: str) -> builtins.list[Memory]:
+    def live_with_slot(self, slot: str) -> list[Memory]:
         """Live memories about the same thing (same slot)."""
         rows = self.db.execute(f"SELECT {_COLUMNS} FROM memories WHERE slot = ? AND {LIVE_MEMORY}", [slot])
-        return [_memory(row) for row in rows]
+        return [Memory.from_row(row) for row in rows]
+
+    def with_id_prefix(self, prefix: str, limit: int = 10) -> list[Memory]:
+        """Memories not forgotten whose id starts with ``prefix``, compared literally (no LIKE wildcards)."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM memories WHERE id >= ? AND substr(id, 1, ?) = ? AND deleted_at IS NULL "
+            "ORDER BY id LIMIT ?",
+            [prefix, len(prefix), prefix, limit],
+        )
+        return [Memory.from_row(row) for row in rows]
+
+    def live_with_text(self, text: str) -> list[Memory]:
+        """Live memories whose text is ``text`` (ignoring case)."""
+        rows = self.db.execute(
+            f"SELECT {_COLUMNS} FROM memories WHERE text = ? COLLATE NOCASE AND {LIVE_MEMORY}", [text]
+        )
+        return [Memory.from_row(row) for row in rows]
 
     def live_count(self) -> int:
         """How many memories recall can return."""
@@ -90,14 +110,21 @@ class MemoryRows:
         """The latest change number (0 for an empty table)."""
         return self.db.execute("SELECT coalesce(max(seq), 0) FROM memories").fetchone()[0]
 
-    def changed_since(self, seq: int) -> builtins.list[RowChange]:
+    def forgotten_since(self, seq: int) -> bool:
+        """Whether a memory was forgotten (tombstoned) after change number ``seq``."""
+        row = self.db.execute(
+            "SELECT 1 FROM memories WHERE seq > ? AND deleted_at IS NOT NULL LIMIT 1", [seq]
+        ).fetchone()
+        return row is not None
+
+    def changed_since(self, seq: int) -> list[RowChange]:
         """Rows changed after change number ``seq``, oldest change first."""
         rows = self.db.execute(
             f"SELECT id, text, ({LIVE_MEMORY}) AS live, seq FROM memories WHERE seq > ? ORDER BY seq", [seq]
         )
         return [RowChange(row[0], row[1], bool(row[2]), row[3]) for row in rows]
 
-    def iter_live(self, batch: int = 2000) -> Iterator[builtins.list[tuple[str, str]]]:
+    def iter_live(self, batch: int = 2000) -> Iterator[list[tuple[str, str]]]:
         """All live (id, text) pairs, in batches, for a full re-index."""
         cursor = self.db.execute(f"SELECT id, text FROM memories WHERE {LIVE_MEMORY} ORDER BY rowid")
         while rows := cursor.fetchmany(batch):
@@ -105,7 +132,7 @@ class MemoryRows:
 
     def full_text(
         self, query: str, limit: int, *, every_word: bool = False, max_term_docs: int | None = None
-    ) -> builtins.list[tuple[str, float]]:
+    ) -> list[tuple[str, float]]:
         """Live memories matching ``query`` by BM25, best first, as (id, bm25) with lower bm25 better.
 
         Args:
@@ -138,7 +165,7 @@ class MemoryRows:
             [f'"{word}"', cap],
         ).fetchone()[0]
 
-    def superseded_chain(self, memory_id: str) -> builtins.list[str]:
+    def superseded_chain(self, memory_id: str) -> list[str]:
         """Ids of the older memories that ``memory_id`` replaced, directly or through others."""
         rows = self.db.execute(
             "WITH RECURSIVE older(id) AS (SELECT id FROM memories WHERE superseded_by = ? "
@@ -178,29 +205,20 @@ class MemoryRows:
             superseded_at=superseded_at,
             slot=slot,
         )
-        with write(self.db, "save the memory"):
-            self.db.execute(
-                "INSERT INTO memories(id, text, kind, created_at, updated_at, pinned, source_message_id, "
-                "deleted_at, superseded_by, superseded_at, slot, seq, hlc) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM memories), ?)",
-                [
-                    memory.id,
-                    memory.text,
-                    memory.kind,
-                    memory.created_at,
-                    memory.updated_at,
-                    int(memory.pinned),
-                    memory.source_message_id,
-                    memory.deleted_at,
-                    memory.superseded_by,
-                    memory.superseded_at,
-                    memory.slot,
-                    self._clock.now(),
-                ],
-            )
+        self.insert_memory(memory)
         return memory
 
-    def insert_many(self, rows: Iterable[tuple[str, str | None]], kind: str = "fact") -> builtins.list[str]:
+    def insert_memory(self, memory: Memory) -> None:
+        """Add ``memory`` as it is (import, where ids and times come from the export file)."""
+        values = [int(v) if isinstance(v, bool) else v for v in (getattr(memory, f) for f in MEMORY_FIELDS)]
+        with write(self.db, "save the memory"):
+            self.db.execute(
+                f"INSERT INTO memories({_COLUMNS}, seq, hlc) "
+                f"VALUES ({', '.join('?' * len(MEMORY_FIELDS))}, {NEXT_SEQ}, ?)",
+                [*values, self._clock.now()],
+            )
+
+    def insert_many(self, rows: Iterable[tuple[str, str | None]], kind: str = "fact") -> list[str]:
         """Bulk-add (text, slot) rows in one transaction (benchmarks, imports); returns the new ids."""
         ids: list[str] = []
         now = utc_now()
@@ -220,27 +238,15 @@ class MemoryRows:
         return ids
 
     def update(self, memory_id: str, **fields: object) -> Memory | None:
-        """Change some columns (text, kind, pinned, slot, deleted_at, superseded_by, superseded_at,
-        source_message_id)."""
-        allowed = {
-            "text",
-            "kind",
-            "pinned",
-            "slot",
-            "deleted_at",
-            "superseded_by",
-            "superseded_at",
-            "source_message_id",
-        }
-        unknown = set(fields) - allowed
+        """Change some columns (any of ``_UPDATABLE``); returns the row as it now is, or None if absent."""
+        unknown = set(fields) - _UPDATABLE
         if unknown:
             raise ValueError(f"Cannot update memory columns {sorted(unknown)}")
         sets = ", ".join(f"{name} = ?" for name in fields)
         values = [int(v) if isinstance(v, bool) else v for v in fields.values()]
         with write(self.db, "update the memory"):
             cursor = self.db.execute(
-                f"UPDATE memories SET {sets}, updated_at = ?, hlc = ?, "
-                "seq = (SELECT coalesce(max(seq), 0) + 1 FROM memories) WHERE id = ?",
+                f"UPDATE memories SET {sets}, updated_at = ?, hlc = ?, seq = {NEXT_SEQ} WHERE id = ?",
                 [*values, utc_now(), self._clock.now(), memory_id],
             )
             if cursor.rowcount == 0:
@@ -251,22 +257,24 @@ class MemoryRows:
         """Forget: the row stays as a tombstone (for sync) but its text is erased."""
         return self.update(memory_id, text="", deleted_at=utc_now(), pinned=False)
 
+    def scrub(self) -> None:
+        """Leave no recoverable trace of erased text in the database files (after a forget).
+
+        FTS5 records a deletion as a marker in a new segment, leaving the old terms in the older ones until
+        they are merged: 'optimize' merges every segment into one, and ``secure_delete`` (set when the
+        database is opened) zeroes the pages that frees. The old page images live on in the WAL until a
+        checkpoint copies the new ones over them; TRUNCATE then empties the WAL file."""
+        with write(self.db, "erase the forgotten text"):
+            self.db.execute("INSERT INTO memories_fts(memories_fts) VALUES ('optimize')")
+            self.db.execute("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')")
+        busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            log.warning("Another process is reading the database; the forgotten text leaves its log later")
+
     def supersede(self, old_id: str, new_id: str) -> Memory | None:
         """Mark ``old_id`` as replaced by ``new_id`` (kept as history, hidden from recall)."""
         return self.update(old_id, superseded_by=new_id, superseded_at=utc_now())
 
-
-def _memory(row: tuple) -> Memory:
-    return Memory(
-        id=row[0],
-        text=row[1],
-        kind=row[2],
-        created_at=row[3],
-        updated_at=row[4],
-        pinned=bool(row[5]),
-        source_message_id=row[6],
-        deleted_at=row[7],
-        superseded_by=row[8],
-        superseded_at=row[9],
-        slot=row[10],
-    )
+    # The old name, kept for callers written before ``memories``; it sits last so that no annotation above
+    # reads ``list`` as this method.
+    list = memories

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -38,19 +39,19 @@ class Memory:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready fields."""
-        return {
-            "id": self.id,
-            "text": self.text,
-            "kind": self.kind,
-            "pinned": self.pinned,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "source_message_id": self.source_message_id,
-            "deleted_at": self.deleted_at,
-            "superseded_by": self.superseded_by,
-            "superseded_at": self.superseded_at,
-            "slot": self.slot,
-        }
+        return {name: getattr(self, name) for name in MEMORY_FIELDS}
+
+    @classmethod
+    def from_row(cls, values: Sequence[Any]) -> Memory:
+        """A memory from column values in ``MEMORY_FIELDS`` order (SQLite keeps ``pinned`` as 0/1)."""
+        memory = dict(zip(MEMORY_FIELDS, values, strict=True))
+        memory["pinned"] = bool(memory["pinned"])
+        return cls(**memory)
+
+
+MEMORY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Memory))
+"""The memory schema: the columns of the ``memories`` table that a memory is made of, in one order. Storage,
+export/import and sync all read it from here (``seq`` and ``hlc`` are bookkeeping, not part of a memory)."""
 
 
 @dataclass(frozen=True)

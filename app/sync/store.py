@@ -28,7 +28,9 @@ from sqlite_utils.migrations import Migrations
 
 from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
+from app.storage.memory_rows import NEXT_SEQ
 from app.storage.migrations import LIVE_MEMORY, run_script
+from app.storage.records import MEMORY_FIELDS
 from app.sync.engine import ApplyResult, LocalRecord
 from app.sync.protocol import CLOCK_VALUE
 from server.wire import RecordKind
@@ -56,18 +58,7 @@ _PUSH_ORDER = (
     RecordKind.LIST,
     RecordKind.LIST_ITEM,
 )
-_MEMORY_FIELDS = (
-    "text",
-    "kind",
-    "pinned",
-    "source_message_id",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "superseded_by",
-    "superseded_at",
-    "slot",
-)
+_MEMORY_FIELDS = tuple(f for f in MEMORY_FIELDS if f != "id")  # the id travels as the record id
 _CONVERSATION_FIELDS = ("started_at", "updated_at", "title", "deleted_at")
 _MESSAGE_FIELDS = ("conversation_id", "role", "text", "timings", "created_at", "updated_at", "deleted_at")
 _LIST_FIELDS = ("name", "created_at", "updated_at", "deleted_at")
@@ -483,9 +474,7 @@ class LocalSyncStore:
     ) -> None:
         table, fields = _TABLES[kind], _FIELDS[kind]
         values = [_column_value(f, payload.get(f)) for f in fields]
-        extra = (
-            ", seq = (SELECT coalesce(max(seq), 0) + 1 FROM memories)" if kind is RecordKind.MEMORY else ""
-        )
+        extra = f", seq = {NEXT_SEQ}" if kind is RecordKind.MEMORY else ""
         if exists:
             sets = ", ".join(f"{f} = ?" for f in fields)
             self.db.execute(
@@ -496,7 +485,7 @@ class LocalSyncStore:
         marks = ["?"] * len(columns)
         if kind is RecordKind.MEMORY:
             columns.append("seq")
-            marks.append("(SELECT coalesce(max(seq), 0) + 1 FROM memories)")
+            marks.append(NEXT_SEQ)
         self.db.execute(
             f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join(marks)})",
             [record_id, *values, hlc],

@@ -10,6 +10,7 @@ import pytest
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.service import MemoryService
 from app.paths import DataPaths
+from tests.memory.holder import Holder
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +31,16 @@ def memory(store_paths: DataPaths, embedder: MiniLMEmbedder) -> Iterator[MemoryS
     service = MemoryService.open(store_paths, embedder=embedder)
     yield service
     service.close()
+
+
+@pytest.fixture
+def holder(tmp_path: Path) -> Iterator[Holder]:
+    """A second process holding a store (in ``tmp_path / "data"``) open, as the running app would."""
+    running = Holder(tmp_path / "data")
+    yield running
+    if running.proc.poll() is None:
+        running.proc.kill()
+        running.proc.wait()
 
 
 def reopen(service: MemoryService, embedder: MiniLMEmbedder) -> MemoryService:

@@ -257,7 +257,7 @@ def test_import_is_one_transaction(memory: MemoryService) -> None:
             ],
         }
     )
-    original_insert = memory.rows.insert
+    original_insert = memory.rows.insert_memory
     calls = {"n": 0}
 
     def failing_insert(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -266,10 +266,10 @@ def test_import_is_one_transaction(memory: MemoryService) -> None:
             memory.rows.db.execute("INSERT INTO no_such_table VALUES (1)")
         return original_insert(*args, **kwargs)  # type: ignore[arg-type]
 
-    memory.rows.insert = failing_insert  # type: ignore[method-assign]
+    memory.rows.insert_memory = failing_insert  # type: ignore[method-assign]
     with pytest.raises(StorageError):
         memory.import_json(document)
-    memory.rows.insert = original_insert  # type: ignore[method-assign]
+    memory.rows.insert_memory = original_insert  # type: ignore[method-assign]
     assert [m.text for m in memory.list()] == ["The user lives in Lisbon."]
     assert memory.index.count() == 1
 

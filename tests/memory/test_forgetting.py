@@ -1,0 +1,65 @@
+"""Forgetting really forgets: while the app keeps the store open, no file under the data folder holds any
+trace of the forgotten text, in any case, and the logs never held it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import run_cli
+from tests.memory.holder import Holder
+
+SECRET = "Zanzibarquux"
+EDITED = "Quetzalvorn"
+
+
+def traces(folder: Path, *words: str) -> list[str]:
+    """Files under ``folder`` holding any of ``words`` (any case, also as UTF-16), or their stemmed start."""
+    needles = []
+    for word in words:
+        for form in {word.lower(), word.upper(), word.capitalize(), word.lower()[1:-2]}:
+            needles += [form.encode("utf-8"), form.encode("utf-16-le")]
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            lowered = data.lower()
+            if any(n in data or n.lower() in lowered for n in needles):
+                found.append(str(path.relative_to(folder)))
+    return found
+
+
+def test_a_running_app_forgets_and_no_file_keeps_the_text(holder: Holder, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for i in range(30):  # other memories share the pages and the index segments
+        holder.ask(f"add My colleague number {i} works on the project called Alpha{i}")
+    memory_id = holder.ask(f"add My boat is named {SECRET}")
+    holder.ask(f"edit {memory_id} My boat is named {SECRET} {EDITED}")
+    assert traces(data, SECRET, EDITED), "the probe must see the text before the forget"
+    assert holder.ask("forget-about my boat") == 1
+    # The app is still running, with the database and the index open.
+    assert traces(data, SECRET, EDITED) == []
+    assert any("Alpha7" in text for text in holder.ask("search colleague Alpha7"))  # the rest still works
+    log = holder.close()
+    assert SECRET.lower() not in log.lower() and EDITED.lower() not in log.lower()
+
+
+def test_forget_all_leaves_no_text(holder: Holder, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for word in (SECRET, EDITED, "Plumbovex"):
+        holder.ask(f"add My password hint is {word}")
+    assert holder.ask("forget-all") >= 1
+    assert traces(data, SECRET, EDITED, "Plumbovex") == []
+    assert holder.ask("ids") == []
+    holder.close()
+
+
+def test_a_forget_from_the_cli_is_scrubbed_by_the_running_app_too(holder: Holder, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for i in range(10):
+        holder.ask(f"add My colleague number {i} works on the project called Beta{i}")
+    holder.ask(f"add My boat is named {SECRET}")
+    forgot = run_cli("memory", "forget", "--about", "my boat", data_dir=data)
+    assert forgot.returncode == 0, forgot.stderr
+    holder.ask("search boat")  # the app's next read catches up, dropping the index entry and its log rows
+    assert traces(data, SECRET) == []
+    holder.close()
