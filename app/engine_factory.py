@@ -55,7 +55,7 @@ class EngineFactory:
         """The chosen language model's files (a user GGUF overrides the catalogue)."""
         if self.models.llm_path:
             return user_gguf_model(self.models.llm_path, self.models.llm_chat_format)
-        return resolve_model(self.models.llm, self.paths.cache_dir)
+        return resolve_model(self.models.llm, self.paths.cache_dir, self.paths.models_dir)
 
     def transcriber(self) -> WhisperTranscriber:
         """The speech recognizer."""
@@ -63,7 +63,7 @@ class EngineFactory:
         return self._cached(
             ("stt", m.stt, m.threads),
             lambda: WhisperTranscriber(
-                str(resolve_model(m.stt, self.paths.cache_dir).path), threads=m.threads
+                str(resolve_model(m.stt, self.paths.cache_dir, self.paths.models_dir).path), threads=m.threads
             ),
         )
 
@@ -88,7 +88,9 @@ class EngineFactory:
         return self._cached(
             ("tts", m.tts, m.voice_speed, m.threads),
             lambda: PiperSynthesizer(
-                str(resolve_model(m.tts, self.paths.cache_dir).path), speed=m.voice_speed, threads=m.threads
+                str(resolve_model(m.tts, self.paths.cache_dir, self.paths.models_dir).path),
+                speed=m.voice_speed,
+                threads=m.threads,
             ),
         )
 
