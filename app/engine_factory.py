@@ -14,6 +14,7 @@ import numpy as np
 from app.config import ModelSettings
 from app.paths import DataPaths
 from engine.llm import LlamaResponder
+from engine.remote_llm import RemoteResponder
 from engine.stt import WhisperTranscriber
 from engine.tts import PiperSynthesizer
 from models import ResolvedModel, resolve_model, user_gguf_model
@@ -67,9 +68,14 @@ class EngineFactory:
             ),
         )
 
-    def responder(self) -> LlamaResponder:
-        """The language model."""
+    def responder(self) -> LlamaResponder | RemoteResponder:
+        """The language model: an external OpenAI-compatible server when ``llm_url`` is set, else local."""
         m = self.models
+        if m.llm_url:
+            return self._cached(
+                ("llm", m.llm_url, m.llm_model_name, m.llm_timeout_s),
+                lambda: RemoteResponder(m.llm_url or "", model=m.llm_model_name, timeout_s=m.llm_timeout_s),
+            )
 
         def build() -> LlamaResponder:
             model = self.llm_model()
