@@ -20,7 +20,8 @@ from app.storage.conversations import ConversationLog
 from engine.audio import AudioSink, AudioSource
 from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
-from engine.chat import SYSTEM_PROMPT
+from engine.chat import system_prompt_for
+from engine.conversation import Conversation
 from engine.events import TurnEvent
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
@@ -63,6 +64,11 @@ class Assistant:
         self._learning: list[Future[object]] = []
 
     @property
+    def system_prompt(self) -> str:
+        """The fixed system prompt for the language setting (the reply language)."""
+        return system_prompt_for(self.settings.models.language)
+
+    @property
     def memory(self) -> MemoryHook | None:
         """Long-term memory, opened from the data folder on first use; None when the user turned it off."""
         return self.open_memory() if self.memory_enabled else None
@@ -78,7 +84,7 @@ class Assistant:
                     self.paths,
                     self.factory.responder(),
                     embedder=self.factory.embedder(),
-                    system_prompt=SYSTEM_PROMPT,
+                    system_prompt=self.system_prompt,
                 )
                 service.add_forget_listener(self._on_forgotten)
                 self._memory = service
@@ -102,6 +108,7 @@ class Assistant:
                 self.factory.transcriber(),
                 self.factory.responder(),
                 self.factory.synthesizer(),
+                conversation=Conversation(system_prompt=self.system_prompt),
                 memory=self.memory,
                 on_event=self._on_event,
             )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from app.config import ModelSettings
+from app.language import speech_model, whisper_language
 from app.paths import DataPaths
 from engine.llm import LlamaResponder
 from engine.remote_llm import RemoteResponder
@@ -61,10 +62,14 @@ class EngineFactory:
     def transcriber(self) -> WhisperTranscriber:
         """The speech recognizer."""
         m = self.models
+        name = speech_model(m, self.paths.models_dir)
+        language = whisper_language(m.model_copy(update={"stt": name}))
         return self._cached(
-            ("stt", m.stt, m.threads),
+            ("stt", name, language, m.threads),
             lambda: WhisperTranscriber(
-                str(resolve_model(m.stt, self.paths.cache_dir, self.paths.models_dir).path), threads=m.threads
+                str(resolve_model(name, self.paths.cache_dir, self.paths.models_dir).path),
+                threads=m.threads,
+                language=language,
             ),
         )
 

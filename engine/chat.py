@@ -56,3 +56,25 @@ Aris: There are seven days in a week.
 Facts about the user: The user's dog is called Rex.
 User: What is my dog called?
 Aris: Your dog is called Rex."""
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "pl": "Polish",
+    "nl": "Dutch",
+}
+
+
+def system_prompt_for(language: str) -> str:
+    """The fixed system prompt for a reply language ("auto" and "en" keep the default, which llama.cpp has
+    cached); one prompt per language keeps the cached-prefix benefit."""
+    name = LANGUAGE_NAMES.get(language)
+    if language in ("auto", "en") or name is None:
+        return SYSTEM_PROMPT
+    return SYSTEM_PROMPT.replace("\n\nExamples:", f" Always answer in {name}.\n\nExamples:", 1)
