@@ -50,3 +50,8 @@ def package_data_path(package: str, *parts: str) -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(f"Package {package} is not importable")
     return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+def project_path(*parts: str) -> Path:
+    """A file of the source checkout (the benchmark's question set in ``tests/``); absent in a bundle."""
+    return Path(_project_root(), *parts)

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
 
-SUITES = ("voice", "memory", "sync")
+SUITES = ("voice", "memory", "sync", "llm")
 
 
 def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -26,6 +26,10 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
         help="memories for `bench memory` (default 100000) or `bench sync` (default 10000)",
     )
     p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
+    p.add_argument(
+        "--models", metavar="ID,…", help="`bench llm`: these chat models (default: every installed one)"
+    )
+    p.add_argument("--limit", type=int, help="`bench llm`: only the first N questions")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench, extra_suites=extra_suites)
 
@@ -40,6 +44,8 @@ def bench(ctx: CommandContext) -> int:
 
         run_memory_bench(ctx.paths, count=ctx.args.count or 100_000, as_json=ctx.args.json)
         return 0
+    if ctx.args.suite == "llm":
+        return _bench_llm(ctx)
     if ctx.args.suite == "sync":
         from app.sync.bench import run_sync_bench
 
@@ -48,4 +54,23 @@ def bench(ctx: CommandContext) -> int:
     from app.bench import run_voice_bench
 
     run_voice_bench(ctx.paths, turns=ctx.args.turns, as_json=ctx.args.json)
+    return 0
+
+
+def _bench_llm(ctx: CommandContext) -> int:
+    from app.cli.common import print_json, settings_for
+    from app.llm_bench import run_llm_bench
+
+    models = [m.strip() for m in ctx.args.models.split(",")] if ctx.args.models else None
+    threads = settings_for(ctx).models.threads
+    results = run_llm_bench(ctx.paths, models=models, limit=ctx.args.limit, threads=threads)
+    if ctx.args.json:
+        print_json(results)
+        return 0
+    print(f"{'model':<28} {'accuracy':>9} {'first token':>12} {'tokens/s':>9} {'RSS MB':>7}")
+    for r in results:
+        print(
+            f"{r['model']:<28} {r['correct']:>4}/{r['questions']:<4} {r['first_token_ms_median']:>9.0f} ms "
+            f"{r['tokens_per_second_median']:>9.1f} {r['rss_mb']:>7.0f}"
+        )
     return 0
