@@ -126,7 +126,7 @@ class ModelManager:
         mirror = Downloader(self.paths.models_dir).mirror
         rows = []
         for spec in all_specs():
-            if kind is not None and spec.kind is not kind:
+            if kind is not None and spec.kind != kind:
                 continue
             if language and not spec.speaks(language):
                 continue
