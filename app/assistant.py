@@ -66,7 +66,7 @@ class Assistant:
     @property
     def system_prompt(self) -> str:
         """The fixed system prompt for the language setting (the reply language)."""
-        return system_prompt_for(self.settings.models.language)
+        return system_prompt_for(self.settings.models.language, self.factory.llm_family())
 
     @property
     def memory(self) -> MemoryHook | None:

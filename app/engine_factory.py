@@ -14,7 +14,7 @@ import numpy as np
 from app.config import ModelSettings
 from app.language import speech_model, whisper_language
 from app.paths import DataPaths
-from engine.llm import LlamaResponder
+from engine.llm import GenerationSettings, LlamaResponder
 from engine.remote_llm import RemoteResponder
 from engine.stt import WhisperTranscriber
 from engine.tts import PiperSynthesizer
@@ -59,6 +59,14 @@ class EngineFactory:
             return user_gguf_model(self.models.llm_path, self.models.llm_chat_format)
         return resolve_model(self.models.llm, self.paths.cache_dir, self.paths.models_dir)
 
+    def llm_family(self) -> str | None:
+        """The chosen language model's family (prompt and sampling), None for an external server."""
+        if self.models.llm_url:
+            return None
+        if self.models.llm_path:
+            return None
+        return resolve_model(self.models.llm, self.paths.cache_dir, self.paths.models_dir).spec.family
+
     def transcriber(self) -> WhisperTranscriber:
         """The speech recognizer."""
         m = self.models
@@ -89,6 +97,7 @@ class EngineFactory:
                 chat_format=model.spec.chat_format,
                 context_tokens=model.spec.context_tokens,
                 threads=m.threads,
+                settings=GenerationSettings.for_family(model.spec.family),
             )
 
         return self._cached(("llm", m.llm, m.llm_path, m.threads), build)

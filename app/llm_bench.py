@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from app.paths import DataPaths
-from engine.chat import SYSTEM_PROMPT, ChatMessage, Role
-from engine.llm import LlamaResponder
+from engine.chat import ChatMessage, Role, system_prompt_for
+from engine.llm import GenerationSettings, LlamaResponder
 from models.catalogue import ModelKind, ModelSource, all_specs
 from models.errors import ModelError
 from models.locate import project_path
@@ -93,14 +93,16 @@ def bench_model(name: str, paths: DataPaths, questions: list[Question], threads:
         chat_format=resolved.spec.chat_format,
         context_tokens=resolved.spec.context_tokens,
         threads=threads,
+        settings=GenerationSettings.for_family(resolved.spec.family),
     )
+    system_prompt = system_prompt_for("en", resolved.spec.family)
     load_seconds = time.monotonic() - started
     llm.complete_warmup()
     first_token_ms: list[float] = []
     speeds: list[float] = []
     wrong: list[str] = []
     for item in questions:
-        messages = [ChatMessage(Role.SYSTEM, SYSTEM_PROMPT), ChatMessage(Role.USER, item.question)]
+        messages = [ChatMessage(Role.SYSTEM, system_prompt), ChatMessage(Role.USER, item.question)]
         asked = time.monotonic()
         first: float | None = None
         pieces: list[str] = []

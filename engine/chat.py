@@ -71,10 +71,19 @@ LANGUAGE_NAMES = {
 }
 
 
-def system_prompt_for(language: str) -> str:
-    """The fixed system prompt for a reply language ("auto" and "en" keep the default, which llama.cpp has
-    cached); one prompt per language keeps the cached-prefix benefit."""
+PLAIN_PROMPT_FAMILIES = frozenset({"llama3", "qwen", "phi3", "gemma"})
+"""Families that follow instructions without worked examples: they get the prompt without its example
+facts (Rome, Rex), which a capable model can otherwise repeat as if they were the user's."""
+
+
+def system_prompt_for(language: str, family: str | None = None) -> str:
+    """The fixed system prompt for a reply language and model family ("auto"/"en" with a small or unknown
+    model keep the default, which llama.cpp has cached); one prompt per setting keeps the cached prefix."""
+    prompt = SYSTEM_PROMPT
+    if family in PLAIN_PROMPT_FAMILIES:
+        prompt = SYSTEM_PROMPT.split("\n\nExamples:", 1)[0]
     name = LANGUAGE_NAMES.get(language)
     if language in ("auto", "en") or name is None:
-        return SYSTEM_PROMPT
-    return SYSTEM_PROMPT.replace("\n\nExamples:", f" Always answer in {name}.\n\nExamples:", 1)
+        return prompt
+    first, sep, rest = prompt.partition("\n\nExamples:")
+    return f"{first} Always answer in {name}.{sep}{rest}"
