@@ -100,9 +100,7 @@ class ModelsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.description = QLabel()
-        self.description.setObjectName("hint")
-        self.description.setWordWrap(True)
+        self.description = _hint("")
         self.download_button = QPushButton("Download")
         self.cancel_button = QPushButton("Cancel")
         self.use_button = QPushButton("Use")
@@ -114,23 +112,27 @@ class ModelsPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.hide()
-        self.status = QLabel()
-        self.status.setObjectName("hint")
-        self.status.setWordWrap(True)
+        self.status = _hint("")
 
+        self.recommendation = _hint(_recommendation(self.manager))
+        self._lay_out()
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        """Recommendation, filter, table, buttons, progress and status, top to bottom."""
         buttons = QHBoxLayout()
         for button in (self.download_button, self.cancel_button, self.use_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.recommendation)
         layout.addWidget(self.kind_combo)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.description)
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
-        self.refresh()
 
     @property
     def settings(self) -> Settings:
@@ -268,6 +270,24 @@ class ModelsPage(QWidget):
         if self._thread is not None:
             self._thread.quit()
             self._thread.wait(5000)
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def _recommendation(manager: ModelManager) -> str:
+    """One quiet line: the better chat model this computer can run, if it is not installed yet."""
+    rows = [r for r in manager.rows(kind=ModelKind.LLM) if r.recommended and not r.installed]
+    if not rows:
+        return ""
+    return (
+        f"This computer has {manager.ram_mb / 1000:.0f} GB of memory: {rows[0].id} "
+        f"({rows[0].size_bytes / 1e9:.1f} GB download) answers far better than the built-in model."
+    )
 
 
 def _status(row: ModelRow) -> str:

@@ -79,4 +79,7 @@ def test_models_page_in_the_settings_dialog(qtbot, tmp_path: Path, one_voice_cat
     # Only installed models can be chosen in the combos; the page offers the rest for download.
     assert [dialog.tts_combo.itemData(i) for i in range(dialog.tts_combo.count())] == ["piper-joe-medium"]
     assert dialog.models_page.table.rowCount() > 0
+    ram_gb = dialog.models_page.manager.ram_mb / 1000
+    if ram_gb >= 4:  # a quiet suggestion of a better chat model sized for this computer
+        assert "answers far better than the built-in model" in dialog.models_page.recommendation.text()
     dialog.reject()
