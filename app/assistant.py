@@ -12,7 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 import numpy as np
 from sqlite_utils import Database
 
-from app.config import Settings
+from app.config import ModelSettings, Settings
 from app.engine_factory import EngineFactory
 from app.errors import ArisError
 from app.paths import DataPaths
@@ -62,6 +62,20 @@ class Assistant:
         self._lock = threading.Lock()
         self._learner: ThreadPoolExecutor | None = None
         self._learning: list[Future[object]] = []
+
+    def reload_models(self, models: ModelSettings) -> None:
+        """Use other models without restarting Aris: a fresh factory loads them on next use, and memory's
+        fact extraction follows the new language model. Slow (models load): call it from a worker thread."""
+        with self._lock:
+            self.settings = self.settings.with_changes(models=models)
+            self.factory = EngineFactory(models, self.paths)
+            self._pipeline = None
+            memory = self._memory
+        extractor = getattr(memory, "extractor", None)
+        if memory is not None and extractor is not None:
+            from app.memory.extraction import FactExtractor
+
+            memory.extractor = FactExtractor(self.factory.responder(), self.system_prompt)  # type: ignore[attr-defined]
 
     @property
     def system_prompt(self) -> str:

@@ -292,7 +292,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.addWidget(group)
         layout.addWidget(self.models_page, 1)
-        layout.addWidget(_hint("Model changes take effect the next time Aris starts."))
+        layout.addWidget(_hint("New models load in the background as soon as you save."))
         return page
 
     def _on_model_used(self, kind: str, model_id: str) -> None:
