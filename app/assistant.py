@@ -87,6 +87,10 @@ class Assistant:
         """Long-term memory, opened from the data folder on first use; None when the user turned it off."""
         return self.open_memory() if self.memory_enabled else None
 
+    @memory.setter
+    def memory(self, value: MemoryHook | None) -> None:
+        self._memory = value
+
     def open_memory(self) -> MemoryHook:
         """The memory store, opened on first use even when answers don't use it (the memory browser).
         Slow the first time (vector index, embedder, language model): call it from a worker thread."""
@@ -103,10 +107,6 @@ class Assistant:
                 service.add_forget_listener(self._on_forgotten)
                 self._memory = service
             return self._memory
-
-    @memory.setter
-    def memory(self, value: MemoryHook | None) -> None:
-        self._memory = value
 
     def set_memory_enabled(self, enabled: bool) -> None:
         """Turn recall and learning on or off from the next turn on."""

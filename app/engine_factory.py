@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
@@ -56,14 +57,12 @@ class EngineFactory:
     def llm_model(self) -> ResolvedModel:
         """The chosen language model's files (a user GGUF overrides the catalogue)."""
         if self.models.llm_path:
-            return user_gguf_model(self.models.llm_path, self.models.llm_chat_format)
+            return user_gguf_model(Path(self.models.llm_path), self.models.llm_chat_format)
         return resolve_model(self.models.llm, self.paths.cache_dir, self.paths.models_dir)
 
     def llm_family(self) -> str | None:
         """The chosen language model's family (prompt and sampling), None for an external server."""
-        if self.models.llm_url:
-            return None
-        if self.models.llm_path:
+        if self.models.llm_url or self.models.llm_path:
             return None
         return resolve_model(self.models.llm, self.paths.cache_dir, self.paths.models_dir).spec.family
 

@@ -6,8 +6,9 @@ import base64
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -152,7 +153,7 @@ def list_devices(session: Session, principal: Principal) -> list[DeviceOut]:
 
 def revoke_device(session: Session, principal: Principal, device_id: str) -> None:
     """Sign a device of this account out; another account's device is simply not found."""
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # DML returns a CursorResult
         update(Device)
         .where(
             Device.id == device_id,
@@ -180,7 +181,7 @@ def put_key_envelope(
     session: Session, principal: Principal, envelope: str, expected_version: int
 ) -> KeyEnvelopeOut:
     """Replace the wrapped data key only if it is still at `expected_version` (compare-and-swap)."""
-    result = session.execute(
+    result: CursorResult[Any] = session.execute(  # type: ignore[assignment]  # DML returns a CursorResult
         update(User)
         .where(User.id == principal.user_id, User.key_envelope_version == expected_version)
         .values(key_envelope=envelope, key_envelope_version=expected_version + 1)

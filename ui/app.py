@@ -42,11 +42,11 @@ def run_desktop(paths: DataPaths) -> int:
         return 0  # the start-up benchmark measures the window only; no models, no event loop
     controller.bridge.load()
     controller.start_sync()
-    app.setQuitOnLastWindowClosed(False)
+    QApplication.setQuitOnLastWindowClosed(False)
     return app.exec()
 
 
-def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):  # type: ignore[no-untyped-def]
+def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):
     """The controller of a session for this data folder (its window not shown yet); None if the settings
     file is broken and the user chose to quit."""
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -111,7 +111,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     return controller
 
 
-def _show(controller, started: float) -> None:  # type: ignore[no-untyped-def]
+def _show(controller, started: float) -> None:
     from PySide6.QtWidgets import QApplication
 
     window = controller.window

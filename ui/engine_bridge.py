@@ -294,7 +294,7 @@ class EngineBridge(QObject):
             previous.cancel(reason)
         return cancel
 
-    def _run(self, turn) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, turn) -> None:
         try:
             turn()
         except ArisError as error:
@@ -305,12 +305,12 @@ class EngineBridge(QObject):
                 self.turn_failed.emit(error.code, error.message)
                 self.state_changed.emit(TurnState.IDLE)
 
-    def _submit(self, job) -> None:  # type: ignore[no-untyped-def]
+    def _submit(self, job) -> None:
         future = self._worker.submit(self._guarded, job)
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
 
-    def _guarded(self, job) -> None:  # type: ignore[no-untyped-def]
+    def _guarded(self, job) -> None:
         """The worker thread's boundary: a bug must reach the user as a message, not vanish in a thread."""
         try:
             job()

@@ -286,7 +286,7 @@ def _recommendation(manager: ModelManager) -> str:
         return ""
     return (
         f"This computer has {manager.ram_mb / 1000:.0f} GB of memory: {rows[0].id} "
-        f"({rows[0].size_bytes / 1e9:.1f} GB download) answers far better than the built-in model."
+        f"({(rows[0].size_bytes or 0) / 1e9:.1f} GB download) answers far better than the built-in model."
     )
 
 

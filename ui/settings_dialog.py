@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -38,6 +39,9 @@ from ui.models_page import ModelsPage
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
 from ui.widgets import LevelMeter
+
+if TYPE_CHECKING:
+    from engine.audio import MicrophoneSource
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ class MicTest(QWidget):
         row.addWidget(self.button)
         row.addWidget(self.meter)
         row.addWidget(self.status, 1)
-        self._source = None
+        self._source: MicrophoneSource | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(33)
         self._timer.timeout.connect(lambda: self.meter.set_rms(getattr(self._source, "level", 0.0)))
@@ -109,7 +113,7 @@ class MicTest(QWidget):
         except AudioDeviceError as error:
             self.failed.emit(error.message)
 
-    def _on_opened(self, source: object) -> None:
+    def _on_opened(self, source: MicrophoneSource) -> None:
         self._source = source
         self.button.setEnabled(True)
         self.button.setText("Stop test")
@@ -194,8 +198,9 @@ class SettingsDialog(QDialog):
         self.login_box = QCheckBox("Start Aris when I log in")
         self.login_box.setChecked(self.settings.start_at_login)
         memory = QGroupBox("Memory")
-        QVBoxLayout(memory).addWidget(self.memory_box)
-        memory.layout().addWidget(_hint("Memories stay on this computer. Browse or erase them from Memory."))
+        memory_column = QVBoxLayout(memory)
+        memory_column.addWidget(self.memory_box)
+        memory_column.addWidget(_hint("Memories stay on this computer. Browse or erase them from Memory."))
         startup = QGroupBox("Start-up")
         box = QVBoxLayout(startup)
         box.addWidget(self.minimized_box)
@@ -230,8 +235,9 @@ class SettingsDialog(QDialog):
         if not self._devices:
             form.addRow("", _hint("No audio devices found. Connect one, or start PulseAudio/PipeWire."))
         turn = QGroupBox("Conversation")
-        QVBoxLayout(turn).addWidget(self.barge_box)
-        turn.layout().addWidget(_hint("Turn this off with laptop speakers if Aris interrupts itself."))
+        turn_column = QVBoxLayout(turn)
+        turn_column.addWidget(self.barge_box)
+        turn_column.addWidget(_hint("Turn this off with laptop speakers if Aris interrupts itself."))
         layout = QVBoxLayout(page)
         layout.addWidget(group)
         layout.addWidget(turn)

@@ -85,6 +85,7 @@ def download(ctx: CommandContext) -> int:
         BarColumn,
         DownloadColumn,
         Progress,
+        TaskID,
         TextColumn,
         TimeRemainingColumn,
         TransferSpeedColumn,
@@ -107,7 +108,7 @@ def download(ctx: CommandContext) -> int:
         for spec in specs:
             task = bar.add_task(spec.name, total=spec.size_bytes)
 
-            def on_progress(update: DownloadProgress, task: int = task) -> None:
+            def on_progress(update: DownloadProgress, task: TaskID = task) -> None:
                 bar.update(task, completed=update.done_bytes)
 
             try:

@@ -281,12 +281,12 @@ def overview(paths: DataPaths) -> SyncOverview:
         username=account.username,
         device_id=account.device_id,
         secrets_backend=account.secrets_backend.value,
-        last_sync_at=last.get("last_sync_at"),
-        last_attempt_at=last.get("last_attempt_at"),
+        last_sync_at=_text(last.get("last_sync_at")),
+        last_attempt_at=_text(last.get("last_attempt_at")),
         pending=pending,
-        last_error_code=last.get("last_error_code"),
-        last_error_message=last.get("last_error_message"),
-        rejected_records=int(last.get("rejected_records") or 0),
+        last_error_code=_text(last.get("last_error_code")),
+        last_error_message=_text(last.get("last_error_message")),
+        rejected_records=_count(last.get("rejected_records")),
     )
 
 
@@ -375,6 +375,15 @@ def _last_round(store: LocalSyncStore) -> dict[str, object]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str | None:
+    """A string field of the stored round summary; anything else (an older or damaged entry) as absent."""
+    return value if isinstance(value, str) else None
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) else 0
 
 
 def _now() -> str:
