@@ -96,8 +96,8 @@ def test_cancel_closes_the_stream_within_150_ms(llama_server: str) -> None:
     worker.join(5)
     assert finished, "the reply did not end with TurnCancelledError"
     assert cancel.cancelled_at is not None
-    # The socket is shut down inside cancel(); what remains is the reader thread waking up. 60-130 ms here on
-    # a quiet machine, up to ~230 ms at load average 13 on 2 cores, so the bound leaves room for a busy box.
+    # The socket is shut down inside cancel(); what remains is the reader thread waking up: median 21 ms (19-62) at
+    # load average 7 on 2 cores, one 232 ms at load 13, so the bound leaves room for a busy shared machine.
     assert (finished[0] - cancel.cancelled_at) < 0.5
     # The server is free again at once: a new question is answered.
     assert "".join(RemoteResponder(llama_server, settings=GenerationSettings(max_tokens=8)).respond(QUESTION))
