@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from sqlite_utils import Database
 
-from app.config import Settings
+from app.config import ModelSettings, Settings
 from app.engine_factory import EngineFactory
 from app.errors import ArisError
 from app.paths import DataPaths
@@ -21,7 +21,8 @@ from app.storage.conversations import ConversationLog
 from engine.audio import AudioSink, AudioSource
 from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
-from engine.chat import SYSTEM_PROMPT
+from engine.chat import system_prompt_for
+from engine.conversation import Conversation
 from engine.events import TurnEvent
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
@@ -67,6 +68,25 @@ class Assistant:
         self._learning: list[Future[object]] = []
         self._skills: SkillRouter | None = None
 
+    def reload_models(self, models: ModelSettings) -> None:
+        """Use other models without restarting Aris: a fresh factory loads them on next use, and memory's
+        fact extraction follows the new language model. Slow (models load): call it from a worker thread."""
+        with self._lock:
+            self.settings = self.settings.with_changes(models=models)
+            self.factory = EngineFactory(models, self.paths)
+            self._pipeline = None
+            memory = self._memory
+        extractor = getattr(memory, "extractor", None)
+        if memory is not None and extractor is not None:
+            from app.memory.extraction import FactExtractor
+
+            memory.extractor = FactExtractor(self.factory.responder(), self.system_prompt)  # type: ignore[attr-defined]
+
+    @property
+    def system_prompt(self) -> str:
+        """The fixed system prompt for the language setting (the reply language)."""
+        return system_prompt_for(self.settings.models.language, self.factory.llm_family())
+
     @property
     def memory(self) -> MemoryHook | None:
         """Long-term memory, opened from the data folder on first use; None when the user turned it off."""
@@ -87,7 +107,7 @@ class Assistant:
                     self.paths,
                     self.factory.responder(),
                     embedder=self.factory.embedder(),
-                    system_prompt=SYSTEM_PROMPT,
+                    system_prompt=self.system_prompt,
                 )
                 service.add_forget_listener(self._on_forgotten)
                 self._memory = service
@@ -107,6 +127,7 @@ class Assistant:
                 self.factory.transcriber(),
                 self.factory.responder(),
                 self.factory.synthesizer(),
+                conversation=Conversation(system_prompt=self.system_prompt),
                 memory=self.memory,
                 on_event=self._on_event,
                 skills=self.skills,

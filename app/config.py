@@ -64,6 +64,22 @@ class ModelSettings(_Section):
     threads: int = Field(
         max(1, min(4, os.cpu_count() or 2)), ge=1, le=64, description="CPU threads for each model."
     )
+    language: str = Field(
+        "auto",
+        pattern=r"^(auto|[a-z]{2})$",
+        description="Spoken language: 'auto' (detect) or an ISO 639-1 code such as 'en' or 'ru'. Drives "
+        "Whisper's language, the voice and the reply language.",
+    )
+    llm_url: str | None = Field(
+        None,
+        pattern=r"^https?://",
+        description="An OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM) that answers instead "
+        "of the local model, e.g. http://127.0.0.1:11434/v1.",
+    )
+    llm_model_name: str = Field("default", description="Model name sent to the external server.")
+    llm_timeout_s: float = Field(
+        30.0, ge=1.0, le=600.0, description="Seconds to wait for the external server to connect and answer."
+    )
 
 
 class HotkeySettings(_Section):

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from app.config import ModelSettings
+from app.language import speech_model, whisper_language
 from app.paths import DataPaths
-from engine.llm import LlamaResponder
+from engine.llm import GenerationSettings, LlamaResponder
+from engine.remote_llm import RemoteResponder
 from engine.stt import WhisperTranscriber
 from engine.tts import PiperSynthesizer
 from models import ResolvedModel, resolve_model, user_gguf_model
@@ -56,21 +58,36 @@ class EngineFactory:
         """The chosen language model's files (a user GGUF overrides the catalogue)."""
         if self.models.llm_path:
             return user_gguf_model(Path(self.models.llm_path), self.models.llm_chat_format)
-        return resolve_model(self.models.llm, self.paths.cache_dir)
+        return resolve_model(self.models.llm, self.paths.cache_dir, self.paths.models_dir)
+
+    def llm_family(self) -> str | None:
+        """The chosen language model's family (prompt and sampling), None for an external server."""
+        if self.models.llm_url or self.models.llm_path:
+            return None
+        return resolve_model(self.models.llm, self.paths.cache_dir, self.paths.models_dir).spec.family
 
     def transcriber(self) -> WhisperTranscriber:
         """The speech recognizer."""
         m = self.models
+        name = speech_model(m, self.paths.models_dir)
+        language = whisper_language(m.model_copy(update={"stt": name}))
         return self._cached(
-            ("stt", m.stt, m.threads),
+            ("stt", name, language, m.threads),
             lambda: WhisperTranscriber(
-                str(resolve_model(m.stt, self.paths.cache_dir).path), threads=m.threads
+                str(resolve_model(name, self.paths.cache_dir, self.paths.models_dir).path),
+                threads=m.threads,
+                language=language,
             ),
         )
 
-    def responder(self) -> LlamaResponder:
-        """The language model."""
+    def responder(self) -> LlamaResponder | RemoteResponder:
+        """The language model: an external OpenAI-compatible server when ``llm_url`` is set, else local."""
         m = self.models
+        if m.llm_url:
+            return self._cached(
+                ("llm", m.llm_url, m.llm_model_name, m.llm_timeout_s),
+                lambda: RemoteResponder(m.llm_url or "", model=m.llm_model_name, timeout_s=m.llm_timeout_s),
+            )
 
         def build() -> LlamaResponder:
             model = self.llm_model()
@@ -79,6 +96,7 @@ class EngineFactory:
                 chat_format=model.spec.chat_format,
                 context_tokens=model.spec.context_tokens,
                 threads=m.threads,
+                settings=GenerationSettings.for_family(model.spec.family),
             )
 
         return self._cached(("llm", m.llm, m.llm_path, m.threads), build)
@@ -89,7 +107,9 @@ class EngineFactory:
         return self._cached(
             ("tts", m.tts, m.voice_speed, m.threads),
             lambda: PiperSynthesizer(
-                str(resolve_model(m.tts, self.paths.cache_dir).path), speed=m.voice_speed, threads=m.threads
+                str(resolve_model(m.tts, self.paths.cache_dir, self.paths.models_dir).path),
+                speed=m.voice_speed,
+                threads=m.threads,
             ),
         )
 

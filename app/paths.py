@@ -42,6 +42,11 @@ class DataPaths:
         return self.root / "cache"
 
     @property
+    def models_dir(self) -> Path:
+        """Downloaded models, one folder per catalogue id (partial downloads under .staging/)."""
+        return self.root / "models"
+
+    @property
     def log_dir(self) -> Path:
         """Log files."""
         return self.root / "logs"

@@ -66,7 +66,7 @@ Step = Callable[[SelfTestContext], str]
 def step_models(ctx: SelfTestContext) -> str:
     """Every default model is found (inside the bundle when frozen) and matches its checksum."""
     resolved = [resolve_model(name, ctx.paths.cache_dir) for name in default_models()]
-    total = sum(f.size for model in resolved for f in model.spec.files)
+    total = sum(f.size or 0 for model in resolved for f in model.spec.files)
     llm = next(model.path for model in resolved if model.spec.kind is ModelKind.LLM)
     return f"{len(resolved)} models, {total / 1e6:.0f} MB verified; the LLM is {llm}"
 

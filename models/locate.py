@@ -40,3 +40,18 @@ def _project_root() -> str:
     spec = importlib.util.find_spec("models")
     assert spec is not None and spec.submodule_search_locations
     return str(Path(next(iter(spec.submodule_search_locations))).parent)
+
+
+def package_data_path(package: str, *parts: str) -> Path:
+    """A data file shipped inside one of our own packages (``models/catalogue.json``), frozen or not."""
+    if is_frozen():
+        return Path(sys._MEIPASS, package, *parts)  # type: ignore[attr-defined]
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"Package {package} is not importable")
+    return Path(next(iter(spec.submodule_search_locations)), *parts)
+
+
+def project_path(*parts: str) -> Path:
+    """A file of the source checkout (the benchmark's question set in ``tests/``); absent in a bundle."""
+    return Path(_project_root(), *parts)

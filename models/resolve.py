@@ -9,9 +9,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.catalogue import ModelKind, ModelSpec, get_spec
+from models.catalogue import ModelKind, ModelSource, ModelSpec, get_spec
 from models.errors import ModelCorruptError, ModelMissingError
 from models.locate import package_dir
+from models.store import model_folder
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +29,12 @@ class ResolvedModel:
     """What the engine loads: a file, or a folder for CTranslate2 models."""
 
 
-def resolve_model(name: str, cache_dir: Path | None = None) -> ResolvedModel:
+def resolve_model(name: str, cache_dir: Path | None = None, models_dir: Path | None = None) -> ResolvedModel:
     """Locate a catalogued model's files and verify them.
 
-    Sizes are checked on every call; sha256 is computed once per file and remembered in ``cache_dir``
-    (keyed by path, size and mtime) so start-up stays fast after the first run.
+    Sizes are checked on every call; the checksum is computed once per file and remembered in ``cache_dir``
+    (keyed by path, size and mtime) so start-up stays fast after the first run. Downloaded models live in
+    ``models_dir`` (default: the ``models`` folder next to ``cache_dir``).
 
     Raises:
         ValueError: unknown model name.
@@ -40,6 +42,8 @@ def resolve_model(name: str, cache_dir: Path | None = None) -> ResolvedModel:
         ModelCorruptError: a file has the wrong size or checksum.
     """
     spec = get_spec(name)
+    if spec.source is not ModelSource.PACKAGE:
+        return _resolve_installed(spec, cache_dir, models_dir)
     root = package_dir(spec.package)
     if root is None:
         raise ModelMissingError(
@@ -59,12 +63,44 @@ def resolve_model(name: str, cache_dir: Path | None = None) -> ResolvedModel:
         if stat.st_size != model_file.size:
             raise _corrupt(path, spec, f"is {stat.st_size} bytes, expected {model_file.size}")
         key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
-        if verified.get(key) == model_file.sha256:
+        if verified.get(key) == model_file.checksum:
             continue
-        digest = sha256_of(path)
-        if digest != model_file.sha256:
+        if not checksum_matches(path, model_file.checksum):
             raise _corrupt(path, spec, "has the wrong checksum")
-        verified[key] = digest
+        verified[key] = model_file.checksum or ""
+        changed = True
+    if changed:
+        _save_verified(cache_dir, verified)
+    return ResolvedModel(spec=spec, path=root / spec.main)
+
+
+def _resolve_installed(spec: ModelSpec, cache_dir: Path | None, models_dir: Path | None) -> ResolvedModel:
+    """A downloaded (or package-assembled) model under DATA_DIR/models, checked like a packaged one."""
+    if models_dir is None:
+        if cache_dir is None:
+            raise ModelMissingError(f"The {spec.kind} model '{spec.name}' is not installed.")
+        models_dir = cache_dir.parent / "models"
+    root = model_folder(models_dir, spec.name)
+    repair = f"python main.py models download {spec.name}"
+    verified = _load_verified(cache_dir)
+    changed = False
+    for model_file in spec.files:
+        path = root / model_file.path
+        if not path.is_file():
+            raise ModelMissingError(
+                f"The {spec.kind} model '{spec.name}' is not installed. Install it with: {repair}"
+            )
+        stat = path.stat()
+        if stat.st_size != model_file.size:
+            raise ModelCorruptError(f"Model file {path} is damaged (wrong size). Reinstall it with: {repair}")
+        key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
+        if verified.get(key) == model_file.checksum:
+            continue
+        if not checksum_matches(path, model_file.checksum):
+            raise ModelCorruptError(
+                f"Model file {path} is damaged (wrong checksum). Reinstall it with: {repair}"
+            )
+        verified[key] = model_file.checksum or ""
         changed = True
     if changed:
         _save_verified(cache_dir, verified)
@@ -97,11 +133,25 @@ def user_gguf_model(path: Path, chat_format: str | None = None) -> ResolvedModel
 
 def sha256_of(path: Path, chunk_bytes: int = 1 << 20) -> str:
     """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
+    return digest_of(path, "sha256", chunk_bytes)
+
+
+def digest_of(path: Path, algorithm: str, chunk_bytes: int = 1 << 20) -> str:
+    """Hex digest of a file with ``algorithm`` (sha256 or md5), read in chunks."""
+    digest = hashlib.new(algorithm)
     with path.open("rb") as handle:
         while block := handle.read(chunk_bytes):
             digest.update(block)
     return digest.hexdigest()
+
+
+def checksum_matches(path: Path, checksum: str | None) -> bool:
+    """True if the file has the catalogue checksum ("sha256:…" or "md5:…"); a missing checksum never
+    matches, so an unverifiable file is never used."""
+    if not checksum or ":" not in checksum:
+        return False
+    algorithm, expected = checksum.split(":", 1)
+    return digest_of(path, algorithm) == expected
 
 
 def _corrupt(path: Path, spec: ModelSpec, what: str) -> ModelCorruptError:

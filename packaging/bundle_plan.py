@@ -182,4 +182,6 @@ def project_modules() -> list[str]:
 def resource_datas() -> list[tuple[str, str]]:
     """The ``resources/`` folder (icons, style, the self-test's spoken sample), copied whole."""
     folder = ROOT / "resources"
-    return [(str(folder), "resources")] if folder.is_dir() else []
+    datas = [(str(folder), "resources")] if folder.is_dir() else []
+    catalogue = ROOT / "models" / "catalogue.json"  # the model catalogue is data read at run time
+    return [*datas, (str(catalogue), "models")] if catalogue.is_file() else datas

@@ -332,11 +332,14 @@ class Controller(QObject):
         )
         if dialog.exec():
             new = dialog.result_settings()
-            needs_restart = new.models != self.settings.models or new.audio != self.settings.audio
+            models_changed = new.models != self.settings.models
+            needs_restart = new.audio != self.settings.audio
             self.update_settings(new)
+            if models_changed:
+                self.bridge.reload_models(new.models)  # loads in the worker with the start-up progress bar
             if needs_restart:
                 self.window.notice.show_message(
-                    "Restart to apply", "New models and audio devices are used from the next start.", "info"
+                    "Restart to apply", "New audio devices are used from the next start.", "info"
                 )
 
     def open_memory(self) -> None:

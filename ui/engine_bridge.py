@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Signal
 
 from app.assistant import Assistant
+from app.config import ModelSettings
 from app.errors import ArisError
 from engine.audio import AudioSource, MicrophoneSource, SpeakerSink
 from engine.cancel import CancelToken
@@ -125,13 +126,28 @@ class EngineBridge(QObject):
             self._source = source
         self.mic_opened.emit()
 
-    def _load_models(self) -> None:
+    def reload_models(self, models: ModelSettings) -> None:
+        """Switch models without restarting, in the worker, with the start-up progress signals; a turn asked
+        meanwhile waits for the new models."""
+        self._loaded = False
+        self._submit(lambda: self._reload(models))
+
+    def _reload(self, models: ModelSettings) -> None:
+        self.assistant.reload_models(models)
+        with self._lock:
+            sink, self._sink = self._sink, None  # the new voice may have another sample rate
+        close = getattr(sink, "close", None)
+        if close is not None:
+            close()
+        self._load_models(with_memory=False)
+
+    def _load_models(self, with_memory: bool = True) -> None:
         factory = self.assistant.factory
         steps = [
             ("Loading speech recognition…", factory.transcriber),
             ("Loading the language model…", factory.responder),
             ("Loading the voice…", factory.synthesizer),
-            ("Opening your memories…", self._load_memory),
+            *([("Opening your memories…", self._load_memory)] if with_memory else []),
             ("Warming up…", factory.warm_up),
             ("Warming up…", self.assistant.skills.warm_up),  # templates compiled before the first request
         ]

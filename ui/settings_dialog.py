@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 from app.config import HotkeyMode, Settings
 from app.paths import DataPaths
 from engine.errors import AudioDeviceError
-from models import ModelKind, available_models
+from models import ModelKind, available_models, get_spec
+from models.store import is_installed
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
+from ui.models_page import ModelsPage
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
 from ui.widgets import LevelMeter
@@ -273,9 +275,9 @@ class SettingsDialog(QDialog):
     def _models_tab(self) -> QWidget:
         page = QWidget()
         models = self.settings.models
-        self.stt_combo = self._model_combo(ModelKind.STT, models.stt)
-        self.llm_combo = self._model_combo(ModelKind.LLM, models.llm)
-        self.tts_combo = self._model_combo(ModelKind.TTS, models.tts)
+        self.stt_combo = self._model_combo(ModelKind.STT, models.stt, self.paths)
+        self.llm_combo = self._model_combo(ModelKind.LLM, models.llm, self.paths)
+        self.tts_combo = self._model_combo(ModelKind.TTS, models.tts, self.paths)
         self.speed_spin = QDoubleSpinBox()
         self.speed_spin.setRange(0.5, 2.0)
         self.speed_spin.setSingleStep(0.1)
@@ -290,11 +292,32 @@ class SettingsDialog(QDialog):
         form.addRow("Voice speed", self.speed_spin)
         if models.llm_path:
             form.addRow("", _hint(f"Using your own model file: {models.llm_path}"))
+        self.models_page = ModelsPage(self.paths, self.settings)  # downloads, Use, Remove (ui/models_page.py)
+        self.models_page.model_used.connect(self._on_model_used)
+        self.models_page.download_finished.connect(lambda _id: self._refresh_model_combos())
         layout = QVBoxLayout(page)
         layout.addWidget(group)
-        layout.addWidget(_hint("Model changes take effect the next time Aris starts."))
-        layout.addStretch(1)
+        layout.addWidget(self.models_page, 1)
+        layout.addWidget(_hint("New models load in the background as soon as you save."))
         return page
+
+    def _on_model_used(self, kind: str, model_id: str) -> None:
+        """Use on the Models page saved the settings: show the choice in the combos, keep it on Save."""
+        self.settings = self.models_page.settings
+        self._refresh_model_combos()
+
+    def _refresh_model_combos(self) -> None:
+        models = self.settings.models
+        for kind, combo, current in (
+            (ModelKind.STT, self.stt_combo, models.stt),
+            (ModelKind.LLM, self.llm_combo, models.llm),
+            (ModelKind.TTS, self.tts_combo, models.tts),
+        ):
+            fresh = self._model_combo(kind, current, self.paths)
+            combo.clear()
+            for index in range(fresh.count()):
+                combo.addItem(fresh.itemText(index), fresh.itemData(index))
+            combo.setCurrentIndex(combo.findData(current))
 
     def _account_tab(self) -> QWidget:
         page = QWidget()
@@ -331,10 +354,11 @@ class SettingsDialog(QDialog):
         return combo
 
     @staticmethod
-    def _model_combo(kind: ModelKind, current: str) -> QComboBox:
+    def _model_combo(kind: ModelKind, current: str, paths: DataPaths) -> QComboBox:
         combo = QComboBox()
-        for name in available_models(kind):
-            combo.addItem(name, name)
+        for name in available_models(kind):  # only installed models can be chosen here
+            if is_installed(get_spec(name), paths.models_dir):
+                combo.addItem(name, name)
         index = combo.findData(current)
         if index < 0:
             combo.addItem(current, current)
@@ -354,11 +378,13 @@ class SettingsDialog(QDialog):
             self.error.show()
             return
         self.mic_test.stop()
+        self.models_page.shutdown()
         self.accept()
 
     def reject(self) -> None:
         """Cancel: close the test microphone too."""
         self.mic_test.stop()
+        self.models_page.shutdown()
         super().reject()
 
     def _collect(self) -> Settings:

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
 
-SUITES = ("voice", "memory", "recall", "sync", "skills")
+SUITES = ("voice", "memory", "recall", "sync", "skills", "llm")
 
 
 def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -28,6 +28,10 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
         "for `bench recall` (default all 12)",
     )
     p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
+    p.add_argument(
+        "--models", metavar="ID,…", help="`bench llm`: these chat models (default: every installed one)"
+    )
+    p.add_argument("--limit", type=int, help="`bench llm`: only the first N questions")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench, extra_suites=extra_suites)
 
@@ -66,6 +70,25 @@ def _voice_bench(ctx: CommandContext) -> int:
     return 0
 
 
+def _bench_llm(ctx: CommandContext) -> int:
+    from app.cli.common import print_json, settings_for
+    from app.llm_bench import run_llm_bench
+
+    models = [m.strip() for m in ctx.args.models.split(",")] if ctx.args.models else None
+    threads = settings_for(ctx).models.threads
+    results = run_llm_bench(ctx.paths, models=models, limit=ctx.args.limit, threads=threads)
+    if ctx.args.json:
+        print_json(results)
+        return 0
+    print(f"{'model':<28} {'accuracy':>9} {'first token':>12} {'tokens/s':>9} {'RSS MB':>7}")
+    for r in results:
+        print(
+            f"{r['model']:<28} {r['correct']:>4}/{r['questions']:<4} {r['first_token_ms_median']:>9.0f} ms "
+            f"{r['tokens_per_second_median']:>9.1f} {r['rss_mb']:>7.0f}"
+        )
+    return 0
+
+
 def _skills_bench(ctx: CommandContext) -> int:
     """`bench skills`: accuracy, false matches and speed of the skills layer on the labelled set."""
     from app.cli.common import print_json
@@ -91,4 +114,5 @@ _SUITE_RUNNERS: dict[str, Handler] = {
     "recall": _recall_bench,
     "sync": _sync_bench,
     "skills": _skills_bench,
+    "llm": _bench_llm,
 }

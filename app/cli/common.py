@@ -8,6 +8,7 @@ from typing import Any
 
 from app.cli import CommandContext
 from app.config import Settings, load_settings
+from app.errors import SettingsError
 
 
 def settings_for(ctx: CommandContext) -> Settings:
@@ -16,6 +17,11 @@ def settings_for(ctx: CommandContext) -> Settings:
     llm_path = getattr(ctx.args, "llm", None)
     if llm_path:
         settings = settings.with_changes(models=settings.models.model_copy(update={"llm_path": llm_path}))
+    llm_url = getattr(ctx.args, "llm_url", None)
+    if llm_url:
+        if not llm_url.startswith(("http://", "https://")):
+            raise SettingsError(f"--llm-url {llm_url} is not an http:// or https:// address.")
+        settings = settings.with_changes(models=settings.models.model_copy(update={"llm_url": llm_url}))
     return settings
 
 

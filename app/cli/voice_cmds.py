@@ -35,6 +35,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--speak", type=Path, metavar="OUT.wav", help="also write the spoken reply to OUT.wav")
     p.add_argument("--json", action="store_true", help="print {transcript, reply, timings} when done")
     p.add_argument("--llm", metavar="PATH", help="use this GGUF chat model instead of the configured one")
+    p.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="answer with an OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM), e.g. "
+        "http://127.0.0.1:11434/v1",
+    )
     p.set_defaults(handler=ask)
 
     p = commands.add_parser("listen", help="answer one spoken question from the microphone or IN.wav")
@@ -42,6 +48,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--speak", type=Path, metavar="OUT.wav", help="write the spoken reply to OUT.wav")
     p.add_argument("--json", action="store_true", help="print {transcript, reply, timings} when done")
     p.add_argument("--llm", metavar="PATH", help="use this GGUF chat model instead of the configured one")
+    p.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="answer with an OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM), e.g. "
+        "http://127.0.0.1:11434/v1",
+    )
     p.set_defaults(handler=listen)
 
 
