@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from app.config import Settings
 from app.engine_factory import EngineFactory
 from app.errors import ArisError
+from app.learning import TurnGate, YieldingCompleter
 from app.paths import DataPaths
 from app.storage.conversations import ConversationLog
 from engine.audio import AudioSink, AudioSource
@@ -22,6 +23,7 @@ from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
 from engine.chat import SYSTEM_PROMPT
 from engine.events import TurnEvent
+from engine.llm import LlamaResponder
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
 
@@ -61,6 +63,14 @@ class Assistant:
         self._lock = threading.Lock()
         self._learner: ThreadPoolExecutor | None = None
         self._learning: list[Future[object]] = []
+        self.turn_gate = TurnGate()
+        """Held while a turn runs: memory learning's model work waits for it and is stopped by it."""
+        self.learning_model = YieldingCompleter(self._background_model, self.turn_gate)
+        """The language model as memory learning uses it: its own context, only between turns."""
+
+    def _background_model(self) -> LlamaResponder:
+        # Looked up when first needed: tests and the bench swap in a factory with models already loaded.
+        return self.factory.background_responder()
 
     @property
     def memory(self) -> MemoryHook | None:
@@ -76,7 +86,7 @@ class Assistant:
 
                 service = MemoryService.open(
                     self.paths,
-                    self.factory.responder(),
+                    self.learning_model,
                     embedder=self.factory.embedder(),
                     system_prompt=SYSTEM_PROMPT,
                 )
@@ -149,7 +159,8 @@ class Assistant:
     ) -> TurnResult:
         """A typed question; with a live ``microphone``, talking over the spoken answer stops it."""
         monitor = self.barge_in_monitor(microphone) if microphone is not None and sink is not None else None
-        return self._after_turn(self.pipeline.text_turn(text, sink, cancel, barge_in=monitor))
+        with self.turn_gate.turn():
+            return self._after_turn(self.pipeline.text_turn(text, sink, cancel, barge_in=monitor))
 
     def answer_audio(
         self,
@@ -159,7 +170,8 @@ class Assistant:
         speech_end: float | None = None,
     ) -> TurnResult:
         """A question already captured as 16 kHz audio."""
-        return self._after_turn(self.pipeline.voice_turn(audio, sink, cancel, speech_end=speech_end))
+        with self.turn_gate.turn():
+            return self._after_turn(self.pipeline.voice_turn(audio, sink, cancel, speech_end=speech_end))
 
     def listen_and_answer(
         self,
@@ -177,18 +189,19 @@ class Assistant:
         question ends when the source stops (key released), not at the first pause."""
         cancel = cancel or CancelToken()
         pipeline = self.pipeline
-        utterance = pipeline.listen(source, self.endpointer(push_to_talk=push_to_talk), cancel)
-        if utterance is None:
-            return None
-        return self._after_turn(
-            pipeline.voice_turn(
-                utterance.audio,
-                sink,
-                cancel,
-                speech_end=time.monotonic(),
-                barge_in=self.barge_in_monitor(source) if live else None,
+        with self.turn_gate.turn():
+            utterance = pipeline.listen(source, self.endpointer(push_to_talk=push_to_talk), cancel)
+            if utterance is None:
+                return None
+            return self._after_turn(
+                pipeline.voice_turn(
+                    utterance.audio,
+                    sink,
+                    cancel,
+                    speech_end=time.monotonic(),
+                    barge_in=self.barge_in_monitor(source) if live else None,
+                )
             )
-        )
 
     def barge_in_monitor(self, source: AudioSource) -> BargeInMonitor | None:
         """A monitor that stops the answer when the user talks over it, if the settings allow it."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.config import load_settings
+from app.config import Settings, load_settings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths
 from engine.audio import WavSink, read_wav, write_wav
@@ -31,6 +31,34 @@ QUESTIONS = (
     "Who wrote the play Romeo and Juliet? Tell me more.",
     "What color is the sky on a clear summer day?",
 )
+
+CONVERSATION = (
+    "What is the capital of France?",
+    "I really enjoy long walks by the river in the evening.",
+    "How many legs does a spider have?",
+    "My sister Anna works as a nurse in Berlin.",
+    "What is the largest planet in our solar system?",
+    "I am learning to play the violin this year.",
+    "Who wrote the play Romeo and Juliet?",
+    "What color is the sky on a clear day?",
+    "My favourite food is mushroom soup.",
+    "How many days are in a week?",
+    "What is the tallest mountain in the world?",
+    "I usually wake up at six in the morning.",
+    "What is the capital of Italy?",
+    "How many wheels does a bicycle have?",
+    "My best friend Tom lives near the sea.",
+    "What do bees make?",
+    "What is the boiling point of water?",
+    "I have two cats and a small garden.",
+    "What is the capital of Spain?",
+    "Which ocean is the largest?",
+)
+"""One conversation, questions mixed with statements memory learns from (some only the model can)."""
+
+THINK_SECONDS = 1.5
+"""Pause between the turns of the conversation bench: the user hearing the answer and speaking again;
+memory learns during it (and is interrupted by the next turn)."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +169,8 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
             "done_ms_median": _median([r.done_ms for r in rows]),
         }
 
+    conversation = _conversation_figures(paths, settings, factory)
+
     results = {
         "turns": turns,
         "question_seconds_median": round(statistics.median(len(q) / 16000 for q in questions), 2),
@@ -151,12 +181,51 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
         "endpoint_wait_ms": settings.audio.trailing_silence_ms,
         "model_load_and_warmup_s": round(load_seconds, 2),
         "sample_reply": replies[0] if replies else "",
+        "conversation": conversation,
     }
     if as_json:
         print(json.dumps(results))
     else:
         _print_table(results)
     return results
+
+
+def _conversation_figures(paths: DataPaths, settings: Settings, factory: EngineFactory) -> dict[str, object]:
+    """Twenty spoken turns through the Assistant the desktop drives, memory on and learning between turns,
+    in a throw-away data folder: does the 20th answer start as soon as the first?"""
+    from app.assistant import Assistant
+
+    responder = factory.responder()
+    first_audio: list[float] = []
+    evaluated: list[int] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        audio = [speak_question(q, Path(tmp) / f"c{i}.wav", factory) for i, q in enumerate(CONVERSATION)]
+        assistant = Assistant(
+            DataPaths(Path(tmp) / "data").ensure(), settings.model_copy(update={"memory_enabled": True})
+        )
+        assistant.factory = factory  # the loaded models (and the user's verified model cache)
+        try:
+            assistant.open_memory()
+            for question in audio:
+                result = assistant.answer_audio(question, WavSink(), speech_end=time.monotonic())
+                first_audio.append(result.times.as_ms().get("first_audio", float("nan")))
+                evaluated.append(responder.last_prompt.evaluated_tokens if responder.last_prompt else -1)
+                time.sleep(THINK_SECONDS)
+        finally:
+            assistant.close()
+        learning = assistant.learning_model
+    return {
+        "turns": len(first_audio),
+        "turn1_first_audio_ms": first_audio[0],
+        "turn20_first_audio_ms": first_audio[-1],
+        "first5_first_audio_ms_median": _median(first_audio[:5]),
+        "last5_first_audio_ms_median": _median(first_audio[-5:]),
+        "first_audio_ms": first_audio,
+        "prompt_tokens_evaluated": evaluated,
+        "learning_extractions": learning.completed,
+        "learning_interrupted": learning.interruptions,
+        "think_seconds": THINK_SECONDS,
+    }
 
 
 def _print_table(r: dict) -> None:
@@ -175,3 +244,11 @@ def _print_table(r: dict) -> None:
     print(f"TTS real-time factor (median): {r['tts_rtf_median']}")
     print(f"Hands-free mode adds the endpointing wait: {r['endpoint_wait_ms']} ms of trailing silence")
     print(f"Sample reply: {r['sample_reply']!r}")
+    c = r["conversation"]
+    print(
+        f"\nConversation of {c['turns']} spoken turns, memory on: first audio turn 1 "
+        f"{c['turn1_first_audio_ms']} ms, turn {c['turns']} {c['turn20_first_audio_ms']} ms "
+        f"(medians of first/last five: {c['first5_first_audio_ms_median']} / "
+        f"{c['last5_first_audio_ms_median']} ms)"
+    )
+    print(f"Prompt tokens evaluated per turn: {c['prompt_tokens_evaluated']}")

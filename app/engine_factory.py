@@ -82,6 +82,23 @@ class EngineFactory:
 
         return self._cached(("llm", m.llm, m.llm_path, m.threads), build)
 
+    def background_responder(self) -> LlamaResponder:
+        """The same language model in a context of its own, for background work (memory learning): the
+        turn's context keeps its cached conversation and is never held by that work. The weights are
+        memory-mapped, so the second load shares them."""
+        m = self.models
+
+        def build() -> LlamaResponder:
+            model = self.llm_model()
+            return LlamaResponder(
+                str(model.path),
+                chat_format=model.spec.chat_format,
+                context_tokens=model.spec.context_tokens,
+                threads=m.threads,
+            )
+
+        return self._cached(("llm-background", m.llm, m.llm_path, m.threads), build)
+
     def synthesizer(self) -> PiperSynthesizer:
         """The voice."""
         m = self.models

@@ -32,6 +32,17 @@ class GenerationSettings:
     """Fixed, so the same question gets the same answer (and tests are reproducible)."""
 
 
+@dataclass(frozen=True)
+class PromptStats:
+    """How much of the last prompt llama.cpp had to evaluate: the rest came from its cached prefix. A turn
+    that re-reads the whole conversation is the slowdown a growing conversation must never have."""
+
+    prompt_tokens: int
+    """Tokens in the prompt."""
+    evaluated_tokens: int
+    """Tokens of it that were evaluated (not reused from the KV cache)."""
+
+
 class LlamaResponder:
     """A GGUF chat model loaded once and reused; calls are serialised because llama.cpp contexts are not
     thread-safe."""
@@ -81,6 +92,8 @@ class LlamaResponder:
         self._abort = threading.Event()
         self._abort_turn: CancelToken | None = None
         self._install_abort_callback()
+        self.last_prompt: PromptStats | None = None
+        """Prompt evaluation of the latest generation (llama.cpp's own counters)."""
 
     def _install_abort_callback(self) -> None:
         """Let a cancel stop llama.cpp inside a token's computation, not only between tokens: on a busy
@@ -115,10 +128,8 @@ class LlamaResponder:
             GenerationError: llama.cpp failed.
         """
         with self._lock:
-            self._abort.clear()
-            self._abort_turn = cancel
-            if cancel is not None:
-                cancel.on_cancel(lambda: self._abort_if_current(cancel))
+            self._arm_abort(cancel)
+            self._reset_counters()
             stream = self._create(messages, stream=True)
             try:
                 for chunk in stream:
@@ -136,6 +147,27 @@ class LlamaResponder:
                 self._abort_turn = None
                 self._abort.clear()
                 stream.close()
+                self._record_prompt_stats()
+
+    def _arm_abort(self, cancel: CancelToken | None) -> None:
+        self._abort.clear()
+        self._abort_turn = cancel
+        if cancel is not None:
+            cancel.on_cancel(lambda: self._abort_if_current(cancel))
+
+    def _reset_counters(self) -> None:
+        import llama_cpp
+
+        llama_cpp.llama_perf_context_reset(self._llama.ctx)
+
+    def _record_prompt_stats(self) -> None:
+        """llama.cpp counts batched (prompt) evaluations apart from one-token (generated) ones."""
+        import llama_cpp
+
+        perf = llama_cpp.llama_perf_context(self._llama.ctx)
+        evaluated = int(perf.n_p_eval)
+        prompt = max(evaluated, int(self._llama.n_tokens) - int(perf.n_eval))
+        self.last_prompt = PromptStats(prompt_tokens=prompt, evaluated_tokens=evaluated)
 
     def complete_warmup(self) -> None:
         """Evaluate the system prompt once so llama.cpp caches it (the first real turn then skips it)."""
@@ -147,18 +179,28 @@ class LlamaResponder:
         return "".join(self._collect(messages, max_tokens=max_tokens))
 
     def complete_json(
-        self, messages: Sequence[ChatMessage], schema: dict[str, Any], max_tokens: int = 256
+        self,
+        messages: Sequence[ChatMessage],
+        schema: dict[str, Any],
+        max_tokens: int = 256,
+        *,
+        cancel: CancelToken | None = None,
     ) -> Any:
         """A reply constrained by llama.cpp's grammar to match a JSON schema, parsed.
 
         Small models write broken JSON when asked politely; the grammar makes that impossible, so the
-        caller only has to validate meaning, not syntax.
+        caller only has to validate meaning, not syntax. ``cancel`` stops it inside a token (background
+        work making way for the user's turn).
 
         Raises:
+            TurnCancelledError: ``cancel`` fired.
             GenerationError: the model failed or (despite the grammar) returned unparsable text.
         """
         with self._lock:
+            self._arm_abort(cancel)
             try:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
                 result = self._llama.create_chat_completion(
                     messages=[{"role": m.role.value, "content": m.content} for m in messages],
                     response_format={"type": "json_object", "schema": schema},
@@ -167,8 +209,15 @@ class LlamaResponder:
                     seed=self.settings.seed,
                 )
             except (RuntimeError, ValueError) as error:
+                if cancel is not None and cancel.cancelled:
+                    raise TurnCancelledError(f"Cancelled: {cancel.reason}") from error
                 log.exception("Structured generation failed")
                 raise GenerationError(f"The language model failed: {error}") from error
+            finally:
+                self._abort_turn = None
+                self._abort.clear()
+        if cancel is not None and cancel.cancelled:
+            raise TurnCancelledError(f"Cancelled: {cancel.reason}")
         text = result["choices"][0]["message"]["content"] or ""
         try:
             return json.loads(text)
