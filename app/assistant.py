@@ -129,9 +129,8 @@ class Assistant:
             self._learner.shutdown(wait=True)
             self._learner = None
         self._learning.clear()
-        close = getattr(self._memory, "close", None)
-        if callable(close):
-            close()
+        if self._memory is not None:
+            self._memory.close()
         if self._own_log_db is not None:
             self._own_log_db.conn.close()
             self._own_log_db = None
@@ -193,12 +192,15 @@ class Assistant:
             utterance = pipeline.listen(source, self.endpointer(push_to_talk=push_to_talk), cancel)
             if utterance is None:
                 return None
+            # Push-to-talk's clock starts at the release; hands-free's when the last word ended, so the
+            # endpointing wait counts.
+            speech_end = time.monotonic() if push_to_talk else utterance.speech_end_at
             return self._after_turn(
                 pipeline.voice_turn(
                     utterance.audio,
                     sink,
                     cancel,
-                    speech_end=time.monotonic(),
+                    speech_end=speech_end,
                     barge_in=self.barge_in_monitor(source) if live else None,
                 )
             )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.bench_listening import listening_figures, word_error_rate
 from app.config import Settings, load_settings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths
@@ -95,7 +96,7 @@ def _streamed_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigu
     figures = TurnFigures(
         ms["transcript_ready"], ms["first_token"], ms["first_sentence"], ms["first_audio"], ms["done"]
     )
-    return figures, result.reply, ()
+    return figures, result.reply, (result.transcript,)
 
 
 def _sequential_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigures, str, tuple]:
@@ -145,6 +146,7 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
     stt_rtf: list[float] = []
     tts_rtf: list[float] = []
     replies: list[str] = []
+    wer: list[float] = []
     for index, audio in enumerate(questions):
         # Alternate which pipeline goes first: the second run of a question finds its prompt already in
         # llama.cpp's cache, which would flatter whichever pipeline always ran second.
@@ -155,6 +157,7 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
             (streamed if run is _streamed_turn else sequential).append(figures)
             if run is _streamed_turn:
                 replies.append(reply)
+                wer.append(word_error_rate(QUESTIONS[index % len(QUESTIONS)], rtfs[0]))
             else:
                 stt_rtf.append(rtfs[0])
                 if rtfs[1] is not None:
@@ -169,6 +172,7 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
             "done_ms_median": _median([r.done_ms for r in rows]),
         }
 
+    listening = listening_figures(pipeline, questions, settings.audio.trailing_silence_ms)
     conversation = _conversation_figures(paths, settings, factory)
 
     results = {
@@ -181,6 +185,8 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
         "endpoint_wait_ms": settings.audio.trailing_silence_ms,
         "model_load_and_warmup_s": round(load_seconds, 2),
         "sample_reply": replies[0] if replies else "",
+        "stt_wer_mean": round(statistics.fmean(wer), 4) if wer else None,
+        **listening,
         "conversation": conversation,
     }
     if as_json:
@@ -244,6 +250,18 @@ def _print_table(r: dict) -> None:
     print(f"TTS real-time factor (median): {r['tts_rtf_median']}")
     print(f"Hands-free mode adds the endpointing wait: {r['endpoint_wait_ms']} ms of trailing silence")
     print(f"Sample reply: {r['sample_reply']!r}")
+    print(f"Word error rate on the questions (mean): {r['stt_wer_mean']}")
+    for mode, clock in (
+        ("push_to_talk", "key release"),
+        ("hands_free", "end of speech, endpoint wait included"),
+    ):
+        m = r[mode]
+        print(
+            f"{mode.replace('_', '-')}: first audio {m['first_audio_ms_median']} ms after {clock} "
+            f"(without speculative transcription {m['without_speculation']['first_audio_ms_median']} ms; "
+            f"transcript ready {m['transcript_ms_median']} vs "
+            f"{m['without_speculation']['transcript_ms_median']} ms)"
+        )
     c = r["conversation"]
     print(
         f"\nConversation of {c['turns']} spoken turns, memory on: first audio turn 1 "
