@@ -109,9 +109,9 @@ class Assistant:
         """The pipeline, loading the models on first use."""
         if self._pipeline is None:
             self._pipeline = VoicePipeline(
-                self.factory.transcriber(),
+                self.factory.lazy_transcriber(),
                 self.factory.responder(),
-                self.factory.synthesizer(),
+                self.factory.lazy_synthesizer(),
                 memory=self.memory,
                 on_event=self._on_event,
             )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from engine.cancel import CancelToken
@@ -173,6 +175,49 @@ class LlamaResponder:
         """Evaluate the system prompt once so llama.cpp caches it (the first real turn then skips it)."""
         messages = [ChatMessage(Role.SYSTEM, SYSTEM_PROMPT), ChatMessage(Role.USER, "Hello.")]
         self.complete(messages, max_tokens=1)
+
+    def save_prompt_state(self, path: Path) -> None:
+        """Write the evaluated prompt (llama.cpp's KV cache and its tokens) to ``path``, so a new process
+        (a one-shot `ask`) starts with the system prompt already read instead of spending seconds on it.
+
+        Raises:
+            GenerationError: the file could not be written.
+        """
+        import llama_cpp
+
+        with self._lock:
+            count = int(self._llama.n_tokens)
+            tokens = (llama_cpp.llama_token * count)(*self._llama.input_ids[:count].tolist())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".partial")
+            if not llama_cpp.llama_state_save_file(self._llama.ctx, str(partial).encode(), tokens, count):
+                raise GenerationError(f"Could not save the language model's prompt state to {path}.")
+            partial.replace(path)
+
+    def load_prompt_state(self, path: Path) -> bool:
+        """Restore a prompt state saved by :meth:`save_prompt_state` for this model and context size;
+        False (and nothing changed) when the file is missing or unusable."""
+        import llama_cpp
+
+        if not path.is_file():
+            return False
+        with self._lock:
+            capacity = self.context_tokens
+            tokens = (llama_cpp.llama_token * capacity)()
+            count = ctypes.c_size_t(0)
+            loaded = llama_cpp.llama_state_load_file(
+                self._llama.ctx, str(path).encode(), tokens, capacity, ctypes.byref(count)
+            )
+            if not loaded or count.value == 0:
+                log.info("The saved prompt state %s does not fit this model; it will be rebuilt", path)
+                self._llama.reset()
+                return False
+            n = int(count.value)
+            self._llama.input_ids[:n] = tokens[:n]
+            self._llama.n_tokens = n
+            self._llama._requires_eval = True  # the logits were not restored: sample only after a decode
+        log.debug("Restored %d prompt tokens from %s", n, path)
+        return True
 
     def complete(self, messages: Sequence[ChatMessage], max_tokens: int | None = None) -> str:
         """The whole reply at once (for background work such as summaries)."""
