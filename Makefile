@@ -20,7 +20,7 @@ test: install-build
 	scripts/test.sh
 
 lint: install-dev
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
 
 bench: install
 	$(PY) main.py bench

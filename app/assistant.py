@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sqlite_utils import Database
@@ -26,6 +27,9 @@ from engine.events import TurnEvent
 from engine.llm import LlamaResponder
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
+
+if TYPE_CHECKING:
+    from app.skills.router import SkillRouter
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,7 @@ class Assistant:
         self._lock = threading.Lock()
         self._learner: ThreadPoolExecutor | None = None
         self._learning: list[Future[object]] = []
+        self._skills: SkillRouter | None = None
         self.turn_gate = TurnGate()
         """Held while a turn runs: memory learning's model work waits for it and is stopped by it."""
         self.learning_model = YieldingCompleter(self._background_model, self.turn_gate)
@@ -76,6 +81,10 @@ class Assistant:
     def memory(self) -> MemoryHook | None:
         """Long-term memory, opened from the data folder on first use; None when the user turned it off."""
         return self.open_memory() if self.memory_enabled else None
+
+    @memory.setter
+    def memory(self, value: MemoryHook | None) -> None:
+        self._memory = value
 
     def open_memory(self) -> MemoryHook:
         """The memory store, opened on first use even when answers don't use it (the memory browser).
@@ -94,10 +103,6 @@ class Assistant:
                 self._memory = service
             return self._memory
 
-    @memory.setter
-    def memory(self, value: MemoryHook | None) -> None:
-        self._memory = value
-
     def set_memory_enabled(self, enabled: bool) -> None:
         """Turn recall and learning on or off from the next turn on."""
         self.memory_enabled = enabled
@@ -114,8 +119,18 @@ class Assistant:
                 self.factory.lazy_synthesizer(),
                 memory=self.memory,
                 on_event=self._on_event,
+                skills=self.skills,
             )
         return self._pipeline
+
+    @property
+    def skills(self) -> SkillRouter:
+        """Timers, the time, lists, sums and units, answered before the language model."""
+        if self._skills is None:
+            from app.skills.router import SkillRouter, open_skill_store  # hassil, pint: not at app start
+
+            self._skills = SkillRouter(open_skill_store(self.paths.database))
+        return self._skills
 
     def wait_for_learning(self, timeout: float | None = None) -> None:
         """Block until memory has learned from every finished turn."""
@@ -129,6 +144,9 @@ class Assistant:
             self._learner.shutdown(wait=True)
             self._learner = None
         self._learning.clear()
+        if self._skills is not None:
+            self._skills.close()
+            self._skills = None
         if self._memory is not None:
             self._memory.close()
         if self._own_log_db is not None:
@@ -217,7 +235,7 @@ class Assistant:
             return result
         reply = result.reply_heard if result.cancelled else result.reply
         message_id = self._log_exchange(result, reply)
-        memory = self.memory
+        memory = self.memory if result.skill is None else None  # "set a timer" teaches nothing about the user
         if memory is not None:
             if self._learner is None:
                 self._learner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-learn")

@@ -25,6 +25,7 @@ from app.paths import DataPaths
 from engine.audio import WavSink, read_wav, write_wav
 from engine.conversation import Conversation
 from engine.pipeline import VoicePipeline
+from engine.tts import synthesize_all
 
 QUESTIONS = (
     "What is the tallest mountain in the world? Tell me about it.",
@@ -82,7 +83,7 @@ def speak_question(text: str, path: Path, factory: EngineFactory) -> np.ndarray:
             [espeak, "-v", "en-us", "-s", "140", "-w", str(path), text], check=True, capture_output=True
         )
     else:
-        audio, _ = factory.synthesizer().synthesize_all(text)
+        audio, _ = synthesize_all(factory.synthesizer(), text)
         write_wav(path, audio.samples, audio.sample_rate)
     return read_wav(path)
 
@@ -113,7 +114,7 @@ def _sequential_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFi
         first_token = first_token or time.monotonic()
         reply += token
     generated = time.monotonic()
-    speech, synth_seconds = tts.synthesize_all(reply)
+    speech, synth_seconds = synthesize_all(tts, reply)
     done = time.monotonic()
     figures = TurnFigures(
         (heard - start) * 1000,

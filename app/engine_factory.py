@@ -59,7 +59,7 @@ class EngineFactory:
     def llm_model(self) -> ResolvedModel:
         """The chosen language model's files (a user GGUF overrides the catalogue)."""
         if self.models.llm_path:
-            return user_gguf_model(self.models.llm_path, self.models.llm_chat_format)
+            return user_gguf_model(Path(self.models.llm_path), self.models.llm_chat_format)
         return resolve_model(self.models.llm, self.paths.cache_dir)
 
     def transcriber(self) -> WhisperTranscriber:

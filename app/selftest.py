@@ -109,9 +109,10 @@ def step_answer(ctx: SelfTestContext) -> str:
 def step_speak(ctx: SelfTestContext) -> str:
     """Piper (with its bundled espeak-ng data) speaks the answer into a WAV file."""
     from engine.audio import write_wav
+    from engine.tts import synthesize_all
 
     text = ctx.reply or "The answer could not be generated, so this sentence is spoken instead."
-    audio, _seconds = ctx.factory.synthesizer().synthesize_all(text)
+    audio, _seconds = synthesize_all(ctx.factory.synthesizer(), text)
     seconds = len(audio.samples) / audio.sample_rate
     loudness = float(np.sqrt(np.mean(np.square(audio.samples)))) if audio.samples.size else 0.0
     if seconds < 0.3 or loudness < 1e-3:
@@ -133,8 +134,12 @@ def step_vector_store(ctx: SelfTestContext) -> str:
     collection = client.get_or_create_collection(
         "selftest", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
     )
-    collection.add(ids=["near", "far"], embeddings=[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
-    found = collection.query(query_embeddings=[[0.9, 0.1, 0.0]], n_results=1)["ids"][0]
+    collection.add(
+        ids=["near", "far"], embeddings=np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], dtype=np.float32)
+    )
+    found = collection.query(query_embeddings=np.array([[0.9, 0.1, 0.0]], dtype=np.float32), n_results=1)[
+        "ids"
+    ][0]
     if found != ["near"]:
         raise SelfTestError(f"the nearest vector should be 'near', got {found}")
     return f"chromadb {chromadb.__version__}"

@@ -11,7 +11,7 @@ import wave
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -110,7 +110,8 @@ def read_wav(path: Path) -> np.ndarray:
         raise
     if audio.size == 0:
         raise AudioFileError(f"{path} holds no audio.")
-    return audio.astype(np.float32, copy=False)
+    result: np.ndarray = audio.astype(np.float32, copy=False)
+    return result
 
 
 def write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
@@ -261,7 +262,7 @@ class WavSink:
         """Nothing to release (the audio stays readable)."""
 
 
-def _sounddevice():
+def _sounddevice() -> Any:
     """Import sounddevice, turning a missing PortAudio into a clear error."""
     try:
         import sounddevice
@@ -476,4 +477,5 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
         return samples
     count = round(len(samples) * to_rate / from_rate)
     positions = np.linspace(0, len(samples) - 1, count)
-    return np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
+    resampled: np.ndarray = np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
+    return resampled

@@ -151,6 +151,8 @@ class TurnFinished(TurnEvent):
     transcript: str = ""
     reply: str = ""
     times: StageTimes = field(default_factory=StageTimes)
+    skill: str | None = None
+    """The skill that answered, or None when the language model did."""
     type: EventType = field(default=EventType.TURN_FINISHED, init=False)
 
 

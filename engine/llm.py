@@ -76,7 +76,8 @@ class LlamaResponder:
         self.context_tokens = context_tokens
         self._lock = threading.RLock()
         try:
-            self._llama = Llama(
+            # Any: llama-cpp-python's TypedDicts don't fit our plain message dicts.
+            self._llama: Any = Llama(
                 model_path=model_path,
                 n_ctx=context_tokens,
                 n_threads=threads,
@@ -247,7 +248,7 @@ class LlamaResponder:
                 if cancel is not None:
                     cancel.raise_if_cancelled()
                 result = self._llama.create_chat_completion(
-                    messages=[{"role": m.role.value, "content": m.content} for m in messages],
+                    messages=_wire(messages),
                     response_format={"type": "json_object", "schema": schema},
                     max_tokens=max_tokens,
                     temperature=0.0,
@@ -277,7 +278,7 @@ class LlamaResponder:
     def _create(self, messages: Sequence[ChatMessage], *, stream: bool, max_tokens: int | None = None) -> Any:
         s = self.settings
         return self._llama.create_chat_completion(
-            messages=[{"role": m.role.value, "content": m.content} for m in messages],
+            messages=_wire(messages),
             stream=stream,
             max_tokens=max_tokens or s.max_tokens,
             temperature=s.temperature,
@@ -308,3 +309,8 @@ def _route_llama_logs() -> None:
 
     _llama_log_callback = llama_cpp.llama_log_callback(forward)
     llama_cpp.llama_log_set(_llama_log_callback, ctypes.c_void_p(0))
+
+
+def _wire(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
+    """Messages as llama-cpp-python's chat completion takes them."""
+    return [{"role": m.role.value, "content": m.content} for m in messages]

@@ -39,6 +39,8 @@ from engine.events import (
     TurnStarted,
     TurnState,
 )
+from engine.personal import UNKNOWN_REPLY, asks_about_user
+from engine.skills import SkillHook
 from engine.speculation import EarlyTranscriber
 from engine.stt import Transcriber
 from engine.text import SentenceSplitter
@@ -93,6 +95,8 @@ class TurnResult:
     times: StageTimes
     cancelled: bool = False
     reply_heard: str = ""
+    skill: str | None = None
+    """The skill that answered, or None when the language model did."""
 
 
 @dataclass
@@ -112,6 +116,7 @@ class _TurnRecord:
     barge_in: BargeInMonitor | None = None
     reply: str = ""
     transcript: str = ""
+    skill: str | None = None
 
     def stamp(self, stage: Stage) -> None:
         self.times = self.times.with_stage(stage, time.monotonic())
@@ -130,6 +135,7 @@ class VoicePipeline:
         memory: MemoryHook | None = None,
         on_event: EventHandler | None = None,
         settings: PipelineSettings | None = None,
+        skills: SkillHook | None = None,
     ) -> None:
         self.transcriber = transcriber
         self.early = EarlyTranscriber(transcriber)
@@ -138,6 +144,7 @@ class VoicePipeline:
         self.synthesizer = synthesizer
         self.conversation = conversation or Conversation()
         self.memory = memory
+        self.skills = skills
         self.settings = settings or PipelineSettings()
         self._on_event = on_event or (lambda _event: None)
 
@@ -246,7 +253,7 @@ class VoicePipeline:
             if not text:
                 raise _NothingHeardError
             self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.THINKING))
-            self._stream_reply(record, self._reply_tokens(text, cancel), sink, cancel)
+            self._stream_reply(record, self._reply_tokens(text, cancel, record), sink, cancel)
             if sink is not None:
                 sink.wait_done(cancel)
             cancel.raise_if_cancelled()
@@ -274,17 +281,28 @@ class VoicePipeline:
                 transcript=record.transcript,
                 reply=record.reply,
                 times=times,
+                skill=record.skill,
             )
         )
         self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
-        return TurnResult(record.turn_id, record.transcript, record.reply, times)
+        return TurnResult(record.turn_id, record.transcript, record.reply, times, skill=record.skill)
 
-    def _reply_tokens(self, text: str, cancel: CancelToken) -> Iterable[str]:
+    def _reply_tokens(
+        self, text: str, cancel: CancelToken, record: _TurnRecord | None = None
+    ) -> Iterable[str]:
+        if self.skills is not None:
+            answer = self.skills.handle(text)
+            if answer is not None:
+                if record is not None:
+                    record.skill = answer.skill
+                return [answer.text]
         if self.memory is not None:
             canned = self.memory.intercept(text)
             if canned is not None:
                 return [canned]
         memories = self.memory.recall(text) if self.memory is not None else []
+        if self.memory is not None and not memories and asks_about_user(text):
+            return [UNKNOWN_REPLY]  # nothing remembered: a small model would invent the fact
         budget = self.responder.context_tokens - self.settings.reply_budget_tokens
         messages = self.conversation.build(
             text, memories, count_tokens=self.responder.count_tokens, budget_tokens=budget
@@ -349,6 +367,7 @@ class VoicePipeline:
             record.times,
             cancelled=True,
             reply_heard=heard,
+            skill=record.skill,
         )
 
 

@@ -6,7 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 class Synthesizer(Protocol):
     """Turns text into audio chunks."""
 
-    sample_rate: int
+    @property
+    def sample_rate(self) -> int:
+        """Samples per second of the audio it makes."""
+        ...
 
     def synthesize(self, text: str, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
         """Audio for ``text``, a chunk per sentence; stops mid-sentence when ``cancel`` fires."""
@@ -32,7 +35,7 @@ class _InterruptibleSession:
     """piper's ONNX session behind a RunOptions whose terminate flag a cancel sets, so a stop lands in
     milliseconds instead of after the sentence being synthesized (100-200 ms on a busy 2-core machine)."""
 
-    def __init__(self, session: object) -> None:
+    def __init__(self, session: Any) -> None:
         import onnxruntime
 
         self._session = session
@@ -48,7 +51,8 @@ class _InterruptibleSession:
 
     def run(self, output_names: object, feed: dict[str, object]) -> list[object]:
         options = getattr(self._per_thread, "options", None)
-        return self._session.run(output_names, feed, options)
+        outputs: list[object] = self._session.run(output_names, feed, options)
+        return outputs
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._session, name)
@@ -120,9 +124,10 @@ class PiperSynthesizer:
                 raise SynthesisError(f"Speech synthesis failed: {error}") from error
             raise
 
-    def synthesize_all(self, text: str) -> tuple[AudioChunk, float]:
-        """The whole utterance as one chunk, and how long it took."""
-        started = time.monotonic()
-        chunks = [chunk.samples for chunk in self.synthesize(text)]
-        samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
-        return AudioChunk(samples, self.sample_rate), time.monotonic() - started
+
+def synthesize_all(synthesizer: Synthesizer, text: str) -> tuple[AudioChunk, float]:
+    """The whole utterance as one chunk, and how long it took (for files and the sequential baseline)."""
+    started = time.monotonic()
+    chunks = [chunk.samples for chunk in synthesizer.synthesize(text)]
+    samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.float32)
+    return AudioChunk(samples, synthesizer.sample_rate), time.monotonic() - started

@@ -47,9 +47,14 @@ if ((${#missing[@]})); then
 fi
 
 stamp=".venv/.install-stamp"
-want="$(cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16) $extras"
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  exit 0
+digest="$(cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16)"
+want="$digest $extras"
+# Done already if the same files were installed with these extras or more (`make lint` after `make test`).
+if [ -f "$stamp" ]; then
+  case "$(cat "$stamp")" in
+    "$want" | "$digest .[dev,build]") exit 0 ;;
+    "$digest .[dev]") [ "$extras" = "." ] && exit 0 ;;
+  esac
 fi
 
 [ -x .venv/bin/python ] || "$python_bin" -m venv .venv

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Executable, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +21,7 @@ from server.errors import (
     UsernameTakenError,
 )
 from server.schemas import Credentials, DeviceOut, KeyEnvelopeOut, SessionOut
-from server.tables import Device, User
+from server.tables import Device, PushBatch, Record, User
 
 log = logging.getLogger(__name__)
 
@@ -152,18 +152,47 @@ def list_devices(session: Session, principal: Principal) -> list[DeviceOut]:
 
 def revoke_device(session: Session, principal: Principal, device_id: str) -> None:
     """Sign a device of this account out; another account's device is simply not found."""
-    result = session.execute(
+    changed = _rows_changed(
+        session,
         update(Device)
         .where(
             Device.id == device_id,
             Device.user_id == principal.user_id,
             Device.revoked_at.is_(None),
         )
-        .values(revoked_at=now())
+        .values(revoked_at=now()),
     )
-    if result.rowcount == 0:
+    if changed == 0:
         raise NotFoundError(f"No signed-in device '{device_id}' on this account.")
     log.info("Device revoked", extra={"user_id": principal.user_id, "device_id": device_id})
+
+
+def change_password(session: Session, principal: Principal, current: str, new: str) -> int:
+    """Check the current password, store the new one, and sign out every other device; returns how many."""
+    user = session.get_one(User, principal.user_id)
+    if not security.verify_password(user.password_hash, current):
+        raise InvalidCredentialsError("The current password is wrong; nothing was changed.")
+    user.password_hash = security.hash_password(new)
+    changed = _rows_changed(
+        session,
+        update(Device)
+        .where(Device.user_id == user.id, Device.id != principal.device_id, Device.revoked_at.is_(None))
+        .values(revoked_at=now()),
+    )
+    log.info("Password changed; other devices signed out", extra={"user_id": user.id, "revoked": changed})
+    return changed
+
+
+def delete_account(session: Session, principal: Principal, password: str) -> None:
+    """Check the password, then remove the account with every record, device and answered batch."""
+    user = session.get_one(User, principal.user_id, with_for_update=True)
+    if not security.verify_password(user.password_hash, password):
+        raise InvalidCredentialsError("The password is wrong; nothing was deleted.")
+    # Explicit rather than relying on ON DELETE CASCADE, which SQLite applies only with foreign keys on.
+    for table in (PushBatch, Record, Device):
+        session.execute(delete(table).where(table.user_id == user.id))
+    session.execute(delete(User).where(User.id == user.id))
+    log.info("Account deleted with all its records", extra={"user_id": principal.user_id})
 
 
 def get_key_envelope(session: Session, principal: Principal) -> KeyEnvelopeOut:
@@ -180,12 +209,13 @@ def put_key_envelope(
     session: Session, principal: Principal, envelope: str, expected_version: int
 ) -> KeyEnvelopeOut:
     """Replace the wrapped data key only if it is still at `expected_version` (compare-and-swap)."""
-    result = session.execute(
+    changed = _rows_changed(
+        session,
         update(User)
         .where(User.id == principal.user_id, User.key_envelope_version == expected_version)
-        .values(key_envelope=envelope, key_envelope_version=expected_version + 1)
+        .values(key_envelope=envelope, key_envelope_version=expected_version + 1),
     )
-    if result.rowcount == 0:
+    if changed == 0:
         raise KeyEnvelopeConflictError(
             "The encryption key was changed from another device meanwhile. Fetch it again and retry."
         )
@@ -195,3 +225,10 @@ def put_key_envelope(
 def _aware(moment: datetime) -> datetime:
     # SQLite returns naive datetimes; they were written as UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _rows_changed(session: Session, statement: Executable) -> int:
+    """Run an UPDATE or DELETE and say how many rows it touched."""
+    result = session.execute(statement)
+    assert isinstance(result, CursorResult)  # DML always returns one; Session.execute is typed for SELECTs
+    return result.rowcount

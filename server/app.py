@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.config import ServerSettings
 from server.db import Database
 from server.deps import Services
-from server.errors import ApiError
+from server.errors import ApiError, StorageFullError
+from server.hashing import PasswordWorkPool
+from server.live import LiveUpdates
 from server.metrics import Metrics
 from server.middleware import BodyLimitMiddleware, ObservabilityMiddleware
-from server.ratelimit import RateLimiter
+from server.ratelimit import RateLimiter, SignInLimits
 from server.routes import accounts, changes, ops
+from server.storage import StorageMonitor, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +43,20 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
     """The API for `settings`; the database schema must already be migrated (see `server.migrate`)."""
     database = database or Database(settings.database_url)
     metrics = Metrics(database)
+    live = LiveUpdates(database)
+    pool = PasswordWorkPool(settings.password_workers, settings.password_queue)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        live.start()
+        try:
+            yield
+        finally:
+            live.stop()
+            pool.shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Aris sync server",
         version="1",
         description="Stores end-to-end encrypted records for Aris devices. It never sees plaintext.",
@@ -46,13 +65,16 @@ def create_app(settings: ServerSettings, database: Database | None = None) -> Fa
         settings=settings,
         database=database,
         metrics=metrics,
-        auth_limiter=RateLimiter(settings.auth_rate_per_minute),
+        sign_in_limits=SignInLimits(settings.auth_address_rate_per_minute, settings.auth_rate_per_minute),
         api_limiter=RateLimiter(settings.api_rate_per_minute),
+        password_pool=pool,
+        storage=StorageMonitor(database),
+        live=live,
     )
     app.include_router(accounts.router)
     app.include_router(changes.router)
     app.include_router(ops.router)
-    _install_error_handlers(app, metrics)
+    _install_error_handlers(app, metrics, app.state.services)
     # Added innermost first: CORS (if any), then the body limit, then observation around everything.
     if settings.cors_origins:
         app.add_middleware(
@@ -72,7 +94,7 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
     )
 
 
-def _install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
+def _install_error_handlers(app: FastAPI, metrics: Metrics, services: Services) -> None:
     @app.exception_handler(ApiError)
     async def _on_api_error(_request: Request, error: ApiError) -> JSONResponse:
         metrics.errors.labels(error.code).inc()
@@ -89,6 +111,19 @@ def _install_error_handlers(app: FastAPI, metrics: Metrics) -> None:
         metrics.errors.labels(code).inc()
         message = error.detail if isinstance(error.detail, str) else "The request was refused."
         return _error(error.status_code, code, message, getattr(error, "headers", None))
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _on_database_error(request: Request, error: SQLAlchemyError) -> JSONResponse:
+        if not is_disk_full(error):
+            return await _on_unexpected(request, error)
+        services.storage.mark_full()
+        metrics.errors.labels(StorageFullError.code).inc()
+        return _error(
+            StorageFullError.status,
+            StorageFullError.code,
+            "The sync server's disk is full, so it cannot store changes now; nothing was lost. The server's "
+            "operator must free space.",
+        )
 
     @app.exception_handler(Exception)
     async def _on_unexpected(request: Request, error: Exception) -> JSONResponse:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 ENV_PREFIX = "ARIS_SYNC_"
 DEFAULT_DATABASE_URL = "sqlite:///aris-sync.db"
+DEFAULT_PASSWORD_WORKERS = max(1, (os.cpu_count() or 2) - 1)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,15 @@ class ServerSettings:
     max_body_bytes: int = 5 * 1024 * 1024
     """Largest request body accepted, in bytes; larger requests get 413."""
     auth_rate_per_minute: int = 10
-    """Sign-in and registration attempts per minute per client address and username (per process)."""
+    """Failed sign-ins per minute on one account from addresses that never signed in to it (per process).
+    Addresses that signed in to the account before are exempt, so an attacker cannot lock its owner out."""
+    auth_address_rate_per_minute: int = 30
+    """Sign-in and registration attempts per minute from one client address, whatever the username."""
+    password_workers: int = DEFAULT_PASSWORD_WORKERS
+    """Threads for password hashing (Argon2 is CPU- and memory-heavy); by default one per core but one, so a
+    core stays free for pulls and pushes while sign-ins pour in."""
+    password_queue: int = 16
+    """Sign-ins allowed to wait for a password thread; more get 503 at once instead of piling up."""
     api_rate_per_minute: int = 600
     """Authenticated API requests per minute per device (per process)."""
     log_level: str = "INFO"
@@ -40,6 +49,13 @@ class ServerSettings:
     allow_registration: bool = True
     """Whether anyone who can reach the server may create an account. Turn it off once your accounts exist,
     so a server on the internet does not become free storage for strangers."""
+    invite_code: str | None = None
+    """When set, registering needs this code (hand it to the people you host); existing accounts are unaffected."""
+    metrics_token: str | None = None
+    """When set, `/metrics` on the API answers requests bearing `Authorization: Bearer <token>`; otherwise it
+    is 404. Metrics show request counts and record totals, nothing of anyone's data, but not for everyone."""
+    metrics_bind: str | None = None
+    """HOST:PORT for a separate Prometheus listener (e.g. 127.0.0.1:9108, reachable by the scraper only)."""
     forwarded_allow_ips: str | None = None
     """Addresses of reverse proxies whose X-Forwarded-For/-Proto headers are believed (comma-separated, as
     uvicorn takes them). Unset: headers are ignored, so a client cannot fake its address to dodge the rate limit."""
@@ -49,8 +65,16 @@ class ServerSettings:
             raise ValueError(f"port must be between 0 and 65535, got {self.port}")
         if self.max_body_bytes < 1024:
             raise ValueError("max_body_bytes must be at least 1024")
-        if self.auth_rate_per_minute < 1 or self.api_rate_per_minute < 1:
+        if min(self.auth_rate_per_minute, self.auth_address_rate_per_minute, self.api_rate_per_minute) < 1:
             raise ValueError("rate limits must be at least 1 per minute")
+        if self.password_workers < 1 or self.password_queue < 0:
+            raise ValueError("password workers must be at least 1 and the queue at least 0")
+        if self.metrics_bind is not None:
+            host, _, port = self.metrics_bind.rpartition(":")
+            if not host or not port.isdigit() or int(port) > 65535:
+                raise ValueError(f"--metrics-bind takes HOST:PORT, got {self.metrics_bind!r}")
+        if self.metrics_token is not None and len(self.metrics_token) < 16:
+            raise ValueError("--metrics-token must be at least 16 characters")
         if bool(self.ssl_certfile) != bool(self.ssl_keyfile):
             raise ValueError("--ssl-certfile and --ssl-keyfile go together")
 
@@ -86,7 +110,25 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         "--auth-rate",
         type=int,
         default=int(env.get(ENV_PREFIX + "AUTH_RATE", "10")),
-        help="sign-in/register attempts per minute per address+username",
+        help="failed sign-ins per minute per account from addresses new to it",
+    )
+    parser.add_argument(
+        "--auth-address-rate",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "AUTH_ADDRESS_RATE", "30")),
+        help="sign-in/register attempts per minute per client address",
+    )
+    parser.add_argument(
+        "--password-workers",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "PASSWORD_WORKERS", str(DEFAULT_PASSWORD_WORKERS))),
+        help="threads for password hashing (default: one per core but one)",
+    )
+    parser.add_argument(
+        "--password-queue",
+        type=int,
+        default=int(env.get(ENV_PREFIX + "PASSWORD_QUEUE", "16")),
+        help="sign-ins that may wait for a password thread before 503 (default: 16)",
     )
     parser.add_argument(
         "--api-rate",
@@ -101,6 +143,21 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
         dest="allow_registration",
         default=env.get(ENV_PREFIX + "ALLOW_REGISTRATION", "1").strip().lower() not in {"0", "false", "no"},
         help="refuse new accounts (existing ones keep working); env ARIS_SYNC_ALLOW_REGISTRATION=0",
+    )
+    parser.add_argument(
+        "--invite-code",
+        default=env.get(ENV_PREFIX + "INVITE_CODE"),
+        help="registering needs this code; env ARIS_SYNC_INVITE_CODE",
+    )
+    parser.add_argument(
+        "--metrics-token",
+        default=env.get(ENV_PREFIX + "METRICS_TOKEN"),
+        help="serve /metrics to requests with this bearer token (off by default); env ARIS_SYNC_METRICS_TOKEN",
+    )
+    parser.add_argument(
+        "--metrics-bind",
+        default=env.get(ENV_PREFIX + "METRICS_BIND"),
+        help="serve Prometheus metrics on a listener of their own, HOST:PORT (e.g. 127.0.0.1:9108)",
     )
     parser.add_argument(
         "--forwarded-allow-ips",
@@ -120,8 +177,14 @@ def settings_from_args(args: argparse.Namespace) -> ServerSettings:
         cors_origins=tuple(args.cors_origins),
         max_body_bytes=args.max_body_bytes,
         auth_rate_per_minute=args.auth_rate,
+        auth_address_rate_per_minute=args.auth_address_rate,
+        password_workers=args.password_workers,
+        password_queue=args.password_queue,
         api_rate_per_minute=args.api_rate,
         log_level=args.log_level.upper(),
         forwarded_allow_ips=args.forwarded_allow_ips,
+        metrics_token=args.metrics_token,
+        invite_code=args.invite_code,
+        metrics_bind=args.metrics_bind,
         allow_registration=args.allow_registration,
     )

@@ -8,8 +8,11 @@ PostgreSQL needs nothing special: pushes lock the account row (see `server.feed`
 from __future__ import annotations
 
 import logging
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -27,6 +30,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            secure_sqlite_file(Path(self.url.database))
         if self.is_sqlite:
             self.write_engine = _sqlite_engine(url, begin="BEGIN IMMEDIATE")
             self.read_engine = _sqlite_engine(url, begin="BEGIN")
@@ -57,6 +62,21 @@ class Database:
     def describe(self) -> str:
         """The URL with any password hidden, for logs."""
         return self.url.render_as_string(hide_password=True)
+
+
+def secure_sqlite_file(path: Path) -> None:
+    """Create the database file readable by its owner only (0600), or tighten an existing one.
+
+    SQLite gives its -wal and -shm files the main file's permissions, so this covers them too. The records are
+    encrypted, but password hashes, device token digests and account names are not."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            log.warning("Database file %s was readable by others (%o); now 0600", path, mode)
+            path.chmod(0o600)
+    except OSError as error:
+        log.warning("Could not make %s private: %s", path, error.strerror)
 
 
 def _sqlite_engine(url: str, *, begin: str) -> Engine:

@@ -12,8 +12,11 @@ from server import accounts
 from server.config import ServerSettings
 from server.db import Database
 from server.errors import InvalidTokenError, RateLimitedError
+from server.hashing import PasswordWorkPool
+from server.live import LiveUpdates
 from server.metrics import Metrics
-from server.ratelimit import RateLimiter
+from server.ratelimit import RateLimiter, SignInLimits
+from server.storage import StorageMonitor
 
 
 @dataclass(frozen=True)
@@ -23,8 +26,11 @@ class Services:
     settings: ServerSettings
     database: Database
     metrics: Metrics
-    auth_limiter: RateLimiter
+    sign_in_limits: SignInLimits
     api_limiter: RateLimiter
+    password_pool: PasswordWorkPool
+    storage: StorageMonitor
+    live: LiveUpdates
 
 
 def get_services(request: Request) -> Services:
@@ -62,11 +68,27 @@ def current_principal(
 PrincipalDep = Annotated[accounts.Principal, Depends(current_principal)]
 
 
-def check_auth_rate(services: Services, request: Request, username: str) -> None:
-    """Slow down password guessing: a limited number of attempts per client address and username."""
-    client = request.client.host if request.client else "unknown"
-    retry_after = services.auth_limiter.hit((client, accounts.normalise_username(username)))
-    if retry_after is not None:
-        raise RateLimitedError(
-            f"Too many sign-in attempts for this account; try again in {retry_after} s.", retry_after
+def client_address(request: Request) -> str:
+    """The caller's address (the proxy's X-Forwarded-For only when `--forwarded-allow-ips` trusts it)."""
+    return request.client.host if request.client else "unknown"
+
+
+def check_sign_in_limits(services: Services, address: str, username: str | None) -> None:
+    """Slow down password guessing per address and per account (see `SignInLimits`); None: a registration."""
+    limits = services.sign_in_limits
+    if username is None:
+        wait = limits.registering(address)
+        refused = None if wait is None else (wait, "address")
+    else:
+        refused = limits.check(address, username)
+    if refused is None:
+        return
+    retry_after, which = refused
+    if which == "address":
+        message = f"Too many sign-in attempts from your address; try again in {retry_after} s."
+    else:
+        message = (
+            f"Too many failed sign-ins on this account from new addresses; try again in {retry_after} s. "
+            "Devices that signed in from their address before are not held back."
         )
+    raise RateLimitedError(message, retry_after)

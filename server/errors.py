@@ -6,6 +6,10 @@ Every error leaves the server as JSON `{"error": {"code": ..., "message": ...}}`
 from __future__ import annotations
 
 
+class ServerCommandError(Exception):
+    """An operator command (`backup`, `restore`) cannot be done; the message says why, for a person."""
+
+
 class ApiError(Exception):
     """Base of every error the API returns on purpose."""
 
@@ -37,6 +41,13 @@ class CursorAheadError(ApiError):
 
     status = 409
     code = "cursor_ahead"
+
+
+class FeedRestoredError(ApiError):
+    """The cursor comes from another feed epoch: the database was restored from a backup since it was issued."""
+
+    status = 409
+    code = "feed_restored"
 
 
 class InvalidCredentialsError(ApiError):
@@ -83,6 +94,13 @@ class RegistrationClosedError(ApiError):
     code = "registration_closed"
 
 
+class InviteRequiredError(ApiError):
+    """Registration needs the operator's invite code, and none or a wrong one was given."""
+
+    status = 403
+    code = "invite_required"
+
+
 class BatchConflictError(ApiError):
     """A push reused a batch id with different contents."""
 
@@ -120,3 +138,21 @@ class RateLimitedError(ApiError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
+
+
+class ServerBusyError(ApiError):
+    """Too much password work waits already; the client should retry shortly."""
+
+    status = 503
+    code = "server_busy"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
+class StorageFullError(ApiError):
+    """The server's disk is full: nothing was stored; the operator must free space."""
+
+    status = 507
+    code = "insufficient_storage"

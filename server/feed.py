@@ -11,6 +11,7 @@ import base64
 import binascii
 import hashlib
 import logging
+import re
 import time
 from datetime import timedelta
 
@@ -18,7 +19,14 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from server.accounts import Principal, now
-from server.errors import BatchConflictError, ClockSkewError, CursorAheadError, InvalidCursorError
+from server.epoch import current_epoch
+from server.errors import (
+    BatchConflictError,
+    ClockSkewError,
+    CursorAheadError,
+    FeedRestoredError,
+    InvalidCursorError,
+)
 from server.schemas import PullOut, PushIn, PushOut, PushResult, PushStatus, RecordIn, RecordOut
 from server.tables import PushBatch, Record, User
 
@@ -31,33 +39,37 @@ BATCH_RETENTION = timedelta(days=14)
 # Ciphertext bytes in one pull answer before the page is cut short (base64 adds a third on the wire).
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 _CURSOR_PREFIX = "seq:"
+_EPOCH = re.compile(r"[0-9a-f]{0,32}")
 
 
-def encode_cursor(seq: int) -> str:
-    """An opaque cursor for feed position `seq`."""
-    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+def encode_cursor(seq: int, epoch: str) -> str:
+    """An opaque cursor for feed position `seq` in feed epoch `epoch`."""
+    return base64.urlsafe_b64encode(f"{_CURSOR_PREFIX}{epoch}:{seq}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None) -> int:
-    """The feed position in a cursor; no cursor means the beginning."""
+def decode_cursor(cursor: str | None) -> tuple[str | None, int]:
+    """The epoch (None in cursors from before epochs) and feed position in a cursor; none means the start."""
     if not cursor:
-        return 0
+        return None, 0
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as error:
         raise InvalidCursorError("The cursor is not one this server issued.") from error
-    digits = text[len(_CURSOR_PREFIX) :]
+    if not text.startswith(_CURSOR_PREFIX):
+        raise InvalidCursorError("The cursor is not one this server issued.")
+    epoch, _, digits = text[len(_CURSOR_PREFIX) :].rpartition(":")
     # isdigit() alone accepts characters such as '²' that int() refuses.
-    if not text.startswith(_CURSOR_PREFIX) or not (digits.isascii() and digits.isdigit()) or len(digits) > 19:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > 19 or not _EPOCH.fullmatch(epoch):
         raise InvalidCursorError("The cursor is not one this server issued.")
     seq = int(digits)
     if seq > 2**62:
         raise InvalidCursorError("The cursor is not one this server issued.")
-    return seq
+    return epoch or None, seq
 
 
-def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut, int]:
-    """Store a batch whole (inside the caller's transaction); returns the answer and how many were applied."""
+def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut, int, int]:
+    """Store a batch whole (inside the caller's transaction); returns the answer, how many were applied and the
+    account's newest feed position."""
     user = session.scalars(select(User).where(User.id == principal.user_id).with_for_update()).one()
     digest = _batch_digest(batch)
     answered = session.get(PushBatch, (user.id, batch.batch_id))
@@ -65,7 +77,7 @@ def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut
         if answered.digest != digest:
             raise BatchConflictError(f"Batch id '{batch.batch_id}' was already used for different records.")
         log.info("Push retried; answering as before", extra={"user_id": user.id, "batch_id": batch.batch_id})
-        return PushOut.model_validate_json(answered.response), 0
+        return PushOut.model_validate_json(answered.response), 0, user.last_seq
 
     _check_clocks(batch.records)
     ids = list({r.id for r in batch.records})
@@ -113,25 +125,30 @@ def push(session: Session, principal: Principal, batch: PushIn) -> tuple[PushOut
         delete(PushBatch).where(PushBatch.user_id == user.id, PushBatch.created_at < moment - BATCH_RETENTION)
     )
     session.flush()
-    return answer, applied
+    return answer, applied, user.last_seq
 
 
-def pull(session: Session, principal: Principal, cursor: str | None, limit: int) -> PullOut:
-    """Up to `limit` records changed after `cursor`, oldest change first."""
-    after = decode_cursor(cursor)
+def pull(
+    session: Session, principal: Principal, cursor: str | None, limit: int, *, deleted_only: bool = False
+) -> PullOut:
+    """Up to `limit` records changed after `cursor`, oldest change first (only tombstones if `deleted_only`)."""
+    cursor_epoch, after = decode_cursor(cursor)
+    epoch = current_epoch(session)
+    if cursor_epoch is not None and cursor_epoch != epoch:
+        raise FeedRestoredError(
+            "This server was restored from a backup (or replaced) since your device last synced. Your device "
+            "will send everything it has again and read the whole feed; nothing is deleted on your device."
+        )
     last_seq = session.scalar(select(User.last_seq).where(User.id == principal.user_id)) or 0
     if after > last_seq:
         raise CursorAheadError(
             "This server has fewer changes than your device has already seen: it may have been restored "
             "from an older backup or replaced. Nothing was deleted on your device."
         )
-    result = session.scalars(
-        select(Record)
-        .where(Record.user_id == principal.user_id, Record.seq > after)
-        .order_by(Record.seq)
-        .limit(limit + 1)
-        .execution_options(yield_per=100)
-    )
+    query = select(Record).where(Record.user_id == principal.user_id, Record.seq > after)
+    if deleted_only:
+        query = query.where(Record.deleted.is_(True))
+    result = session.scalars(query.order_by(Record.seq).limit(limit + 1).execution_options(yield_per=100))
     rows: list[Record] = []
     size = 0
     has_more = False
@@ -155,7 +172,7 @@ def pull(session: Session, principal: Principal, cursor: str | None, limit: int)
             )
             for r in rows
         ],
-        cursor=encode_cursor(rows[-1].seq if rows else after),
+        cursor=encode_cursor(rows[-1].seq if rows else after, epoch),
         has_more=has_more,
     )
 

@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import socket
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import uvicorn
+from prometheus_client import start_http_server
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from server.app import create_app
-from server.config import ServerSettings, add_server_arguments, settings_from_args
+from server.config import (
+    DEFAULT_DATABASE_URL,
+    ENV_PREFIX,
+    ServerSettings,
+    add_server_arguments,
+    settings_from_args,
+)
 from server.db import Database
+from server.errors import ServerCommandError
 from server.logs import configure_logging
+from server.metrics import Metrics
 from server.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
@@ -36,6 +47,8 @@ def serve(settings: ServerSettings) -> None:
     database = Database(settings.database_url)
     upgrade_to_head(database)
     app = create_app(settings, database)
+    if settings.metrics_bind:
+        _serve_metrics(app.state.services.metrics, settings.metrics_bind)
     sock = _bind(settings.host, settings.port)
     host, port = sock.getsockname()[:2]
     scheme = "https" if settings.ssl_certfile else "http"
@@ -61,6 +74,17 @@ def serve(settings: ServerSettings) -> None:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         database.dispose()
+
+
+def _serve_metrics(metrics: Metrics, bind: str) -> None:
+    """Prometheus metrics on a listener of their own (a daemon thread), e.g. on an address only the scraper
+    reaches."""
+    host, _, port = bind.rpartition(":")
+    server, _thread = start_http_server(int(port), addr=host.strip("[]"), registry=metrics.registry)
+    bound = server.server_address[1]
+    log.info(
+        "Metrics on http://%s:%d/metrics", host, bound, extra={"event": "metrics_listening", "port": bound}
+    )
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -97,8 +121,62 @@ def _safe_url(settings: ServerSettings) -> str:
     return make_url(settings.database_url).render_as_string(hide_password=True)
 
 
+_OPERATIONS = ("backup", "restore")
+
+
+def build_operations_parser() -> argparse.ArgumentParser:
+    """`python -m server backup DEST` and `python -m server restore [SRC]`."""
+    parser = argparse.ArgumentParser(prog="python -m server", description="Back up or restore the database.")
+    actions = parser.add_subparsers(dest="operation", required=True)
+    backup = actions.add_parser("backup", help="write a consistent copy of the database (safe while serving)")
+    backup.add_argument("dest", type=Path, help="new file for the backup")
+    restore = actions.add_parser(
+        "restore", help="replace the database with a backup (stop the server first), so devices resynchronise"
+    )
+    restore.add_argument(
+        "source", type=Path, nargs="?", help="backup file; omit after restoring the database by other means"
+    )
+    for action in (backup, restore):
+        action.add_argument(
+            "--database-url",
+            default=os.environ.get(ENV_PREFIX + "DATABASE_URL", DEFAULT_DATABASE_URL),
+            help="SQLAlchemy URL of the server's database (default: %(default)s)",
+        )
+    return parser
+
+
+def operate(argv: Sequence[str]) -> int:
+    """Run `backup` or `restore`; exit status 1 with one clear line when it cannot be done."""
+    from server.backup import backup, restore
+
+    args = build_operations_parser().parse_args(argv)
+    configure_logging("WARNING")
+    try:
+        if args.operation == "backup":
+            backup(args.database_url, args.dest)
+            print(
+                f"Backup written to {args.dest} (readable by you only). Keep it somewhere else than the server."
+            )
+        else:
+            restore(args.database_url, args.source)
+            print(
+                "Restored. Start the server: devices will notice and resynchronise; nothing on them is lost."
+            )
+    except ServerCommandError as error:
+        print(f"aris-sync: {error}", file=sys.stderr)
+        return 1
+    except SQLAlchemyError as error:
+        log.debug("Database unusable", exc_info=True)
+        print(f"aris-sync: cannot use the database: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the server; exit status 2 for bad options, 1 when it cannot start."""
+    """Run the server (or `backup`/`restore`); exit status 2 for bad options, 1 when it cannot start."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in _OPERATIONS:
+        return operate(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from server.wire import HLC_PATTERN, PushStatus, RecordKind
+
 USERNAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$"
 RECORD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
-# The device database's hybrid logical clock (`app.storage.clock`): wall-clock milliseconds (13 digits), a
-# counter (4 digits) and the node id; sorts as text, which is how the server orders versions of a record.
-HLC_PATTERN = r"^[0-9]{13}-[0-9]{4}-[A-Za-z0-9_-]{1,64}$"
 DEVICE_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
 BATCH_ID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
@@ -31,20 +29,29 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class RecordKind(StrEnum):
-    """What a record holds; the server never sees more than this label."""
-
-    MEMORY = "memory"
-    CONVERSATION = "conversation"
-    MESSAGE = "message"
-
-
 class Credentials(_Model):
     """Username and password, plus a name for the device that is signing in."""
 
     username: Username
     password: Password
     device_name: DeviceName = "device"
+    invite_code: Annotated[str, StringConstraints(max_length=200)] | None = Field(
+        default=None,
+        description="Registration only: the operator's invite code, when the server asks for one.",
+    )
+
+
+class PasswordChangeIn(_Model):
+    """A new account password; every other device of the account is signed out."""
+
+    current_password: Password
+    new_password: Password
+
+
+class AccountDeletionIn(_Model):
+    """The account password again, because deleting an account removes every record on the server."""
+
+    password: Password
 
 
 class SessionOut(_Model):
@@ -122,15 +129,6 @@ class PushIn(_Model):
     records: Annotated[list[RecordIn], Field(min_length=1, max_length=MAX_BATCH_RECORDS)]
 
 
-class PushStatus(StrEnum):
-    """What happened to one pushed record."""
-
-    APPLIED = "applied"
-    """Stored (or already stored with this very clock)."""
-    STALE = "stale"
-    """The server holds a newer version; pull to get it."""
-
-
 class PushResult(_Model):
     """The outcome for one pushed record."""
 
@@ -166,10 +164,11 @@ class PullOut(_Model):
 
 
 class Health(_Model):
-    """Liveness and database reachability."""
+    """Liveness, database reachability and whether its storage has room."""
 
     status: str
     database: str
+    storage: str = Field(default="ok", description="'full' when writes fail (or would) for lack of space.")
 
 
 class ErrorBody(_Model):

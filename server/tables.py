@@ -90,3 +90,12 @@ class PushBatch(Base):
     digest: Mapped[str] = mapped_column(String(64))
     response: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class ServerMeta(Base):
+    """Small server-wide values, such as the feed epoch (see `server.epoch`)."""
+
+    __tablename__ = "server_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

@@ -41,12 +41,17 @@ def run_desktop(paths: DataPaths) -> int:
     if os.environ.get(STARTUP_MARK_ENV):
         return 0  # the start-up benchmark measures the window only; no models, no event loop
     controller.bridge.load()
+    from ui.skills_shell import SkillsShell
+
+    skills = controller.findChild(SkillsShell)
+    if skills is not None:
+        skills.start()
     controller.start_sync()
-    app.setQuitOnLastWindowClosed(False)
+    QApplication.setQuitOnLastWindowClosed(False)
     return app.exec()
 
 
-def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):  # type: ignore[no-untyped-def]
+def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):
     """The controller of a session for this data folder (its window not shown yet); None if the settings
     file is broken and the user chose to quit."""
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -60,6 +65,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     from ui.main_window import MainWindow
     from ui.memory_store import open_memory
     from ui.resources import app_icon, stylesheet
+    from ui.skills_shell import SkillsShell
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -99,6 +105,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
         use_hotkey=use_hotkey,
         save_settings=not settings_problem,
     )
+    SkillsShell(controller)  # a child of the controller: rings timers, docks the Timers and Lists panels
     if settings_problem:
         answer = QMessageBox.warning(
             window,
@@ -111,7 +118,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     return controller
 
 
-def _show(controller, started: float) -> None:  # type: ignore[no-untyped-def]
+def _show(controller, started: float) -> None:
     from PySide6.QtWidgets import QApplication
 
     window = controller.window

@@ -23,6 +23,7 @@ from ui.engine_bridge import EngineBridge, LoadStep
 from ui.hotkey import GlobalHotkey, hotkey_support
 from ui.instance import Command, InstanceServer
 from ui.main_window import MainWindow
+from ui.memory_store import MemoryStore
 from ui.push_to_talk import Action, PushToTalk
 from ui.sync_bridge import CONFIRM_DELETIONS_CODE, SyncBridge, describe_state
 from ui.tray import NO_TRAY_REASON, Tray, tray_available
@@ -52,7 +53,7 @@ class Controller(QObject):
         *,
         use_tray: bool | None = None,
         use_hotkey: bool = True,
-        memory: object | None = None,
+        memory: MemoryStore | None = None,
         save_settings: bool = True,
     ) -> None:
         super().__init__(window)  # lives and dies with its window
@@ -377,7 +378,7 @@ class Controller(QObject):
         self._checks_wanted = False  # run them (again) so the list includes what the failure touched
         self._want_checks()
 
-    def _on_memory_opened(self, store: object) -> None:
+    def _on_memory_opened(self, store: MemoryStore) -> None:
         self.memory = store
 
     def _on_audio_problem(self, kind: str, message: str) -> None:

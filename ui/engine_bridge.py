@@ -133,6 +133,7 @@ class EngineBridge(QObject):
             ("Loading the voice…", factory.synthesizer),
             ("Opening your memories…", self._load_memory),
             ("Warming up…", factory.warm_up),
+            ("Warming up…", self.assistant.skills.warm_up),  # templates compiled before the first request
         ]
         try:
             for index, (label, step) in enumerate(steps):
@@ -267,6 +268,24 @@ class EngineBridge(QObject):
 
         self._submit(speak)
 
+    def announce(self, text: str) -> None:
+        """Ring (a chime on the speaker) and say ``text``: a timer or reminder came due."""
+
+        def ring() -> None:
+            from engine.chime import chime
+
+            sink = self._sink
+            if sink is None:
+                return
+            voice = self.assistant.factory.synthesizer()
+            sink.play(chime(voice.sample_rate))
+            for chunk in voice.synthesize(text):
+                sink.play(chunk)
+            sink.wait_done()
+            log.info("Announced: %s", text)
+
+        self._submit(ring)
+
     def _new_turn(self, reason: str) -> CancelToken:
         cancel = CancelToken()
         with self._lock:
@@ -275,7 +294,7 @@ class EngineBridge(QObject):
             previous.cancel(reason)
         return cancel
 
-    def _run(self, turn) -> None:  # type: ignore[no-untyped-def]
+    def _run(self, turn) -> None:
         try:
             turn()
         except ArisError as error:
@@ -286,12 +305,12 @@ class EngineBridge(QObject):
                 self.turn_failed.emit(error.code, error.message)
                 self.state_changed.emit(TurnState.IDLE)
 
-    def _submit(self, job) -> None:  # type: ignore[no-untyped-def]
+    def _submit(self, job) -> None:
         future = self._worker.submit(self._guarded, job)
         self._pending.add(future)
         future.add_done_callback(self._pending.discard)
 
-    def _guarded(self, job) -> None:  # type: ignore[no-untyped-def]
+    def _guarded(self, job) -> None:
         """The worker thread's boundary: a bug must reach the user as a message, not vanish in a thread."""
         try:
             job()

@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -62,7 +63,7 @@ class GlobalHotkey(QObject):
         self._keys = set(parse_combo(combo))
         self._down: set[object] = set()
         self._active = False
-        self._listener = None
+        self._listener: Any = None  # a pynput Listener, imported on start
 
     def start(self) -> None:
         """Start listening in pynput's own thread.

@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.conversation, 1)
         column.addWidget(self._build_composer())
         self.setCentralWidget(central)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop_clicked.emit)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop_clicked.emit)
 
     # ---- layout -----------------------------------------------------------------------------------------
 

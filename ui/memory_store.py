@@ -102,7 +102,7 @@ class ServiceStore:
 
     def import_json(self, path: Path) -> int:
         """Validate the file with the memory module's reader, then import it in one transaction."""
-        from app.memory.transfer import read_export  # type: ignore[import-not-found]
+        from app.memory.transfer import read_export
 
         return self.service.import_json(read_export(path)).added
 

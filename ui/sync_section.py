@@ -312,7 +312,7 @@ class SyncSection(QGroupBox):
         threading.Thread(target=run, name=f"aris-sync-{name}", daemon=True).start()
 
     @staticmethod
-    def _emit(signal, *args: object) -> None:  # type: ignore[no-untyped-def]
+    def _emit(signal, *args: object) -> None:
         try:
             signal.emit(*args)
         except RuntimeError:  # the dialog was closed while the job ran: nobody is left to tell

@@ -62,7 +62,7 @@ class Tray(QObject):
         self._state = TurnState.IDLE
         self._loading = True
 
-    def _action(self, text: str, slot, *, checkable: bool = False) -> QAction:  # type: ignore[no-untyped-def]
+    def _action(self, text: str, slot, *, checkable: bool = False) -> QAction:
         action = QAction(text, self.menu)
         action.setCheckable(checkable)
         if slot is not None:

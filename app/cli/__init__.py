@@ -59,7 +59,7 @@ NO_EXTENSIONS = CommandLineExtensions()
 
 def build_parser(extensions: CommandLineExtensions = NO_EXTENSIONS) -> argparse.ArgumentParser:
     """The full parser with every registered command."""
-    from app.cli import bench_cmd, doctor_cmd, memory_cmd, sync_cmd, voice_cmds
+    from app.cli import bench_cmd, doctor_cmd, memory_cmd, skills_cmd, sync_cmd, voice_cmds
 
     parser = argparse.ArgumentParser(
         prog="aris" if is_frozen() else "python main.py",  # the packaged app is run as `aris`
@@ -79,7 +79,7 @@ def build_parser(extensions: CommandLineExtensions = NO_EXTENSIONS) -> argparse.
         "(in a temporary data folder), then exit: 0 if all passed",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (voice_cmds, doctor_cmd, memory_cmd, sync_cmd, *extensions.command_modules):
+    for module in (voice_cmds, doctor_cmd, memory_cmd, sync_cmd, skills_cmd, *extensions.command_modules):
         module.register(commands)
     bench_cmd.register(commands, extra_suites=extensions.bench_suites)
     return parser

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
 
-SUITES = ("voice", "memory", "sync")
+SUITES = ("voice", "memory", "sync", "skills")
 
 
 def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -48,6 +48,8 @@ def bench(ctx: CommandContext) -> int:
 
         run_memory_bench(ctx.paths, count=ctx.args.count or 100_000, as_json=ctx.args.json)
         return 0
+    if ctx.args.suite == "skills":
+        return _skills_bench(ctx)
     if ctx.args.suite == "sync":
         from app.sync.bench import run_sync_bench
 
@@ -65,4 +67,23 @@ def bench(ctx: CommandContext) -> int:
         conversation_turns=ctx.args.conversation_turns,
         cli_runs=ctx.args.cli_runs,
     )
+    return 0
+
+
+def _skills_bench(ctx: CommandContext) -> int:
+    """`bench skills`: accuracy, false matches and speed of the skills layer on the labelled set."""
+    from app.cli.common import print_json
+    from app.skills.bench import report, run_skills_bench
+
+    result = run_skills_bench()
+    if ctx.args.json:
+        print_json(report(result))
+        return 0
+    print(
+        f"{result.utterances} utterances ({result.positives} skill requests, {result.negatives} others): "
+        f"accuracy {result.accuracy:.1%}, false matches {result.false_match_rate:.1%}, "
+        f"median {result.median_ms:.2f} ms, p95 {result.p95_ms:.2f} ms"
+    )
+    for error in result.errors:
+        print(f"  expected {error['expected']}, got {error['got']}: {error['text']}")
     return 0

@@ -20,6 +20,8 @@ from app.sync.errors import SyncError
 PASSWORD_ENV = "ARIS_SYNC_PASSWORD"
 PASSPHRASE_ENV = "ARIS_SYNC_PASSPHRASE"
 NEW_PASSPHRASE_ENV = "ARIS_SYNC_NEW_PASSPHRASE"
+NEW_PASSWORD_ENV = "ARIS_SYNC_NEW_PASSWORD"
+INVITE_ENV = "ARIS_SYNC_INVITE_CODE"
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -38,6 +40,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--insecure-file-secrets",
         action="store_true",
         help="no OS keyring here: keep the token and key in a file only you can read (less safe)",
+    )
+    setup.add_argument(
+        "--invite-code",
+        default=os.environ.get(INVITE_ENV),
+        help=f"with --register, on a server that asks for one (or {INVITE_ENV})",
     )
     setup.set_defaults(handler=_setup)
 
@@ -61,6 +68,27 @@ def register(commands: argparse._SubParsersAction) -> None:
         "passphrase", help="change the sync passphrase (your data stays as it is)"
     )
     passphrase.set_defaults(handler=_passphrase)
+
+    password = actions.add_parser(
+        "password", help="change the account password (every other device is signed out)"
+    )
+    password.set_defaults(handler=_password)
+
+    delete = actions.add_parser(
+        "delete-account", help="delete the account and all its data on the server (local data stays)"
+    )
+    delete.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+    delete.set_defaults(handler=_delete_account)
+
+    rotate = actions.add_parser(
+        "rotate-key", help="new data key, every record re-encrypted (after revoking a lost or stolen device)"
+    )
+    rotate.set_defaults(handler=_rotate_key)
+
+    unlock = actions.add_parser(
+        "unlock", help="take up a data key rotated on another device (asks the passphrase)"
+    )
+    unlock.set_defaults(handler=_unlock)
 
     devices = actions.add_parser("devices", help="list the account's signed-in devices")
     devices.add_argument("--json", action="store_true", help="print the list as JSON")
@@ -105,6 +133,7 @@ def _setup(ctx: CommandContext) -> int:
             device_name=args.device_name,
             register=args.register,
             insecure_file_secrets=args.insecure_file_secrets,
+            invite_code=args.invite_code,
         ),
     )
     print(
@@ -125,10 +154,21 @@ def _now(ctx: CommandContext) -> int:
             f"Synced: {report.pulled} received ({report.applied} applied), {report.pushed} sent, "
             f"{report.pending} still pending."
         )
+    if report.server_reset:
+        print(
+            "The sync server was restored from a backup or replaced: this device read the whole feed again and "
+            "offered everything it has, so nothing the server lost is missing."
+        )
+    if report.unreadable:
+        print(
+            f"{report.unreadable} record(s) from another device need a newer version of Aris; they are kept here "
+            "and applied once you update."
+        )
     if report.tampered:
         print(
-            f"aris: {len(report.tampered)} record(s) from the server failed their integrity check and were "
-            "not applied (they were altered or encrypted with another key); your copies are unchanged.",
+            f"aris: {len(report.tampered)} record(s) on the server failed their integrity check (altered, or "
+            f"encrypted with another key) and were not applied; {len(report.repaired)} were replaced on the server "
+            "by this device's good copies, and your copies are unchanged.",
             file=sys.stderr,
         )
         return 1
@@ -151,6 +191,13 @@ def _status(ctx: CommandContext) -> int:
     print(f"Secrets:      {status.secrets_backend}")
     print(f"Last sync:    {status.last_sync_at or 'never'}")
     print(f"Pending:      {status.pending} local change(s)")
+    if status.rejected_records:
+        print(
+            f"Damaged:      {status.rejected_records} record(s) on the server failed their integrity check in "
+            f"the last round ({status.repaired_records} replaced by this device's copies)"
+        )
+    if status.unreadable_records:
+        print(f"Kept aside:   {status.unreadable_records} record(s) need a newer version of Aris")
     if status.last_error_code:
         print(f"Last error:   {status.last_error_message} ({status.last_error_code})")
     return 0
@@ -181,6 +228,51 @@ def _passphrase(ctx: CommandContext) -> int:
     return 0
 
 
+def _password(ctx: CommandContext) -> int:
+    from app.sync.service import change_account_password
+
+    current = _secret(PASSWORD_ENV, "Current account password")
+    new = _secret(NEW_PASSWORD_ENV, "New account password", confirm=True)
+    change_account_password(ctx.paths, current, new)
+    print(
+        "The account password is changed, and every other device was signed out: sign them in again with "
+        "`python main.py sync setup` and the new password. Your data and sync passphrase are unchanged."
+    )
+    return 0
+
+
+def _delete_account(ctx: CommandContext) -> int:
+    from app.sync.service import delete_server_account
+
+    if not ctx.args.yes:
+        raise SyncError(
+            "Deleting the account removes all its data from the sync server for good; "
+            "run again with --yes to do it. Data on your devices stays."
+        )
+    delete_server_account(ctx.paths, _secret(PASSWORD_ENV, "Account password"))
+    print("The account and all its data are deleted from the sync server. Data on this device is unchanged.")
+    return 0
+
+
+def _rotate_key(ctx: CommandContext) -> int:
+    from app.sync.service import rotate_key
+
+    count = rotate_key(ctx.paths, _secret(PASSPHRASE_ENV, "Sync passphrase"))
+    print(
+        f"New data key in use: {count} record(s) re-encrypted and sent. Other devices ask once for the sync "
+        "passphrase (`python main.py sync unlock`); a revoked device cannot read anything written from now on."
+    )
+    return 0
+
+
+def _unlock(ctx: CommandContext) -> int:
+    from app.sync.service import unlock
+
+    unlock(ctx.paths, _secret(PASSPHRASE_ENV, "Sync passphrase"))
+    print("This device has the account's current key. Run `python main.py sync now` to sync.")
+    return 0
+
+
 def _devices(ctx: CommandContext) -> int:
     from app.sync.service import list_devices
 
@@ -198,7 +290,10 @@ def _revoke(ctx: CommandContext) -> int:
     from app.sync.service import revoke_device
 
     revoke_device(ctx.paths, ctx.args.device_id)
-    print(f"Device {ctx.args.device_id} is signed out; its token no longer works.")
+    print(
+        f"Device {ctx.args.device_id} is signed out; its token no longer works. It still holds the data key: if it "
+        "was lost or stolen, run `python main.py sync rotate-key` so it cannot read anything written from now on."
+    )
     return 0
 
 

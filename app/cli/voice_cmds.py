@@ -15,6 +15,7 @@ from engine.audio import MicrophoneSource, SpeakerSink, WavSink, WavSource, read
 from engine.errors import AudioDeviceError
 from engine.events import EventType, TokenGenerated, TurnEvent
 from engine.pipeline import TurnResult
+from engine.tts import synthesize_all
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -70,7 +71,7 @@ def say(ctx: CommandContext) -> int:
     if not ctx.args.text.strip():
         print("aris: nothing to say: TEXT is empty", file=sys.stderr)
         return 1
-    audio, _seconds = tts.synthesize_all(ctx.args.text)
+    audio, _seconds = synthesize_all(tts, ctx.args.text)
     write_wav(ctx.args.out, audio.samples, audio.sample_rate)
     return 0
 
@@ -93,6 +94,7 @@ def _report(ctx: CommandContext, result: TurnResult) -> None:
                 "reply": result.reply,
                 "timings": result.times.as_ms(),
                 "cancelled": result.cancelled,
+                "skill": result.skill,
             }
         )
     else:
@@ -136,10 +138,11 @@ def listen(ctx: CommandContext) -> int:
     streaming = not ctx.args.json
     assistant = Assistant(ctx.paths, settings_for(ctx), on_event=_streaming_printer(streaming))
     source, sink = _open_audio(ctx, assistant)
-    live = isinstance(source, MicrophoneSource)
+    microphone = source if isinstance(source, MicrophoneSource) else None
+    live = microphone is not None
     try:
-        if live:
-            if not source.wait_ready():
+        if microphone is not None:
+            if not microphone.wait_ready():
                 raise AudioDeviceError(
                     "The microphone opened but delivers no sound. Run: python main.py doctor"
                 )
@@ -148,8 +151,8 @@ def listen(ctx: CommandContext) -> int:
     finally:
         if isinstance(sink, SpeakerSink):
             sink.close()
-        if live:
-            source.close()
+        if microphone is not None:
+            microphone.close()
         assistant.close()  # waits for memory to learn from the turn before the process exits
     if result is None:
         print("aris: no speech heard.", file=sys.stderr)

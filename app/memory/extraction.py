@@ -91,7 +91,7 @@ class FactExtractor:
             try:
                 reply = self._llm.complete_json(messages, FACT_SCHEMA, max_tokens=200)
             except EngineError as error:
-                problem = f"the model failed ({error.message})"
+                problem: str | None = f"the model failed ({error.message})"
                 reply = None
             else:
                 facts, problem, dropped = validate(reply, user_text)

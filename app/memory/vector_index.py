@@ -71,13 +71,13 @@ class VectorIndex:
             )
             self._collection = client.get_or_create_collection(
                 COLLECTION,
-                embedding_function=embedder,
+                embedding_function=embedder,  # type: ignore[arg-type]  # Chroma's protocol, for text input only
                 configuration={"hnsw": {"space": "cosine"}},
             )
         except Exception as error:  # chromadb raises bare Exceptions from its Rust core
             if client is not None:
                 with contextlib.suppress(Exception):  # release the damaged folder so it can be deleted
-                    client.close()
+                    client.close()  # type: ignore[attr-defined]  # present at run time, missing from ClientAPI
             self._lock_file.close()
             raise VectorIndexError(f"The memory index in {folder} cannot be opened: {error}") from error
         self._client = client
@@ -174,13 +174,13 @@ class VectorIndex:
     def close(self) -> None:
         """Release Chroma's client (its files and threads) so the folder can be deleted or reopened."""
         try:
-            self._client.close()
+            self._client.close()  # type: ignore[attr-defined]  # present at run time, missing from ClientAPI
         except Exception as error:  # closing a damaged index must not stop the app from rebuilding it
             log.info("Closing the memory index failed: %s", error)
         finally:
             self._lock_file.close()
 
-    def _guard(self, what: str, call):  # type: ignore[no-untyped-def]
+    def _guard(self, what: str, call):
         try:
             return call()
         except VectorIndexError:

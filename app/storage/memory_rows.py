@@ -200,7 +200,7 @@ class MemoryRows:
             )
         return memory
 
-    def insert_many(self, rows: Iterable[tuple[str, str]], kind: str = "fact") -> builtins.list[str]:
+    def insert_many(self, rows: Iterable[tuple[str, str | None]], kind: str = "fact") -> builtins.list[str]:
         """Bulk-add (text, slot) rows in one transaction (benchmarks, imports); returns the new ids."""
         ids: list[str] = []
         now = utc_now()

@@ -160,3 +160,47 @@ def m003_full_text_search(db: Database) -> None:
         END;
         """,
     )
+
+
+@migrations()
+def m004_skills_timers_lists(db: Database) -> None:
+    """Timers and reminders (so they survive a restart and a missed one can be announced), and lists with
+    their items (hlc and tombstones as memories have, ready to sync)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE timers (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            duration_s REAL NOT NULL DEFAULT 0,
+            fires_at REAL NOT NULL,
+            state TEXT NOT NULL,
+            remaining_s REAL,
+            recurrence TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX timers_by_state ON timers(state, fires_at);
+        CREATE TABLE lists (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            hlc TEXT,
+            deleted_at TEXT
+        );
+        CREATE UNIQUE INDEX lists_by_name ON lists(name) WHERE deleted_at IS NULL;
+        CREATE TABLE list_items (
+            id TEXT PRIMARY KEY,
+            list_id TEXT NOT NULL REFERENCES lists(id),
+            text TEXT NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            hlc TEXT,
+            deleted_at TEXT
+        );
+        CREATE INDEX list_items_by_list ON list_items(list_id, created_at);
+        """,
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from app.paths import DataPaths
 from app.sync.client import RetryPolicy
 from app.sync.errors import SyncNotConfiguredError
+from app.sync.live import LiveChannel
 from app.sync.runner import RunnerSettings, SyncRunner, SyncState
 from app.sync.service import SyncSession, open_session
 
@@ -25,6 +26,8 @@ class BackgroundSync:
 
     runner: SyncRunner
     session: SyncSession
+    live: LiveChannel | None = None
+    """The server's change notifications; None when turned off (polling only)."""
 
     @property
     def state(self) -> SyncState:
@@ -42,6 +45,8 @@ class BackgroundSync:
 
     def stop(self, timeout: float = 10.0) -> bool:
         """Stop after the current round and close the session; True if the thread ended within `timeout`."""
+        if self.live is not None:
+            self.live.stop()
         stopped = self.runner.stop(timeout)
         if stopped:
             self.session.close()
@@ -56,8 +61,11 @@ def start_background_sync(
     settings: RunnerSettings | None = None,
     *,
     retry: RetryPolicy | None = None,
+    live: bool = True,
 ) -> BackgroundSync | None:
     """Start syncing in the background if sync is set up for `paths`; None when it is not (sync is optional).
+
+    With `live`, the server's change notifications start a round at once; the interval is the fallback.
 
     Raises:
         SyncError: sync is set up but cannot start (secrets missing from the keyring, database unusable).
@@ -68,4 +76,10 @@ def start_background_sync(
         return None
     runner = SyncRunner(session, on_state, settings)
     runner.start()
-    return BackgroundSync(runner, session)
+    channel = None
+    if live and session.client.token:
+        channel = LiveChannel(
+            session.client.base_url, session.client.token, session.account.device_id, runner.sync_now
+        )
+        channel.start()
+    return BackgroundSync(runner, session, channel)

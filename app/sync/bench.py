@@ -15,17 +15,22 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 from app.paths import DataPaths
 from app.storage.database import node_clock, open_database
 from app.storage.memory_rows import MemoryRows
+from app.sync.background import start_background_sync
 from app.sync.errors import SyncError
+from app.sync.runner import RunnerSettings
 from app.sync.service import SetupRequest, setup, sync_now
 
 _PASSWORD = "benchmark password"
 _PASSPHRASE = "benchmark passphrase"
+LIVE_EDITS = 20
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,10 @@ class SyncBenchResult:
     edit_to_other_device_ms: float
     """Median time from an edit on one device until the other device holds it (one round on each)."""
     edit_samples_ms: tuple[float, ...]
+    live_update_ms: float
+    """Median time from an edit in one running app (background sync) until the other running app holds it,
+    carried by the server's change notification (polling is set to a minute, so it cannot help)."""
+    live_update_samples_ms: tuple[float, ...]
 
 
 def run_sync_bench(count: int = 10_000, edits: int = 5, *, as_json: bool = False) -> SyncBenchResult:
@@ -63,6 +72,10 @@ def run_sync_bench(count: int = 10_000, edits: int = 5, *, as_json: bool = False
         print(f"  first sync, download        {result.first_pull_s:8.2f} s")
         print(f"  first sync, total           {result.first_push_s + result.first_pull_s:8.2f} s")
         print(f"  one edit to other device    {result.edit_to_other_device_ms:8.0f} ms (median of {edits})")
+        print(
+            f"  live update, running apps   {result.live_update_ms:8.0f} ms "
+            f"(median of {len(result.live_update_samples_ms)})"
+        )
     return result
 
 
@@ -111,6 +124,7 @@ def _measure(root: Path, url: str, count: int, edits: int) -> SyncBenchResult:
         arrived = other.get(memory_id)
         if arrived is None or arrived.text != text:
             raise SyncError("The edit did not reach the second device.")
+    live_samples = _measure_live(laptop, desktop, rows, other, memory_id, edits=LIVE_EDITS)
     return SyncBenchResult(
         memories=count,
         setup_s=round(setup_s, 3),
@@ -118,7 +132,48 @@ def _measure(root: Path, url: str, count: int, edits: int) -> SyncBenchResult:
         first_pull_s=round(first_pull_s, 3),
         edit_to_other_device_ms=round(statistics.median(samples), 1),
         edit_samples_ms=tuple(round(s, 1) for s in samples),
+        live_update_ms=round(statistics.median(live_samples), 1),
+        live_update_samples_ms=tuple(round(s, 1) for s in live_samples),
     )
+
+
+def _measure_live(
+    laptop: DataPaths, desktop: DataPaths, rows: MemoryRows, other: MemoryRows, memory_id: str, *, edits: int
+) -> list[float]:
+    """Both devices run background sync as the app does; each edit's time until the other device holds it."""
+    settings = RunnerSettings(interval_seconds=60, local_check_seconds=0)
+    running = [start_background_sync(p, lambda _state: None, settings) for p in (laptop, desktop)]
+    try:
+        writer, reader = running
+        if writer is None or reader is None:
+            raise SyncError("Background sync did not start for the benchmark's devices.")
+        _wait(lambda: all(r.live is not None and r.live.connected for r in (writer, reader)), 30)
+        samples = []
+        for i in range(edits):
+            text = f"Live edit {i} for the latency benchmark."
+            started = time.perf_counter()
+            rows.update(memory_id, text=text)
+            writer.sync_soon()  # what the shell does after a local edit
+            _wait(partial(_has_text, other, memory_id, text), 30)
+            samples.append((time.perf_counter() - started) * 1000)
+        return samples
+    finally:
+        for background in running:
+            if background is not None:
+                background.stop()
+
+
+def _has_text(rows: MemoryRows, memory_id: str, text: str) -> bool:
+    memory = rows.get(memory_id)
+    return memory is not None and memory.text == text
+
+
+def _wait(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise SyncError("The benchmark's live update did not arrive in time.")
+        time.sleep(0.005)
 
 
 def _rows(paths: DataPaths) -> MemoryRows:

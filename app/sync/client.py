@@ -20,6 +20,7 @@ from app.sync.errors import (
     SyncError,
     SyncProtocolError,
     SyncRateLimitedError,
+    SyncServerFullError,
     SyncServerResetError,
     SyncTokenRevokedError,
     SyncUnavailableError,
@@ -87,9 +88,13 @@ class SyncClient:
 
     # Accounts -----------------------------------------------------------------------------------------------
 
-    def register(self, username: str, password: str, device_name: str) -> SessionInfo:
+    def register(
+        self, username: str, password: str, device_name: str, invite_code: str | None = None
+    ) -> SessionInfo:
         """Create an account; this device is signed in (the token is set on the client)."""
         body = {"username": username, "password": password, "device_name": device_name}
+        if invite_code:
+            body["invite_code"] = invite_code
         session = protocol.parse_session(self._call("POST", "/v1/accounts", json=body, idempotent=False))
         self.token = session.token
         return session
@@ -109,6 +114,15 @@ class SyncClient:
         """Sign a device out (this one too, which is logging out)."""
         self._call("DELETE", f"/v1/devices/{device_id}", auth=True)
 
+    def change_password(self, current: str, new: str) -> None:
+        """Change the account password; the server signs every other device out."""
+        body = {"current_password": current, "new_password": new}
+        self._call("PUT", "/v1/account/password", json=body, auth=True, idempotent=False)
+
+    def delete_account(self, password: str) -> None:
+        """Delete the account and everything it stored on the server."""
+        self._call("DELETE", "/v1/account", json={"password": password}, auth=True, idempotent=False)
+
     def get_key_envelope(self) -> KeyEnvelope:
         """The key salt and wrapped data key."""
         return protocol.parse_key_envelope(self._call("GET", "/v1/key-envelope", auth=True))
@@ -125,9 +139,11 @@ class SyncClient:
         body = {"batch_id": batch_id, "records": [r.to_json() for r in records]}
         return protocol.parse_push(self._call("POST", "/v1/changes", json=body, auth=True))
 
-    def pull(self, cursor: str | None, limit: int = 500) -> PullPage:
-        """Changes after `cursor` (None: from the start)."""
+    def pull(self, cursor: str | None, limit: int = 500, *, deleted_only: bool = False) -> PullPage:
+        """Changes after `cursor` (None: from the start); only tombstones with `deleted_only`."""
         params: dict[str, Any] = {"limit": limit}
+        if deleted_only:
+            params["deleted_only"] = "true"
         if cursor:
             params["cursor"] = cursor
         return protocol.parse_pull(self._call("GET", "/v1/changes", params=params, auth=True))
@@ -199,18 +215,29 @@ class SyncClient:
         status = response.status_code
         error: SyncError
         if status == 401 and code == "invalid_credentials":
-            error = SyncWrongPasswordError("Wrong username or password for the sync server.")
+            error = SyncWrongPasswordError(
+                "Wrong username or password for the sync server."
+                if response.request.url.path.endswith("/v1/sessions")
+                else message
+            )
         elif status == 401:
             error = SyncTokenRevokedError(
                 f"This device is no longer signed in to {self.base_url} ({message}) Run "
                 "`python main.py sync setup` to sign in again; your local data is safe."
             )
-        elif status == 409 and code == "cursor_ahead":
+        elif status == 409 and code in {"cursor_ahead", "feed_restored"}:
             error = SyncServerResetError(message)
         elif status == 409:
             error = SyncConflictError(message)
+        elif status == 403:
+            error = SyncError(message)  # registration closed, or an invite code needed: the server's sentence
         elif status == 429:
             error = SyncRateLimitedError(f"The sync server asks to slow down: {message}")
+        elif status == 507:
+            error = SyncServerFullError(
+                f"The sync server at {self.base_url} has run out of disk space, so it cannot store your changes "
+                "now. Your local data is safe and will be sent later; tell the server's operator."
+            )
         elif status >= 500:
             error = self._unavailable(f"server error {status}")
         else:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
 import os
 from dataclasses import dataclass
@@ -20,11 +22,14 @@ from argon2.low_level import Type, hash_secret_raw
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from app.sync.errors import SyncPassphraseError, SyncProtocolError, SyncTamperedError
+from app.sync.errors import SyncKeyChangedError, SyncPassphraseError, SyncProtocolError, SyncTamperedError
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
+"""1: format byte, nonce, ciphertext. 2 (since key rotation): format byte, key id, nonce, ciphertext, the key id
+authenticated too, so a device tells "written with a newer key" apart from "damaged"."""
+KEY_ID_BYTES = 8
 ENVELOPE_FORMAT = 1
 _ENVELOPE_AAD = b"aris-sync/key-envelope/v1"
 MAX_TIME_COST = 16
@@ -142,24 +147,41 @@ class RecordCipher:
         if len(data_key) != KEY_BYTES:
             raise ValueError("data key must be 32 bytes")
         self._aead = AESGCM(data_key)
+        self.key_id = key_id(data_key)
 
     def encrypt(self, header: RecordHeader, plaintext: bytes) -> bytes:
-        """Format byte, random nonce and ciphertext+tag in one blob."""
+        """Format byte, key id, random nonce and ciphertext+tag in one blob."""
         nonce = os.urandom(NONCE_BYTES)
-        return bytes([RECORD_FORMAT]) + nonce + self._aead.encrypt(nonce, plaintext, header.associated_data())
+        prefix = bytes([RECORD_FORMAT]) + self.key_id
+        return prefix + nonce + self._aead.encrypt(nonce, plaintext, header.associated_data() + prefix)
 
     def decrypt(self, header: RecordHeader, blob: bytes) -> bytes:
-        """The plaintext; SyncTamperedError if the blob was altered, moved, or made with another key."""
-        if len(blob) < 1 + NONCE_BYTES + 16 or blob[0] != RECORD_FORMAT:
+        """The plaintext; SyncKeyChangedError if written with another data key (a rotation), SyncTamperedError if
+        the blob was altered or moved."""
+        if len(blob) >= 1 + NONCE_BYTES + 16 and blob[0] == 1:  # before key ids
+            prefix, aad = blob[:1], header.associated_data()
+        elif len(blob) >= 1 + KEY_ID_BYTES + NONCE_BYTES + 16 and blob[0] == RECORD_FORMAT:
+            prefix = blob[: 1 + KEY_ID_BYTES]
+            aad = header.associated_data() + prefix
+            if prefix[1:] != self.key_id:
+                raise SyncKeyChangedError(
+                    f"Record '{header.id}' was encrypted with another data key; this device's key is out of date."
+                )
+        else:
             raise SyncTamperedError(f"Record '{header.id}' from the server is malformed; it was not applied.")
-        nonce, sealed = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
+        nonce, sealed = blob[len(prefix) : len(prefix) + NONCE_BYTES], blob[len(prefix) + NONCE_BYTES :]
         try:
-            return self._aead.decrypt(nonce, sealed, header.associated_data())
+            return self._aead.decrypt(nonce, sealed, aad)
         except InvalidTag as error:
             raise SyncTamperedError(
                 f"Record '{header.id}' from the server failed its integrity check (altered, moved to another "
                 "record, or encrypted with another key); it was not applied."
             ) from error
+
+
+def key_id(data_key: bytes) -> bytes:
+    """A short public fingerprint of a data key (HMAC, so it reveals nothing usable about the key)."""
+    return hmac.new(data_key, b"aris-sync/key-id/v1", hashlib.sha256).digest()[:KEY_ID_BYTES]
 
 
 def _b64(data: bytes) -> str:

@@ -19,6 +19,12 @@ class SyncUnavailableError(SyncError):
     code = "sync_unavailable"
 
 
+class SyncServerFullError(SyncUnavailableError):
+    """The server's disk is full; nothing was lost, it cannot store changes until its operator frees space."""
+
+    code = "sync_server_full"
+
+
 class SyncAuthError(SyncError):
     """The server refused this device's credentials."""
 
@@ -65,6 +71,12 @@ class SyncTamperedError(SyncError):
     """A record failed authentication: altered, moved to another id, or encrypted with another key."""
 
     code = "sync_tampered"
+
+
+class SyncKeyChangedError(SyncError):
+    """Records were encrypted with a newer data key (rotated on another device); unlock it with the passphrase."""
+
+    code = "sync_key_changed"
 
 
 class SyncPassphraseError(SyncError):

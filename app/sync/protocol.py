@@ -6,29 +6,13 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from app.sync.errors import SyncProtocolError
+from server.wire import HLC_PATTERN, PushStatus
 
-# The device database's clock values (`app.storage.clock.HybridClock`): ms, counter, node id.
-CLOCK_VALUE = re.compile(r"[0-9]{13}-[0-9]{4}-[A-Za-z0-9_-]{1,64}")
-
-
-class RecordKind(StrEnum):
-    """What a synced record holds."""
-
-    MEMORY = "memory"
-    CONVERSATION = "conversation"
-    MESSAGE = "message"
-
-
-class PushStatus(StrEnum):
-    """What the server did with one pushed record."""
-
-    APPLIED = "applied"
-    STALE = "stale"
-    """The server holds a newer version; pull to get it."""
+# The device database's clock values (`app.storage.clock.HybridClock`), as the server checks them.
+CLOCK_VALUE = re.compile(HLC_PATTERN)
 
 
 @dataclass(frozen=True)

@@ -32,18 +32,20 @@ from app.sync.engine import EngineLimits, SyncEngine, SyncReport
 from app.sync.errors import (
     SyncConflictError,
     SyncError,
+    SyncKeyChangedError,
     SyncNotConfiguredError,
     SyncPassphraseError,
     SyncSecretsError,
     SyncUnavailableError,
 )
-from app.sync.protocol import DeviceInfo
+from app.sync.protocol import DeviceInfo, SessionInfo
 from app.sync.secrets import SyncSecrets, choose_backend, open_secret_store
 from app.sync.store import LocalSyncStore
 
 log = logging.getLogger(__name__)
 
 _LAST_ROUND_KEY = "last_round"
+_KEY_VERSION_KEY = "key_version"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class SetupRequest:
     """Keep the token and key in a 0600 file when there is no OS keyring (see `app.sync.secrets`)."""
     kdf: KdfParams | None = None
     """Argon2id cost for a new account's key envelope (tests lower it); None for the default."""
+    invite_code: str | None = None
+    """For registering on a server that asks for its operator's invite code."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,10 @@ class SyncOverview:
     """Why the last round failed; None when it succeeded."""
     rejected_records: int = 0
     """Records the last round refused because they failed their integrity check."""
+    repaired_records: int = 0
+    """Of those, how many this device replaced on the server with its own good copy."""
+    unreadable_records: int = 0
+    """Authentic records kept aside because this version of Aris cannot read them (an update applies them)."""
 
     def to_dict(self) -> dict[str, object]:
         """Plain JSON-ready fields."""
@@ -111,11 +119,13 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
     previous = _previous_session(paths)
     with SyncClient(server_url, retry=retry) as client:
         if request.register:
-            session = client.register(request.username, request.password, request.device_name)
+            session = client.register(
+                request.username, request.password, request.device_name, request.invite_code
+            )
         else:
             session = client.login(request.username, request.password, request.device_name)
         try:
-            data_key = _unlock_data_key(client, session.key_salt, session.key_envelope, request)
+            data_key, key_version = _unlock_data_key(client, session, request)
             account = SyncAccount(
                 server_url=client.base_url,
                 username=session.username,
@@ -130,6 +140,7 @@ def setup(paths: DataPaths, request: SetupRequest, *, retry: RetryPolicy | None 
     save_account(paths, account)
     with _local_store(paths) as store:
         store.reset()  # a new account or server has seen nothing of this device yet
+        store.set_meta(_KEY_VERSION_KEY, str(key_version))
     if previous is not None:
         _retire(paths, previous, account)
     log.info("Sync set up for %s at %s (device %s)", account.username, account.server_url, account.device_id)
@@ -175,19 +186,23 @@ def _checked_server_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def _unlock_data_key(client: SyncClient, salt: bytes, envelope: str | None, request: SetupRequest) -> bytes:
-    if envelope is not None:
-        return unwrap_data_key(envelope, request.passphrase, salt)
+def _unlock_data_key(client: SyncClient, session: SessionInfo, request: SetupRequest) -> tuple[bytes, int]:
+    """The data key and the envelope version it came from (a new key for a new account)."""
+    if session.key_envelope is not None:
+        key = unwrap_data_key(session.key_envelope, request.passphrase, session.key_salt)
+        return key, session.key_envelope_version
     data_key = new_data_key()
     try:
-        client.put_key_envelope(wrap_data_key(data_key, request.passphrase, salt, request.kdf), 0)
+        stored = client.put_key_envelope(
+            wrap_data_key(data_key, request.passphrase, session.key_salt, request.kdf), 0
+        )
     except SyncConflictError:
         # Another device created the key meanwhile: use that one.
         current = client.get_key_envelope()
         if current.envelope is None:
             raise
-        return unwrap_data_key(current.envelope, request.passphrase, current.key_salt)
-    return data_key
+        return unwrap_data_key(current.envelope, request.passphrase, current.key_salt), current.version
+    return data_key, stored.version
 
 
 def _revoke_quietly(client: SyncClient, device_id: str) -> None:
@@ -237,6 +252,8 @@ class SyncSession:
             "last_error_code": error.code if error else None,
             "last_error_message": error.message if error else None,
             "rejected_records": len(report.tampered) if report else 0,
+            "repaired_records": len(report.repaired) if report else 0,
+            "unreadable_records": report.unreadable if report else previous.get("unreadable_records", 0),
         }
         self.store.set_meta(_LAST_ROUND_KEY, json.dumps(state))
 
@@ -250,7 +267,15 @@ def open_session(
     client = SyncClient(account.server_url, secrets.token, retry=retry)
     db = open_database(paths.database)
     store = LocalSyncStore(db, node_clock(db))
-    engine = SyncEngine(client, RecordCipher(secrets.data_key), store, account.device_id, limits=limits)
+    known = store.get_meta(_KEY_VERSION_KEY)
+    engine = SyncEngine(
+        client,
+        RecordCipher(secrets.data_key),
+        store,
+        account.device_id,
+        limits=limits,
+        key_version=int(known) if known and known.isdigit() else None,
+    )
     return SyncSession(paths, account, client, store, engine)
 
 
@@ -281,12 +306,14 @@ def overview(paths: DataPaths) -> SyncOverview:
         username=account.username,
         device_id=account.device_id,
         secrets_backend=account.secrets_backend.value,
-        last_sync_at=last.get("last_sync_at"),
-        last_attempt_at=last.get("last_attempt_at"),
+        last_sync_at=_text(last.get("last_sync_at")),
+        last_attempt_at=_text(last.get("last_attempt_at")),
         pending=pending,
-        last_error_code=last.get("last_error_code"),
-        last_error_message=last.get("last_error_message"),
-        rejected_records=int(last.get("rejected_records") or 0),
+        last_error_code=_text(last.get("last_error_code")),
+        last_error_message=_text(last.get("last_error_message")),
+        rejected_records=_count(last.get("rejected_records")),
+        repaired_records=_count(last.get("repaired_records")),
+        unreadable_records=_count(last.get("unreadable_records")),
     )
 
 
@@ -336,7 +363,92 @@ def change_passphrase(paths: DataPaths, old: str, new: str, *, kdf: KdfParams | 
         if current.envelope is None:
             raise SyncNotConfiguredError("This account has no encryption key yet. Run `sync setup` again.")
         envelope = rewrap_data_key(current.envelope, old, new, current.key_salt, kdf)
-        client.put_key_envelope(envelope, current.version)
+        stored = client.put_key_envelope(envelope, current.version)
+    with _local_store(paths) as store:
+        store.set_meta(_KEY_VERSION_KEY, str(stored.version))
+
+
+def change_account_password(paths: DataPaths, current: str, new: str) -> None:
+    """Change the account password (what signs devices in); the server signs every other device out.
+
+    The sync passphrase and the data are unaffected; the other devices run `sync setup` with the new password.
+    """
+    if current == new:
+        raise SyncError("The new password is the same as the current one; nothing was changed.")
+    account = load_account(paths)
+    with _signed_in_client(paths, account) as client:
+        client.change_password(current, new)
+
+
+def delete_server_account(paths: DataPaths, password: str) -> None:
+    """Delete the account and everything it stored on the server, then sign this device out locally.
+
+    Local data stays on every device; other devices find themselves signed out at their next round.
+    """
+    account = load_account(paths)
+    with _signed_in_client(paths, account) as client:
+        client.delete_account(password)
+    open_secret_store(paths, account.secrets_backend).delete()
+    delete_account(paths)
+    with _local_store(paths) as store:
+        store.reset()
+    log.info("Deleted the sync account %s at %s", account.username, account.server_url)
+
+
+def rotate_key(paths: DataPaths, passphrase: str, *, kdf: KdfParams | None = None) -> int:
+    """Make a new data key, then re-encrypt and re-send every record under it; returns how many were sent.
+
+    After this, whatever is written (and every record, once re-sent) can only be read with the new key, which
+    only devices that know the sync passphrase can unlock: a revoked or stolen device keeps just the old one.
+    Other devices are asked to `sync unlock` once. If the upload is cut short, `sync now` finishes it.
+    """
+    session = open_session(paths)
+    try:
+        current = session.client.get_key_envelope()
+        if current.envelope is None:
+            raise SyncNotConfiguredError("This account has no encryption key yet. Run `sync setup` again.")
+        old_key = unwrap_data_key(current.envelope, passphrase, current.key_salt)
+        if RecordCipher(old_key).key_id != session.engine.cipher.key_id:
+            raise SyncKeyChangedError(
+                "This device's key is out of date: run `python main.py sync unlock` first, then rotate."
+            )
+        session.sync_once()  # everything this device has is on the server under the old key first
+        data_key = new_data_key()
+        stored = session.client.put_key_envelope(
+            wrap_data_key(data_key, passphrase, current.key_salt, kdf), current.version
+        )
+        _save_data_key(session, data_key, stored.version)
+        count = session.store.restamp_all()
+        session.engine.cipher = RecordCipher(data_key)
+        session.sync_once()
+    finally:
+        session.close()
+    log.info("Data key rotated; %d records re-encrypted", count)
+    return count
+
+
+def unlock(paths: DataPaths, passphrase: str) -> None:
+    """Take up the account's current data key (after a rotation on another device) with the sync passphrase."""
+    account = load_account(paths)
+    secrets = _load_secrets(paths, account)
+    with SyncClient(account.server_url, secrets.token) as client:
+        current = client.get_key_envelope()
+    if current.envelope is None:
+        raise SyncNotConfiguredError("This account has no encryption key yet. Run `sync setup` again.")
+    data_key = unwrap_data_key(current.envelope, passphrase, current.key_salt)
+    open_secret_store(paths, account.secrets_backend).save(SyncSecrets(secrets.token, data_key))
+    with _local_store(paths) as store:
+        store.set_meta(_KEY_VERSION_KEY, str(current.version))
+
+
+def _save_data_key(session: SyncSession, data_key: bytes, version: int) -> None:
+    secrets = open_secret_store(session.paths, session.account.secrets_backend)
+    current = secrets.load()
+    if current is None:
+        raise SyncSecretsError("This device's sync token vanished from the keyring during the rotation.")
+    secrets.save(SyncSecrets(current.token, data_key))
+    session.store.set_meta(_KEY_VERSION_KEY, str(version))
+    session.engine.key_version = version
 
 
 def list_devices(paths: DataPaths) -> list[DeviceInfo]:
@@ -375,6 +487,15 @@ def _last_round(store: LocalSyncStore) -> dict[str, object]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str | None:
+    """A string field of the stored round summary; anything else (an older or damaged entry) as absent."""
+    return value if isinstance(value, str) else None
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) else 0
 
 
 def _now() -> str:

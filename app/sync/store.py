@@ -1,6 +1,6 @@
 """The local side of sync, on the Aris database (`app.storage`): what to push, and how to apply what was pulled.
 
-Rules, per record (memory, conversation, message):
+Rules, per record (memory, conversation, message, list, list item):
 - the version with the greater hybrid-logical-clock value wins (a tombstone is a version like any other, so it
   wins over older edits and loses to newer ones);
 - nothing is ever deleted because the server lacks it: only explicit tombstones delete;
@@ -30,7 +30,8 @@ from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
 from app.storage.migrations import LIVE_MEMORY, run_script
 from app.sync.engine import ApplyResult, LocalRecord
-from app.sync.protocol import RecordKind
+from app.sync.protocol import CLOCK_VALUE
+from server.wire import RecordKind
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,17 @@ _TABLES = {
     RecordKind.MEMORY: "memories",
     RecordKind.CONVERSATION: "conversations",
     RecordKind.MESSAGE: "messages",
+    RecordKind.LIST: "lists",
+    RecordKind.LIST_ITEM: "list_items",
 }
 # Parents before children, so a fresh device can insert messages after their conversation.
-_PUSH_ORDER = (RecordKind.CONVERSATION, RecordKind.MESSAGE, RecordKind.MEMORY)
+_PUSH_ORDER = (
+    RecordKind.CONVERSATION,
+    RecordKind.MESSAGE,
+    RecordKind.MEMORY,
+    RecordKind.LIST,
+    RecordKind.LIST_ITEM,
+)
 _MEMORY_FIELDS = (
     "text",
     "kind",
@@ -61,10 +70,14 @@ _MEMORY_FIELDS = (
 )
 _CONVERSATION_FIELDS = ("started_at", "updated_at", "title", "deleted_at")
 _MESSAGE_FIELDS = ("conversation_id", "role", "text", "timings", "created_at", "updated_at", "deleted_at")
+_LIST_FIELDS = ("name", "created_at", "updated_at", "deleted_at")
+_LIST_ITEM_FIELDS = ("list_id", "text", "done", "created_at", "updated_at", "deleted_at")
 _FIELDS = {
     RecordKind.MEMORY: _MEMORY_FIELDS,
     RecordKind.CONVERSATION: _CONVERSATION_FIELDS,
     RecordKind.MESSAGE: _MESSAGE_FIELDS,
+    RecordKind.LIST: _LIST_FIELDS,
+    RecordKind.LIST_ITEM: _LIST_ITEM_FIELDS,
 }
 _CURSOR_KEY = "cursor"
 
@@ -85,6 +98,24 @@ def s001_sync_records(db: Database) -> None:
             PRIMARY KEY (kind, id)
         );
         CREATE TABLE sync_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    )
+
+
+@sync_migrations()
+def m006_sync_deferred_records(db: Database) -> None:
+    """Authentic remote records this version cannot read yet (unknown kind or format), kept to apply later."""
+    run_script(
+        db,
+        """
+        CREATE TABLE sync_deferred (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            hlc TEXT NOT NULL,
+            deleted INTEGER NOT NULL,
+            payload BLOB NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
         """,
     )
 
@@ -161,6 +192,14 @@ class LocalSyncStore:
             self.db.execute("DELETE FROM sync_records")
             self.db.execute("DELETE FROM sync_meta WHERE key = ?", [_CURSOR_KEY])
 
+    def resync(self) -> None:
+        """After the server went back in time (restored from a backup): offer everything again and read the
+        whole feed, keeping each memory's text lineage so versions written before stay ordered (no false
+        conflict copies)."""
+        with write(self.db, "reset the sync state"):
+            self.db.execute("UPDATE sync_records SET synced_hlc = ''")
+            self.db.execute("DELETE FROM sync_meta WHERE key = ?", [_CURSOR_KEY])
+
     def live_memory_count(self) -> int:
         """How many memories recall can return here."""
         return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
@@ -178,6 +217,72 @@ class LocalSyncStore:
             )
             count += sum(1 for record_id, hlc in rows if hlc is None or tombstones[record_id] > hlc)
         return count
+
+    # Damaged and unreadable remote records ------------------------------------------------------------------
+
+    def restamp(self, damaged: Sequence[tuple[str, str]]) -> list[str]:
+        """Re-stamp local copies of records whose server version is damaged, so they are pushed again."""
+        repaired: list[str] = []
+        with write(self.db, "mark damaged records for sending again"):
+            for record_id, bad_hlc in damaged:
+                if CLOCK_VALUE.fullmatch(bad_hlc):
+                    self.clock.observe(bad_hlc)  # the new stamp must beat the damaged version's clock
+                for table in _TABLES.values():
+                    cursor = self.db.execute(
+                        f"UPDATE {table} SET hlc = ? WHERE id = ? AND hlc IS NOT NULL",
+                        [self.clock.now(), record_id],
+                    )
+                    if cursor.rowcount:
+                        repaired.append(record_id)
+                        break
+        if len(repaired) < len(damaged):
+            log.warning(
+                "%d damaged records have no copy here to repair them with", len(damaged) - len(repaired)
+            )
+        return repaired
+
+    def restamp_all(self) -> int:
+        """Give every synced local record a new clock value, so all are pushed again (re-encrypted after a key
+        rotation) and win over the copies under the old key; returns how many."""
+        count = 0
+        with write(self.db, "mark every record for sending again"):
+            for table in _TABLES.values():
+                ids = [row[0] for row in self.db.execute(f"SELECT id FROM {table} WHERE hlc IS NOT NULL")]
+                for record_id in ids:
+                    self.db.execute(f"UPDATE {table} SET hlc = ? WHERE id = ?", [self.clock.now(), record_id])
+                count += len(ids)
+        return count
+
+    def defer(self, records: Sequence[tuple[str, str, str, bool, bytes]]) -> None:
+        """Keep authentic records this version cannot read (a newer one of the same record replaces them)."""
+        with write(self.db, "keep unreadable synced records"):
+            for kind, record_id, hlc, deleted, payload in records:
+                self.db.execute(
+                    "INSERT INTO sync_deferred(kind, id, hlc, deleted, payload) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT(kind, id) DO UPDATE SET hlc = excluded.hlc, deleted = excluded.deleted, "
+                    "payload = excluded.payload WHERE excluded.hlc > sync_deferred.hlc",
+                    [kind, record_id, hlc, int(deleted), payload],
+                )
+
+    def apply_deferred(self) -> tuple[int, int]:
+        """Apply kept records this version can read now (after an update); returns (applied, still kept)."""
+        rows = self.db.execute("SELECT kind, id, hlc, deleted, payload FROM sync_deferred").fetchall()
+        readable = []
+        for kind, record_id, hlc, deleted, payload in rows:
+            try:
+                readable.append(LocalRecord(record_id, RecordKind(kind), hlc, bool(deleted), payload))
+            except ValueError:
+                continue
+        if not readable:
+            return 0, len(rows)
+        result = self.apply_remote(readable)
+        with write(self.db, "forget applied synced records"):
+            for record in readable:
+                if record.id not in result.rejected:
+                    self.db.execute(
+                        "DELETE FROM sync_deferred WHERE kind = ? AND id = ?", [record.kind.value, record.id]
+                    )
+        return len(result.applied), len(rows) - len(readable) + len(result.rejected)
 
     # Push side -----------------------------------------------------------------------------------------------
 
@@ -211,6 +316,8 @@ class LocalSyncStore:
                 values = dict(zip(fields, row[2 : 2 + len(fields)], strict=True))
                 synced = _synced_from(row[2 + len(fields) :])
                 payload: dict[str, Any] = dict(values)
+                if kind is RecordKind.LIST_ITEM:
+                    payload["done"] = bool(payload["done"])
                 if kind is RecordKind.MEMORY:
                     payload["pinned"] = bool(payload["pinned"])
                     lineage = _local_lineage(values["text"], hlc, synced)
@@ -263,6 +370,8 @@ class LocalSyncStore:
             return False
         if remote.kind is RecordKind.MESSAGE:
             self._ensure_conversation(payload)
+        if remote.kind is RecordKind.LIST_ITEM:
+            self._ensure_list(payload)
         self._write_row(remote.kind, remote.id, remote.hlc, payload, exists=row is not None)
         self._save_synced(remote.kind, remote.id, remote.hlc, None, None)
         return True
@@ -358,6 +467,17 @@ class LocalSyncStore:
             [conversation_id, message["created_at"], message["created_at"]],
         )
 
+    def _ensure_list(self, item: dict[str, Any]) -> None:
+        """An item may arrive before its list: hold the list's place with a hidden row (no clock value, so it
+        is never pushed) that the real list overwrites."""
+        list_id = item["list_id"]
+        if self.db.execute("SELECT 1 FROM lists WHERE id = ?", [list_id]).fetchone():
+            return
+        self.db.execute(
+            "INSERT INTO lists(id, name, created_at, updated_at, hlc, deleted_at) VALUES (?, ?, ?, ?, NULL, ?)",
+            [list_id, list_id, item["created_at"], item["created_at"], item["created_at"]],
+        )
+
     def _write_row(
         self, kind: RecordKind, record_id: str, hlc: str, payload: dict[str, Any], *, exists: bool
     ) -> None:
@@ -439,6 +559,8 @@ _REQUIRED = {
     RecordKind.MEMORY: ("text", "kind", "created_at", "updated_at"),
     RecordKind.CONVERSATION: ("started_at", "updated_at"),
     RecordKind.MESSAGE: ("conversation_id", "role", "text", "created_at", "updated_at"),
+    RecordKind.LIST: ("name", "created_at", "updated_at"),
+    RecordKind.LIST_ITEM: ("list_id", "text", "created_at", "updated_at"),
 }
 
 
@@ -464,7 +586,7 @@ def _checked_payload(record: LocalRecord) -> dict[str, Any]:
 
 
 def _column_value(field: str, value: Any) -> Any:
-    if field == "pinned":
+    if field in ("pinned", "done"):
         return int(bool(value))
     return value
 

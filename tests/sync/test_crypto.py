@@ -16,7 +16,7 @@ from app.sync.crypto import (
     unwrap_data_key,
     wrap_data_key,
 )
-from app.sync.errors import SyncPassphraseError, SyncProtocolError, SyncTamperedError
+from app.sync.errors import SyncKeyChangedError, SyncPassphraseError, SyncProtocolError, SyncTamperedError
 
 KDF = KdfParams(time_cost=1, memory_kib=8 * 1024)
 SALT = b"0123456789abcdef"
@@ -64,6 +64,9 @@ def test_altered_truncated_or_foreign_ciphertext_is_refused() -> None:
         cipher.decrypt(HEADER, blob[:-1] + bytes([blob[-1] ^ 1]))
     with pytest.raises(SyncTamperedError, match="malformed"):
         cipher.decrypt(HEADER, blob[:10])
-    with pytest.raises(SyncTamperedError):
+    with pytest.raises(SyncKeyChangedError):  # another key: told apart from damage by the key id
         RecordCipher(new_data_key()).decrypt(HEADER, blob)
+    forged_key_id = blob[:1] + bytes(8) + blob[9:]
+    with pytest.raises(SyncKeyChangedError):
+        cipher.decrypt(HEADER, forged_key_id)
     assert cipher.encrypt(HEADER, b"payload") != blob  # a fresh nonce every time

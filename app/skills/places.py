@@ -1,0 +1,82 @@
+"""Where a place is in time: city, country or zone name → IANA zone, from the bundled table
+(resources/skills/cities.tsv: the 1,000 largest cities, every IANA zone's city, single-zone countries)
+plus the common zone abbreviations."""
+
+from __future__ import annotations
+
+import functools
+import re
+import zoneinfo
+
+from models.locate import resource_path
+
+ABBREVIATIONS = {
+    "utc": "UTC",
+    "gmt": "Etc/GMT",
+    "cet": "CET",
+    "cest": "CET",
+    "eet": "EET",
+    "wet": "WET",
+    "bst": "Europe/London",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "eastern time": "America/New_York",
+    "cst": "America/Chicago",
+    "central time": "America/Chicago",
+    "mst": "America/Denver",
+    "mountain time": "America/Denver",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pacific time": "America/Los_Angeles",
+    "ist": "Asia/Kolkata",
+    "jst": "Asia/Tokyo",
+    "aest": "Australia/Sydney",
+    "msk": "Europe/Moscow",
+}
+ALIASES = {
+    "nyc": "new york",
+    "la": "los angeles",
+    "sf": "san francisco",
+    "the uk": "united kingdom",
+    "england": "united kingdom",
+    "the us": "new york",
+    "america": "new york",
+    "the united states": "new york",
+    "usa": "new york",
+    "the netherlands": "netherlands",
+    "holland": "netherlands",
+    "bombay": "mumbai",
+    "peking": "beijing",
+    "saint petersburg": "st petersburg",
+    "st. petersburg": "st petersburg",
+}
+
+
+@functools.cache
+def _table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    path = resource_path("skills", "cities.tsv")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, zone, _country = [*line.split("\t"), "", ""][:3]
+        table.setdefault(name, zone)
+    return table
+
+
+def find_zone(place: str) -> tuple[str, zoneinfo.ZoneInfo] | None:
+    """The place's display name and time zone, or None when Aris doesn't know it."""
+    key = re.sub(r"[?.!,]", "", place).strip().lower()
+    key = re.sub(r"\s+(right now|now|today|currently|at the moment)$", "", key)
+    key = ALIASES.get(key, key)
+    key = re.sub(r"^the\s+", "", key) if key not in _table() else key
+    zone = ABBREVIATIONS.get(key) or _table().get(key) or _table().get(key.replace("-", " "))
+    if zone is None:
+        return None
+    name = key.upper() if key in ABBREVIATIONS and len(key) <= 4 else key.title()
+    return name, zoneinfo.ZoneInfo(zone)
+
+
+def table_size() -> int:
+    """How many places the table knows (for tests and the README)."""
+    return len(_table())

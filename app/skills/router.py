@@ -1,0 +1,130 @@
+"""The skills layer the pipeline asks before the language model: template matches, tried from the most literal,
+until a skill answers; no match, or no skill that wants it, and the model answers."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.skills import clock, help, lists, maths, reminders, timers, units
+from app.skills.base import SkillContext, SkillHandler
+from app.skills.matcher import IntentMatcher
+from app.skills.store import SkillStore
+from app.storage.errors import StorageError
+from engine.skills import SkillReply
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Which skill answers an intent, and how."""
+
+    skill: str
+    handler: SkillHandler
+
+
+ROUTES: dict[str, Route] = {
+    "ArisHelp": Route("help", help.overview),
+    "HassNevermind": Route("help", help.never_mind),
+    "HassGetCurrentTime": Route("time", clock.time_here),
+    "ArisTime": Route("time", clock.time_here),
+    "ArisTimeIn": Route("time", clock.time_in),
+    "HassGetCurrentDate": Route("date", clock.date_today),
+    "ArisDate": Route("date", clock.date_today),
+    "ArisMath": Route("math", maths.calculate),
+    "ArisUnits": Route("units", units.convert),
+    "HassStartTimer": Route("timer", timers.start),
+    "ArisStartTimer": Route("timer", timers.start),
+    "HassCancelTimer": Route("timer", timers.cancel),
+    "HassCancelAllTimers": Route("timer", timers.cancel_all),
+    "HassTimerStatus": Route("timer", timers.status),
+    "ArisListTimers": Route("timer", timers.list_all),
+    "ArisTimerLeft": Route("timer", timers.list_all),
+    "ArisResumeTimer": Route("timer", timers.resume),
+    "HassPauseTimer": Route("timer", timers.pause),
+    "HassUnpauseTimer": Route("timer", timers.resume),
+    "HassIncreaseTimer": Route("timer", timers.increase),
+    "HassDecreaseTimer": Route("timer", timers.decrease),
+    "ArisReminder": Route("reminder", reminders.remind),
+    "ArisListReminders": Route("reminder", reminders.list_reminders),
+    "ArisCancelReminder": Route("reminder", reminders.cancel_reminder),
+    "HassShoppingListAddItem": Route("list", lists.add),
+    "ArisListAdd": Route("list", lists.add),
+    "ArisListCheck": Route("list", lists.check_off),
+    "ArisListRemove": Route("list", lists.remove),
+    "ArisListRead": Route("list", lists.read),
+    "ArisListClear": Route("list", lists.clear),
+    "ArisLists": Route("list", lists.all_lists),
+}
+_CONFIRM = {"ArisConfirm": True, "ArisDeny": False}
+
+
+@functools.cache
+def matcher_for(language: str) -> IntentMatcher:
+    """Templates load once per process (hassil compiles them on first use)."""
+    return IntentMatcher(language)
+
+
+class SkillRouter:
+    """Implements the engine's ``SkillHook``: ``handle(text)`` returns a ``SkillReply`` or None."""
+
+    def __init__(
+        self,
+        open_store: Callable[[], SkillStore],
+        *,
+        language: str = "en",
+        now: Callable[[], float] = time.time,
+    ) -> None:
+        self.context = SkillContext(open_store, now=now)
+        self.matcher = matcher_for(language)
+
+    def warm_up(self) -> None:
+        """Compile the templates and load the unit registry now, so the first real request is fast."""
+        self.matcher.matches("what time is it in tokyo")
+        units._registry().Unit("inch")
+
+    def close(self) -> None:
+        """Release the store's database connection."""
+        store, self.context._store = self.context._store, None
+        if store is not None:
+            store.db.conn.close()
+
+    def handle(self, text: str) -> SkillReply | None:
+        """A skill's reply, or None so that the language model answers."""
+        started = time.perf_counter()
+        pending, self.context.pending = self.context.pending, None
+        reply = self._answer(text, pending)
+        log.debug("Skills took %.1f ms for %r: %s", (time.perf_counter() - started) * 1000, text, reply)
+        return reply
+
+    def _answer(self, text: str, pending: Callable[[bool], str] | None) -> SkillReply | None:
+        for match in self.matcher.matches(text):
+            if match.intent in _CONFIRM:
+                if pending is None:
+                    continue
+                return SkillReply("list", pending(_CONFIRM[match.intent]))
+            route = ROUTES.get(match.intent)
+            if route is None:
+                continue
+            try:
+                answer = route.handler(match, self.context)
+            except StorageError as error:
+                return SkillReply(route.skill, f"Sorry, I couldn't do that: {error.message}")
+            if answer is not None:
+                return SkillReply(route.skill, answer)
+        return None
+
+
+def open_skill_store(database_path: object) -> Callable[[], SkillStore]:
+    """A store opener for the data folder's database (opened on the first request that needs it)."""
+
+    def opener() -> SkillStore:
+        from app.storage.database import open_database
+
+        return SkillStore(open_database(str(database_path)))
+
+    return opener
