@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from app.config import ModelSettings, Settings
 from app.engine_factory import EngineFactory
 from app.errors import ArisError
+from app.learning import TurnGate, YieldingCompleter
 from app.paths import DataPaths
 from app.storage.conversations import ConversationLog
 from engine.audio import AudioSink, AudioSource
@@ -24,6 +25,7 @@ from engine.cancel import CancelToken
 from engine.chat import system_prompt_for
 from engine.conversation import Conversation
 from engine.events import TurnEvent
+from engine.llm import LlamaResponder
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
 
@@ -67,6 +69,14 @@ class Assistant:
         self._learner: ThreadPoolExecutor | None = None
         self._learning: list[Future[object]] = []
         self._skills: SkillRouter | None = None
+        self.turn_gate = TurnGate()
+        """Held while a turn runs: memory learning's model work waits for it and is stopped by it."""
+        self.learning_model = YieldingCompleter(self._background_model, self.turn_gate)
+        """The language model as memory learning uses it: its own context, only between turns."""
+
+    def _background_model(self) -> LlamaResponder:
+        # Looked up when first needed: tests and the bench swap in a factory with models already loaded.
+        return self.factory.background_responder()
 
     def reload_models(self, models: ModelSettings) -> None:
         """Use other models without restarting Aris: a fresh factory loads them on next use, and memory's
@@ -105,7 +115,7 @@ class Assistant:
 
                 service = MemoryService.open(
                     self.paths,
-                    self.factory.responder(),
+                    self.learning_model,
                     embedder=self.factory.embedder(),
                     system_prompt=self.system_prompt,
                 )
@@ -124,9 +134,9 @@ class Assistant:
         """The pipeline, loading the models on first use."""
         if self._pipeline is None:
             self._pipeline = VoicePipeline(
-                self.factory.transcriber(),
+                self.factory.lazy_transcriber(),
                 self.factory.responder(),
-                self.factory.synthesizer(),
+                self.factory.lazy_synthesizer(),
                 conversation=Conversation(system_prompt=self.system_prompt),
                 memory=self.memory,
                 on_event=self._on_event,
@@ -158,9 +168,8 @@ class Assistant:
         if self._skills is not None:
             self._skills.close()
             self._skills = None
-        close = getattr(self._memory, "close", None)
-        if callable(close):
-            close()
+        if self._memory is not None:
+            self._memory.close()
         if self._own_log_db is not None:
             self._own_log_db.conn.close()
             self._own_log_db = None
@@ -188,7 +197,8 @@ class Assistant:
     ) -> TurnResult:
         """A typed question; with a live ``microphone``, talking over the spoken answer stops it."""
         monitor = self.barge_in_monitor(microphone) if microphone is not None and sink is not None else None
-        return self._after_turn(self.pipeline.text_turn(text, sink, cancel, barge_in=monitor))
+        with self.turn_gate.turn():
+            return self._after_turn(self.pipeline.text_turn(text, sink, cancel, barge_in=monitor))
 
     def answer_audio(
         self,
@@ -198,7 +208,8 @@ class Assistant:
         speech_end: float | None = None,
     ) -> TurnResult:
         """A question already captured as 16 kHz audio."""
-        return self._after_turn(self.pipeline.voice_turn(audio, sink, cancel, speech_end=speech_end))
+        with self.turn_gate.turn():
+            return self._after_turn(self.pipeline.voice_turn(audio, sink, cancel, speech_end=speech_end))
 
     def listen_and_answer(
         self,
@@ -216,18 +227,22 @@ class Assistant:
         question ends when the source stops (key released), not at the first pause."""
         cancel = cancel or CancelToken()
         pipeline = self.pipeline
-        utterance = pipeline.listen(source, self.endpointer(push_to_talk=push_to_talk), cancel)
-        if utterance is None:
-            return None
-        return self._after_turn(
-            pipeline.voice_turn(
-                utterance.audio,
-                sink,
-                cancel,
-                speech_end=time.monotonic(),
-                barge_in=self.barge_in_monitor(source) if live else None,
+        with self.turn_gate.turn():
+            utterance = pipeline.listen(source, self.endpointer(push_to_talk=push_to_talk), cancel)
+            if utterance is None:
+                return None
+            # Push-to-talk's clock starts at the release; hands-free's when the last word ended, so the
+            # endpointing wait counts.
+            speech_end = time.monotonic() if push_to_talk else utterance.speech_end_at
+            return self._after_turn(
+                pipeline.voice_turn(
+                    utterance.audio,
+                    sink,
+                    cancel,
+                    speech_end=speech_end,
+                    barge_in=self.barge_in_monitor(source) if live else None,
+                )
             )
-        )
 
     def barge_in_monitor(self, source: AudioSource) -> BargeInMonitor | None:
         """A monitor that stops the answer when the user talks over it, if the settings allow it."""

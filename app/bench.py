@@ -17,11 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from app.config import load_settings
+from app.bench_cli import cli_figures
+from app.bench_listening import listening_figures, word_error_rate
+from app.config import Settings, load_settings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths
 from engine.audio import WavSink, read_wav, write_wav
 from engine.conversation import Conversation
+from engine.llm import LlamaResponder
 from engine.pipeline import VoicePipeline
 from engine.tts import synthesize_all
 
@@ -32,6 +35,34 @@ QUESTIONS = (
     "Who wrote the play Romeo and Juliet? Tell me more.",
     "What color is the sky on a clear summer day?",
 )
+
+CONVERSATION = (
+    "What is the capital of France?",
+    "I really enjoy long walks by the river in the evening.",
+    "How many legs does a spider have?",
+    "My sister Anna works as a nurse in Berlin.",
+    "What is the largest planet in our solar system?",
+    "I am learning to play the violin this year.",
+    "Who wrote the play Romeo and Juliet?",
+    "What color is the sky on a clear day?",
+    "My favourite food is mushroom soup.",
+    "How many days are in a week?",
+    "What is the tallest mountain in the world?",
+    "I usually wake up at six in the morning.",
+    "What is the capital of Italy?",
+    "How many wheels does a bicycle have?",
+    "My best friend Tom lives near the sea.",
+    "What do bees make?",
+    "What is the boiling point of water?",
+    "I have two cats and a small garden.",
+    "What is the capital of Spain?",
+    "Which ocean is the largest?",
+)
+"""One conversation, questions mixed with statements memory learns from (some only the model can)."""
+
+THINK_SECONDS = 1.5
+"""Pause between the turns of the conversation bench: the user hearing the answer and speaking again;
+memory learns during it (and is interrupted by the next turn)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +99,7 @@ def _streamed_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigu
     figures = TurnFigures(
         ms["transcript_ready"], ms["first_token"], ms["first_sentence"], ms["first_audio"], ms["done"]
     )
-    return figures, result.reply, ()
+    return figures, result.reply, (result.transcript,)
 
 
 def _sequential_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigures, str, tuple]:
@@ -97,7 +128,14 @@ def _sequential_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFi
     return figures, reply, (transcript.real_time_factor, tts_rtf)
 
 
-def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> dict:
+def run_voice_bench(
+    paths: DataPaths,
+    turns: int = 5,
+    as_json: bool = False,
+    *,
+    conversation_turns: int = len(CONVERSATION),
+    cli_runs: int = 3,
+) -> dict:
     """Measure and print; returns the figures."""
     settings = load_settings(paths.settings_file)
     factory = EngineFactory(settings.models, paths)
@@ -118,6 +156,7 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
     stt_rtf: list[float] = []
     tts_rtf: list[float] = []
     replies: list[str] = []
+    wer: list[float] = []
     for index, audio in enumerate(questions):
         # Alternate which pipeline goes first: the second run of a question finds its prompt already in
         # llama.cpp's cache, which would flatter whichever pipeline always ran second.
@@ -128,6 +167,7 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
             (streamed if run is _streamed_turn else sequential).append(figures)
             if run is _streamed_turn:
                 replies.append(reply)
+                wer.append(word_error_rate(QUESTIONS[index % len(QUESTIONS)], rtfs[0]))
             else:
                 stt_rtf.append(rtfs[0])
                 if rtfs[1] is not None:
@@ -142,6 +182,10 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
             "done_ms_median": _median([r.done_ms for r in rows]),
         }
 
+    listening = listening_figures(pipeline, questions, settings.audio.trailing_silence_ms)
+    conversation = _conversation_figures(paths, settings, factory, conversation_turns)
+    cli = cli_figures(cli_runs)
+
     results = {
         "turns": turns,
         "question_seconds_median": round(statistics.median(len(q) / 16000 for q in questions), 2),
@@ -152,12 +196,61 @@ def run_voice_bench(paths: DataPaths, turns: int = 5, as_json: bool = False) -> 
         "endpoint_wait_ms": settings.audio.trailing_silence_ms,
         "model_load_and_warmup_s": round(load_seconds, 2),
         "sample_reply": replies[0] if replies else "",
+        "stt_wer_mean": round(statistics.fmean(wer), 4) if wer else None,
+        **listening,
+        "conversation": conversation,
+        "cli": cli,
     }
     if as_json:
         print(json.dumps(results))
     else:
         _print_table(results)
     return results
+
+
+def _conversation_figures(
+    paths: DataPaths, settings: Settings, factory: EngineFactory, turns: int
+) -> dict[str, object]:
+    """Twenty spoken turns through the Assistant the desktop drives, memory on and learning between turns,
+    in a throw-away data folder: does the 20th answer start as soon as the first?"""
+    from app.assistant import Assistant
+
+    responder = factory.responder()
+    first_audio: list[float] = []
+    evaluated: list[int] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        audio = [
+            speak_question(CONVERSATION[i % len(CONVERSATION)], Path(tmp) / f"c{i}.wav", factory)
+            for i in range(turns)
+        ]
+        assistant = Assistant(
+            DataPaths(Path(tmp) / "data").ensure(), settings.model_copy(update={"memory_enabled": True})
+        )
+        assistant.factory = factory  # the loaded models (and the user's verified model cache)
+        try:
+            assistant.open_memory()
+            for question in audio:
+                result = assistant.answer_audio(question, WavSink(), speech_end=time.monotonic())
+                first_audio.append(result.times.as_ms().get("first_audio", float("nan")))
+                stats = responder.last_prompt if isinstance(responder, LlamaResponder) else None
+                evaluated.append(stats.evaluated_tokens if stats else -1)  # a model server doesn't say
+                time.sleep(THINK_SECONDS)
+        finally:
+            assistant.close()
+        learning = assistant.learning_model
+    return {
+        "turns": len(first_audio),
+        "turn1_first_audio_ms": first_audio[0],
+        "turn20_first_audio_ms": first_audio[19] if len(first_audio) >= 20 else None,
+        "last_turn_first_audio_ms": first_audio[-1],
+        "first5_first_audio_ms_median": _median(first_audio[:5]),
+        "last5_first_audio_ms_median": _median(first_audio[-5:]),
+        "first_audio_ms": first_audio,
+        "prompt_tokens_evaluated": evaluated,
+        "learning_extractions": learning.completed,
+        "learning_interrupted": learning.interruptions,
+        "think_seconds": THINK_SECONDS,
+    }
 
 
 def _print_table(r: dict) -> None:
@@ -176,3 +269,24 @@ def _print_table(r: dict) -> None:
     print(f"TTS real-time factor (median): {r['tts_rtf_median']}")
     print(f"Hands-free mode adds the endpointing wait: {r['endpoint_wait_ms']} ms of trailing silence")
     print(f"Sample reply: {r['sample_reply']!r}")
+    print(f"Word error rate on the questions (mean): {r['stt_wer_mean']}")
+    for mode, clock in (
+        ("push_to_talk", "key release"),
+        ("hands_free", "end of speech, endpoint wait included"),
+    ):
+        m = r[mode]
+        print(
+            f"{mode.replace('_', '-')}: first audio {m['first_audio_ms_median']} ms after {clock} "
+            f"(without speculative transcription {m['without_speculation']['first_audio_ms_median']} ms; "
+            f"transcript ready {m['transcript_ms_median']} vs "
+            f"{m['without_speculation']['transcript_ms_median']} ms)"
+        )
+    c = r["conversation"]
+    print(
+        f"\nConversation of {c['turns']} spoken turns, memory on: first audio turn 1 "
+        f"{c['turn1_first_audio_ms']} ms, turn {c['turns']} {c['last_turn_first_audio_ms']} ms "
+        f"(medians of first/last five: {c['first5_first_audio_ms_median']} / "
+        f"{c['last5_first_audio_ms_median']} ms)"
+    )
+    print(f"Prompt tokens evaluated per turn: {c['prompt_tokens_evaluated']}")
+    print(f"One-shot `ask`: first token {r['cli']['first_token_ms']} ms after the process started (median)")

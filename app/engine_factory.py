@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -15,9 +16,12 @@ import numpy as np
 from app.config import ModelSettings
 from app.language import speech_model, whisper_language
 from app.paths import DataPaths
+from engine.audio import AudioChunk
+from engine.cancel import CancelToken
+from engine.errors import GenerationError
 from engine.llm import GenerationSettings, LlamaResponder
 from engine.remote_llm import RemoteResponder
-from engine.stt import WhisperTranscriber
+from engine.stt import Transcript, WhisperTranscriber
 from engine.tts import PiperSynthesizer
 from models import ResolvedModel, resolve_model, user_gguf_model
 
@@ -81,7 +85,9 @@ class EngineFactory:
         )
 
     def responder(self) -> LlamaResponder | RemoteResponder:
-        """The language model: an external OpenAI-compatible server when ``llm_url`` is set, else local."""
+        """The language model: an external OpenAI-compatible server when ``llm_url`` is set; else the local
+        model, its system prompt already evaluated (restored from the saved prompt state, or evaluated once
+        and saved for the next process)."""
         m = self.models
         if m.llm_url:
             return self._cached(
@@ -91,15 +97,63 @@ class EngineFactory:
 
         def build() -> LlamaResponder:
             model = self.llm_model()
-            return LlamaResponder(
+            responder = LlamaResponder(
                 str(model.path),
                 chat_format=model.spec.chat_format,
                 context_tokens=model.spec.context_tokens,
                 threads=m.threads,
                 settings=GenerationSettings.for_family(model.spec.family),
             )
+            state = self.prompt_state_file()
+            if not responder.load_prompt_state(state):
+                responder.complete_warmup()
+                try:
+                    responder.save_prompt_state(state)
+                except GenerationError as error:
+                    log.warning("%s The next start evaluates the system prompt again.", error.message)
+            return responder
 
         return self._cached(("llm", m.llm, m.llm_path, m.threads), build)
+
+    def prompt_state_file(self) -> Path:
+        """Where the evaluated system prompt of the chosen model is kept between processes; the name
+        changes with the model file, the context size and llama.cpp's version, so a stale state is never
+        loaded (a state only ever saves work for the tokens its prompt shares with the new one)."""
+        import llama_cpp
+
+        model = self.llm_model()
+        stat = model.path.stat()
+        key = "|".join(
+            str(part)
+            for part in (
+                model.path.resolve(),
+                stat.st_size,
+                stat.st_mtime_ns,
+                model.spec.context_tokens,
+                model.spec.chat_format,
+                llama_cpp.__version__,
+            )
+        )
+        return self.paths.cache_dir / "llm-state" / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.bin"
+
+    def background_responder(self) -> LlamaResponder:
+        """The same language model in a context of its own, for background work (memory learning): the
+        turn's context keeps its cached conversation and is never held by that work. The weights are
+        memory-mapped, so the second load shares them."""
+        m = self.models
+
+        def build() -> LlamaResponder:
+            model = self.llm_model()
+            responder = LlamaResponder(
+                str(model.path),
+                chat_format=model.spec.chat_format,
+                context_tokens=model.spec.context_tokens,
+                threads=m.threads,
+            )
+            responder.load_prompt_state(self.prompt_state_file())
+            return responder
+
+        return self._cached(("llm-background", m.llm, m.llm_path, m.threads), build)
 
     def synthesizer(self) -> PiperSynthesizer:
         """The voice."""
@@ -123,6 +177,14 @@ class EngineFactory:
             lambda: MiniLMEmbedder.from_catalogue(self.paths.cache_dir, threads=m.threads),
         )
 
+    def lazy_transcriber(self) -> LazyTranscriber:
+        """The speech recognizer, loaded when first asked to transcribe (a typed question never is)."""
+        return LazyTranscriber(self.transcriber)
+
+    def lazy_synthesizer(self) -> LazySynthesizer:
+        """The voice, loaded when first asked to speak (a printed answer never is)."""
+        return LazySynthesizer(self.synthesizer)
+
     def warm_up(self) -> None:
         """Load every model and run each once, so the user's first turn is as fast as the rest."""
         stt, llm, tts = self.transcriber(), self.responder(), self.synthesizer()
@@ -130,3 +192,31 @@ class EngineFactory:
         llm.complete_warmup()
         for _ in tts.synthesize("Ready."):
             pass
+
+
+class LazyTranscriber:
+    """A Transcriber that loads its model on first use: the one-shot `ask` prints its first token
+    without paying for a speech model it does not need."""
+
+    def __init__(self, load: Callable[[], WhisperTranscriber]) -> None:
+        self._load = load
+
+    def transcribe(self, audio: np.ndarray) -> Transcript:
+        """Load (once, cached by the factory) and transcribe."""
+        return self._load().transcribe(audio)
+
+
+class LazySynthesizer:
+    """A Synthesizer that loads its voice on first use (loading a piper voice costs more than a reply)."""
+
+    def __init__(self, load: Callable[[], PiperSynthesizer]) -> None:
+        self._load = load
+
+    @property
+    def sample_rate(self) -> int:
+        """The voice's rate (loads it)."""
+        return self._load().sample_rate
+
+    def synthesize(self, text: str, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
+        """Load (once, cached by the factory) and synthesize."""
+        return self._load().synthesize(text, cancel)

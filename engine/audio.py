@@ -42,8 +42,21 @@ class AudioChunk:
 class AudioSource(Protocol):
     """Yields 16 kHz mono float32 frames of FRAME_SAMPLES until the input ends or the turn is cancelled."""
 
+    @property
+    def level(self) -> float:
+        """RMS of the latest frame, for a level meter (0 when nothing is being captured)."""
+        ...
+
     def frames(self, cancel: CancelToken | None = None) -> Iterator[np.ndarray]:
         """The captured audio, frame by frame."""
+        ...
+
+    def stop_listening(self) -> None:
+        """End the current question now (push-to-talk released); a recording ends by itself."""
+        ...
+
+    def close(self) -> None:
+        """Release the device, if there is one."""
         ...
 
 
@@ -69,6 +82,10 @@ class AudioSink(Protocol):
 
     def recent_playback(self, seconds: float) -> np.ndarray:
         """The last ``seconds`` of audio actually played, at 16 kHz (the echo reference for barge-in)."""
+        ...
+
+    def close(self) -> None:
+        """Release the device, if there is one."""
         ...
 
 
@@ -122,6 +139,8 @@ class WavSource:
         pad = np.zeros(int(pad_seconds * CAPTURE_RATE), dtype=np.float32)
         self.samples = np.concatenate([samples.astype(np.float32), pad])
         self.realtime = realtime
+        self.level = 0.0
+        """A recording has no live level."""
 
     @classmethod
     def from_file(cls, path: Path, **kwargs: object) -> WavSource:
@@ -144,6 +163,12 @@ class WavSource:
                 if delay > 0:
                     time.sleep(delay)
             yield frame
+
+    def stop_listening(self) -> None:
+        """A recording ends by itself: nothing to cut short."""
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 class WavSink:
@@ -232,6 +257,9 @@ class WavSink:
     def save(self, path: Path) -> None:
         """Write what was kept to a WAV file."""
         write_wav(path, self.audio(), self.sample_rate or 22_050)
+
+    def close(self) -> None:
+        """Nothing to release (the audio stays readable)."""
 
 
 def _sounddevice() -> Any:

@@ -2,7 +2,9 @@
 window, and recalled memories placed just before the new question.
 
 Order matters for speed: llama.cpp reuses the evaluated prefix of the previous prompt, so the system
-prompt never changes and anything that varies per turn (memories) comes after the history."""
+prompt never changes and anything that varies per turn (memories) comes after the history. For the same
+reason old turns are dropped in large steps: dropping one turn per new turn would change the prompt right
+after the system prompt every time, and llama.cpp would re-read the whole history for every answer."""
 
 from __future__ import annotations
 
@@ -20,6 +22,15 @@ class Conversation:
 
     system_prompt: str = SYSTEM_PROMPT
     history: list[ChatMessage] = field(default_factory=list)
+    keep_after_trim: float = 0.5
+    """When the history no longer fits, the oldest turns go until it fills at most this share of its room
+    (0-1): the prompt's prefix then stays the same for the many turns it takes to fill up again."""
+    _first: int = field(default=0, init=False, repr=False)
+    """Index of the oldest message still sent; it only moves forward, in large steps."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.keep_after_trim <= 1.0:
+            raise ValueError(f"keep_after_trim must be between 0 and 1, got {self.keep_after_trim}")
 
     def add_exchange(self, user_text: str, reply: str) -> None:
         """Remember a completed (or interrupted, up to what was heard) exchange."""
@@ -30,6 +41,7 @@ class Conversation:
     def clear(self) -> None:
         """Start a new conversation."""
         self.history.clear()
+        self._first = 0
 
     def build(
         self,
@@ -39,7 +51,8 @@ class Conversation:
         count_tokens: Callable[[str], int] | None = None,
         budget_tokens: int = 1536,
     ) -> list[ChatMessage]:
-        """Messages for the model, dropping the oldest turns until everything fits ``budget_tokens``.
+        """Messages for the model; when the history no longer fits ``budget_tokens``, the oldest turns are
+        dropped until it takes ``keep_after_trim`` of its room, and stay dropped.
 
         Args:
             user_text: the new question.
@@ -56,15 +69,18 @@ class Conversation:
             tail.append(ChatMessage(Role.SYSTEM, f"{MEMORY_HEADER}\n{lines}"))
         tail.append(ChatMessage(Role.USER, user_text))
         used = sum(count(m.content) + per_message for m in (system, *tail))
-        kept: list[ChatMessage] = []
-        for message in reversed(self.history):
-            cost = count(message.content) + per_message
-            if used + cost > budget_tokens:
-                break
-            kept.append(message)
-            used += cost
-        kept.reverse()
+        room = max(0, budget_tokens - used)
+        self._first = min(self._first, len(self.history))
+        costs = [count(m.content) + per_message for m in self.history[self._first :]]
+        if sum(costs) > room:
+            target = room * self.keep_after_trim
+            total = sum(costs)
+            dropped = 0
+            while dropped < len(costs) and total > target:
+                total -= costs[dropped]
+                dropped += 1
+            self._first += dropped
         # Never start the history with an orphaned assistant reply.
-        while kept and kept[0].role is Role.ASSISTANT:
-            kept.pop(0)
-        return [system, *kept, *tail]
+        while self._first < len(self.history) and self.history[self._first].role is Role.ASSISTANT:
+            self._first += 1
+        return [system, *self.history[self._first :], *tail]

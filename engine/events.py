@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -31,6 +31,17 @@ class EventType(StrEnum):
     TURN_FAILED = "turn_failed"
 
 
+class Stage(StrEnum):
+    """A moment of a turn whose time is kept (each is a field of StageTimes)."""
+
+    SPEECH_END = "speech_end"
+    TRANSCRIPT_READY = "transcript_ready"
+    FIRST_TOKEN = "first_token"
+    FIRST_SENTENCE = "first_sentence"
+    FIRST_AUDIO = "first_audio"
+    DONE = "done"
+
+
 @dataclass(frozen=True)
 class StageTimes:
     """Monotonic timestamps (seconds) of a turn's stages; None for a stage the turn did not reach."""
@@ -41,6 +52,14 @@ class StageTimes:
     first_sentence: float | None = None
     first_audio: float | None = None
     done: float | None = None
+
+    def reached(self, stage: Stage) -> bool:
+        """True once ``stage`` has a time."""
+        return getattr(self, stage.value) is not None
+
+    def with_stage(self, stage: Stage, at: float) -> StageTimes:
+        """These times with ``stage`` at ``at``, unless it already has a time (the first moment counts)."""
+        return self if self.reached(stage) else replace(self, **{stage.value: at})
 
     def as_ms(self) -> dict[str, float]:
         """Milliseconds from the end of speech (or the turn's first stage for a typed turn) to each stage."""

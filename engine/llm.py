@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from engine.cancel import CancelToken
@@ -47,6 +49,17 @@ FAMILY_SAMPLING: dict[str, GenerationSettings] = {
     "gemma": GenerationSettings(temperature=0.3, top_p=0.95, top_k=64, repeat_penalty=1.0),
     "smollm2": GenerationSettings(),
 }
+
+
+@dataclass(frozen=True)
+class PromptStats:
+    """How much of the last prompt llama.cpp had to evaluate: the rest came from its cached prefix. A turn
+    that re-reads the whole conversation is the slowdown a growing conversation must never have."""
+
+    prompt_tokens: int
+    """Tokens in the prompt."""
+    evaluated_tokens: int
+    """Tokens of it that were evaluated (not reused from the KV cache)."""
 
 
 class LlamaResponder:
@@ -99,6 +112,8 @@ class LlamaResponder:
         self._abort = threading.Event()
         self._abort_turn: CancelToken | None = None
         self._install_abort_callback()
+        self.last_prompt: PromptStats | None = None
+        """Prompt evaluation of the latest generation (llama.cpp's own counters)."""
 
     def _install_abort_callback(self) -> None:
         """Let a cancel stop llama.cpp inside a token's computation, not only between tokens: on a busy
@@ -133,10 +148,8 @@ class LlamaResponder:
             GenerationError: llama.cpp failed.
         """
         with self._lock:
-            self._abort.clear()
-            self._abort_turn = cancel
-            if cancel is not None:
-                cancel.on_cancel(lambda: self._abort_if_current(cancel))
+            self._arm_abort(cancel)
+            self._reset_counters()
             stream = self._create(messages, stream=True)
             try:
                 for chunk in stream:
@@ -154,29 +167,103 @@ class LlamaResponder:
                 self._abort_turn = None
                 self._abort.clear()
                 stream.close()
+                self._record_prompt_stats()
+
+    def _arm_abort(self, cancel: CancelToken | None) -> None:
+        self._abort.clear()
+        self._abort_turn = cancel
+        if cancel is not None:
+            cancel.on_cancel(lambda: self._abort_if_current(cancel))
+
+    def _reset_counters(self) -> None:
+        import llama_cpp
+
+        llama_cpp.llama_perf_context_reset(self._llama.ctx)
+
+    def _record_prompt_stats(self) -> None:
+        """llama.cpp counts batched (prompt) evaluations apart from one-token (generated) ones."""
+        import llama_cpp
+
+        perf = llama_cpp.llama_perf_context(self._llama.ctx)
+        evaluated = int(perf.n_p_eval)
+        prompt = max(evaluated, int(self._llama.n_tokens) - int(perf.n_eval))
+        self.last_prompt = PromptStats(prompt_tokens=prompt, evaluated_tokens=evaluated)
 
     def complete_warmup(self) -> None:
         """Evaluate the system prompt once so llama.cpp caches it (the first real turn then skips it)."""
         messages = [ChatMessage(Role.SYSTEM, SYSTEM_PROMPT), ChatMessage(Role.USER, "Hello.")]
         self.complete(messages, max_tokens=1)
 
+    def save_prompt_state(self, path: Path) -> None:
+        """Write the evaluated prompt (llama.cpp's KV cache and its tokens) to ``path``, so a new process
+        (a one-shot `ask`) starts with the system prompt already read instead of spending seconds on it.
+
+        Raises:
+            GenerationError: the file could not be written.
+        """
+        import llama_cpp
+
+        with self._lock:
+            count = int(self._llama.n_tokens)
+            tokens = (llama_cpp.llama_token * count)(*self._llama.input_ids[:count].tolist())
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".partial")
+            if not llama_cpp.llama_state_save_file(self._llama.ctx, str(partial).encode(), tokens, count):
+                raise GenerationError(f"Could not save the language model's prompt state to {path}.")
+            partial.replace(path)
+
+    def load_prompt_state(self, path: Path) -> bool:
+        """Restore a prompt state saved by :meth:`save_prompt_state` for this model and context size;
+        False (and nothing changed) when the file is missing or unusable."""
+        import llama_cpp
+
+        if not path.is_file():
+            return False
+        with self._lock:
+            capacity = self.context_tokens
+            tokens = (llama_cpp.llama_token * capacity)()
+            count = ctypes.c_size_t(0)
+            loaded = llama_cpp.llama_state_load_file(
+                self._llama.ctx, str(path).encode(), tokens, capacity, ctypes.byref(count)
+            )
+            if not loaded or count.value == 0:
+                log.info("The saved prompt state %s does not fit this model; it will be rebuilt", path)
+                self._llama.reset()
+                return False
+            n = int(count.value)
+            self._llama.input_ids[:n] = tokens[:n]
+            self._llama.n_tokens = n
+            self._llama._requires_eval = True  # the logits were not restored: sample only after a decode
+        log.debug("Restored %d prompt tokens from %s", n, path)
+        return True
+
     def complete(self, messages: Sequence[ChatMessage], max_tokens: int | None = None) -> str:
         """The whole reply at once (for background work such as summaries)."""
         return "".join(self._collect(messages, max_tokens=max_tokens))
 
     def complete_json(
-        self, messages: Sequence[ChatMessage], schema: dict[str, Any], max_tokens: int = 256
+        self,
+        messages: Sequence[ChatMessage],
+        schema: dict[str, Any],
+        max_tokens: int = 256,
+        *,
+        cancel: CancelToken | None = None,
     ) -> Any:
         """A reply constrained by llama.cpp's grammar to match a JSON schema, parsed.
 
         Small models write broken JSON when asked politely; the grammar makes that impossible, so the
-        caller only has to validate meaning, not syntax.
+        caller only has to validate meaning, not syntax. ``cancel`` stops it inside a token (background
+        work making way for the user's turn).
 
         Raises:
+            TurnCancelledError: ``cancel`` fired.
             GenerationError: the model failed or (despite the grammar) returned unparsable text.
         """
         with self._lock:
+            self._arm_abort(cancel)
             try:
+                if cancel is not None:
+                    cancel.raise_if_cancelled()
                 result = self._llama.create_chat_completion(
                     messages=_wire(messages),
                     response_format={"type": "json_object", "schema": schema},
@@ -185,8 +272,15 @@ class LlamaResponder:
                     seed=self.settings.seed,
                 )
             except (RuntimeError, ValueError) as error:
+                if cancel is not None and cancel.cancelled:
+                    raise TurnCancelledError(f"Cancelled: {cancel.reason}") from error
                 log.exception("Structured generation failed")
                 raise GenerationError(f"The language model failed: {error}") from error
+            finally:
+                self._abort_turn = None
+                self._abort.clear()
+        if cancel is not None and cancel.cancelled:
+            raise TurnCancelledError(f"Cancelled: {cancel.reason}")
         text = result["choices"][0]["message"]["content"] or ""
         try:
             return json.loads(text)

@@ -6,16 +6,18 @@ this beats a separate synthesis thread, which competes with llama.cpp for the sa
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
-from engine.audio import CAPTURE_RATE, AudioSink, AudioSource
+from engine.audio import CAPTURE_RATE, FRAME_SAMPLES, AudioSink, AudioSource
 from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
 from engine.chat import Responder
@@ -25,6 +27,7 @@ from engine.events import (
     AudioStarted,
     SentenceReady,
     SpeechEnded,
+    Stage,
     StageTimes,
     StateChanged,
     TokenGenerated,
@@ -38,10 +41,11 @@ from engine.events import (
 )
 from engine.personal import UNKNOWN_REPLY, asks_about_user
 from engine.skills import SkillHook
+from engine.speculation import EarlyTranscriber
 from engine.stt import Transcriber
 from engine.text import SentenceSplitter
 from engine.tts import Synthesizer
-from engine.vad import Endpointer, EndpointKind, Utterance, first_utterance
+from engine.vad import Endpointer, EndpointKind, Utterance
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,10 @@ class MemoryHook(Protocol):
         """Keep facts worth remembering from a finished exchange."""
         ...
 
+    def close(self) -> None:
+        """Release the store (after learning has finished)."""
+        ...
+
 
 @dataclass(frozen=True)
 class PipelineSettings:
@@ -72,6 +80,9 @@ class PipelineSettings:
     """Room kept free in the context window for the reply."""
     first_clause_chars: int = 60
     """A first sentence longer than this may be cut at a comma, so speech starts sooner."""
+    speculative_transcription: bool = True
+    """Transcribe while the speaker pauses (key still held, endpoint wait running), so the transcript is
+    ready when the question ends; dropped if they go on talking."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +109,7 @@ class _SpokenSentence:
 @dataclass
 class _TurnRecord:
     turn_id: str
-    stamps: dict[str, float] = field(default_factory=dict)
+    times: StageTimes = field(default_factory=StageTimes)
     sentences: list[_SpokenSentence] = field(default_factory=list)
     queued_seconds: float = 0.0
     played_base: float = 0.0
@@ -107,11 +118,8 @@ class _TurnRecord:
     transcript: str = ""
     skill: str | None = None
 
-    def stamp(self, name: str) -> None:
-        self.stamps.setdefault(name, time.monotonic())
-
-    def times(self) -> StageTimes:
-        return StageTimes(**self.stamps)
+    def stamp(self, stage: Stage) -> None:
+        self.times = self.times.with_stage(stage, time.monotonic())
 
 
 class VoicePipeline:
@@ -130,6 +138,8 @@ class VoicePipeline:
         skills: SkillHook | None = None,
     ) -> None:
         self.transcriber = transcriber
+        self.early = EarlyTranscriber(transcriber)
+        """Transcribes during the speaker's pauses (see PipelineSettings.speculative_transcription)."""
         self.responder = responder
         self.synthesizer = synthesizer
         self.conversation = conversation or Conversation()
@@ -149,19 +159,39 @@ class VoicePipeline:
     def listen(
         self, source: AudioSource, endpointer: Endpointer, cancel: CancelToken, turn_id: str | None = None
     ) -> Utterance | None:
-        """Capture one question: returns when the speaker stops (or the input ends); None if no speech."""
+        """Capture one question: returns when the speaker stops (or the input ends); None if no speech.
+
+        While the speaker pauses, the question so far is transcribed in the background, so a question
+        that ends with that pause has its transcript (nearly) ready."""
         turn_id = turn_id or new_turn_id()
         self._emit(StateChanged(turn_id, time.monotonic(), state=TurnState.LISTENING))
+        speculate = self.settings.speculative_transcription
         utterance: Utterance | None = None
-        for item in first_utterance(source.frames(cancel), endpointer):
-            if item is EndpointKind.SPEECH_STARTED:
-                log.debug("Speech started")
-            elif isinstance(item, Utterance):
-                utterance = item
+        arrivals: list[float] = []  # when each frame came in: a live source delivers it as captured
+        endpointer.reset()
+        with closing(iter(source.frames(cancel))) as frames:  # type: ignore[type-var]
+            for frame in frames:
+                arrivals.append(time.monotonic())
+                result = endpointer.feed(frame)
+                if result is None:
+                    paused = endpointer.paused_audio() if speculate else None
+                    if paused is not None:
+                        self.early.offer(paused)
+                    continue
+                kind, ended = result
+                if kind is EndpointKind.SPEECH_STARTED:
+                    log.debug("Speech started")
+                elif ended is not None:
+                    utterance = ended
+                    break
+        if utterance is None and not cancel.cancelled:
+            utterance = endpointer.finish()
         if utterance is None or cancel.cancelled:
+            self.early.discard()
             self._emit(StateChanged(turn_id, time.monotonic(), state=TurnState.IDLE))
             return None
-        return utterance
+        last_word = min(len(arrivals), max(1, utterance.end_sample // FRAME_SAMPLES)) - 1
+        return dataclasses.replace(utterance, speech_end_at=arrivals[last_word])
 
     # ---- turns -----------------------------------------------------------------------------------------
 
@@ -179,12 +209,11 @@ class VoicePipeline:
 
         With ``barge_in``, the user speaking over the answer cancels it (the monitor starts at first audio)."""
         record = _TurnRecord(turn_id or new_turn_id(), barge_in=barge_in)
-        record.stamps["speech_end"] = speech_end if speech_end is not None else time.monotonic()
+        ended = speech_end if speech_end is not None else time.monotonic()
+        record.times = StageTimes(speech_end=ended)
         cancel = cancel or CancelToken()
         self._emit(TurnStarted(record.turn_id, time.monotonic(), spoken=True))
-        self._emit(
-            SpeechEnded(record.turn_id, record.stamps["speech_end"], audio_seconds=len(audio) / CAPTURE_RATE)
-        )
+        self._emit(SpeechEnded(record.turn_id, ended, audio_seconds=len(audio) / CAPTURE_RATE))
         return self._run(record, sink, cancel, lambda: self._transcribe(record, audio))
 
     def text_turn(
@@ -199,13 +228,14 @@ class VoicePipeline:
         record = _TurnRecord(new_turn_id(), barge_in=barge_in)
         cancel = cancel or CancelToken()
         self._emit(TurnStarted(record.turn_id, time.monotonic(), spoken=False))
-        record.stamp("transcript_ready")
+        record.stamp(Stage.TRANSCRIPT_READY)
         return self._run(record, sink, cancel, text.strip)
 
     def _transcribe(self, record: _TurnRecord, audio: np.ndarray) -> str:
         self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.TRANSCRIBING))
-        transcript = self.transcriber.transcribe(audio)
-        record.stamp("transcript_ready")
+        stt: Transcriber = self.early if self.settings.speculative_transcription else self.transcriber
+        transcript = stt.transcribe(audio)
+        record.stamp(Stage.TRANSCRIPT_READY)
         return transcript.text
 
     def _run(
@@ -231,7 +261,7 @@ class VoicePipeline:
             message = "I didn't hear any words. Please try again."
             self._emit(TurnFailed(record.turn_id, time.monotonic(), code="no_speech", message=message))
             self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
-            return TurnResult(record.turn_id, "", "", record.times())
+            return TurnResult(record.turn_id, "", "", record.times)
         except TurnCancelledError:
             return self._cancelled(record, sink, cancel)
         except EngineError as error:
@@ -241,9 +271,9 @@ class VoicePipeline:
         finally:
             if record.barge_in is not None:
                 record.barge_in.stop()
-        record.stamp("done")
+        record.stamp(Stage.DONE)
         self.conversation.add_exchange(record.transcript, record.reply)
-        times = record.times()
+        times = record.times
         self._emit(
             TurnFinished(
                 record.turn_id,
@@ -284,7 +314,7 @@ class VoicePipeline:
     ) -> None:
         splitter = SentenceSplitter(self.settings.first_clause_chars)
         for token in tokens:
-            record.stamp("first_token")
+            record.stamp(Stage.FIRST_TOKEN)
             record.reply += token
             self._emit(TokenGenerated(record.turn_id, time.monotonic(), text=token))
             for sentence in splitter.feed(token):
@@ -294,7 +324,7 @@ class VoicePipeline:
         record.reply = record.reply.strip()
 
     def _speak(self, record: _TurnRecord, sentence: str, sink: AudioSink | None, cancel: CancelToken) -> None:
-        record.stamp("first_sentence")
+        record.stamp(Stage.FIRST_SENTENCE)
         self._emit(SentenceReady(record.turn_id, time.monotonic(), text=sentence))
         if sink is None:
             return
@@ -304,8 +334,8 @@ class VoicePipeline:
             cancel.raise_if_cancelled()
             sink.play(chunk)
             record.queued_seconds += chunk.seconds
-            if "first_audio" not in record.stamps:
-                record.stamp("first_audio")
+            if not record.times.reached(Stage.FIRST_AUDIO):
+                record.stamp(Stage.FIRST_AUDIO)
                 self._emit(AudioStarted(record.turn_id, time.monotonic()))
                 self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.SPEAKING))
                 if record.barge_in is not None:
@@ -319,7 +349,7 @@ class VoicePipeline:
         if record.transcript:
             # Keep the interrupted reply only up to what the user actually heard (pipecat does the same).
             self.conversation.add_exchange(record.transcript, heard)
-        record.stamp("done")
+        record.stamp(Stage.DONE)
         self._emit(
             TurnCancelled(
                 record.turn_id,
@@ -334,7 +364,7 @@ class VoicePipeline:
             record.turn_id,
             record.transcript,
             record.reply.strip(),
-            record.times(),
+            record.times,
             cancelled=True,
             reply_heard=heard,
             skill=record.skill,

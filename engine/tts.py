@@ -21,7 +21,10 @@ log = logging.getLogger(__name__)
 class Synthesizer(Protocol):
     """Turns text into audio chunks."""
 
-    sample_rate: int
+    @property
+    def sample_rate(self) -> int:
+        """Samples per second of the audio it makes."""
+        ...
 
     def synthesize(self, text: str, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
         """Audio for ``text``, a chunk per sentence; stops mid-sentence when ``cancel`` fires."""

@@ -18,6 +18,8 @@ log = logging.getLogger(__name__)
 
 _CONTEXT_SAMPLES = 64
 FRAME_SECONDS = FRAME_SAMPLES / CAPTURE_RATE
+_TRAILING_KEEP_FRAMES = 6
+"""Silence kept after the last speech frame (192 ms): Whisper drops final words that touch the cut."""
 
 
 class StreamingVad:
@@ -79,6 +81,8 @@ class Utterance:
     """Stream position (samples) of the last speech frame."""
     cut_off: bool = False
     """True when max_seconds ended it rather than silence."""
+    speech_end_at: float | None = None
+    """time.monotonic() when the last word ended, for a live source (the hands-free clock starts there)."""
 
 
 class Endpointer:
@@ -144,18 +148,28 @@ class Endpointer:
             return EndpointKind.SPEECH_ENDED, self._finish(cut_off)
         return None
 
+    def paused_audio(self) -> np.ndarray | None:
+        """The question so far, returned once per pause, as soon as the speaker has been silent long enough
+        that it is exactly the audio the question would end with if it ended now (speculative
+        transcription starts on it); None otherwise."""
+        if not self._in_speech or self._silence_run != _TRAILING_KEEP_FRAMES:
+            return None
+        return self._audio()
+
     def finish(self) -> Utterance | None:
         """The input ended (file over, push-to-talk released): the utterance so far, if any speech."""
         if not self._in_speech:
             return None
         return self._finish(cut_off=False)
 
-    def _finish(self, cut_off: bool) -> Utterance:
+    def _audio(self) -> np.ndarray:
         offset = self._offset
         first = self._speech_begin - offset
-        # Keep a little of the trailing silence: Whisper drops final words that touch the cut.
-        last = self._last_speech_frame - offset + 1 + min(self._silence_run, 6)
-        audio = np.concatenate(self._frames[max(0, first) : last])
+        last = self._last_speech_frame - offset + 1 + min(self._silence_run, _TRAILING_KEEP_FRAMES)
+        return np.concatenate(self._frames[max(0, first) : last])
+
+    def _finish(self, cut_off: bool) -> Utterance:
+        audio = self._audio()
         end_sample = (self._last_speech_frame + 1) * FRAME_SAMPLES
         self._in_speech = False
         self._speech_run = 0

@@ -33,6 +33,11 @@ class MeteredSource:
 
     def stop_listening(self) -> None:
         """A file ends by itself; releasing push-to-talk has nothing to cut short."""
+        self.inner.stop_listening()
+
+    def close(self) -> None:
+        """Release the inner source."""
+        self.inner.close()
 
 
 class GatedSink:
@@ -79,9 +84,7 @@ class GatedSink:
 
     def close(self) -> None:
         """Release the device, if the inner sink holds one."""
-        close = getattr(self.inner, "close", None)
-        if close is not None:
-            close()
+        self.inner.close()
 
 
 @dataclass(frozen=True)

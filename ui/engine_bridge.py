@@ -199,7 +199,7 @@ class EngineBridge(QObject):
     def mic_level(self) -> float:
         """RMS level of the latest microphone frame (0 when there is no microphone)."""
         source = self._source
-        return float(getattr(source, "level", 0.0)) if source is not None else 0.0
+        return source.level if source is not None else 0.0
 
     def ask(self, text: str) -> None:
         """Answer a typed question; a turn in progress is stopped first."""
@@ -235,9 +235,8 @@ class EngineBridge(QObject):
     def stop_listening(self) -> None:
         """The user finished speaking (push-to-talk released)."""
         source = self._source
-        stop = getattr(source, "stop_listening", None)
-        if stop is not None:
-            stop()
+        if source is not None:
+            source.stop_listening()
 
     def stop(self) -> None:
         """Stop the current turn now: silence, abort generation (the engine's barge-in)."""
@@ -281,9 +280,7 @@ class EngineBridge(QObject):
             for chunk in voice.synthesize("Hello! This is how I sound."):
                 sink.play(chunk)
             sink.wait_done()
-            close = getattr(sink, "close", None)
-            if close is not None:
-                close()
+            sink.close()
 
         self._submit(speak)
 
@@ -374,7 +371,6 @@ class EngineBridge(QObject):
             source, self._source = self._source, None
             sink, self._sink = self._sink, None
         for resource in (source, sink):
-            close = getattr(resource, "close", None)
-            if close is not None:
-                close()
+            if resource is not None:
+                resource.close()
         self.assistant.close()  # lets memory finish learning from the last turn, then closes the store

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from app.config import HotkeyMode, Settings
 from app.paths import DataPaths
+from engine.audio import AudioSource
 from engine.errors import AudioDeviceError
 from models import ModelKind, available_models, get_spec
 from models.store import is_installed
@@ -39,9 +39,6 @@ from ui.models_page import ModelsPage
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
 from ui.widgets import LevelMeter
-
-if TYPE_CHECKING:
-    from engine.audio import MicrophoneSource
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +82,10 @@ class MicTest(QWidget):
         row.addWidget(self.button)
         row.addWidget(self.meter)
         row.addWidget(self.status, 1)
-        self._source: MicrophoneSource | None = None
+        self._source: AudioSource | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(33)
-        self._timer.timeout.connect(lambda: self.meter.set_rms(getattr(self._source, "level", 0.0)))
+        self._timer.timeout.connect(self._show_level)
         self.opened.connect(self._on_opened)
         self.failed.connect(self.status.setText)
         self.failed.connect(lambda _message: self.button.setEnabled(True))
@@ -113,7 +110,10 @@ class MicTest(QWidget):
         except AudioDeviceError as error:
             self.failed.emit(error.message)
 
-    def _on_opened(self, source: MicrophoneSource) -> None:
+    def _show_level(self) -> None:
+        self.meter.set_rms(self._source.level if self._source is not None else 0.0)
+
+    def _on_opened(self, source: AudioSource) -> None:
         self._source = source
         self.button.setEnabled(True)
         self.button.setText("Stop test")

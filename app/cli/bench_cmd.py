@@ -5,6 +5,7 @@ end-to-end encrypted sync between two devices)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
@@ -21,6 +22,13 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
     )
     p.add_argument("suite", nargs="?", default="voice", choices=names, help="what to measure")
     p.add_argument("--turns", type=int, default=5, help="voice turns per pipeline (default 5)")
+    p.add_argument(
+        "--conversation-turns",
+        type=int,
+        default=20,
+        help="turns of the one long conversation, memory on (default 20)",
+    )
+    p.add_argument("--cli-runs", type=int, default=3, help="fresh `ask` processes timed (default 3)")
     p.add_argument(
         "--count",
         type=int,
@@ -66,7 +74,16 @@ def _sync_bench(ctx: CommandContext) -> int:
 def _voice_bench(ctx: CommandContext) -> int:
     from app.bench import run_voice_bench
 
-    run_voice_bench(ctx.paths, turns=ctx.args.turns, as_json=ctx.args.json)
+    if ctx.args.turns < 1 or ctx.args.conversation_turns < 1 or ctx.args.cli_runs < 1:
+        print("aris: --turns, --conversation-turns and --cli-runs must be at least 1", file=sys.stderr)
+        return 1
+    run_voice_bench(
+        ctx.paths,
+        turns=ctx.args.turns,
+        as_json=ctx.args.json,
+        conversation_turns=ctx.args.conversation_turns,
+        cli_runs=ctx.args.cli_runs,
+    )
     return 0
 
 

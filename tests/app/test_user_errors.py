@@ -83,11 +83,31 @@ def test_out_of_range_setting_names_the_field(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_voice_bench_reports_medians_for_both_pipelines(tmp_path: Path) -> None:
-    result = run_cli("bench", "voice", "--turns", "1", "--json", data_dir=tmp_path / "d", timeout=300)
+    result = run_cli(
+        "bench",
+        "voice",
+        "--turns",
+        "1",
+        "--conversation-turns",
+        "2",
+        "--cli-runs",
+        "1",
+        "--json",
+        data_dir=tmp_path / "d",
+        timeout=900,
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    for pipeline in ("streamed", "sequential"):
+    for pipeline in ("streamed", "sequential", "push_to_talk", "hands_free"):
         assert report[pipeline]["first_audio_ms_median"] > 0
+    assert report["push_to_talk"]["without_speculation"]["first_audio_ms_median"] > 0
+    conversation = report["conversation"]
+    assert conversation["turns"] == 2 and conversation["turn1_first_audio_ms"] > 0
+    assert conversation["turn20_first_audio_ms"] is None  # only a 20-turn run has a 20th turn
+    assert len(conversation["prompt_tokens_evaluated"]) == 2
+    assert report["cli"]["first_token_ms"] > 0 and "paris" in report["cli"]["reply"].lower()
+    assert report["stt_wer_mean"] < 0.2
     assert 0 < report["stt_rtf_median"] < 1
     assert 0 < report["tts_rtf_median"] < 1

@@ -1,0 +1,108 @@
+"""The `bench` figures a user feels: first audio after the push-to-talk key is released, and after the end of
+speech in hands-free mode (the endpointing wait included), each with and without speculative transcription.
+
+Questions are played in real time into the pipeline's listener, as a microphone would deliver them."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import statistics
+import time
+
+import numpy as np
+
+from app.assistant import PUSH_TO_TALK_SILENCE_MS
+from engine.audio import CAPTURE_RATE, WavSink, WavSource
+from engine.cancel import CancelToken
+from engine.pipeline import VoicePipeline
+from engine.vad import Endpointer, EndpointSettings
+
+RELEASE_AFTER_SPEECH_SECONDS = 0.3
+"""The simulated user lets go of the key this long after their last word."""
+LEAD_SECONDS = 0.3
+"""Silence before each question, as when the key is pressed before speaking."""
+
+
+def trimmed(audio: np.ndarray, threshold: float = 0.01) -> np.ndarray:
+    """The speech with the synthesizer's own leading and trailing silence cut off."""
+    loud = np.flatnonzero(np.abs(audio) > threshold)
+    return audio[loud[0] : loud[-1] + 1] if loud.size else audio
+
+
+def word_error_rate(reference: str, heard: str) -> float:
+    """Word-level edit distance over the reference's length (punctuation and case ignored)."""
+    ref, hyp = _words(reference), _words(heard)
+    row = list(range(len(hyp) + 1))
+    for i, word in enumerate(ref, 1):
+        previous, row[0] = row[0], i
+        for j, other in enumerate(hyp, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (word != other))
+    return row[-1] / max(1, len(ref))
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 1) if values else float("nan")
+
+
+def _turn(pipeline: VoicePipeline, audio: np.ndarray, endpointer: Endpointer, push_to_talk: bool) -> dict:
+    lead = np.zeros(int(LEAD_SECONDS * CAPTURE_RATE), np.float32)
+    pad = RELEASE_AFTER_SPEECH_SECONDS if push_to_talk else 2.0
+    # With push-to-talk the source ends (the key is released) RELEASE_AFTER_SPEECH_SECONDS after the speech.
+    source = WavSource(np.concatenate([lead, audio]), realtime=True, pad_seconds=pad)
+    utterance = pipeline.listen(source, endpointer, CancelToken())
+    if utterance is None:
+        raise RuntimeError("The benchmark question was not heard")
+    speech_end = time.monotonic() if push_to_talk else utterance.speech_end_at
+    result = pipeline.voice_turn(utterance.audio, WavSink(), speech_end=speech_end)
+    return result.times.as_ms() | {"transcript": result.transcript}
+
+
+def listening_figures(
+    pipeline: VoicePipeline, questions: list[np.ndarray], trailing_silence_ms: int
+) -> dict[str, dict[str, object]]:
+    """Push-to-talk and hands-free turns over ``questions``, speculative transcription on and off
+    (alternating which goes first, so neither always finds the other's prompt cached)."""
+    base = pipeline.settings
+    endpointers = {
+        True: Endpointer(EndpointSettings(trailing_silence_ms=PUSH_TO_TALK_SILENCE_MS)),
+        False: Endpointer(EndpointSettings(trailing_silence_ms=trailing_silence_ms)),
+    }
+    rows: dict[tuple[bool, bool], list[dict]] = {(p, s): [] for p in (True, False) for s in (True, False)}
+    try:
+        for index, question in enumerate(questions):
+            audio = trimmed(question)
+            for push_to_talk in (True, False):
+                order = (True, False) if index % 2 == 0 else (False, True)
+                for speculative in order:
+                    pipeline.settings = dataclasses.replace(base, speculative_transcription=speculative)
+                    pipeline.conversation.clear()
+                    rows[(push_to_talk, speculative)].append(
+                        _turn(pipeline, audio, endpointers[push_to_talk], push_to_talk)
+                    )
+    finally:
+        pipeline.settings = base
+
+    def summary(push_to_talk: bool) -> dict[str, object]:
+        def medians(turns: list[dict]) -> dict[str, float]:
+            return {
+                "transcript_ms_median": _median([t["transcript_ready"] for t in turns]),
+                "first_token_ms_median": _median([t["first_token"] for t in turns]),
+                "first_audio_ms_median": _median([t["first_audio"] for t in turns]),
+            }
+
+        on, off = rows[(push_to_talk, True)], rows[(push_to_talk, False)]
+        return {
+            **medians(on),
+            "without_speculation": medians(off),
+            "same_transcripts": [t["transcript"] for t in on] == [t["transcript"] for t in off],
+        }
+
+    return {
+        "push_to_talk": {**summary(True), "release_after_speech_ms": RELEASE_AFTER_SPEECH_SECONDS * 1000},
+        "hands_free": {**summary(False), "endpoint_wait_ms": trailing_silence_ms},
+    }

@@ -1,0 +1,69 @@
+"""Speculative transcription with the real models: used when the question ends with the pause it started
+in, dropped when the speaker goes on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+from app.bench_listening import trimmed
+from engine.audio import WavSink, WavSource, read_wav
+from engine.cancel import CancelToken
+from engine.conversation import Conversation
+from engine.pipeline import VoicePipeline
+from engine.vad import Endpointer, EndpointSettings
+from tests.conftest import speak, with_silence
+
+
+def words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z]+", text.lower()))
+
+
+def pipeline_for(factory) -> VoicePipeline:
+    return VoicePipeline(
+        factory.transcriber(), factory.responder(), factory.synthesizer(), conversation=Conversation()
+    )
+
+
+def push_to_talk() -> Endpointer:
+    return Endpointer(EndpointSettings(trailing_silence_ms=4000))
+
+
+def test_a_question_ending_in_a_pause_is_transcribed_before_the_key_is_released(
+    factory, question_wav: Path
+) -> None:
+    pipeline = pipeline_for(factory)
+    # The key is released 0.4 s after the last word: the pause started the transcription.
+    source = WavSource(with_silence(read_wav(question_wav), 0.3, 0.4))
+    utterance = pipeline.listen(source, push_to_talk(), CancelToken())
+    assert utterance is not None
+    result = pipeline.voice_turn(utterance.audio, WavSink())
+    assert {"capital", "france"} <= words(result.transcript)
+    assert "paris" in words(result.reply)
+    assert (pipeline.early.hits, pipeline.early.misses) == (1, 0)
+
+
+def test_speech_after_the_pause_drops_the_speculation(factory, question_wav: Path, speech_dir: Path) -> None:
+    pipeline = pipeline_for(factory)
+    more = trimmed(read_wav(speak("Remind me to buy milk tomorrow.", speech_dir / "milk.wav")))
+    # A pause after "France", then more words, and the key released at once (no second pause to speculate on).
+    audio = np.concatenate([with_silence(read_wav(question_wav), 0.3, 0.5), with_silence(more, 0.0, 0.05)])
+    utterance = pipeline.listen(WavSource(audio), push_to_talk(), CancelToken())
+    assert utterance is not None
+    result = pipeline.voice_turn(utterance.audio, WavSink())
+    assert {"capital", "france", "milk"} <= words(result.transcript), result.transcript
+    assert (pipeline.early.hits, pipeline.early.misses) == (0, 1)
+
+
+def test_hands_free_gets_the_speculation_too_and_dates_the_end_of_speech(factory, question_wav: Path) -> None:
+    pipeline = pipeline_for(factory)
+    source = WavSource(with_silence(read_wav(question_wav), 0.3, 1.0))
+    endpointer = Endpointer(EndpointSettings(trailing_silence_ms=600))
+    utterance = pipeline.listen(source, endpointer, CancelToken())
+    assert utterance is not None and utterance.speech_end_at is not None
+    result = pipeline.voice_turn(utterance.audio, WavSink(), speech_end=utterance.speech_end_at)
+    assert {"capital", "france"} <= words(result.transcript)
+    assert pipeline.early.hits == 1
+    assert result.times.speech_end == utterance.speech_end_at
