@@ -12,6 +12,7 @@ from app.assistant import Assistant
 from app.config import Settings
 from app.paths import DataPaths
 from engine.audio import WavSource, write_wav
+from engine.tts import synthesize_all
 from tests.conftest import run_cli, speak
 
 pytestmark = pytest.mark.slow  # loads the real speech models (~30 s on a shared machine)
@@ -45,7 +46,7 @@ def assistant(tmp_path: Path, factory) -> Assistant:
 
 def _piper(factory, sentence: str, path: Path) -> Path:
     """The same request in a piper voice (Aris's own, a different speaker from espeak-ng)."""
-    audio, _seconds = factory.synthesizer().synthesize_all(sentence)
+    audio, _seconds = synthesize_all(factory.synthesizer(), sentence)
     write_wav(path, audio.samples, audio.sample_rate)
     return path
 
