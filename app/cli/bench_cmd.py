@@ -1,5 +1,6 @@
-"""`bench`: latency benchmarks (voice turn by default; `bench memory` for the memory store; `bench sync` for
-end-to-end encrypted sync between two devices)."""
+"""`bench`: latency benchmarks (voice turn by default; `bench live` for the whole voice loop heard through a
+private sound server; `bench memory` for the memory store; `bench sync` for end-to-end encrypted sync between
+two devices)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
 
-SUITES = ("voice", "memory", "sync")
+SUITES = ("voice", "memory", "sync", "live")
 
 
 def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -26,6 +27,12 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
         help="memories for `bench memory` (default 100000) or `bench sync` (default 10000)",
     )
     p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
+    p.add_argument(
+        "--echo-minutes",
+        type=float,
+        default=2.0,
+        help="`bench live`: minutes of echoed reply checked for self-interruptions (default 2)",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench, extra_suites=extra_suites)
 
@@ -44,6 +51,12 @@ def bench(ctx: CommandContext) -> int:
         from app.sync.bench import run_sync_bench
 
         run_sync_bench(count=ctx.args.count or 10_000, as_json=ctx.args.json)
+        return 0
+    if ctx.args.suite == "live":
+        from app.livebench.run import LiveOptions, run_live_bench
+
+        options = LiveOptions(turns=ctx.args.turns, echo_minutes=ctx.args.echo_minutes)
+        run_live_bench(ctx.paths, options, as_json=ctx.args.json)
         return 0
     from app.bench import run_voice_bench
 
