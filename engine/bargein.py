@@ -54,6 +54,8 @@ class BargeInSettings:
     """Peak normalised cross-correlation with the playback above which the speech is our own echo."""
     echo_max_delay_ms: int = 400
     """Longest speaker-to-microphone delay searched for echo (device buffers plus the room)."""
+    min_kept_energy: float = 0.5
+    """Speech whose level the echo canceller cut below this fraction (-6 dB) was mostly echo."""
     cancel_echo: bool = True
     """Run the microphone through WebRTC's echo canceller first (when the livekit wheel is installed)."""
 
@@ -128,53 +130,48 @@ class BargeInMonitor:
         if self._thread is not threading.current_thread():
             self._thread.join(timeout=1.0)
         self._thread = None
-        log.info("Barge-in monitor stopped; it ignored our own voice %d times", self.echoes_ignored)
+        log.info(
+            "Barge-in monitor stopped; it ignored our own voice %d times and resumed after %d pauses",
+            self.echoes_ignored,
+            self.false_onsets,
+        )
 
     def _watch(self, turn: CancelToken, reference: PlaybackReference, stop: CancelToken) -> None:
         settings = self.settings
         onset = max(1, round(settings.onset_ms / 1000 / FRAME_SECONDS))
         needed = max(onset, round(settings.min_speech_ms / 1000 / FRAME_SECONDS))
-        recent: deque[np.ndarray] = deque(maxlen=needed)
+        recent: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=needed)
+        """(echo-cancelled, as captured) frames."""
         echo = _EchoFilter.create(settings, reference)
-        pause = getattr(reference, "pause", None)
-        resume = getattr(reference, "resume", None)
-        paused = False
+        playback = _Playback(reference)
         speech_frames = misses = 0
         started = time.monotonic()
-
-        def release() -> None:
-            nonlocal paused
-            if paused and resume is not None:
-                resume()
-                self.false_onsets += 1
-            paused = False
-
         try:
             for count, captured in enumerate(self.source.frames(stop), start=1):
                 if turn.cancelled or stop.cancelled:
                     return
                 frame = echo.clean(captured, learn=speech_frames == 0) if echo is not None else captured
-                recent.append(frame)
+                recent.append((frame, captured))
                 if self._vad.probability(frame) < settings.threshold:
                     misses += 1
-                    if not paused or misses >= _PAUSE_PATIENCE_FRAMES:
+                    if not playback.paused or misses >= _PAUSE_PATIENCE_FRAMES:
                         speech_frames = 0
-                        release()
+                        self.false_onsets += playback.resume()
                     continue
                 misses = 0
                 speech_frames += 1
-                if speech_frames >= onset and not paused and pause is not None:
-                    pause()  # silent at once; confirmed or resumed within a few frames
-                    paused = True
+                if speech_frames >= onset:
+                    playback.pause()  # silent at once; confirmed or resumed within a few frames
                 if speech_frames < needed:
                     continue
                 # A busy machine reads microphone frames late; look that much further back for the echo.
                 backlog = min(max(0.0, time.monotonic() - started - count * FRAME_SECONDS), 1.5)
-                correlation = self._residual_echo(np.concatenate(recent), reference, backlog)
+                heard, raw = (np.concatenate(part) for part in zip(*recent, strict=True))
+                correlation = self._residual_echo(heard, raw, reference, backlog)
                 if correlation >= settings.echo_correlation:
                     self.echoes_ignored += 1
                     log.debug("Speech during playback is our own echo (correlation %.2f)", correlation)
-                    release()
+                    self.false_onsets += playback.resume()
                     speech_frames = needed // 2  # look again soon, over a partly new window
                     continue
                 self.last = BargeIn(time.monotonic(), correlation)
@@ -185,12 +182,42 @@ class BargeInMonitor:
             log.exception("Barge-in monitor failed; the answer continues without it")
         finally:
             if not turn.cancelled:
-                release()
+                self.false_onsets += playback.resume()
 
-    def _residual_echo(self, heard: np.ndarray, reference: PlaybackReference, backlog: float) -> float:
-        """How much ``heard`` still looks like what was played (1.0: a copy of it; speech: near 0)."""
+    def _residual_echo(
+        self, heard: np.ndarray, captured: np.ndarray, reference: PlaybackReference, backlog: float
+    ) -> float:
+        """How much the echo-cancelled ``heard`` still looks like what was played (1.0: a copy of it;
+        speech: near 0). When the canceller removed most of what the microphone ``captured``, that was
+        mostly echo, whatever its leftover looks like: 1.0."""
+        kept = float(np.linalg.norm(heard)) / max(float(np.linalg.norm(captured)), 1e-9)
+        if kept < self.settings.min_kept_energy:
+            return 1.0
         window = len(heard) / CAPTURE_RATE + self.settings.echo_max_delay_ms / 1000 + backlog
         return echo_correlation(heard, reference.recent_playback(window))
+
+
+class _Playback:
+    """Pauses and resumes the sink when it can (a speaker can; a file cannot)."""
+
+    def __init__(self, reference: PlaybackReference) -> None:
+        self._pause = getattr(reference, "pause", None)
+        self._resume = getattr(reference, "resume", None)
+        self.paused = False
+
+    def pause(self) -> None:
+        """Silence the playback, keeping its place."""
+        if not self.paused and self._pause is not None:
+            self._pause()
+            self.paused = True
+
+    def resume(self) -> int:
+        """Carry on if paused; 1 when it was (a false start), else 0."""
+        if not self.paused or self._resume is None:
+            return 0
+        self._resume()
+        self.paused = False
+        return 1
 
 
 class _EchoFilter:
