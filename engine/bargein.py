@@ -27,6 +27,8 @@ from engine.vad import FRAME_SECONDS, StreamingVad
 
 log = logging.getLogger(__name__)
 
+_NO_SPEECH = 0.2
+"""Speech probability below which a raw microphone frame holds no voice at all."""
 _PAUSE_PATIENCE_FRAMES = 3
 """While paused, this many non-speech frames in a row (96 ms, a gap between words) resume the playback."""
 
@@ -150,7 +152,7 @@ class BargeInMonitor:
             for count, captured in enumerate(self.source.frames(stop), start=1):
                 if turn.cancelled or stop.cancelled:
                     return
-                frame = echo.clean(captured, learn=speech_frames == 0) if echo is not None else captured
+                frame = echo.clean(captured) if echo is not None else captured
                 recent.append((frame, captured))
                 if self._vad.probability(frame) < settings.threshold:
                     misses += 1
@@ -235,6 +237,7 @@ class _EchoFilter:
         self._reference = reference
         self._since = reference.playback_since  # type: ignore[attr-defined]
         self._cursor = self._since(0)[1]
+        self._raw_vad = StreamingVad()
         self.coupling = 0.1
         """Running estimate of the echo path's gain; starts by assuming an echo until measured."""
 
@@ -247,13 +250,15 @@ class _EchoFilter:
             return None
         return cls(EchoCanceller(), reference)
 
-    def clean(self, frame: np.ndarray, *, learn: bool) -> np.ndarray:
-        """``frame`` without the echo of what the sink played since the last call; ``learn`` says nobody
-        seems to be talking, so the microphone's level is echo (or room noise) and updates the coupling."""
+    def clean(self, frame: np.ndarray) -> np.ndarray:
+        """``frame`` without the echo of what the sink played since the last call.
+
+        When the raw microphone holds no speech at all (not even our echo), its level is room noise or a
+        faint echo, and updates the coupling; speech in it (the user's, or a strong echo) does not."""
         played, self._cursor = self._since(self._cursor)
         self._canceller.played(played)
         cleaned = self._canceller.clean(frame)
-        if learn:
+        if self._raw_vad.probability(frame) < _NO_SPEECH:
             playing = float(np.sqrt(np.mean(self._reference.recent_playback(0.3) ** 2)))
             if playing > 0.01:
                 ratio = float(np.sqrt(np.mean(frame**2))) / playing

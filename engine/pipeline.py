@@ -82,6 +82,8 @@ class TurnResult:
     times: StageTimes
     cancelled: bool = False
     reply_heard: str = ""
+    unsure_transcript: bool = False
+    """The recogniser doubted the transcript: answer it, but don't learn from it."""
 
 
 @dataclass
@@ -101,6 +103,7 @@ class _TurnRecord:
     barge_in: BargeInMonitor | None = None
     reply: str = ""
     transcript: str = ""
+    unsure: bool = False
 
     def stamp(self, name: str) -> None:
         self.stamps.setdefault(name, time.monotonic())
@@ -199,6 +202,7 @@ class VoicePipeline:
         self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.TRANSCRIBING))
         transcript = self.transcriber.transcribe(audio)
         record.stamp("transcript_ready")
+        record.unsure = transcript.unsure()
         return transcript.text
 
     def _run(
@@ -247,7 +251,9 @@ class VoicePipeline:
             )
         )
         self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
-        return TurnResult(record.turn_id, record.transcript, record.reply, times)
+        return TurnResult(
+            record.turn_id, record.transcript, record.reply, times, unsure_transcript=record.unsure
+        )
 
     def _reply_tokens(self, text: str, cancel: CancelToken) -> Iterable[str]:
         if self.memory is not None:
@@ -319,6 +325,7 @@ class VoicePipeline:
             record.times(),
             cancelled=True,
             reply_heard=heard,
+            unsure_transcript=record.unsure,
         )
 
 

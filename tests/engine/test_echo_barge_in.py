@@ -70,8 +70,8 @@ def _speak_over(room: VirtualRoom, reply: AudioChunk, stop: Path | None) -> tupl
 
 @pytest.fixture()
 def stop_phrase(tmp_path: Path) -> Path:
-    """The user saying "Stop." in espeak-ng's voice."""
-    return speak("Stop.", tmp_path / "stop.wav", rate=160)
+    """The user interrupting in espeak-ng's voice (what `bench live` plays)."""
+    return speak("Stop. What time is it?", tmp_path / "stop.wav", rate=150)
 
 
 @pytest.mark.slow
