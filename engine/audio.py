@@ -300,6 +300,8 @@ class MicrophoneSource:
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
         self._listening = threading.Event()
         self._ready = threading.Event()
+        self._generation = 0
+        """Which call of frames() is the current reader; older ones stop."""
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
         try:
@@ -326,6 +328,8 @@ class MicrophoneSource:
         """Frames from now until ``stop_listening`` or cancel."""
         while not self._queue.empty():
             self._queue.get_nowait()
+        self._generation += 1
+        generation = self._generation
         self._listening.set()
         try:
             while True:
@@ -337,11 +341,13 @@ class MicrophoneSource:
                     if not self._listening.is_set():
                         return
                     continue
-                if frame is None:
+                if frame is None or generation != self._generation:
                     return
                 yield frame
         finally:
-            self._listening.clear()
+            # A reader that outlived its turn (a slow barge-in monitor) must not stop the current one.
+            if generation == self._generation:
+                self._listening.clear()
 
     def wait_ready(self, timeout: float = 5.0) -> bool:
         """Block until the device delivers audio (1-2 s after opening); False if it never does."""

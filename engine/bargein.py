@@ -27,6 +27,8 @@ from engine.vad import FRAME_SECONDS, StreamingVad
 
 log = logging.getLogger(__name__)
 
+_MAX_PENDING = 3 * CAPTURE_RATE
+"""Playback waiting for its microphone frames; more than this means the microphone stalled."""
 _NO_SPEECH = 0.2
 """Speech probability below which a raw microphone frame holds no voice at all."""
 _PAUSE_PATIENCE_FRAMES = 3
@@ -56,6 +58,9 @@ class BargeInSettings:
     """Peak normalised cross-correlation with the playback above which the speech is our own echo."""
     echo_max_delay_ms: int = 400
     """Longest speaker-to-microphone delay searched for echo (device buffers plus the room)."""
+    raw_echo_correlation: float = 0.6
+    """Correlation of the raw microphone with the playback above which it is echo whatever the canceller
+    made of it (it re-learns the delay after every audio underrun on a busy machine)."""
     min_kept_energy: float = 0.5
     """Speech whose level the echo canceller cut below this fraction (-6 dB) was mostly echo."""
     cancel_echo: bool = True
@@ -196,7 +201,10 @@ class BargeInMonitor:
         if kept < self.settings.min_kept_energy:
             return 1.0
         window = len(heard) / CAPTURE_RATE + self.settings.echo_max_delay_ms / 1000 + backlog
-        return echo_correlation(heard, reference.recent_playback(window))
+        played = reference.recent_playback(window)
+        if echo_correlation(captured, played) >= self.settings.raw_echo_correlation:
+            return 1.0  # the microphone heard a near copy of the playback: the canceller lost track of it
+        return echo_correlation(heard, played)
 
 
 class _Playback:
@@ -238,6 +246,7 @@ class _EchoFilter:
         self._since = reference.playback_since  # type: ignore[attr-defined]
         self._cursor = self._since(0)[1]
         self._raw_vad = StreamingVad()
+        self._pending = np.zeros(0, dtype=np.float32)
         self.coupling = 0.1
         """Running estimate of the echo path's gain; starts by assuming an echo until measured."""
 
@@ -248,7 +257,11 @@ class _EchoFilter:
             return None
         if not EchoCanceller.available():
             return None
-        return cls(EchoCanceller(), reference)
+        try:
+            return cls(EchoCanceller(), reference)
+        except Exception:  # a broken native library must not cost the user barge-in altogether
+            log.exception("The echo canceller would not start; listening without it")
+            return None
 
     def clean(self, frame: np.ndarray) -> np.ndarray:
         """``frame`` without the echo of what the sink played since the last call.
@@ -256,7 +269,12 @@ class _EchoFilter:
         When the raw microphone holds no speech at all (not even our echo), its level is room noise or a
         faint echo, and updates the coupling; speech in it (the user's, or a strong echo) does not."""
         played, self._cursor = self._since(self._cursor)
-        self._canceller.played(played)
+        # Playback and capture advance in step, one frame of each, so the canceller sees a constant delay
+        # even when a busy machine hands this thread microphone frames late and in bursts.
+        self._pending = np.concatenate([self._pending, played])[-_MAX_PENDING:]
+        reverse = self._pending[: len(frame)]
+        self._pending = self._pending[len(reverse) :]
+        self._canceller.played(np.pad(reverse, (0, len(frame) - len(reverse))))
         cleaned = self._canceller.clean(frame)
         if self._raw_vad.probability(frame) < _NO_SPEECH:
             playing = float(np.sqrt(np.mean(self._reference.recent_playback(0.3) ** 2)))
