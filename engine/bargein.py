@@ -167,12 +167,14 @@ class BargeInMonitor:
                     continue
                 misses = 0
                 speech_frames += 1
-                if speech_frames >= onset:
-                    playback.pause()  # silent at once; confirmed or resumed within a few frames
-                if speech_frames < needed:
-                    continue
                 # A busy machine reads microphone frames late; look that much further back for the echo.
                 backlog = min(max(0.0, time.monotonic() - started - count * FRAME_SECONDS), 1.5)
+                if speech_frames == onset and not playback.paused:
+                    heard, raw = (np.concatenate(part[-onset:]) for part in zip(*recent, strict=True))
+                    if self._residual_echo(heard, raw, reference, backlog) < settings.echo_correlation:
+                        playback.pause()  # silent at once; confirmed or resumed within a few frames
+                if speech_frames < needed:
+                    continue
                 heard, raw = (np.concatenate(part) for part in zip(*recent, strict=True))
                 correlation = self._residual_echo(heard, raw, reference, backlog)
                 if correlation >= settings.echo_correlation:
