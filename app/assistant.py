@@ -257,7 +257,7 @@ class Assistant:
         reply = result.reply_heard if result.cancelled else result.reply
         message_id = self._log_exchange(result, reply)
         memory = self.memory if result.skill is None else None  # "set a timer" teaches nothing about the user
-        if memory is not None:
+        if memory is not None and _worth_learning(result):
             if self._learner is None:
                 self._learner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-learn")
             self._learning = [f for f in self._learning if not f.done()]
@@ -310,3 +310,18 @@ class Assistant:
         would come back from there in the next answer."""
         if self._pipeline is not None:
             self._pipeline.conversation.clear()
+
+
+def _worth_learning(result: TurnResult) -> bool:
+    """Whether memory may learn from the turn: not when the recogniser doubted what it heard, nor when what
+    it heard cannot be true of the user (then it was most likely misheard). The turn is answered anyway."""
+    from app.memory.common_sense import implausible
+
+    if result.unsure_transcript:
+        log.info("Not learning from %r: the speech recogniser was unsure of it", result.transcript)
+        return False
+    reason = implausible(result.transcript)
+    if reason is not None:
+        log.info("Not learning from %r: %s", result.transcript, reason)
+        return False
+    return True

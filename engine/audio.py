@@ -329,6 +329,8 @@ class MicrophoneSource:
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
         self._listening = threading.Event()
         self._ready = threading.Event()
+        self._generation = 0
+        """Which call of frames() is the current reader; older ones stop."""
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
         try:
@@ -355,6 +357,8 @@ class MicrophoneSource:
         """Frames from now until ``stop_listening`` or cancel."""
         while not self._queue.empty():
             self._queue.get_nowait()
+        self._generation += 1
+        generation = self._generation
         self._listening.set()
         try:
             while True:
@@ -366,11 +370,13 @@ class MicrophoneSource:
                     if not self._listening.is_set():
                         return
                     continue
-                if frame is None:
+                if frame is None or generation != self._generation:
                     return
                 yield frame
         finally:
-            self._listening.clear()
+            # A reader that outlived its turn (a slow barge-in monitor) must not stop the current one.
+            if generation == self._generation:
+                self._listening.clear()
 
     def wait_ready(self, timeout: float = 5.0) -> bool:
         """Block until the device delivers audio (1-2 s after opening); False if it never does."""
@@ -404,6 +410,8 @@ class SpeakerSink:
         self._queued = 0
         self._history = np.zeros(0, dtype=np.float32)
         self._history_samples = int(_PLAYBACK_HISTORY_SECONDS * sample_rate)
+        self._output_count = 0
+        self._paused = False
         self._idle = threading.Event()
         self._idle.set()
         try:
@@ -420,14 +428,36 @@ class SpeakerSink:
 
     def _on_need_audio(self, outdata: np.ndarray, frames: int, _time: object, _status: object) -> None:
         with self._lock:
-            take = self._buffer[:frames]
-            self._buffer = self._buffer[frames:]
+            take = self._buffer[:0] if self._paused else self._buffer[:frames]
+            self._buffer = self._buffer[len(take) :]
             self._played += len(take)
-            self._history = np.concatenate([self._history, take])[-self._history_samples :]
+            # The history is what the device was given, silence included, so it stays aligned in time.
+            block = np.concatenate([take, np.zeros(frames - len(take), dtype=np.float32)])
+            self._history = np.concatenate([self._history, block])[-self._history_samples :]
+            self._output_count += frames
             if len(self._buffer) == 0:
                 self._idle.set()
         outdata[: len(take), 0] = take
         outdata[len(take) :, 0] = 0.0
+
+    def pause(self) -> None:
+        """Go silent at once but keep what is queued (the user may be starting to talk)."""
+        with self._lock:
+            self._paused = True
+
+    def resume(self) -> None:
+        """Carry on after :meth:`pause` (it was not the user after all)."""
+        with self._lock:
+            self._paused = False
+
+    def playback_since(self, cursor: int) -> tuple[np.ndarray, int]:
+        """What the device was given after output position ``cursor`` (silence included), at 16 kHz, and
+        the new cursor: the echo canceller's reference, in step with the device."""
+        with self._lock:
+            count = min(self._output_count - cursor, len(self._history))
+            tail = self._history[len(self._history) - count :] if count > 0 else self._history[:0]
+            cursor = self._output_count
+        return resample(tail, self.sample_rate, CAPTURE_RATE), cursor
 
     def play(self, chunk: AudioChunk) -> None:
         """Queue a chunk."""
@@ -449,6 +479,7 @@ class SpeakerSink:
         """Silence now."""
         with self._lock:
             self._buffer = np.zeros(0, dtype=np.float32)
+            self._paused = False
             self._idle.set()
 
     def recent_playback(self, seconds: float) -> np.ndarray:

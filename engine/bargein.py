@@ -1,8 +1,12 @@
 """Barge-in: the user speaking while Aris talks stops the answer.
 
 On laptop speakers the microphone hears Aris's own voice, and a plain VAD would make the assistant interrupt
-itself (GLaDOS #38, #86). So speech heard while speaking is compared with what was just played: if the
-microphone signal correlates with the playback at some small delay, it is our own echo and is ignored."""
+itself (GLaDOS #38, #86). So the microphone first goes through an echo canceller fed with what is being
+played (WebRTC's, which tracks delay and drift), and speech that still correlates with the playback is
+taken for residual echo and ignored.
+
+Deciding fast: two frames of speech (64 ms) pause the playback at once; a few more frames confirm it and
+cancel the turn, and if they don't come the playback resumes where it paused."""
 
 from __future__ import annotations
 
@@ -18,13 +22,22 @@ import numpy as np
 
 from engine.audio import CAPTURE_RATE, AudioSource
 from engine.cancel import CancelToken
+from engine.echo import EchoCanceller
 from engine.vad import FRAME_SECONDS, StreamingVad
 
 log = logging.getLogger(__name__)
 
+_MAX_PENDING = 3 * CAPTURE_RATE
+"""Playback waiting for its microphone frames; more than this means the microphone stalled."""
+_NO_SPEECH = 0.2
+"""Speech probability below which a raw microphone frame holds no voice at all."""
+_PAUSE_PATIENCE_FRAMES = 3
+"""While paused, this many non-speech frames in a row (96 ms, a gap between words) resume the playback."""
+
 
 class PlaybackReference(Protocol):
-    """A sink that can say what it has just played."""
+    """A sink that can say what it has just played (and, optionally, ``pause``/``resume`` and
+    ``playback_since(cursor)`` for the echo canceller; see engine.audio.SpeakerSink)."""
 
     def recent_playback(self, seconds: float) -> np.ndarray:
         """The last ``seconds`` of audio actually played, at 16 kHz, ending now."""
@@ -35,14 +48,23 @@ class PlaybackReference(Protocol):
 class BargeInSettings:
     """When speech during playback counts as the user interrupting."""
 
-    min_speech_ms: int = 192
-    """Speech must last this long (six 32 ms frames): a cough or a click does not stop the answer."""
+    onset_ms: int = 64
+    """Speech this long (two 32 ms frames) pauses the playback while the monitor makes sure."""
+    min_speech_ms: int = 160
+    """Speech this long confirms the interruption: a cough or a click does not stop the answer."""
     threshold: float = 0.5
     """Silero speech probability for a frame to count as speech."""
     echo_correlation: float = 0.35
     """Peak normalised cross-correlation with the playback above which the speech is our own echo."""
     echo_max_delay_ms: int = 400
     """Longest speaker-to-microphone delay searched for echo (device buffers plus the room)."""
+    raw_echo_correlation: float = 0.6
+    """Correlation of the raw microphone with the playback above which it is echo whatever the canceller
+    made of it (it re-learns the delay after every audio underrun on a busy machine)."""
+    min_kept_energy: float = 0.5
+    """Speech whose level the echo canceller cut below this fraction (-6 dB) was mostly echo."""
+    cancel_echo: bool = True
+    """Run the microphone through WebRTC's echo canceller first (when the livekit wheel is installed)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +116,8 @@ class BargeInMonitor:
         self.last: BargeIn | None = None
         """The most recent interruption, for timings and tests."""
         self.echoes_ignored = 0
+        self.false_onsets = 0
+        """Pauses that were not confirmed (the playback resumed)."""
 
     def start(self, turn: CancelToken, reference: PlaybackReference) -> None:
         """Begin watching for the user talking over ``reference``'s playback; cancels ``turn`` if so."""
@@ -113,33 +137,50 @@ class BargeInMonitor:
         if self._thread is not threading.current_thread():
             self._thread.join(timeout=1.0)
         self._thread = None
-        log.info("Barge-in monitor stopped; it ignored our own voice %d times", self.echoes_ignored)
+        log.info(
+            "Barge-in monitor stopped; it ignored our own voice %d times and resumed after %d pauses",
+            self.echoes_ignored,
+            self.false_onsets,
+        )
 
     def _watch(self, turn: CancelToken, reference: PlaybackReference, stop: CancelToken) -> None:
         settings = self.settings
-        needed = max(1, round(settings.min_speech_ms / 1000 / FRAME_SECONDS))
-        recent: deque[np.ndarray] = deque(maxlen=needed)
-        speech_frames = 0
+        onset = max(1, round(settings.onset_ms / 1000 / FRAME_SECONDS))
+        needed = max(onset, round(settings.min_speech_ms / 1000 / FRAME_SECONDS))
+        recent: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=needed)
+        """(echo-cancelled, as captured) frames."""
+        echo = _EchoFilter.create(settings, reference)
+        playback = _Playback(reference)
+        speech_frames = misses = 0
         started = time.monotonic()
         try:
-            for count, frame in enumerate(self.source.frames(stop), start=1):
+            for count, captured in enumerate(self.source.frames(stop), start=1):
                 if turn.cancelled or stop.cancelled:
                     return
-                recent.append(frame)
+                frame = echo.clean(captured) if echo is not None else captured
+                recent.append((frame, captured))
                 if self._vad.probability(frame) < settings.threshold:
-                    speech_frames = 0
+                    misses += 1
+                    if not playback.paused or misses >= _PAUSE_PATIENCE_FRAMES:
+                        speech_frames = 0
+                        self.false_onsets += playback.resume()
                     continue
+                misses = 0
                 speech_frames += 1
-                if speech_frames < needed:
-                    continue
-                heard = np.concatenate(recent)
                 # A busy machine reads microphone frames late; look that much further back for the echo.
                 backlog = min(max(0.0, time.monotonic() - started - count * FRAME_SECONDS), 1.5)
-                window = len(heard) / CAPTURE_RATE + settings.echo_max_delay_ms / 1000 + backlog
-                correlation = echo_correlation(heard, reference.recent_playback(window))
+                if speech_frames == onset and not playback.paused:
+                    heard, raw = (np.concatenate(part[-onset:]) for part in zip(*recent, strict=True))
+                    if self._residual_echo(heard, raw, reference, backlog) < settings.echo_correlation:
+                        playback.pause()  # silent at once; confirmed or resumed within a few frames
+                if speech_frames < needed:
+                    continue
+                heard, raw = (np.concatenate(part) for part in zip(*recent, strict=True))
+                correlation = self._residual_echo(heard, raw, reference, backlog)
                 if correlation >= settings.echo_correlation:
                     self.echoes_ignored += 1
                     log.debug("Speech during playback is our own echo (correlation %.2f)", correlation)
+                    self.false_onsets += playback.resume()
                     speech_frames = needed // 2  # look again soon, over a partly new window
                     continue
                 self.last = BargeIn(time.monotonic(), correlation)
@@ -148,3 +189,98 @@ class BargeInMonitor:
                 return
         except Exception:  # the monitor must never take the turn down with it
             log.exception("Barge-in monitor failed; the answer continues without it")
+        finally:
+            if not turn.cancelled:
+                self.false_onsets += playback.resume()
+
+    def _residual_echo(
+        self, heard: np.ndarray, captured: np.ndarray, reference: PlaybackReference, backlog: float
+    ) -> float:
+        """How much the echo-cancelled ``heard`` still looks like what was played (1.0: a copy of it;
+        speech: near 0). When the canceller removed most of what the microphone ``captured``, that was
+        mostly echo, whatever its leftover looks like: 1.0."""
+        kept = float(np.linalg.norm(heard)) / max(float(np.linalg.norm(captured)), 1e-9)
+        if kept < self.settings.min_kept_energy:
+            return 1.0
+        window = len(heard) / CAPTURE_RATE + self.settings.echo_max_delay_ms / 1000 + backlog
+        played = reference.recent_playback(window)
+        if echo_correlation(captured, played) >= self.settings.raw_echo_correlation:
+            return 1.0  # the microphone heard a near copy of the playback: the canceller lost track of it
+        return echo_correlation(heard, played)
+
+
+class _Playback:
+    """Pauses and resumes the sink when it can (a speaker can; a file cannot)."""
+
+    def __init__(self, reference: PlaybackReference) -> None:
+        self._pause = getattr(reference, "pause", None)
+        self._resume = getattr(reference, "resume", None)
+        self.paused = False
+
+    def pause(self) -> None:
+        """Silence the playback, keeping its place."""
+        if not self.paused and self._pause is not None:
+            self._pause()
+            self.paused = True
+
+    def resume(self) -> int:
+        """Carry on if paused; 1 when it was (a false start), else 0."""
+        if not self.paused or self._resume is None:
+            return 0
+        self._resume()
+        self.paused = False
+        return 1
+
+
+class _EchoFilter:
+    """The echo canceller fed from the sink's playback, one microphone frame at a time.
+
+    WebRTC's canceller also mutes the user when the microphone hears no echo at all (headphones, a
+    separate device): it assumes a loud echo path until it has seen one. So the coupling from speaker to
+    microphone is measured while nobody talks, and with no echo path the raw microphone is used."""
+
+    NO_ECHO_COUPLING = 0.02
+    """Microphone level over playback level (about -34 dB) below which there is no echo to remove."""
+
+    def __init__(self, canceller: EchoCanceller, reference: PlaybackReference) -> None:
+        self._canceller = canceller
+        self._reference = reference
+        self._since = reference.playback_since  # type: ignore[attr-defined]
+        self._cursor = self._since(0)[1]
+        self._raw_vad = StreamingVad()
+        self._pending = np.zeros(0, dtype=np.float32)
+        self.coupling = 0.1
+        """Running estimate of the echo path's gain; starts by assuming an echo until measured."""
+
+    @classmethod
+    def create(cls, settings: BargeInSettings, reference: PlaybackReference) -> _EchoFilter | None:
+        """A filter when the settings want one, the sink can feed it and the wheel is installed."""
+        if not settings.cancel_echo or not hasattr(reference, "playback_since"):
+            return None
+        if not EchoCanceller.available():
+            return None
+        try:
+            return cls(EchoCanceller(), reference)
+        except Exception:  # a broken native library must not cost the user barge-in altogether
+            log.exception("The echo canceller would not start; listening without it")
+            return None
+
+    def clean(self, frame: np.ndarray) -> np.ndarray:
+        """``frame`` without the echo of what the sink played since the last call.
+
+        When the raw microphone holds no speech at all (not even our echo), its level is room noise or a
+        faint echo, and updates the coupling; speech in it (the user's, or a strong echo) does not."""
+        played, self._cursor = self._since(self._cursor)
+        # Playback and capture advance in step, one frame of each, so the canceller sees a constant delay
+        # even when a busy machine hands this thread microphone frames late and in bursts.
+        self._pending = np.concatenate([self._pending, played])[-_MAX_PENDING:]
+        reverse = self._pending[: len(frame)]
+        self._pending = self._pending[len(reverse) :]
+        self._canceller.played(np.pad(reverse, (0, len(frame) - len(reverse))))
+        cleaned = self._canceller.clean(frame)
+        if self._raw_vad.probability(frame) < _NO_SPEECH:
+            playing = float(np.sqrt(np.mean(self._reference.recent_playback(0.3) ** 2)))
+            if playing > 0.01:
+                ratio = float(np.sqrt(np.mean(frame**2))) / playing
+                self.coupling += 0.1 * (min(ratio, 1.0) - self.coupling)
+        return cleaned if self.coupling >= self.NO_ECHO_COUPLING else frame

@@ -97,6 +97,8 @@ class TurnResult:
     reply_heard: str = ""
     skill: str | None = None
     """The skill that answered, or None when the language model did."""
+    unsure_transcript: bool = False
+    """The recogniser doubted the transcript: answer it, but don't learn from it."""
 
 
 @dataclass
@@ -117,6 +119,7 @@ class _TurnRecord:
     reply: str = ""
     transcript: str = ""
     skill: str | None = None
+    unsure: bool = False
 
     def stamp(self, stage: Stage) -> None:
         self.times = self.times.with_stage(stage, time.monotonic())
@@ -236,6 +239,7 @@ class VoicePipeline:
         stt: Transcriber = self.early if self.settings.speculative_transcription else self.transcriber
         transcript = stt.transcribe(audio)
         record.stamp(Stage.TRANSCRIPT_READY)
+        record.unsure = transcript.unsure()
         return transcript.text
 
     def _run(
@@ -285,7 +289,14 @@ class VoicePipeline:
             )
         )
         self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))
-        return TurnResult(record.turn_id, record.transcript, record.reply, times, skill=record.skill)
+        return TurnResult(
+            record.turn_id,
+            record.transcript,
+            record.reply,
+            times,
+            skill=record.skill,
+            unsure_transcript=record.unsure,
+        )
 
     def _reply_tokens(
         self, text: str, cancel: CancelToken, record: _TurnRecord | None = None
@@ -368,6 +379,7 @@ class VoicePipeline:
             cancelled=True,
             reply_heard=heard,
             skill=record.skill,
+            unsure_transcript=record.unsure,
         )
 
 

@@ -22,6 +22,15 @@ class Transcript:
     text: str
     audio_seconds: float
     processing_seconds: float
+    avg_logprob: float = 0.0
+    """The least sure segment's average token log-probability (Whisper's own measure; 0 is certain)."""
+    no_speech_prob: float = 0.0
+    """The highest probability, over segments, that there was no speech at all."""
+
+    def unsure(self, min_logprob: float = -1.0, max_no_speech: float = 0.6) -> bool:
+        """Whether the recogniser doubted what it heard (faster-whisper's own thresholds by default): fine
+        to answer, not to learn from."""
+        return self.avg_logprob < min_logprob or self.no_speech_prob > max_no_speech
 
     @property
     def real_time_factor(self) -> float:
@@ -97,6 +106,7 @@ class WhisperTranscriber:
                 condition_on_previous_text=False,
                 without_timestamps=True,
             )
+            segments = list(segments)
             text = " ".join(segment.text.strip() for segment in segments).strip()
         except (RuntimeError, ValueError) as error:
             log.exception("Transcription failed")
@@ -105,4 +115,6 @@ class WhisperTranscriber:
             text=text,
             audio_seconds=len(audio) / CAPTURE_RATE,
             processing_seconds=time.monotonic() - started,
+            avg_logprob=min((segment.avg_logprob for segment in segments), default=0.0),
+            no_speech_prob=max((segment.no_speech_prob for segment in segments), default=0.0),
         )

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,8 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.soundserver import PrivateSoundServer, SoundServerError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -93,3 +96,18 @@ def run_cli(
         env=env,
         cwd=ROOT,
     )
+
+
+@pytest.fixture()
+def sound_server(tmp_path: Path) -> Iterator[PrivateSoundServer]:
+    """A private PulseAudio server (own socket, nothing shared with the desktop); skipped where none runs."""
+    server = PrivateSoundServer(tmp_path / "pulse-runtime")
+    try:
+        server.start()
+    except SoundServerError as error:
+        server.stop()
+        pytest.skip(f"no private sound server here: {error.message}")
+    try:
+        yield server
+    finally:
+        server.stop()

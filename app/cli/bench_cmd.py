@@ -1,6 +1,7 @@
-"""`bench`: latency benchmarks (voice turn by default; `bench memory` for the memory store; `bench recall` for
-recall quality on the generated evaluation; `bench sync` for
-end-to-end encrypted sync between two devices)."""
+"""`bench`: benchmarks. The voice turn by default; `bench live` for the whole voice loop heard through a private
+sound server; `bench memory` for the memory store; `bench recall` for recall quality on the generated
+evaluation; `bench skills` for the skills layer; `bench llm` for the chat models; `bench sync` for end-to-end
+encrypted sync between two devices."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
 
-SUITES = ("voice", "memory", "recall", "sync", "skills", "llm")
+SUITES = ("voice", "live", "memory", "recall", "sync", "skills", "llm")
 
 
 def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -36,6 +37,12 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
         "for `bench recall` (default all 12)",
     )
     p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
+    p.add_argument(
+        "--echo-minutes",
+        type=float,
+        default=2.0,
+        help="`bench live`: minutes of echoed reply checked for self-interruptions (default 2)",
+    )
     p.add_argument(
         "--models", metavar="ID,…", help="`bench llm`: these chat models (default: every installed one)"
     )
@@ -68,6 +75,14 @@ def _sync_bench(ctx: CommandContext) -> int:
     from app.sync.bench import run_sync_bench
 
     run_sync_bench(count=ctx.args.count or 10_000, as_json=ctx.args.json)
+    return 0
+
+
+def _live_bench(ctx: CommandContext) -> int:
+    from app.livebench.run import LiveOptions, run_live_bench
+
+    options = LiveOptions(turns=ctx.args.turns, echo_minutes=ctx.args.echo_minutes)
+    run_live_bench(ctx.paths, options, as_json=ctx.args.json)
     return 0
 
 
@@ -127,6 +142,7 @@ def _skills_bench(ctx: CommandContext) -> int:
 
 _SUITE_RUNNERS: dict[str, Handler] = {
     "voice": _voice_bench,
+    "live": _live_bench,
     "memory": _memory_bench,
     "recall": _recall_bench,
     "sync": _sync_bench,

@@ -1,0 +1,290 @@
+"""The live bench's scenarios: the Assistant the desktop shell uses, on the private sound server's default
+microphone and speaker, with questions played in by espeak-ng and every figure read off one recording of the
+room (never from the app's own clock)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import numpy as np
+
+from app.assistant import Assistant
+from app.config import load_settings
+from app.livebench import analysis
+from app.livebench.room import RATE, SPEAKER, USER, VirtualRoom
+from app.paths import DataPaths
+from app.soundserver import PrivateSoundServer, SoundServerError
+from engine.audio import MicrophoneSource, SpeakerSink, read_wav
+from engine.events import EventType, TurnEvent
+from engine.pipeline import TurnResult
+
+log = logging.getLogger(__name__)
+
+QUESTIONS = (
+    "What is the capital of France?",
+    "How many legs does a spider have?",
+    "What is the largest planet in our solar system?",
+    "Who wrote the play Romeo and Juliet?",
+    "What color is the sky on a clear day?",
+)
+LONG_PROMPTS = (
+    "Tell me a long story about a dragon who learns to bake bread.",
+    "Explain in detail how a steam engine works, step by step.",
+    "Describe the history of the city of Rome, from its founding to today.",
+    "Tell me a long story about a sailor lost at sea for a whole year.",
+)
+INTERRUPTION = "Stop. What time is it?"
+PTT_RELEASE_S = 0.3
+"""The push-to-talk key is released this long after the last word."""
+BARGE_IN_AFTER_S = 2.0
+"""The user starts talking this long into the reply."""
+ECHO_DELAY_MS = 80
+ECHO_GAIN_DB = -12.0
+"""Speaker-to-microphone leak: a laptop's output latency plus the room, about 12 dB below the user's voice."""
+SETTLE_S = 1.5
+"""Silence between trials, so each trial is its own block in the recording."""
+
+
+@dataclass(frozen=True)
+class LiveOptions:
+    """How much to measure."""
+
+    turns: int = 5
+    echo_minutes: float = 2.0
+    """Minutes of echoed reply with no one speaking, split between the direct and the resampled path."""
+
+
+def _median(values: Sequence[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def _espeak(text: str, path: Path) -> Path:
+    espeak = shutil.which("espeak-ng")
+    if espeak is None:
+        raise SoundServerError("espeak-ng is not installed; install it with: sudo apt-get install espeak-ng")
+    subprocess.run(
+        [espeak, "-v", "en-us", "-s", "150", "-w", str(path), text], check=True, capture_output=True
+    )
+    return path
+
+
+def _trailing_silence_s(path: Path) -> float:
+    """Seconds of silence after the last word in a WAV file."""
+    audio = read_wav(path)
+    found = analysis.spans(audio, RATE)
+    return max(0.0, len(audio) / RATE - found[-1].end_ms / 1000) if found else 0.0
+
+
+class LiveSession:
+    """One Assistant on the room's default devices, answering in a worker thread like the shell's."""
+
+    def __init__(self, settings_paths: DataPaths, room: VirtualRoom, workdir: Path) -> None:
+        self.room = room
+        self.workdir = workdir
+        settings = load_settings(settings_paths.settings_file)
+        settings = settings.model_copy(update={"memory_enabled": False})
+        # The bench's conversations go to a scratch folder, never into the user's history.
+        self.assistant = Assistant(DataPaths(workdir / "data"), settings, on_event=self._on_event)
+        self.assistant.memory_enabled = False
+        self.assistant.factory.warm_up()
+        self.assistant.pipeline  # noqa: B018 - build it now, not inside a measured turn
+        self.microphone = MicrophoneSource()
+        if not self.microphone.wait_ready():
+            raise SoundServerError("The virtual microphone delivers no sound.")
+        self.speaker = SpeakerSink(self.assistant.factory.synthesizer().sample_rate)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-live-bench")
+        self._audio_started = threading.Event()
+        self.cancel_reasons: list[str] = []
+
+    def _on_event(self, event: TurnEvent) -> None:
+        if event.type is EventType.AUDIO_STARTED:
+            self._audio_started.set()
+        elif event.type is EventType.TURN_CANCELLED:
+            self.cancel_reasons.append(getattr(event, "reason", ""))
+
+    def _ask(self, prompt: str) -> TurnResult | None:
+        return self.assistant.ask(prompt, self.speaker, microphone=self.microphone)
+
+    def submit(self, turn: Callable[[], TurnResult | None]) -> Future[TurnResult | None]:
+        """Run a turn on the worker thread."""
+        self._audio_started.clear()
+        return self._worker.submit(turn)
+
+    def wait_audio(self, timeout: float = 60.0) -> bool:
+        """Block until the current turn's first audio went to the speaker."""
+        return self._audio_started.wait(timeout)
+
+    def close(self) -> None:
+        """Release the devices and the models' session."""
+        self._worker.shutdown(wait=True)
+        self.speaker.close()
+        self.microphone.close()
+        self.assistant.close()
+
+    # ---- scenarios -----------------------------------------------------------------------------------
+
+    def hands_free(self, questions: list[Path]) -> dict[str, object]:
+        """Question played in; the app notices its end by itself. End of question → first reply audio."""
+        recording = self.room.record(self.workdir / "hands_free.wav")
+        for question in questions:
+            future = self.submit(
+                lambda: self.assistant.listen_and_answer(self.microphone, self.speaker, live=True)
+            )
+            time.sleep(0.3)
+            self.room.play(question)
+            future.result(timeout=120)
+            time.sleep(SETTLE_S)
+        return _answer_latencies(recording.stop())
+
+    def push_to_talk(self, questions: list[Path]) -> dict[str, object]:
+        """The key is held while the question plays and released 300 ms after its last word."""
+        recording = self.room.record(self.workdir / "push_to_talk.wav")
+        for question in questions:
+            future = self.submit(
+                lambda: self.assistant.listen_and_answer(
+                    self.microphone, self.speaker, live=True, push_to_talk=True
+                )
+            )
+            time.sleep(0.3)
+            self.room.play(question)  # returns once the sound server has played the file
+            time.sleep(max(0.0, PTT_RELEASE_S - _trailing_silence_s(question)))
+            self.microphone.stop_listening()
+            future.result(timeout=120)
+            time.sleep(SETTLE_S)
+        return _answer_latencies(recording.stop())
+
+    def barge_in(self, trials: int, interruption: Path, name: str) -> dict[str, object]:
+        """The user says "Stop. What time is it?" 2 s into a long reply; start of it → end of Aris's audio."""
+        recording = self.room.record(self.workdir / f"{name}.wav")
+        cancelled = 0
+        for index in range(trials):
+            prompt = LONG_PROMPTS[index % len(LONG_PROMPTS)]
+            self.assistant.pipeline.conversation.clear()
+            future = self.submit(partial(self._ask, prompt))
+            if self.wait_audio():
+                time.sleep(BARGE_IN_AFTER_S)
+                self.room.play(interruption)
+            result = future.result(timeout=180)
+            cancelled += bool(result is not None and result.cancelled)
+            time.sleep(SETTLE_S)
+        samples = recording.stop()
+        stops = analysis.stop_latencies(samples[:, USER], samples[:, SPEAKER], RATE)
+        return {"stop_ms": stops, "stop_ms_median": _median(stops), "cancelled": cancelled, "trials": trials}
+
+    def false_stops(self, minutes: float, name: str) -> dict[str, object]:
+        """Long replies with the speaker leaking into the microphone and no one speaking."""
+        recording = self.room.record(self.workdir / f"{name}.wav")
+        before = len(self.cancel_reasons)
+        spoken_ms = 0
+        index = 0
+        deadline = time.monotonic() + minutes * 60 * 1.5 + 60
+        while spoken_ms < minutes * 60_000 and time.monotonic() < deadline:
+            prompt = LONG_PROMPTS[index % len(LONG_PROMPTS)]
+            index += 1
+            self.assistant.pipeline.conversation.clear()
+            started = time.monotonic()
+            future = self.submit(partial(self._ask, prompt))
+            future.result(timeout=300)
+            spoken_ms += int((time.monotonic() - started) * 1000)  # refined from the recording below
+            time.sleep(1.0)
+        samples = recording.stop()
+        reply_ms = analysis.sound_ms(samples[:, SPEAKER], RATE)
+        stops = sum(1 for reason in self.cancel_reasons[before:] if reason == "barge_in")
+        return {"stops": stops, "reply_minutes": round(reply_ms / 60_000, 2), "replies": index}
+
+
+def _answer_latencies(samples: np.ndarray) -> dict[str, object]:
+    latencies = analysis.answer_latencies(samples[:, USER], samples[:, SPEAKER], RATE)
+    return {"first_audio_ms": latencies, "first_audio_ms_median": _median(latencies)}
+
+
+def run_live_bench(
+    settings_paths: DataPaths, options: LiveOptions, as_json: bool = False
+) -> dict[str, object]:
+    """Start a private sound server, measure every scenario, stop the server; print and return the figures.
+
+    Raises:
+        SoundServerError: no PulseAudio here, or it would not start.
+    """
+    started = time.monotonic()
+    with (
+        tempfile.TemporaryDirectory(prefix="aris-live-") as tmp,
+        PrivateSoundServer(Path(tmp) / "pulse") as server,
+    ):
+        workdir = Path(tmp)
+        room = VirtualRoom(server)
+        server.use_here()
+        questions = [
+            _espeak(QUESTIONS[i % len(QUESTIONS)], workdir / f"q{i}.wav") for i in range(options.turns)
+        ]
+        interruption = _espeak(INTERRUPTION, workdir / "stop.wav")
+        session = LiveSession(settings_paths, room, workdir)
+        try:
+            hands_free = session.hands_free(questions)
+            push_to_talk = session.push_to_talk(questions)
+            barge_in = session.barge_in(options.turns, interruption, "barge_in")
+            room.echo_on(delay_ms=ECHO_DELAY_MS, gain_db=ECHO_GAIN_DB)
+            echo = session.barge_in(options.turns, interruption, "barge_in_echo")
+            half = options.echo_minutes / 2
+            direct = session.false_stops(half, "echo_direct")
+            room.echo_on(delay_ms=ECHO_DELAY_MS, gain_db=ECHO_GAIN_DB, resampled=True)
+            resampled = session.false_stops(half, "echo_resampled")
+            room.echo_off()
+        finally:
+            session.close()
+    minutes = float(direct["reply_minutes"]) + float(resampled["reply_minutes"])  # type: ignore[arg-type]
+    stops = int(direct["stops"]) + int(resampled["stops"])  # type: ignore[call-overload]
+    results: dict[str, object] = {
+        "hands_free": hands_free,
+        "push_to_talk": {**push_to_talk, "release_after_ms": int(PTT_RELEASE_S * 1000)},
+        "barge_in": {
+            "stop_ms": barge_in["stop_ms"],
+            "stop_ms_median": barge_in["stop_ms_median"],
+            "echo_stop_ms": echo["stop_ms"],
+            "echo_stop_ms_median": echo["stop_ms_median"],
+            "false_stops": round(stops / minutes, 2) if minutes else None,
+            "false_stop_count": stops,
+            "echoed_reply_minutes": round(minutes, 2),
+            "false_stops_direct": direct,
+            "false_stops_resampled": resampled,
+            "echo": {"delay_ms": ECHO_DELAY_MS, "gain_db": ECHO_GAIN_DB},
+        },
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    if as_json:
+        print(json.dumps(results))
+    else:
+        _print_table(results)
+    return results
+
+
+def _print_table(r: dict) -> None:
+    b = r["barge_in"]
+    print("Measured from the outside (private PulseAudio; latencies read off a recording of the room)")
+    print(
+        f"hands-free: end of question → first reply audio, median {r['hands_free']['first_audio_ms_median']} ms"
+    )
+    print(
+        f"push-to-talk (released {r['push_to_talk']['release_after_ms']} ms after the last word): "
+        f"median {r['push_to_talk']['first_audio_ms_median']} ms"
+    )
+    print(f"barge-in: user starts speaking → Aris silent, median {b['stop_ms_median']} ms")
+    print(
+        f"barge-in with echo ({b['echo']['gain_db']} dB, {b['echo']['delay_ms']} ms): median {b['echo_stop_ms_median']} ms"
+    )
+    print(
+        f"false stops: {b['false_stop_count']} in {b['echoed_reply_minutes']} min of echoed reply "
+        f"({b['false_stops']} per minute; direct and resampled echo paths)"
+    )

@@ -1,0 +1,99 @@
+"""`bench live`: the voice loop measured from the outside through a private sound server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.livebench import analysis
+from app.livebench.room import ECHO_CHANNEL, RATE, VirtualRoom
+from app.soundserver import PrivateSoundServer
+from tests.conftest import ROOT, speak
+
+
+def _tone(seconds: float) -> np.ndarray:
+    t = np.arange(int(seconds * RATE)) / RATE
+    return (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+
+
+def _silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype=np.float32)
+
+
+def test_answer_latency_is_end_of_question_to_first_reply_sound() -> None:
+    user = np.concatenate([_silence(0.5), _tone(1.0), _silence(0.3), _tone(0.2), _silence(4.0)])
+    aris = np.concatenate([_silence(2.0), _silence(1.24), _tone(1.0), _silence(1.76)])
+    # The question (with a 300 ms pause inside it) ends at 2.0 s; the reply starts at 3.24 s.
+    assert analysis.answer_latencies(user, aris, RATE) == [1240]
+
+
+def test_stop_latency_is_user_onset_to_the_end_of_the_reply_it_fell_into() -> None:
+    aris = np.concatenate([_tone(1.0), _silence(0.3), _tone(1.26), _silence(3.0)])  # pause between sentences
+    user = np.concatenate([_silence(2.0), _tone(1.0), _silence(2.56)])
+    assert analysis.stop_latencies(user, aris, RATE) == [560]
+    # Speech after Aris had already gone quiet stopped nothing.
+    late = np.concatenate([_silence(4.0), _tone(0.5), _silence(1.06)])
+    assert analysis.stop_latencies(late, aris, RATE) == []
+
+
+def test_the_room_records_user_and_aris_on_separate_channels_with_the_echo_delayed(
+    sound_server: PrivateSoundServer, tmp_path: Path
+) -> None:
+    room = VirtualRoom(sound_server)
+    room.echo_on(delay_ms=80, gain_db=-12.0)
+    question = speak("What time is it?", tmp_path / "q.wav")
+    recording = room.record(tmp_path / "room.wav")
+    room.play(question)
+    subprocess.run(
+        ["paplay", "--device=aris_speaker", "--latency-msec=20", str(question)],
+        env=sound_server.env, check=True, timeout=30,
+    )  # fmt: skip
+    samples = recording.stop()
+    user, aris, echo = samples[:, 0], samples[:, 1], samples[:, ECHO_CHANNEL]
+    first_user, first_aris = analysis.spans(user, RATE), analysis.spans(aris, RATE)
+    assert len(first_user) == 1 and len(first_aris) == 1
+    assert first_aris[0].start_ms >= first_user[0].end_ms  # played one after the other
+    # The leak is Aris's voice, about 80 ms late and 12 dB down.
+    start = first_aris[0].start_ms * RATE // 1000
+    window = aris[start : start + RATE]
+    lags = np.correlate(echo[start : start + 2 * RATE], window, "valid")
+    assert 60 <= np.argmax(lags) / RATE * 1000 <= 140
+    gain = np.sqrt(np.mean(echo**2)) / np.sqrt(np.mean(aris**2))
+    assert 0.15 < gain < 0.4
+
+
+@pytest.mark.slow
+def test_bench_live_runs_end_to_end_and_cleans_up(tmp_path: Path, sound_server: PrivateSoundServer) -> None:
+    """The CLI starts and stops its own server; `sound_server` only proves one can run here."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "data"),
+         "bench", "live", "--turns", "1", "--echo-minutes", "0.2", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    figures = json.loads(done.stdout)
+    assert 200 < figures["hands_free"]["first_audio_ms_median"] < 15_000
+    assert 200 < figures["push_to_talk"]["first_audio_ms_median"] < 15_000
+    assert 0 < figures["barge_in"]["stop_ms_median"] < 3_000
+    assert "echo_stop_ms_median" in figures["barge_in"]
+    assert figures["barge_in"]["echoed_reply_minutes"] > 0.1
+    assert isinstance(figures["barge_in"]["false_stops"], float)
+    # Nothing left behind: no sound server from a bench run still running.
+    assert not [pid for pid in _pulseaudio_pids() if b"aris-live-" in _environ(pid)]
+
+
+def _pulseaudio_pids() -> list[int]:
+    found = subprocess.run(["pgrep", "-x", "pulseaudio"], capture_output=True, text=True, check=False).stdout
+    return [int(pid) for pid in found.split()]
+
+
+def _environ(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return b""
