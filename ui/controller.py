@@ -352,7 +352,7 @@ class Controller(QObject):
             browser = self.memory_browser = MemoryBrowser(self.memory, parent=self.window)
             browser.memory_changed.connect(self.nudge_sync)
         else:
-            browser.refresh()
+            browser.reopen()
         browser.show()
         browser.raise_()
         browser.activateWindow()

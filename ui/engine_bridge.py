@@ -32,6 +32,7 @@ from engine.events import (
 )
 from engine.pipeline import EventHandler
 from ui.audio_io import AudioOpeners, GatedSink
+from ui.jobs import run_job
 from ui.memory_store import MemoryStore
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ class EngineBridge(QObject):
         self._speaking_paused = False
         self._loaded = False
         self._pending: set[Future[None]] = set()
+        self._shut_down = False
 
     # ---- start-up ---------------------------------------------------------------------------------------
 
@@ -110,20 +112,22 @@ class EngineBridge(QObject):
 
     def load(self) -> None:
         """Open the microphone and load and warm the models, in the background."""
-        self._mic_thread = threading.Thread(target=self._open_mic, name="aris-mic-open", daemon=True)
-        self._mic_thread.start()
+        self._mic_thread = run_job(
+            self.audio.open_source, self._on_mic_opened, self._on_mic_failed, owner=self, name="mic-open"
+        )
         self._submit(self._load_models)
 
-    def _open_mic(self) -> None:
-        try:
-            source = self.audio.open_source()
-        except AudioDeviceError as error:
-            log.warning("No microphone: %s", error.message)
-            self.audio_problem.emit("microphone", error.message)
+    def _on_mic_opened(self, source: AudioSource) -> None:
+        if self._shut_down:  # quit while the device was opening
+            source.close()
             return
         with self._lock:
             self._source = source
         self.mic_opened.emit()
+
+    def _on_mic_failed(self, error: ArisError) -> None:
+        log.warning("No microphone: %s", error.message)
+        self.audio_problem.emit("microphone", error.message)
 
     def _load_models(self) -> None:
         factory = self.assistant.factory
@@ -325,6 +329,7 @@ class EngineBridge(QObject):
 
     def shutdown(self, timeout: float = 3.0) -> None:
         """Stop in a fixed order: the turn, the input, the worker, the output."""
+        self._shut_down = True
         self.stop()
         self.stop_listening()
         if self._mic_thread is not None:

@@ -4,7 +4,6 @@ voice speed, memory, start-up and the sync account. Returns new Settings; the co
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,10 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.config import HotkeyMode, Settings
+from app.errors import ArisError
 from app.paths import DataPaths
 from engine.errors import AudioDeviceError
 from models import ModelKind, available_models
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
+from ui.jobs import run_job
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
 from ui.widgets import LevelMeter
@@ -66,7 +67,7 @@ class MicTest(QWidget):
     """Opens the chosen microphone off the GUI thread and shows its level."""
 
     opened = Signal(object)
-    failed = Signal(str)
+    """The test microphone is open and its level shows."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,9 +84,6 @@ class MicTest(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(33)
         self._timer.timeout.connect(lambda: self.meter.set_rms(getattr(self._source, "level", 0.0)))
-        self.opened.connect(self._on_opened)
-        self.failed.connect(self.status.setText)
-        self.failed.connect(lambda _message: self.button.setEnabled(True))
         self.device: Callable[[], str | None] = lambda: None
         self.button.clicked.connect(self.toggle)
 
@@ -97,18 +95,21 @@ class MicTest(QWidget):
         self.status.setText("Opening…")
         self.button.setEnabled(False)
         device = self.device()
-        threading.Thread(target=self._open, args=(device,), name="aris-mic-test", daemon=True).start()
 
-    def _open(self, device: str | None) -> None:
-        from engine.audio import MicrophoneSource
+        def open_source() -> object:
+            from engine.audio import MicrophoneSource
 
-        try:
-            self.opened.emit(MicrophoneSource(device))
-        except AudioDeviceError as error:
-            self.failed.emit(error.message)
+            return MicrophoneSource(device)
+
+        run_job(open_source, self._on_opened, self._on_failed, owner=self, name="mic-test")
+
+    def _on_failed(self, error: ArisError) -> None:
+        self.status.setText(error.message)
+        self.button.setEnabled(True)
 
     def _on_opened(self, source: object) -> None:
         self._source = source
+        self.opened.emit(source)
         self.button.setEnabled(True)
         self.button.setText("Stop test")
         self.status.setText("Speak: the bars should move.")
