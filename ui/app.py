@@ -49,7 +49,7 @@ def run_desktop(paths: DataPaths) -> int:
 def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):  # type: ignore[no-untyped-def]
     """The controller of a session for this data folder (its window not shown yet); None if the settings
     file is broken and the user chose to quit."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from app.assistant import Assistant
     from app.config import Settings, load_settings
@@ -60,6 +60,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     from ui.main_window import MainWindow
     from ui.memory_store import open_memory
     from ui.resources import app_icon, stylesheet
+    from ui.startup_errors import SettingsChoice, ask_about_broken_settings
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -72,11 +73,16 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
 
     # The model checksum cache lives here; without the folder every start re-hashes ~340 MB of models.
     paths.cache_dir.mkdir(parents=True, exist_ok=True)
-    settings_problem = ""
+    save_ok = True
     try:
         settings = load_settings(paths.settings_file)
     except SettingsError as error:
-        settings, settings_problem = Settings(), error.message
+        settings = Settings()
+        # No parent: the main window is not shown yet, and a dialog on it would open in a screen corner.
+        choice = ask_about_broken_settings(error.message, paths.settings_file)
+        if choice is SettingsChoice.QUIT:
+            return None
+        save_ok = choice is SettingsChoice.RESET and _try_set_aside(paths.settings_file)
 
     mic_wav = os.environ.get(MIC_WAV_ENV)
     audio = (
@@ -97,18 +103,20 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
         window,
         use_tray=use_tray,
         use_hotkey=use_hotkey,
-        save_settings=not settings_problem,
+        save_settings=save_ok,
     )
-    if settings_problem:
-        answer = QMessageBox.warning(
-            window,
-            "Aris settings",
-            f"{settings_problem}\n\nAris uses the default settings until the file is fixed or deleted, and leaves it as it is.",
-            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Cancel:
-            return None
     return controller
+
+
+def _try_set_aside(settings_file: Path) -> bool:
+    from ui.startup_errors import set_aside
+
+    try:
+        set_aside(settings_file)
+    except OSError as error:
+        log.warning("Could not move the damaged settings file aside: %s", error)
+        return False
+    return True
 
 
 def _show(controller, started: float) -> None:  # type: ignore[no-untyped-def]

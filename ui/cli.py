@@ -48,6 +48,13 @@ def run_desktop(ctx: CommandContext) -> int:
     return start(ctx.paths)
 
 
+def show_desktop_error(message: str) -> None:
+    """The desktop app cannot start: say why in a window, with the way out."""
+    from ui.startup_errors import show_start_error
+
+    show_start_error(message)
+
+
 def bench_startup(ctx: CommandContext) -> int:
     """`bench startup`: launch to window shown, in fresh processes."""
     from ui.startup_bench import run_startup_bench
@@ -81,4 +88,5 @@ DESKTOP_EXTENSIONS = CommandLineExtensions(
     bench_suites={"startup": bench_startup},
     self_test_steps=(("qt", step_qt),),
     desktop=run_desktop,
+    show_desktop_error=show_desktop_error,
 )

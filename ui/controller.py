@@ -331,12 +331,31 @@ class Controller(QObject):
         )
         if dialog.exec():
             new = dialog.result_settings()
+            if not self._save_enabled:
+                self._replace_broken_settings()
             needs_restart = new.models != self.settings.models or new.audio != self.settings.audio
             self.update_settings(new)
             if needs_restart:
                 self.window.notice.show_message(
                     "Restart to apply", "New models and audio devices are used from the next start.", "info"
                 )
+
+    def _replace_broken_settings(self) -> None:
+        """The user saved settings after choosing to keep the damaged file for a while: set it aside now."""
+        from ui.startup_errors import set_aside
+
+        try:
+            if self.paths.settings_file.exists():
+                broken = set_aside(self.paths.settings_file)
+                self.window.notice.show_message(
+                    "Settings saved", f"The damaged settings file was kept as {broken.name}.", "info"
+                )
+        except OSError as error:
+            self.window.notice.show_message(
+                "Settings not saved", f"Could not move the damaged settings file: {error.strerror}.", "error"
+            )
+            return
+        self._save_enabled = True
 
     def open_memory(self) -> None:
         """The memory browser (non-modal)."""

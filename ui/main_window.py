@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         column.addWidget(self._build_composer())
         self.setCentralWidget(central)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop_clicked.emit)
+        # Typing right after launch goes into the question box, never to a header button.
+        self.input.setFocus()
+        self.setTabOrder(self.input, self.send_button)
 
     # ---- layout -----------------------------------------------------------------------------------------
 

@@ -147,7 +147,7 @@ class SettingsDialog(QDialog):
         sync: the shell's background sync, which the Account tab starts, nudges and stops.
         """
         super().__init__(parent)
-        self.setWindowTitle("Aris settings")
+        self.setWindowTitle("Settings")  # the window system adds the application name
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(560)
         self.settings = settings

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -74,3 +74,13 @@ def replace_text_and_ok(text: str) -> Callable[[QWidget], None]:
         QTest.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
     return handle
+
+
+def click(widget: QWidget) -> None:
+    """A left click in the middle of a button."""
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_check(box: QWidget) -> None:
+    """A left click on a check box's or radio button's indicator (its middle may be empty space)."""
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
