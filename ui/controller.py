@@ -34,6 +34,8 @@ LEVEL_INTERVAL_MS = 33
 SYNC_NUDGE_DELAY_MS = 2000
 """After a turn, wait this long before a sync round so the conversation log and memory's learning have
 landed; the runner's own check for local edits picks up anything later."""
+AUDIO_RETRY_MS = 5000
+"""While a microphone or speaker is missing, look again this often (a quick device listing)."""
 SYNC_CLOCK_MS = 30_000
 """How often "Synced 2 min ago" is rewritten."""
 
@@ -123,6 +125,11 @@ class Controller(QObject):
         b.turn_cancelled.connect(self._on_turn_cancelled)
         b.turn_failed.connect(self._on_turn_failed)
         b.memory_opened.connect(self._on_memory_opened)
+        b.audio_recovered.connect(self._on_audio_recovered)
+        # A sound server started (or a device plugged in) after Aris is picked up without a restart.
+        self._audio_retry_timer = QTimer(self)
+        self._audio_retry_timer.setInterval(AUDIO_RETRY_MS)
+        self._audio_retry_timer.timeout.connect(self.retry_audio)
 
     def _connect_sync(self) -> None:
         self.sync.state_changed.connect(self._on_sync_state_changed)
@@ -291,6 +298,7 @@ class Controller(QObject):
         """Quit explicitly: stop the turn, the hotkey, the engine, then the event loop."""
         log.info("Quitting")
         self._level_timer.stop()
+        self._audio_retry_timer.stop()
         self.stop_hotkey()
         if self.server is not None:
             self.server.close()
@@ -404,8 +412,25 @@ class Controller(QObject):
             self.window.notice.show_message("Memory is unavailable", f"{message} Aris answers without it.")
             return
         what = "type your questions" if kind == "microphone" else "read the answers"
-        self.window.notice.show_message(f"No {kind}", f"{message} Meanwhile you can {what}.")
-        self._want_checks()
+        self.window.notice.show_message(
+            f"No {kind}", f"{message} Meanwhile you can {what}.", action=("Retry", self.retry_audio)
+        )
+        self._audio_retry_timer.start()
+
+    def retry_audio(self) -> None:
+        """Look for the missing microphone or speaker again (the banner's Retry button, and every few seconds)."""
+        self.bridge.retry_audio()
+
+    def _on_audio_recovered(self, kind: str) -> None:
+        missing = self.bridge.missing_audio
+        if not missing:
+            self._audio_retry_timer.stop()
+        self.window.notice.show_message(
+            f"{kind.capitalize()} found",
+            f"Aris found a {kind}." + (f" Still missing: {', '.join(missing)}." if missing else ""),
+            "info",
+            action=("Retry", self.retry_audio) if missing else None,
+        )
 
     def _want_checks(self) -> None:
         if not self._checks_wanted:

@@ -16,9 +16,9 @@ from PySide6.QtCore import QObject, Signal
 
 from app.assistant import Assistant
 from app.errors import ArisError
-from engine.audio import AudioSource, MicrophoneSource, SpeakerSink
+from engine.audio import AudioSink, AudioSource, MicrophoneSource, SpeakerSink, rescan_devices
 from engine.cancel import CancelToken
-from engine.errors import AudioDeviceError, EngineError
+from engine.errors import AudioDeviceError, EngineError, NoAudioDeviceError
 from engine.events import (
     StateChanged,
     TokenGenerated,
@@ -47,6 +47,25 @@ class LoadStep:
     total: int
 
 
+@dataclass(frozen=True)
+class AudioRetry:
+    """What a retry managed to open (None: still missing)."""
+
+    source: AudioSource | None
+    sink: AudioSink | None
+
+
+def audio_problem_text(kind: str, error: ArisError) -> str:
+    """A missing device in words for the window (the engine's message ends with a terminal command)."""
+    if isinstance(error, NoAudioDeviceError):
+        thing = "hear you" if kind == "microphone" else "speak"
+        return (
+            f"Aris cannot {thing}: no {kind} was found. Connect one, or start your sound system "
+            f"(PulseAudio or PipeWire), then press Retry. Aris also looks again every few seconds."
+        )
+    return f"{error.message} Choose another {kind} in Settings, or press Retry."
+
+
 class EngineBridge(QObject):
     """Owns the Assistant, the microphone and the speaker for the session; one turn at a time."""
 
@@ -73,6 +92,8 @@ class EngineBridge(QObject):
     """(code, message for the user)."""
     memory_opened = Signal(object)
     """The MemoryStore for the browser."""
+    audio_recovered = Signal(str)
+    """("microphone" | "speaker"): a device that was missing is open now (after a retry)."""
 
     def __init__(
         self,
@@ -102,6 +123,8 @@ class EngineBridge(QObject):
         self._loaded = False
         self._pending: set[Future[None]] = set()
         self._shut_down = False
+        self._retrying = False
+        self._sample_rate: int | None = None
 
     # ---- start-up ---------------------------------------------------------------------------------------
 
@@ -127,7 +150,69 @@ class EngineBridge(QObject):
 
     def _on_mic_failed(self, error: ArisError) -> None:
         log.warning("No microphone: %s", error.message)
-        self.audio_problem.emit("microphone", error.message)
+        self.audio_problem.emit("microphone", audio_problem_text("microphone", error))
+
+    @property
+    def missing_audio(self) -> list[str]:
+        """The devices Aris runs without now ("microphone", "speaker")."""
+        missing = [] if self._source is not None else ["microphone"]
+        if self._sink is None and self._sample_rate is not None:
+            missing.append("speaker")
+        return missing
+
+    def retry_audio(self) -> None:
+        """Open the missing microphone and speaker again: a sound server started or a device was plugged in
+        since. Emits audio_recovered for each one that opens; the rest stay missing quietly."""
+        missing = self.missing_audio
+        if not missing or self._retrying or self._shut_down:
+            return
+        self._retrying = True
+        rate = self._sample_rate
+        rescan = missing == [
+            "microphone",
+            "speaker",
+        ]  # PortAudio may only re-read devices with no stream open
+
+        def reopen() -> AudioRetry:
+            if rescan:
+                rescan_devices()
+            source = sink = None
+            if "microphone" in missing:
+                try:
+                    source = self.audio.open_source()
+                except AudioDeviceError as error:
+                    log.info("Microphone still missing: %s", error.message)
+            if "speaker" in missing and rate is not None:
+                try:
+                    sink = self.audio.open_sink(rate)
+                except AudioDeviceError as error:
+                    log.info("Speaker still missing: %s", error.message)
+            return AudioRetry(source, sink)
+
+        run_job(reopen, self._on_audio_retried, self._on_retry_failed, owner=self, name="audio-retry")
+
+    def _on_retry_failed(self, error: ArisError) -> None:
+        self._retrying = False
+        log.warning("Retrying audio failed: %s", error.message)
+
+    def _on_audio_retried(self, result: AudioRetry) -> None:
+        self._retrying = False
+        if self._shut_down:
+            for resource in (result.source, result.sink):
+                if resource is not None:
+                    resource.close()
+            return
+        if result.source is not None:
+            with self._lock:
+                self._source = result.source
+            self.mic_opened.emit()
+            self.audio_recovered.emit("microphone")
+        if result.sink is not None:
+            sink = GatedSink(result.sink)
+            sink.set_paused(self._speaking_paused)
+            with self._lock:
+                self._sink = sink
+            self.audio_recovered.emit("speaker")
 
     def _load_models(self) -> None:
         factory = self.assistant.factory
@@ -166,11 +251,12 @@ class EngineBridge(QObject):
             self.memory_opened.emit(store)
 
     def _open_speaker(self, sample_rate: int) -> None:
+        self._sample_rate = sample_rate
         try:
             sink = GatedSink(self.audio.open_sink(sample_rate))
         except AudioDeviceError as error:
             log.warning("No speaker: %s", error.message)
-            self.audio_problem.emit("speaker", error.message)
+            self.audio_problem.emit("speaker", audio_problem_text("speaker", error))
             return
         sink.set_paused(self._speaking_paused)
         with self._lock:

@@ -4,6 +4,8 @@ It only shows things and reports what the user did; ui/controller.py decides wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -41,6 +43,12 @@ class Notice(QFrame):
         close.setText("✕")
         close.setToolTip("Dismiss")
         close.clicked.connect(self.hide)
+        close.setAccessibleName("Dismiss notice")
+        self.action_button = QPushButton(self)
+        self.action_button.setObjectName("noticeAction")
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._on_action)
+        self._action: Callable[[], None] | None = None
         text = QVBoxLayout()
         text.setSpacing(2)
         text.addWidget(self._title)
@@ -48,17 +56,32 @@ class Notice(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 8, 10)
         layout.addLayout(text, 1)
+        layout.addWidget(self.action_button, alignment=Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def show_message(self, title: str, body: str, level: str = "warning") -> None:
-        """Show a problem ("warning"/"error") or a tip ("info")."""
+    def show_message(
+        self,
+        title: str,
+        body: str,
+        level: str = "warning",
+        *,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """Show a problem ("warning"/"error") or a tip ("info"), with a button for the fix when there is one."""
         self.setProperty("level", level)
         self.style().unpolish(self)
         self.style().polish(self)
         self._title.setText(title)
         self._body.setText(body)
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
         self.show()
+
+    def _on_action(self) -> None:
+        if self._action is not None:
+            self._action()
 
     @property
     def text(self) -> str:
