@@ -7,6 +7,7 @@ import html
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
@@ -20,12 +21,18 @@ from engine.events import TurnState
 from ui.checks import ChecksRunner, describe
 from ui.conversation_view import Bubble
 from ui.engine_bridge import EngineBridge, LoadStep
+from ui.history_store import HistoryStore
 from ui.hotkey import GlobalHotkey, hotkey_support
 from ui.instance import Command, InstanceServer
+from ui.jobs import run_job
 from ui.main_window import MainWindow
 from ui.push_to_talk import Action, PushToTalk
 from ui.sync_bridge import CONFIRM_DELETIONS_CODE, SyncBridge, describe_state
 from ui.tray import NO_TRAY_REASON, Tray, tray_available
+
+if TYPE_CHECKING:  # sqlite-utils is slow to import, and the window must show fast
+    from app.storage.conversations import ConversationSummary
+    from app.storage.records import Message
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +51,8 @@ class Controller(QObject):
     """The desktop session."""
 
     settings_changed = Signal(object)
+    conversation_shown = Signal(str)
+    """A past conversation is shown in the window (its id)."""
 
     def __init__(
         self,
@@ -84,6 +93,9 @@ class Controller(QObject):
         """Asks whether to apply the deletions a sync round stopped for; tests replace it."""
         self._asking_deletions = False
 
+        self.history = HistoryStore(paths)
+        self._restore_last = True
+        """Show the last conversation once the history list first loads (unless the user started talking)."""
         self._connect_window()
         self._connect_bridge()
         self._connect_sync()
@@ -98,6 +110,7 @@ class Controller(QObject):
         self._level_timer.timeout.connect(self._on_level_tick)
         self._level_timer.start()
         self.window.state_badge.set_busy_text("Loading…")
+        self.refresh_history()
 
     # ---- wiring -----------------------------------------------------------------------------------------
 
@@ -110,6 +123,11 @@ class Controller(QObject):
         w.close_requested.connect(self._on_close_requested)
         w.settings_requested.connect(self.open_settings)
         w.memory_requested.connect(self.open_memory)
+        h = w.history
+        h.new_requested.connect(self.new_conversation)
+        h.conversation_chosen.connect(self.open_conversation)
+        h.delete_confirmed.connect(self.delete_conversation)
+        h.search_changed.connect(lambda _query: self.refresh_history())
 
     def _connect_bridge(self) -> None:
         b = self.bridge
@@ -126,6 +144,7 @@ class Controller(QObject):
         b.turn_failed.connect(self._on_turn_failed)
         b.memory_opened.connect(self._on_memory_opened)
         b.audio_recovered.connect(self._on_audio_recovered)
+        b.conversation_logged.connect(self._on_conversation_logged)
         # A sound server started (or a device plugged in) after Aris is picked up without a restart.
         self._audio_retry_timer = QTimer(self)
         self._audio_retry_timer.setInterval(AUDIO_RETRY_MS)
@@ -207,6 +226,7 @@ class Controller(QObject):
 
     def ask(self, text: str) -> None:
         """A typed question."""
+        self._restore_last = False
         self._reset_ptt()
         self.window.conversation.add("user", text)
         self.bridge.ask(text)
@@ -306,9 +326,79 @@ class Controller(QObject):
         self._sync_nudge.stop()
         self._sync_clock.stop()
         self.sync.stop()  # after the engine: the last turn's log and learning are in the database
+        self.history.close()
         if self.tray is not None:
             self.tray.hide()
         QApplication.quit()
+
+    # ---- conversation history ---------------------------------------------------------------------------
+
+    def refresh_history(self) -> None:
+        """Reload the history list (with the search text), off the GUI thread."""
+        query, store = self.window.history.query, self.history
+        run_job(lambda: store.summaries(query), self._on_history_loaded, self._on_history_failed, owner=self)
+
+    def _on_history_loaded(self, summaries: list[ConversationSummary]) -> None:
+        self.window.history.show_conversations(summaries)
+        if self._restore_last:
+            self._restore_last = False
+            if summaries and not self.window.conversation.bubbles and not self.window.history.query:
+                self.open_conversation(summaries[0].id)
+
+    def _on_history_failed(self, error: ArisError) -> None:
+        self._restore_last = False
+        self.window.notice.show_message("Conversation history unavailable", error.message, "error")
+
+    def new_conversation(self) -> None:
+        """Ctrl+N or the button: an empty conversation; the past one stays in the list."""
+        self._restore_last = False
+        self._reset_ptt()
+        self.bridge.switch_conversation(None)
+        self._bubbles.clear()
+        self._user_bubbles.clear()
+        self.window.conversation.clear()
+        self.window.history.set_current(None)
+        self.window.input.setFocus()
+
+    def open_conversation(self, conversation_id: str) -> None:
+        """Show a past conversation and continue it."""
+        self._restore_last = False
+        store = self.history
+        run_job(
+            lambda: store.messages(conversation_id),
+            lambda messages: self._show_conversation(conversation_id, messages),
+            self._on_history_failed,
+            owner=self,
+        )
+
+    def _show_conversation(self, conversation_id: str, messages: list[Message]) -> None:
+        self._reset_ptt()
+        self.bridge.switch_conversation(conversation_id, _exchanges(messages))
+        self._bubbles.clear()
+        self._user_bubbles.clear()
+        view = self.window.conversation
+        view.clear()
+        for message in messages:
+            if message.role in ("user", "assistant") and message.text:
+                view.add(message.role, message.text, _local_time(message.created_at))
+        self.window.history.set_current(conversation_id)
+        self.conversation_shown.emit(conversation_id)
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Delete (the panel asked first); the window empties if it showed that conversation."""
+        if conversation_id == self.window.history.current_id:
+            self.new_conversation()
+        store = self.history
+        run_job(
+            lambda: store.delete(conversation_id),
+            lambda _deleted: self.refresh_history(),
+            self._on_history_failed,
+            owner=self,
+        )
+
+    def _on_conversation_logged(self, conversation_id: str) -> None:
+        self.window.history.set_current(conversation_id)
+        self.refresh_history()
 
     # ---- settings and dialogs -------------------------------------------------------------------------
 
@@ -569,3 +659,23 @@ class Controller(QObject):
             QTimer.singleShot(0, self.quit)
         listening = "listening" if self.button_ptt.listening else self.state.value
         return f"ok {listening if self.bridge.loaded else 'loading'}"
+
+
+def _local_time(iso: str) -> datetime:
+    try:
+        return datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return datetime.now()
+
+
+def _exchanges(messages: list[Message]) -> list[tuple[str, str]]:
+    """(question, answer) pairs of a logged conversation, for the model's short-term history."""
+    pairs: list[tuple[str, str]] = []
+    question = ""
+    for message in messages:
+        if message.role == "user":
+            question = message.text
+        elif message.role == "assistant" and question:
+            pairs.append((question, message.text))
+            question = ""
+    return pairs

@@ -63,12 +63,19 @@ class ConversationView(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self._build_body()
+        self.bubbles: list[Bubble] = []
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self._follow = True
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    def _build_body(self) -> None:
         body = QWidget()
         body.setObjectName("conversationBody")
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(24, 20, 24, 20)
         self._layout.setSpacing(14)
-        self._empty = QLabel(
+        self._empty: QLabel | None = QLabel(
             "Hold the <b>Talk</b> button (or the push-to-talk shortcut) and ask anything,<br>"
             "or type a question below.",
             body,
@@ -78,15 +85,17 @@ class ConversationView(QScrollArea):
         self._layout.addStretch(1)
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
-        self.setWidget(body)
-        self.bubbles: list[Bubble] = []
-        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self.setWidget(body)  # deletes the previous body with its bubbles
+
+    def clear(self) -> None:
+        """Remove every bubble and show the hint again (a new conversation)."""
+        self._build_body()
+        self.bubbles = []
         self._follow = True
-        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     def add(self, role: str, text: str, when: datetime | None = None) -> Bubble:
         """Append a bubble; user bubbles sit on the right, Aris's on the left."""
-        if self._empty.isVisible() or self._empty.parent() is not None:
+        if self._empty is not None:
             self._remove_empty_hint()
         bubble = Bubble(role, text, when or datetime.now())
         row = QHBoxLayout()
@@ -103,10 +112,11 @@ class ConversationView(QScrollArea):
         return bubble
 
     def _remove_empty_hint(self) -> None:
-        if self._empty.parent() is None:
+        if self._empty is None:
             return
         self._layout.removeWidget(self._empty)
-        self._empty.setParent(None)
+        self._empty.deleteLater()  # not setParent(None): that would leave a hidden top-level window
+        self._empty = None
         # Keep one stretch at the end so bubbles stack from the top.
         first = self._layout.itemAt(0)
         if first is not None and first.spacerItem() is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -92,6 +92,8 @@ class EngineBridge(QObject):
     """(code, message for the user)."""
     memory_opened = Signal(object)
     """The MemoryStore for the browser."""
+    conversation_logged = Signal(str)
+    """A turn was written to this conversation (its id): the history list shows it."""
     audio_recovered = Signal(str)
     """("microphone" | "speaker"): a device that was missing is open now (after a retry)."""
 
@@ -368,9 +370,20 @@ class EngineBridge(QObject):
             previous.cancel(reason)
         return cancel
 
+    def switch_conversation(
+        self, conversation_id: str | None, history: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Continue a past conversation with its (question, answer) pairs, or start a new one (None); the
+        current turn is stopped first."""
+        self._new_turn("switched conversation")
+        pairs = list(history)
+        self._submit(lambda: self.assistant.switch_conversation(conversation_id, pairs))
+
     def _run(self, turn) -> None:  # type: ignore[no-untyped-def]
         try:
             turn()
+            if self.assistant.conversation_id is not None:
+                self.conversation_logged.emit(self.assistant.conversation_id)
         except ArisError as error:
             # The pipeline already emitted TurnFailed for engine errors raised inside a turn; errors before
             # the turn began (a model that will not load) are reported here.

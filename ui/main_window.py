@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.conversation_view import ConversationView
+from ui.history_panel import HistoryPanel
 from ui.resources import app_icon
 from ui.widgets import LevelMeter, StateBadge, TalkButton
 
@@ -106,8 +107,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Aris")
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
-        self.resize(560, 720)
-        self.setMinimumSize(420, 480)
+        self.resize(820, 720)
+        self.setMinimumSize(640, 480)
 
         central = QWidget(self)
         central.setObjectName("central")
@@ -125,8 +126,19 @@ class MainWindow(QMainWindow):
         self.conversation = ConversationView(central)
         column.addWidget(self.conversation, 1)
         column.addWidget(self._build_composer())
-        self.setCentralWidget(central)
+        self.history = HistoryPanel(self)
+        self.history.setMinimumWidth(200)
+        self.history.setMaximumWidth(320)
+        outer = QWidget(self)
+        outer.setObjectName("central")
+        sides = QHBoxLayout(outer)
+        sides.setContentsMargins(0, 0, 0, 0)
+        sides.setSpacing(0)
+        sides.addWidget(self.history)
+        sides.addWidget(central, 1)
+        self.setCentralWidget(outer)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.stop_clicked.emit)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.history.new_requested.emit)
         # Typing right after launch goes into the question box, never to a header button.
         self.input.setFocus()
         self.setTabOrder(self.input, self.send_button)

@@ -37,6 +37,7 @@ def _answer(label: str):
     def handle(box: QWidget) -> None:
         assert isinstance(box, QMessageBox) and box.objectName() == "brokenSettings"
         assert "Aris cannot read its settings file" in box.text()
+        assert "not valid JSON" in box.informativeText()
         click(next(button for button in box.buttons() if button.text() == label))
 
     return handle
@@ -77,6 +78,8 @@ def test_use_defaults_for_now_keeps_the_file_until_settings_are_saved(qtbot, pat
     assert controller is not None
     qtbot.addWidget(controller.window)
     assert paths.settings_file.read_text() == BROKEN  # untouched while the user may still fix it
+    controller.update_settings(controller.settings.with_changes(close_hint_shown=True))  # an automatic save
+    assert paths.settings_file.read_text() == BROKEN
 
     _save_settings_by_click(qtbot, controller, lambda dialog: click_check(dialog.minimized_box))
     assert json.loads(paths.settings_file.read_text())["start_minimized"] is True
