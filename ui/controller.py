@@ -653,6 +653,8 @@ class Controller(QObject):
             self.show_window()
         elif command is Command.TALK:
             self.talk_toggle()
+            if not self.button_ptt.listening and self.bridge.loaded:
+                return "ok finished"  # the question was finished (the state changes a moment later)
         elif command is Command.STOP:
             self.stop()
         elif command is Command.QUIT:
