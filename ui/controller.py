@@ -425,13 +425,21 @@ class Controller(QObject):
         from ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            self.settings, self.paths, hotkey_problem=self.hotkey_problem, sync=self.sync, parent=self.window
+            self.settings,
+            self.paths,
+            hotkey_problem=self.hotkey_problem,
+            voice_tester=self.bridge.test_voice,
+            sync=self.sync,
+            parent=self.window,
         )
         if dialog.exec():
             new = dialog.result_settings()
             if not self._save_enabled:
                 self._replace_broken_settings()
-            needs_restart = new.models != self.settings.models or new.audio != self.settings.audio
+            speed_only = new.models.model_copy(update={"voice_speed": self.settings.models.voice_speed})
+            needs_restart = speed_only != self.settings.models or new.audio != self.settings.audio
+            if new.models.voice_speed != self.settings.models.voice_speed:
+                self.bridge.set_voice_speed(new.models.voice_speed)
             self.update_settings(new)
             if needs_restart:
                 self.window.notice.show_message(

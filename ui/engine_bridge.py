@@ -337,6 +337,12 @@ class EngineBridge(QObject):
         if self._loaded:
             self._submit(apply)
 
+    def set_voice_speed(self, speed: float) -> None:
+        """Speak at this pace from the next sentence on, without reloading the voice."""
+        if not self._loaded:
+            return  # the voice loads with the new settings' speed
+        self.assistant.factory.synthesizer().set_speed(speed)
+
     def test_voice(self, output_device: str | None, speed: float) -> None:
         """Say a short sentence on a speaker at a speed (the settings dialog's test button)."""
 
