@@ -123,6 +123,7 @@ class Controller(QObject):
         w.close_requested.connect(self._on_close_requested)
         w.settings_requested.connect(self.open_settings)
         w.memory_requested.connect(self.open_memory)
+        w.talk_toggled.connect(self.talk_toggle)
         h = w.history
         h.new_requested.connect(self.new_conversation)
         h.conversation_chosen.connect(self.open_conversation)
@@ -584,6 +585,12 @@ class Controller(QObject):
         bubble = self._bubbles.get(turn_id)
         if bubble is not None:
             bubble.set_text(reply)
+        if reply and not self.window.isVisible() and self.tray is not None:
+            # The user asked from the shortcut with the window hidden: say the answer is there.
+            preview = reply if len(reply) <= 160 else reply[:159].rstrip() + "…"
+            self.tray.icon.showMessage(
+                "Aris answered", preview, QSystemTrayIcon.MessageIcon.Information, 8000
+            )
 
     def _on_turn_cancelled(self, turn_id: str, _heard: str) -> None:
         bubble = self._bubbles.get(turn_id)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 
 class Bubble(QFrame):
@@ -15,21 +16,41 @@ class Bubble(QFrame):
     def __init__(self, role: str, text: str, when: datetime, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.role = role
+        self._raw = text
         self.setObjectName("userBubble" if role == "user" else "assistantBubble")
-        self._text = QLabel(text, self)
+        self._text = QLabel(self)
         self._text.setObjectName("bubbleText")
         self._text.setWordWrap(True)
-        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Aris's answers are Markdown (code, lists); the voice reads them as plain text (engine.tts).
+        self._text.setTextFormat(
+            Qt.TextFormat.MarkdownText if role == "assistant" else Qt.TextFormat.PlainText
+        )
+        self._text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self._text.setText(text)
         self._meta = QLabel(self._meta_text(role, when), self)
         self._meta.setObjectName("bubbleMeta")
+        self.copy_button = QToolButton(self)
+        self.copy_button.setObjectName("copyButton")
+        self.copy_button.setText("Copy")
+        self.copy_button.setToolTip("Copy this message")
+        self.copy_button.setAccessibleName("Copy message")
+        self.copy_button.clicked.connect(self.copy)
+        meta_row = QHBoxLayout()
+        meta_row.setSpacing(6)
+        if role == "user":
+            meta_row.addStretch(1)
+        meta_row.addWidget(self._meta)
+        meta_row.addWidget(self.copy_button)
+        if role != "user":
+            meta_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 8)
         layout.setSpacing(4)
         layout.addWidget(self._text)
-        layout.addWidget(
-            self._meta,
-            alignment=Qt.AlignmentFlag.AlignRight if role == "user" else Qt.AlignmentFlag.AlignLeft,
-        )
+        layout.addLayout(meta_row)
+        self.setAccessibleName(f"{'Your message' if role == 'user' else 'Answer from Aris'}")
 
     @staticmethod
     def _meta_text(role: str, when: datetime) -> str:
@@ -37,16 +58,23 @@ class Bubble(QFrame):
 
     @property
     def text(self) -> str:
-        """The message as shown."""
-        return self._text.text()
+        """The message as written (Markdown for Aris's answers)."""
+        return self._raw
 
     def set_text(self, text: str) -> None:
         """Replace the message."""
+        self._raw = text
         self._text.setText(text)
 
     def append(self, piece: str) -> None:
         """Add streamed text."""
-        self._text.setText(self._text.text() + piece)
+        self.set_text(self._raw + piece)
+
+    def copy(self) -> None:
+        """Put the message on the clipboard, as written."""
+        QGuiApplication.clipboard().setText(self._raw)
+        self.copy_button.setText("Copied")
+        QTimer.singleShot(1500, self, lambda: self.copy_button.setText("Copy"))
 
     def set_note(self, note: str) -> None:
         """A small remark after the time (e.g. 'stopped')."""
