@@ -61,6 +61,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     from ui.memory_store import open_memory
     from ui.resources import app_icon, stylesheet
     from ui.startup_errors import SettingsChoice, ask_about_broken_settings
+    from ui.theme import apply_theme
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -69,7 +70,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     app.setDesktopFileName("aris")
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
-    app.setStyleSheet(stylesheet())
+    app.setStyleSheet(stylesheet())  # the light look until the settings say otherwise
 
     # The model checksum cache lives here; without the folder every start re-hashes ~340 MB of models.
     paths.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -84,6 +85,7 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
             return None
         save_ok = choice is SettingsChoice.RESET and _try_set_aside(paths.settings_file)
 
+    apply_theme(app, settings.theme)
     mic_wav = os.environ.get(MIC_WAV_ENV)
     audio = (
         wav_mic_openers(Path(mic_wav), settings.audio.output_device)

@@ -10,10 +10,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from app.autostart import set_autostart
-from app.config import Settings, save_settings
+from app.config import Settings, Theme, save_settings
 from app.errors import ArisError
 from app.paths import DataPaths
 from app.sync.runner import SyncState, SyncStatus
@@ -29,6 +30,7 @@ from ui.main_window import MainWindow
 from ui.push_to_talk import Action, PushToTalk
 from ui.sync_bridge import CONFIRM_DELETIONS_CODE, SyncBridge, describe_state
 from ui.tray import NO_TRAY_REASON, Tray, tray_available
+from ui.window_state import WindowState
 
 if TYPE_CHECKING:  # sqlite-utils is slow to import, and the window must show fast
     from app.storage.conversations import ConversationSummary
@@ -94,6 +96,8 @@ class Controller(QObject):
         self._asking_deletions = False
 
         self.history = HistoryStore(paths)
+        self.window_state = WindowState(paths)
+        self.window_state.restore(window)
         self._restore_last = True
         """Show the last conversation once the history list first loads (unless the user started talking)."""
         self._connect_window()
@@ -111,6 +115,12 @@ class Controller(QObject):
         self._level_timer.start()
         self.window.state_badge.set_busy_text("Loading…")
         self.refresh_history()
+        # "System" follows the desktop when it switches between light and dark.
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
+
+    def _on_color_scheme_changed(self, _scheme: object) -> None:
+        if self.settings.theme is Theme.SYSTEM:
+            self._apply_theme()
 
     # ---- wiring -----------------------------------------------------------------------------------------
 
@@ -300,7 +310,13 @@ class Controller(QObject):
         if self.tray is not None:
             self.tray.set_window_visible(True)
 
+    def save_window_state(self) -> None:
+        """Remember the window's geometry and whether the memory browser is open."""
+        browser = getattr(self, "memory_browser", None)
+        self.window_state.save(self.window, memory_open=browser is not None and browser.isVisible())
+
     def _on_close_requested(self) -> None:
+        self.save_window_state()
         if self.tray is None:
             self.quit()
             return
@@ -318,6 +334,8 @@ class Controller(QObject):
     def quit(self) -> None:
         """Quit explicitly: stop the turn, the hotkey, the engine, then the event loop."""
         log.info("Quitting")
+        if self.window.isVisible():
+            self.save_window_state()
         self._level_timer.stop()
         self._audio_retry_timer.stop()
         self.stop_hotkey()
@@ -419,7 +437,16 @@ class Controller(QObject):
             except ArisError as error:
                 self.window.notice.show_message("Start at login", error.message, "error")
         self.bridge.set_memory_enabled(settings.memory_enabled)
+        if old.theme != settings.theme:
+            self._apply_theme()
         self.settings_changed.emit(settings)
+
+    def _apply_theme(self) -> None:
+        from ui.theme import apply_theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.settings.theme)
 
     def open_settings(self) -> None:
         """The settings dialog (modal); saved settings take effect at once where they can."""
@@ -505,6 +532,8 @@ class Controller(QObject):
 
     def _on_memory_opened(self, store: object) -> None:
         self.memory = store
+        if self.window_state.memory_open and self.window.isVisible():
+            self.open_memory()  # it was open when Aris last closed
 
     def _on_audio_problem(self, kind: str, message: str) -> None:
         if kind == "memory":

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import HotkeyMode, Settings
+from app.config import HotkeyMode, Settings, Theme
 from app.errors import ArisError
 from app.paths import DataPaths
 from engine.errors import AudioDeviceError
@@ -192,6 +192,18 @@ class SettingsDialog(QDialog):
         self.minimized_box.setChecked(self.settings.start_minimized)
         self.login_box = QCheckBox("Start Aris when I log in")
         self.login_box.setChecked(self.settings.start_at_login)
+        self.theme_combo = QComboBox()
+        self.theme_combo.setAccessibleName("Appearance")
+        for label, theme in (
+            ("Follow the system", Theme.SYSTEM),
+            ("Light", Theme.LIGHT),
+            ("Dark", Theme.DARK),
+        ):
+            self.theme_combo.addItem(label, theme.value)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(self.settings.theme.value)))
+        look = QGroupBox("Appearance")
+        look_form = _form(look)
+        look_form.addRow("Theme", self.theme_combo)
         memory = QGroupBox("Memory")
         QVBoxLayout(memory).addWidget(self.memory_box)
         memory.layout().addWidget(_hint("Memories stay on this computer. Browse or erase them from Memory."))
@@ -200,6 +212,7 @@ class SettingsDialog(QDialog):
         box.addWidget(self.minimized_box)
         box.addWidget(self.login_box)
         layout = QVBoxLayout(page)
+        layout.addWidget(look)
         layout.addWidget(memory)
         layout.addWidget(startup)
         layout.addStretch(1)
@@ -386,6 +399,7 @@ class SettingsDialog(QDialog):
             memory_enabled=self.memory_box.isChecked(),
             start_minimized=self.minimized_box.isChecked(),
             start_at_login=self.login_box.isChecked(),
+            theme=Theme(self.theme_combo.currentData()),
         )
 
     def result_settings(self) -> Settings:

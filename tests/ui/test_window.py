@@ -15,7 +15,7 @@ def test_typing_at_launch_goes_into_the_question_box(qtbot, paths) -> None:
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     assert QApplication.focusWidget() is window.input
     QTest.keyClicks(QApplication.focusWidget(), "what time is it")
     assert window.input.text() == "what time is it"
