@@ -143,6 +143,7 @@ class ConversationView(QScrollArea):
         if self._empty is None:
             return
         self._layout.removeWidget(self._empty)
+        self._empty.hide()  # now: deleteLater waits for the event loop
         self._empty.deleteLater()  # not setParent(None): that would leave a hidden top-level window
         self._empty = None
         # Keep one stretch at the end so bubbles stack from the top.
