@@ -43,7 +43,15 @@ def run_desktop(paths: DataPaths) -> int:
     controller.bridge.load()
     controller.start_sync()
     app.setQuitOnLastWindowClosed(False)
-    return app.exec()
+    code = app.exec()
+    if controller.has_quit:
+        # quit() closed the database, the engine and sync in order; freeing the loaded models object by
+        # object would only add about a second before the process ends.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):  # type: ignore[no-untyped-def]

@@ -75,6 +75,8 @@ class Controller(QObject):
         self.window = window
         self.memory = memory
         self._save_enabled = save_settings
+        self.has_quit = False
+        """True once quit() stopped everything and saved what needs saving."""
         self.state = TurnState.IDLE
         self.mic_muted = False
         self.button_ptt = PushToTalk()
@@ -333,6 +335,9 @@ class Controller(QObject):
 
     def quit(self) -> None:
         """Quit explicitly: stop the turn, the hotkey, the engine, then the event loop."""
+        if self.has_quit:
+            return
+        self.has_quit = True
         log.info("Quitting")
         if self.window.isVisible():
             self.save_window_state()
@@ -348,7 +353,7 @@ class Controller(QObject):
         self.history.close()
         if self.tray is not None:
             self.tray.hide()
-        QApplication.quit()
+        QApplication.exit(0)  # not quit(): that first asks the windows to close, and ours only hide
 
     # ---- conversation history ---------------------------------------------------------------------------
 
