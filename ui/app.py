@@ -24,6 +24,7 @@ def run_desktop(paths: DataPaths) -> int:
     started = time.monotonic()
     from PySide6.QtWidgets import QApplication
 
+    from ui.controller import EVENT_LOOP_PROPERTY
     from ui.instance import Command, send_command
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -43,6 +44,7 @@ def run_desktop(paths: DataPaths) -> int:
     controller.bridge.load()
     controller.start_sync()
     app.setQuitOnLastWindowClosed(False)
+    app.setProperty(EVENT_LOOP_PROPERTY, True)
     code = app.exec()
     if controller.has_quit:
         # quit() closed the database, the engine and sync in order; freeing the loaded models object by

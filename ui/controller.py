@@ -45,6 +45,9 @@ SYNC_NUDGE_DELAY_MS = 2000
 landed; the runner's own check for local edits picks up anything later."""
 AUDIO_RETRY_MS = 5000
 """While a microphone or speaker is missing, look again this often (a quick device listing)."""
+EVENT_LOOP_PROPERTY = "aris_event_loop"
+"""Set on the application by ui.app while its event loop runs: quit() ends that loop (a test's Qt
+application, whose loops belong to pytest-qt, is left alone)."""
 SYNC_CLOCK_MS = 30_000
 """How often "Synced 2 min ago" is rewritten."""
 
@@ -353,7 +356,9 @@ class Controller(QObject):
         self.history.close()
         if self.tray is not None:
             self.tray.hide()
-        QApplication.exit(0)  # not quit(): that first asks the windows to close, and ours only hide
+        app = QApplication.instance()
+        if app is not None and app.property(EVENT_LOOP_PROPERTY):
+            app.exit(0)  # not quit(): that first asks the windows to close, and ours only hide
 
     # ---- conversation history ---------------------------------------------------------------------------
 
