@@ -13,6 +13,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
 def _run() -> int:
+    from ui.talk_client import fast_talk
+
+    talked = fast_talk(sys.argv[1:])  # a desktop shortcut runs this: skip loading every other command
+    if talked is not None:
+        return talked
     from app.cli import main
     from ui.cli import DESKTOP_EXTENSIONS
 

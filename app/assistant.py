@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from app.engine_factory import EngineFactory
 from app.errors import ArisError
 from app.learning import TurnGate, YieldingCompleter
 from app.paths import DataPaths
-from app.storage.conversations import ConversationLog
+from app.storage.conversations import ConversationLog, title_from
 from engine.audio import AudioSink, AudioSource
 from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
@@ -65,6 +65,8 @@ class Assistant:
         self._log: ConversationLog | None = None
         self._own_log_db: Database | None = None
         self._conversation_id: str | None = None
+        self._resumed_history: list[tuple[str, str]] = []
+        """The exchanges of a past conversation picked before the pipeline existed."""
         self._lock = threading.Lock()
         self._learner: ThreadPoolExecutor | None = None
         self._learning: list[Future[object]] = []
@@ -142,6 +144,8 @@ class Assistant:
                 on_event=self._on_event,
                 skills=self.skills,
             )
+            for user_text, reply in self._resumed_history:
+                self._pipeline.conversation.add_exchange(user_text, reply)
         return self._pipeline
 
     @property
@@ -274,7 +278,7 @@ class Assistant:
         try:
             log_ = self._conversation_log()
             if self._conversation_id is None:
-                self._conversation_id = log_.start_conversation()
+                self._conversation_id = log_.start_conversation(title_from(result.transcript))
             message_id = log_.add_message(self._conversation_id, "user", result.transcript, timings)
             if reply:
                 log_.add_message(self._conversation_id, "assistant", reply, timings)
@@ -304,6 +308,24 @@ class Assistant:
         except ArisError:
             log.exception("Could not learn from a %d-character turn", len(user_text))
             return None
+
+    @property
+    def conversation_id(self) -> str | None:
+        """The conversation new turns are logged in (None until the first turn of a new one)."""
+        return self._conversation_id
+
+    def switch_conversation(
+        self, conversation_id: str | None, history: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Continue a past conversation, whose (question, answer) pairs become the short-term history, or
+        start a new one (None). Call between turns."""
+        self._conversation_id = conversation_id
+        self._resumed_history = list(history)
+        if self._pipeline is not None:
+            conversation = self._pipeline.conversation
+            conversation.clear()
+            for user_text, reply in self._resumed_history:
+                conversation.add_exchange(user_text, reply)
 
     def _on_forgotten(self) -> None:
         """The user made Aris forget something: drop the session's short-term history too, or the fact

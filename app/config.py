@@ -90,6 +90,14 @@ class HotkeySettings(_Section):
     enabled: bool = Field(True, description="Listen for the global shortcut (X11 only).")
 
 
+class Theme(StrEnum):
+    """The desktop app's look."""
+
+    SYSTEM = "system"
+    LIGHT = "light"
+    DARK = "dark"
+
+
 class Settings(_Section):
     """Everything the user can change; saved as JSON in the data folder."""
 
@@ -100,6 +108,9 @@ class Settings(_Section):
     start_minimized: bool = Field(False, description="Start in the tray without showing the window.")
     start_at_login: bool = Field(False, description="Start Aris when the user logs in.")
     close_hint_shown: bool = Field(False, description="Whether 'Aris keeps running in the tray' was shown.")
+    theme: Theme = Field(
+        Theme.SYSTEM, description="Light or dark look, or follow the desktop's colour scheme."
+    )
 
     def with_changes(self, **changes: object) -> Settings:
         """A validated copy with some top-level fields replaced."""

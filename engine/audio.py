@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from engine.cancel import CancelToken
-from engine.errors import AudioDeviceError, AudioFileError
+from engine.errors import AudioDeviceError, AudioFileError, NoAudioDeviceError
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +298,14 @@ def list_devices() -> list[DeviceInfo]:
     ]
 
 
+def rescan_devices() -> None:
+    """Re-read the device list: PortAudio lists devices once, so a sound server started or a headset
+    plugged in later stays invisible until this runs. Only call it while no stream is open."""
+    sd = _sounddevice()
+    sd._terminate()  # sounddevice's own re-initialisation pair; there is no public rescan
+    sd._initialize()
+
+
 def find_device(name: str | None, *, want_input: bool) -> int | None:
     """The index of the named device, or None for the system default.
 
@@ -307,7 +315,7 @@ def find_device(name: str | None, *, want_input: bool) -> int | None:
     kind = "microphone" if want_input else "speaker"
     devices = [d for d in list_devices() if (d.inputs if want_input else d.outputs) > 0]
     if not devices:
-        raise AudioDeviceError(
+        raise NoAudioDeviceError(
             f"No {kind} found. Connect one (or start PulseAudio/PipeWire) and run: python main.py doctor"
         )
     if name is None:

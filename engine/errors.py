@@ -17,6 +17,12 @@ class AudioDeviceError(EngineError):
     code = "audio_device"
 
 
+class NoAudioDeviceError(AudioDeviceError):
+    """No device of the wanted direction at all: usually no sound server (PulseAudio/PipeWire) is running."""
+
+    code = "audio_no_device"
+
+
 class AudioFileError(EngineError):
     """An audio file is missing, unreadable, or not a WAV file."""
 

@@ -102,6 +102,19 @@ class PiperSynthesizer:
         self._config = SynthesisConfig(length_scale=1.0 / speed)
         self.sample_rate: int = voice.config.sample_rate
 
+    def set_speed(self, speed: float) -> None:
+        """Change the pace from the next sentence on (replies are synthesized sentence by sentence)."""
+        from piper import SynthesisConfig
+
+        if not 0.5 <= speed <= 2.0:
+            raise ValueError(f"Voice speed must be between 0.5 and 2.0, got {speed}")
+        self._config = SynthesisConfig(length_scale=1.0 / speed)
+
+    @property
+    def speed(self) -> float:
+        """The current pace (1.0: the voice's own)."""
+        return 1.0 / (self._config.length_scale or 1.0)
+
     def synthesize(self, text: str, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
         """Audio for ``text`` after removing markup a listener should not hear; empty text yields nothing.
 

@@ -117,6 +117,19 @@ def shoot_main_window(qapp, controller, out: Path) -> None:  # type: ignore[no-u
     )
     window.grab().save(str(out / "main-window.png"))
     wait(qapp, lambda: len(finished) == 2)
+    shoot_dark(qapp, controller, out)
+
+
+def shoot_dark(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The same window in the dark theme, then back to light for the other shots."""
+    from app.config import Theme
+    from ui.theme import apply_theme
+
+    apply_theme(qapp, Theme.DARK)
+    settle(qapp, 0.8)
+    controller.window.grab().save(str(out / "main-window-dark.png"))
+    apply_theme(qapp, Theme.LIGHT)
+    settle(qapp)
 
 
 def shoot_tray_menu(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
@@ -209,7 +222,7 @@ def capture(out: Path, work: Path) -> None:
     controller = desktop.build_session(paths, use_hotkey=False)
     assert controller is not None
     wallpaper = make_wallpaper()
-    controller.window.resize(620, 760)
+    controller.window.resize(900, 760)
     controller.window.move(80, 40)
     controller.window.show()
     shoot_main_window(qapp, controller, out)

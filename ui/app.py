@@ -24,6 +24,7 @@ def run_desktop(paths: DataPaths) -> int:
     started = time.monotonic()
     from PySide6.QtWidgets import QApplication
 
+    from ui.controller import EVENT_LOOP_PROPERTY
     from ui.instance import Command, send_command
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -48,13 +49,22 @@ def run_desktop(paths: DataPaths) -> int:
         skills.start()
     controller.start_sync()
     QApplication.setQuitOnLastWindowClosed(False)
-    return app.exec()
+    app.setProperty(EVENT_LOOP_PROPERTY, True)
+    code = app.exec()
+    if controller.has_quit:
+        # quit() closed the database, the engine and sync in order; freeing the loaded models object by
+        # object would only add about a second before the process ends.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):
     """The controller of a session for this data folder (its window not shown yet); None if the settings
     file is broken and the user chose to quit."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from app.assistant import Assistant
     from app.config import Settings, load_settings
@@ -66,6 +76,8 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     from ui.memory_store import open_memory
     from ui.resources import app_icon, stylesheet
     from ui.skills_shell import SkillsShell
+    from ui.startup_errors import SettingsChoice, ask_about_broken_settings
+    from ui.theme import apply_theme
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -74,16 +86,22 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
     app.setDesktopFileName("aris")
     app.setWindowIcon(app_icon())
     app.setStyle("Fusion")
-    app.setStyleSheet(stylesheet())
+    app.setStyleSheet(stylesheet())  # the light look until the settings say otherwise
 
     # The model checksum cache lives here; without the folder every start re-hashes ~340 MB of models.
     paths.cache_dir.mkdir(parents=True, exist_ok=True)
-    settings_problem = ""
+    save_ok = True
     try:
         settings = load_settings(paths.settings_file)
     except SettingsError as error:
-        settings, settings_problem = Settings(), error.message
+        settings = Settings()
+        # No parent: the main window is not shown yet, and a dialog on it would open in a screen corner.
+        choice = ask_about_broken_settings(error.message, paths.settings_file)
+        if choice is SettingsChoice.QUIT:
+            return None
+        save_ok = choice is SettingsChoice.RESET and _try_set_aside(paths.settings_file)
 
+    apply_theme(app, settings.theme)
     mic_wav = os.environ.get(MIC_WAV_ENV)
     audio = (
         wav_mic_openers(Path(mic_wav), settings.audio.output_device)
@@ -103,19 +121,21 @@ def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey:
         window,
         use_tray=use_tray,
         use_hotkey=use_hotkey,
-        save_settings=not settings_problem,
+        save_settings=save_ok,
     )
     SkillsShell(controller)  # a child of the controller: rings timers, docks the Timers and Lists panels
-    if settings_problem:
-        answer = QMessageBox.warning(
-            window,
-            "Aris settings",
-            f"{settings_problem}\n\nAris uses the default settings until the file is fixed or deleted, and leaves it as it is.",
-            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Cancel:
-            return None
     return controller
+
+
+def _try_set_aside(settings_file: Path) -> bool:
+    from ui.startup_errors import set_aside
+
+    try:
+        set_aside(settings_file)
+    except OSError as error:
+        log.warning("Could not move the damaged settings file aside: %s", error)
+        return False
+    return True
 
 
 def _show(controller, started: float) -> None:

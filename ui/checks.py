@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import html
-import threading
 
 from PySide6.QtCore import QObject, Signal
 
 from app.doctor import CheckResult, run_checks
 from app.paths import DataPaths
+from ui.jobs import run_job
 
 
 class ChecksRunner(QObject):
@@ -20,17 +20,24 @@ class ChecksRunner(QObject):
     def __init__(self, paths: DataPaths, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.paths = paths
-        self._thread: threading.Thread | None = None
+        self._running = False
 
     def start(self) -> None:
         """Run once; later calls while running are ignored."""
-        if self._thread is not None and self._thread.is_alive():
+        if self._running:
             return
-        self._thread = threading.Thread(target=self._run, name="aris-checks", daemon=True)
-        self._thread.start()
+        self._running = True
+        paths = self.paths
+        run_job(
+            lambda: [result for result in run_checks(paths) if not result.ok],
+            self._on_done,
+            owner=self,
+            name="checks",
+        )
 
-    def _run(self) -> None:
-        self.finished.emit([result for result in run_checks(self.paths) if not result.ok])
+    def _on_done(self, failed: list[CheckResult]) -> None:
+        self._running = False
+        self.finished.emit(failed)
 
 
 def describe(failed: list[CheckResult]) -> str:

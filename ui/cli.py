@@ -28,12 +28,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def talk(ctx: CommandContext) -> int:
     """Send one command over the local socket; exit status 1 when Aris is not running."""
-    from PySide6.QtCore import QCoreApplication
+    from ui.talk_client import Command, send_line
 
-    from ui.instance import Command, send_command
-
-    _app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
-    answer = send_command(ctx.paths.socket_name, Command.STOP if ctx.args.stop else Command.TALK)
+    answer = send_line(ctx.paths.socket_name, Command.STOP if ctx.args.stop else Command.TALK)
     if answer is None:
         print("aris: Aris is not running. Start it with: python main.py", file=sys.stderr)
         return 1
@@ -46,6 +43,13 @@ def run_desktop(ctx: CommandContext) -> int:
     from ui.app import run_desktop as start
 
     return start(ctx.paths)
+
+
+def show_desktop_error(message: str) -> None:
+    """The desktop app cannot start: say why in a window, with the way out."""
+    from ui.startup_errors import show_start_error
+
+    show_start_error(message)
 
 
 def bench_startup(ctx: CommandContext) -> int:
@@ -81,4 +85,5 @@ DESKTOP_EXTENSIONS = CommandLineExtensions(
     bench_suites={"startup": bench_startup},
     self_test_steps=(("qt", step_qt),),
     desktop=run_desktop,
+    show_desktop_error=show_desktop_error,
 )

@@ -7,12 +7,14 @@ import html
 import logging
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from app.autostart import set_autostart
-from app.config import Settings, save_settings
+from app.config import Settings, Theme, save_settings
 from app.errors import ArisError
 from app.paths import DataPaths
 from app.sync.runner import SyncState, SyncStatus
@@ -20,13 +22,20 @@ from engine.events import TurnState
 from ui.checks import ChecksRunner, describe
 from ui.conversation_view import Bubble
 from ui.engine_bridge import EngineBridge, LoadStep
+from ui.history_store import HistoryStore
 from ui.hotkey import GlobalHotkey, hotkey_support
 from ui.instance import Command, InstanceServer
+from ui.jobs import run_job
 from ui.main_window import MainWindow
 from ui.memory_store import MemoryStore
 from ui.push_to_talk import Action, PushToTalk
 from ui.sync_bridge import CONFIRM_DELETIONS_CODE, SyncBridge, describe_state
 from ui.tray import NO_TRAY_REASON, Tray, tray_available
+from ui.window_state import WindowState
+
+if TYPE_CHECKING:  # sqlite-utils is slow to import, and the window must show fast
+    from app.storage.conversations import ConversationSummary
+    from app.storage.records import Message
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +44,11 @@ LEVEL_INTERVAL_MS = 33
 SYNC_NUDGE_DELAY_MS = 2000
 """After a turn, wait this long before a sync round so the conversation log and memory's learning have
 landed; the runner's own check for local edits picks up anything later."""
+AUDIO_RETRY_MS = 5000
+"""While a microphone or speaker is missing, look again this often (a quick device listing)."""
+EVENT_LOOP_PROPERTY = "aris_event_loop"
+"""Set on the application by ui.app while its event loop runs: quit() ends that loop (a test's Qt
+application, whose loops belong to pytest-qt, is left alone)."""
 SYNC_CLOCK_MS = 30_000
 """How often "Synced 2 min ago" is rewritten."""
 
@@ -43,6 +57,8 @@ class Controller(QObject):
     """The desktop session."""
 
     settings_changed = Signal(object)
+    conversation_shown = Signal(str)
+    """A past conversation is shown in the window (its id)."""
 
     def __init__(
         self,
@@ -63,6 +79,8 @@ class Controller(QObject):
         self.window = window
         self.memory = memory
         self._save_enabled = save_settings
+        self.has_quit = False
+        """True once quit() stopped everything and saved what needs saving."""
         self.state = TurnState.IDLE
         self.mic_muted = False
         self.button_ptt = PushToTalk()
@@ -83,6 +101,11 @@ class Controller(QObject):
         """Asks whether to apply the deletions a sync round stopped for; tests replace it."""
         self._asking_deletions = False
 
+        self.history = HistoryStore(paths)
+        self.window_state = WindowState(paths)
+        self.window_state.restore(window)
+        self._restore_last = True
+        """Show the last conversation once the history list first loads (unless the user started talking)."""
         self._connect_window()
         self._connect_bridge()
         self._connect_sync()
@@ -97,6 +120,13 @@ class Controller(QObject):
         self._level_timer.timeout.connect(self._on_level_tick)
         self._level_timer.start()
         self.window.state_badge.set_busy_text("Loading…")
+        self.refresh_history()
+        # "System" follows the desktop when it switches between light and dark.
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
+
+    def _on_color_scheme_changed(self, _scheme: object) -> None:
+        if self.settings.theme is Theme.SYSTEM:
+            self._apply_theme()
 
     # ---- wiring -----------------------------------------------------------------------------------------
 
@@ -109,6 +139,12 @@ class Controller(QObject):
         w.close_requested.connect(self._on_close_requested)
         w.settings_requested.connect(self.open_settings)
         w.memory_requested.connect(self.open_memory)
+        w.talk_toggled.connect(self.talk_toggle)
+        h = w.history
+        h.new_requested.connect(self.new_conversation)
+        h.conversation_chosen.connect(self.open_conversation)
+        h.delete_confirmed.connect(self.delete_conversation)
+        h.search_changed.connect(lambda _query: self.refresh_history())
 
     def _connect_bridge(self) -> None:
         b = self.bridge
@@ -124,6 +160,12 @@ class Controller(QObject):
         b.turn_cancelled.connect(self._on_turn_cancelled)
         b.turn_failed.connect(self._on_turn_failed)
         b.memory_opened.connect(self._on_memory_opened)
+        b.audio_recovered.connect(self._on_audio_recovered)
+        b.conversation_logged.connect(self._on_conversation_logged)
+        # A sound server started (or a device plugged in) after Aris is picked up without a restart.
+        self._audio_retry_timer = QTimer(self)
+        self._audio_retry_timer.setInterval(AUDIO_RETRY_MS)
+        self._audio_retry_timer.timeout.connect(self.retry_audio)
 
     def _connect_sync(self) -> None:
         self.sync.state_changed.connect(self._on_sync_state_changed)
@@ -201,6 +243,7 @@ class Controller(QObject):
 
     def ask(self, text: str) -> None:
         """A typed question."""
+        self._restore_last = False
         self._reset_ptt()
         self.window.conversation.add("user", text)
         self.bridge.ask(text)
@@ -273,7 +316,13 @@ class Controller(QObject):
         if self.tray is not None:
             self.tray.set_window_visible(True)
 
+    def save_window_state(self) -> None:
+        """Remember the window's geometry and whether the memory browser is open."""
+        browser = getattr(self, "memory_browser", None)
+        self.window_state.save(self.window, memory_open=browser is not None and browser.isVisible())
+
     def _on_close_requested(self) -> None:
+        self.save_window_state()
         if self.tray is None:
             self.quit()
             return
@@ -290,8 +339,14 @@ class Controller(QObject):
 
     def quit(self) -> None:
         """Quit explicitly: stop the turn, the hotkey, the engine, then the event loop."""
+        if self.has_quit:
+            return
+        self.has_quit = True
         log.info("Quitting")
+        if self.window.isVisible():
+            self.save_window_state()
         self._level_timer.stop()
+        self._audio_retry_timer.stop()
         self.stop_hotkey()
         if self.server is not None:
             self.server.close()
@@ -299,9 +354,81 @@ class Controller(QObject):
         self._sync_nudge.stop()
         self._sync_clock.stop()
         self.sync.stop()  # after the engine: the last turn's log and learning are in the database
+        self.history.close()
         if self.tray is not None:
             self.tray.hide()
-        QApplication.quit()
+        app = QApplication.instance()
+        if app is not None and app.property(EVENT_LOOP_PROPERTY):
+            app.exit(0)  # not quit(): that first asks the windows to close, and ours only hide
+
+    # ---- conversation history ---------------------------------------------------------------------------
+
+    def refresh_history(self) -> None:
+        """Reload the history list (with the search text), off the GUI thread."""
+        query, store = self.window.history.query, self.history
+        run_job(lambda: store.summaries(query), self._on_history_loaded, self._on_history_failed, owner=self)
+
+    def _on_history_loaded(self, summaries: list[ConversationSummary]) -> None:
+        self.window.history.show_conversations(summaries)
+        if self._restore_last:
+            self._restore_last = False
+            if summaries and not self.window.conversation.bubbles and not self.window.history.query:
+                self.open_conversation(summaries[0].id)
+
+    def _on_history_failed(self, error: ArisError) -> None:
+        self._restore_last = False
+        self.window.notice.show_message("Conversation history unavailable", error.message, "error")
+
+    def new_conversation(self) -> None:
+        """Ctrl+N or the button: an empty conversation; the past one stays in the list."""
+        self._restore_last = False
+        self._reset_ptt()
+        self.bridge.switch_conversation(None)
+        self._bubbles.clear()
+        self._user_bubbles.clear()
+        self.window.conversation.clear()
+        self.window.history.set_current(None)
+        self.window.input.setFocus()
+
+    def open_conversation(self, conversation_id: str) -> None:
+        """Show a past conversation and continue it."""
+        self._restore_last = False
+        store = self.history
+        run_job(
+            lambda: store.messages(conversation_id),
+            lambda messages: self._show_conversation(conversation_id, messages),
+            self._on_history_failed,
+            owner=self,
+        )
+
+    def _show_conversation(self, conversation_id: str, messages: list[Message]) -> None:
+        self._reset_ptt()
+        self.bridge.switch_conversation(conversation_id, _exchanges(messages))
+        self._bubbles.clear()
+        self._user_bubbles.clear()
+        view = self.window.conversation
+        view.clear()
+        for message in messages:
+            if message.role in ("user", "assistant") and message.text:
+                view.add(message.role, message.text, _local_time(message.created_at))
+        self.window.history.set_current(conversation_id)
+        self.conversation_shown.emit(conversation_id)
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Delete (the panel asked first); the window empties if it showed that conversation."""
+        if conversation_id == self.window.history.current_id:
+            self.new_conversation()
+        store = self.history
+        run_job(
+            lambda: store.delete(conversation_id),
+            lambda _deleted: self.refresh_history(),
+            self._on_history_failed,
+            owner=self,
+        )
+
+    def _on_conversation_logged(self, conversation_id: str) -> None:
+        self.window.history.set_current(conversation_id)
+        self.refresh_history()
 
     # ---- settings and dialogs -------------------------------------------------------------------------
 
@@ -321,19 +448,39 @@ class Controller(QObject):
             except ArisError as error:
                 self.window.notice.show_message("Start at login", error.message, "error")
         self.bridge.set_memory_enabled(settings.memory_enabled)
+        if old.theme != settings.theme:
+            self._apply_theme()
         self.settings_changed.emit(settings)
+
+    def _apply_theme(self) -> None:
+        from ui.theme import apply_theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, self.settings.theme)
 
     def open_settings(self) -> None:
         """The settings dialog (modal); saved settings take effect at once where they can."""
         from ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(
-            self.settings, self.paths, hotkey_problem=self.hotkey_problem, sync=self.sync, parent=self.window
+            self.settings,
+            self.paths,
+            hotkey_problem=self.hotkey_problem,
+            voice_tester=self.bridge.test_voice,
+            sync=self.sync,
+            parent=self.window,
         )
         if dialog.exec():
             new = dialog.result_settings()
-            models_changed = new.models != self.settings.models
+            if not self._save_enabled:
+                self._replace_broken_settings()
+            # Voice speed applies from the next sentence; any other model change reloads in the worker.
+            speed_only = new.models.model_copy(update={"voice_speed": self.settings.models.voice_speed})
+            models_changed = speed_only != self.settings.models
             needs_restart = new.audio != self.settings.audio
+            if new.models.voice_speed != self.settings.models.voice_speed:
+                self.bridge.set_voice_speed(new.models.voice_speed)
             self.update_settings(new)
             if models_changed:
                 self.bridge.reload_models(new.models)  # loads in the worker with the start-up progress bar
@@ -341,6 +488,23 @@ class Controller(QObject):
                 self.window.notice.show_message(
                     "Restart to apply", "New audio devices are used from the next start.", "info"
                 )
+
+    def _replace_broken_settings(self) -> None:
+        """The user saved settings after choosing to keep the damaged file for a while: set it aside now."""
+        from ui.startup_errors import set_aside
+
+        try:
+            if self.paths.settings_file.exists():
+                broken = set_aside(self.paths.settings_file)
+                self.window.notice.show_message(
+                    "Settings saved", f"The damaged settings file was kept as {broken.name}.", "info"
+                )
+        except OSError as error:
+            self.window.notice.show_message(
+                "Settings not saved", f"Could not move the damaged settings file: {error.strerror}.", "error"
+            )
+            return
+        self._save_enabled = True
 
     def open_memory(self) -> None:
         """The memory browser (non-modal)."""
@@ -356,7 +520,7 @@ class Controller(QObject):
             browser = self.memory_browser = MemoryBrowser(self.memory, parent=self.window)
             browser.memory_changed.connect(self.nudge_sync)
         else:
-            browser.refresh()
+            browser.reopen()
         browser.show()
         browser.raise_()
         browser.activateWindow()
@@ -383,14 +547,33 @@ class Controller(QObject):
 
     def _on_memory_opened(self, store: MemoryStore) -> None:
         self.memory = store
+        if self.window_state.memory_open and self.window.isVisible():
+            self.open_memory()  # it was open when Aris last closed
 
     def _on_audio_problem(self, kind: str, message: str) -> None:
         if kind == "memory":
             self.window.notice.show_message("Memory is unavailable", f"{message} Aris answers without it.")
             return
         what = "type your questions" if kind == "microphone" else "read the answers"
-        self.window.notice.show_message(f"No {kind}", f"{message} Meanwhile you can {what}.")
-        self._want_checks()
+        self.window.notice.show_message(
+            f"No {kind}", f"{message} Meanwhile you can {what}.", action=("Retry", self.retry_audio)
+        )
+        self._audio_retry_timer.start()
+
+    def retry_audio(self) -> None:
+        """Look for the missing microphone or speaker again (the banner's Retry button, and every few seconds)."""
+        self.bridge.retry_audio()
+
+    def _on_audio_recovered(self, kind: str) -> None:
+        missing = self.bridge.missing_audio
+        if not missing:
+            self._audio_retry_timer.stop()
+        self.window.notice.show_message(
+            f"{kind.capitalize()} found",
+            f"Aris found a {kind}." + (f" Still missing: {', '.join(missing)}." if missing else ""),
+            "info",
+            action=("Retry", self.retry_audio) if missing else None,
+        )
 
     def _want_checks(self) -> None:
         if not self._checks_wanted:
@@ -446,6 +629,12 @@ class Controller(QObject):
         bubble = self._bubbles.get(turn_id)
         if bubble is not None:
             bubble.set_text(reply)
+        if reply and not self.window.isVisible() and self.tray is not None:
+            # The user asked from the shortcut with the window hidden: say the answer is there.
+            preview = reply if len(reply) <= 160 else reply[:159].rstrip() + "…"
+            self.tray.icon.showMessage(
+                "Aris answered", preview, QSystemTrayIcon.MessageIcon.Information, 8000
+            )
 
     def _on_turn_cancelled(self, turn_id: str, _heard: str) -> None:
         bubble = self._bubbles.get(turn_id)
@@ -523,9 +712,31 @@ class Controller(QObject):
             self.show_window()
         elif command is Command.TALK:
             self.talk_toggle()
+            if not self.button_ptt.listening and self.bridge.loaded:
+                return "ok finished"  # the question was finished (the state changes a moment later)
         elif command is Command.STOP:
             self.stop()
         elif command is Command.QUIT:
             QTimer.singleShot(0, self.quit)
         listening = "listening" if self.button_ptt.listening else self.state.value
         return f"ok {listening if self.bridge.loaded else 'loading'}"
+
+
+def _local_time(iso: str) -> datetime:
+    try:
+        return datetime.fromisoformat(iso).astimezone()
+    except ValueError:
+        return datetime.now()
+
+
+def _exchanges(messages: list[Message]) -> list[tuple[str, str]]:
+    """(question, answer) pairs of a logged conversation, for the model's short-term history."""
+    pairs: list[tuple[str, str]] = []
+    question = ""
+    for message in messages:
+        if message.role == "user":
+            question = message.text
+        elif message.role == "assistant" and question:
+            pairs.append((question, message.text))
+            question = ""
+    return pairs

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
 
 class Bubble(QFrame):
@@ -15,21 +16,41 @@ class Bubble(QFrame):
     def __init__(self, role: str, text: str, when: datetime, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.role = role
+        self._raw = text
         self.setObjectName("userBubble" if role == "user" else "assistantBubble")
-        self._text = QLabel(text, self)
+        self._text = QLabel(self)
         self._text.setObjectName("bubbleText")
         self._text.setWordWrap(True)
-        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # Aris's answers are Markdown (code, lists); the voice reads them as plain text (engine.tts).
+        self._text.setTextFormat(
+            Qt.TextFormat.MarkdownText if role == "assistant" else Qt.TextFormat.PlainText
+        )
+        self._text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self._text.setText(text)
         self._meta = QLabel(self._meta_text(role, when), self)
         self._meta.setObjectName("bubbleMeta")
+        self.copy_button = QToolButton(self)
+        self.copy_button.setObjectName("copyButton")
+        self.copy_button.setText("Copy")
+        self.copy_button.setToolTip("Copy this message")
+        self.copy_button.setAccessibleName("Copy message")
+        self.copy_button.clicked.connect(self.copy)
+        meta_row = QHBoxLayout()
+        meta_row.setSpacing(6)
+        if role == "user":
+            meta_row.addStretch(1)
+        meta_row.addWidget(self._meta)
+        meta_row.addWidget(self.copy_button)
+        if role != "user":
+            meta_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 8)
         layout.setSpacing(4)
         layout.addWidget(self._text)
-        layout.addWidget(
-            self._meta,
-            alignment=Qt.AlignmentFlag.AlignRight if role == "user" else Qt.AlignmentFlag.AlignLeft,
-        )
+        layout.addLayout(meta_row)
+        self.setAccessibleName(f"{'Your message' if role == 'user' else 'Answer from Aris'}")
 
     @staticmethod
     def _meta_text(role: str, when: datetime) -> str:
@@ -37,16 +58,23 @@ class Bubble(QFrame):
 
     @property
     def text(self) -> str:
-        """The message as shown."""
-        return self._text.text()
+        """The message as written (Markdown for Aris's answers)."""
+        return self._raw
 
     def set_text(self, text: str) -> None:
         """Replace the message."""
+        self._raw = text
         self._text.setText(text)
 
     def append(self, piece: str) -> None:
         """Add streamed text."""
-        self._text.setText(self._text.text() + piece)
+        self.set_text(self._raw + piece)
+
+    def copy(self) -> None:
+        """Put the message on the clipboard, as written."""
+        QGuiApplication.clipboard().setText(self._raw)
+        self.copy_button.setText("Copied")
+        QTimer.singleShot(1500, self, lambda: self.copy_button.setText("Copy"))
 
     def set_note(self, note: str) -> None:
         """A small remark after the time (e.g. 'stopped')."""
@@ -63,12 +91,19 @@ class ConversationView(QScrollArea):
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self._build_body()
+        self.bubbles: list[Bubble] = []
+        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self._follow = True
+        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    def _build_body(self) -> None:
         body = QWidget()
         body.setObjectName("conversationBody")
         self._layout = QVBoxLayout(body)
         self._layout.setContentsMargins(24, 20, 24, 20)
         self._layout.setSpacing(14)
-        self._empty = QLabel(
+        self._empty: QLabel | None = QLabel(
             "Hold the <b>Talk</b> button (or the push-to-talk shortcut) and ask anything,<br>"
             "or type a question below.",
             body,
@@ -78,15 +113,17 @@ class ConversationView(QScrollArea):
         self._layout.addStretch(1)
         self._layout.addWidget(self._empty)
         self._layout.addStretch(1)
-        self.setWidget(body)
-        self.bubbles: list[Bubble] = []
-        self.verticalScrollBar().rangeChanged.connect(self._on_range_changed)
+        self.setWidget(body)  # deletes the previous body with its bubbles
+
+    def clear(self) -> None:
+        """Remove every bubble and show the hint again (a new conversation)."""
+        self._build_body()
+        self.bubbles = []
         self._follow = True
-        self.verticalScrollBar().valueChanged.connect(self._on_scrolled)
 
     def add(self, role: str, text: str, when: datetime | None = None) -> Bubble:
         """Append a bubble; user bubbles sit on the right, Aris's on the left."""
-        if self._empty.isVisible() or self._empty.parent() is not None:
+        if self._empty is not None:
             self._remove_empty_hint()
         bubble = Bubble(role, text, when or datetime.now())
         row = QHBoxLayout()
@@ -103,10 +140,12 @@ class ConversationView(QScrollArea):
         return bubble
 
     def _remove_empty_hint(self) -> None:
-        if self._empty.parent() is None:
+        if self._empty is None:
             return
         self._layout.removeWidget(self._empty)
-        self._empty.setParent(None)
+        self._empty.hide()  # now: deleteLater waits for the event loop
+        self._empty.deleteLater()  # not setParent(None): that would leave a hidden top-level window
+        self._empty = None
         # Keep one stretch at the end so bubbles stack from the top.
         first = self._layout.itemAt(0)
         if first is not None and first.spacerItem() is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -17,9 +17,9 @@ from PySide6.QtCore import QObject, Signal
 from app.assistant import Assistant
 from app.config import ModelSettings
 from app.errors import ArisError
-from engine.audio import AudioSource, MicrophoneSource, SpeakerSink
+from engine.audio import AudioSink, AudioSource, MicrophoneSource, SpeakerSink, rescan_devices
 from engine.cancel import CancelToken
-from engine.errors import AudioDeviceError, EngineError
+from engine.errors import AudioDeviceError, EngineError, NoAudioDeviceError
 from engine.events import (
     StateChanged,
     TokenGenerated,
@@ -33,6 +33,7 @@ from engine.events import (
 )
 from engine.pipeline import EventHandler
 from ui.audio_io import AudioOpeners, GatedSink
+from ui.jobs import run_job
 from ui.memory_store import MemoryStore
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,25 @@ class LoadStep:
     label: str
     index: int
     total: int
+
+
+@dataclass(frozen=True)
+class AudioRetry:
+    """What a retry managed to open (None: still missing)."""
+
+    source: AudioSource | None
+    sink: AudioSink | None
+
+
+def audio_problem_text(kind: str, error: ArisError) -> str:
+    """A missing device in words for the window (the engine's message ends with a terminal command)."""
+    if isinstance(error, NoAudioDeviceError):
+        thing = "hear you" if kind == "microphone" else "speak"
+        return (
+            f"Aris cannot {thing}: no {kind} was found. Connect one, or start your sound system "
+            f"(PulseAudio or PipeWire), then press Retry. Aris also looks again every few seconds."
+        )
+    return f"{error.message} Choose another {kind} in Settings, or press Retry."
 
 
 class EngineBridge(QObject):
@@ -73,6 +93,10 @@ class EngineBridge(QObject):
     """(code, message for the user)."""
     memory_opened = Signal(object)
     """The MemoryStore for the browser."""
+    conversation_logged = Signal(str)
+    """A turn was written to this conversation (its id): the history list shows it."""
+    audio_recovered = Signal(str)
+    """("microphone" | "speaker"): a device that was missing is open now (after a retry)."""
 
     def __init__(
         self,
@@ -101,6 +125,9 @@ class EngineBridge(QObject):
         self._speaking_paused = False
         self._loaded = False
         self._pending: set[Future[None]] = set()
+        self._shut_down = False
+        self._retrying = False
+        self._sample_rate: int | None = None
 
     # ---- start-up ---------------------------------------------------------------------------------------
 
@@ -111,16 +138,14 @@ class EngineBridge(QObject):
 
     def load(self) -> None:
         """Open the microphone and load and warm the models, in the background."""
-        self._mic_thread = threading.Thread(target=self._open_mic, name="aris-mic-open", daemon=True)
-        self._mic_thread.start()
+        self._mic_thread = run_job(
+            self.audio.open_source, self._on_mic_opened, self._on_mic_failed, owner=self, name="mic-open"
+        )
         self._submit(self._load_models)
 
-    def _open_mic(self) -> None:
-        try:
-            source = self.audio.open_source()
-        except AudioDeviceError as error:
-            log.warning("No microphone: %s", error.message)
-            self.audio_problem.emit("microphone", error.message)
+    def _on_mic_opened(self, source: AudioSource) -> None:
+        if self._shut_down:  # quit while the device was opening
+            source.close()
             return
         with self._lock:
             self._source = source
@@ -136,10 +161,75 @@ class EngineBridge(QObject):
         self.assistant.reload_models(models)
         with self._lock:
             sink, self._sink = self._sink, None  # the new voice may have another sample rate
-        close = getattr(sink, "close", None)
-        if close is not None:
-            close()
+        if sink is not None:
+            sink.close()
         self._load_models(with_memory=False)
+
+    def _on_mic_failed(self, error: ArisError) -> None:
+        log.warning("No microphone: %s", error.message)
+        self.audio_problem.emit("microphone", audio_problem_text("microphone", error))
+
+    @property
+    def missing_audio(self) -> list[str]:
+        """The devices Aris runs without now ("microphone", "speaker")."""
+        missing = [] if self._source is not None else ["microphone"]
+        if self._sink is None and self._sample_rate is not None:
+            missing.append("speaker")
+        return missing
+
+    def retry_audio(self) -> None:
+        """Open the missing microphone and speaker again: a sound server started or a device was plugged in
+        since. Emits audio_recovered for each one that opens; the rest stay missing quietly."""
+        missing = self.missing_audio
+        if not missing or self._retrying or self._shut_down:
+            return
+        self._retrying = True
+        rate = self._sample_rate
+        rescan = missing == [
+            "microphone",
+            "speaker",
+        ]  # PortAudio may only re-read devices with no stream open
+
+        def reopen() -> AudioRetry:
+            if rescan:
+                rescan_devices()
+            source = sink = None
+            if "microphone" in missing:
+                try:
+                    source = self.audio.open_source()
+                except AudioDeviceError as error:
+                    log.info("Microphone still missing: %s", error.message)
+            if "speaker" in missing and rate is not None:
+                try:
+                    sink = self.audio.open_sink(rate)
+                except AudioDeviceError as error:
+                    log.info("Speaker still missing: %s", error.message)
+            return AudioRetry(source, sink)
+
+        run_job(reopen, self._on_audio_retried, self._on_retry_failed, owner=self, name="audio-retry")
+
+    def _on_retry_failed(self, error: ArisError) -> None:
+        self._retrying = False
+        log.warning("Retrying audio failed: %s", error.message)
+
+    def _on_audio_retried(self, result: AudioRetry) -> None:
+        self._retrying = False
+        if self._shut_down:
+            for resource in (result.source, result.sink):
+                if resource is not None:
+                    resource.close()
+            return
+        if result.source is not None:
+            with self._lock:
+                self._source = result.source
+            self.mic_opened.emit()
+            self.audio_recovered.emit("microphone")
+        if result.sink is not None:
+            sink = GatedSink(result.sink)
+            sink.set_paused(self._speaking_paused)
+            with self._lock:
+                self._sink = sink
+            self.audio_recovered.emit("speaker")
 
     def _load_models(self, with_memory: bool = True) -> None:
         factory = self.assistant.factory
@@ -179,11 +269,12 @@ class EngineBridge(QObject):
             self.memory_opened.emit(store)
 
     def _open_speaker(self, sample_rate: int) -> None:
+        self._sample_rate = sample_rate
         try:
             sink = GatedSink(self.audio.open_sink(sample_rate))
         except AudioDeviceError as error:
             log.warning("No speaker: %s", error.message)
-            self.audio_problem.emit("speaker", error.message)
+            self.audio_problem.emit("speaker", audio_problem_text("speaker", error))
             return
         sink.set_paused(self._speaking_paused)
         with self._lock:
@@ -261,6 +352,12 @@ class EngineBridge(QObject):
         if self._loaded:
             self._submit(apply)
 
+    def set_voice_speed(self, speed: float) -> None:
+        """Speak at this pace from the next sentence on, without reloading the voice."""
+        if not self._loaded:
+            return  # the voice loads with the new settings' speed
+        self.assistant.factory.synthesizer().set_speed(speed)
+
     def test_voice(self, output_device: str | None, speed: float) -> None:
         """Say a short sentence on a speaker at a speed (the settings dialog's test button)."""
 
@@ -310,9 +407,20 @@ class EngineBridge(QObject):
             previous.cancel(reason)
         return cancel
 
+    def switch_conversation(
+        self, conversation_id: str | None, history: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        """Continue a past conversation with its (question, answer) pairs, or start a new one (None); the
+        current turn is stopped first."""
+        self._new_turn("switched conversation")
+        pairs = list(history)
+        self._submit(lambda: self.assistant.switch_conversation(conversation_id, pairs))
+
     def _run(self, turn) -> None:
         try:
             turn()
+            if self.assistant.conversation_id is not None:
+                self.conversation_logged.emit(self.assistant.conversation_id)
         except ArisError as error:
             # The pipeline already emitted TurnFailed for engine errors raised inside a turn; errors before
             # the turn began (a model that will not load) are reported here.
@@ -357,6 +465,7 @@ class EngineBridge(QObject):
 
     def shutdown(self, timeout: float = 3.0) -> None:
         """Stop in a fixed order: the turn, the input, the worker, the output."""
+        self._shut_down = True
         self.stop()
         self.stop_listening()
         if self._mic_thread is not None:

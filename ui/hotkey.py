@@ -12,6 +12,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from ui.x11_grab import GrabError, X11KeyGrab
+
 log = logging.getLogger(__name__)
 
 WAYLAND_HELP = (
@@ -64,26 +66,51 @@ class GlobalHotkey(QObject):
         self._down: set[object] = set()
         self._active = False
         self._listener: Any = None  # a pynput Listener, imported on start
+        self._grab: X11KeyGrab | None = None
+        self.exclusive = False
+        """True when the shortcut is grabbed, so its key press never reaches the focused application."""
 
     def start(self) -> None:
-        """Start listening in pynput's own thread.
+        """Grab the shortcut on X11 (exclusive); if another application holds it, fall back to pynput's
+        listener, which sees the keys but cannot keep them from the focused application.
 
         Raises:
             ImportError: pynput has no backend for this session (no X display).
         """
         from pynput import keyboard
 
+        grab = X11KeyGrab(self.combo, self._on_grab_press, self._on_grab_release)
+        try:
+            grab.start()
+        except GrabError as problem:
+            log.warning("No exclusive shortcut (%s); listening with pynput instead", problem)
+        else:
+            self._grab = grab
+            self.exclusive = True
+            log.info("Global hotkey %s is active", self.combo)
+            return
         self._listener = keyboard.Listener(on_press=self._on_press, on_release=self._on_release)
         self._listener.start()
         self._listener.wait()
         log.info("Global hotkey %s is active", self.combo)
 
     def stop(self) -> None:
-        """Stop listening; pynput's thread ends."""
+        """Stop listening; the grab's or pynput's thread ends."""
+        if self._grab is not None:
+            self._grab.stop()
+            self._grab = None
         if self._listener is not None:
             self._listener.stop()
             self._listener.join(2.0)
             self._listener = None
+
+    def _on_grab_press(self) -> None:
+        log.info("Hotkey pressed")
+        self.pressed_at.emit(time.monotonic())
+
+    def _on_grab_release(self) -> None:
+        log.info("Hotkey released")
+        self.released_at.emit(time.monotonic())
 
     def _canonical(self, key: object) -> object:
         return self._listener.canonical(key) if self._listener is not None else key

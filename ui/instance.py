@@ -5,28 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from ui.talk_client import Command
+
 log = logging.getLogger(__name__)
 
 TIMEOUT_MS = 1500
-
-
-class Command(StrEnum):
-    """What another process can ask the running instance to do."""
-
-    SHOW = "show"
-    """Bring the window to the front (a second launch)."""
-    TALK = "talk"
-    """Start listening, or finish the question if already listening (desktop shortcuts press once)."""
-    STOP = "stop"
-    """Stop the current turn."""
-    STATUS = "status"
-    """Reply with the current state."""
-    QUIT = "quit"
 
 
 class InstanceServer(QObject):

@@ -4,6 +4,8 @@ It only shows things and reports what the user did; ui/controller.py decides wha
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QToolButton,
@@ -20,8 +23,30 @@ from PySide6.QtWidgets import (
 )
 
 from ui.conversation_view import ConversationView
+from ui.history_panel import HistoryPanel
 from ui.resources import app_icon
 from ui.widgets import LevelMeter, StateBadge, TalkButton
+
+SHORTCUTS = {
+    "talk": "Ctrl+T",
+    "stop": "Esc",
+    "new": "Ctrl+N",
+    "memory": "Ctrl+M",
+    "settings": "Ctrl+,",
+    "help": "F1",
+}
+"""The window's keyboard shortcuts (the global push-to-talk shortcut is set in Settings)."""
+
+SHORTCUT_HELP = (
+    ("Talk: start listening, press again to finish", SHORTCUTS["talk"]),
+    ("Stop the answer", SHORTCUTS["stop"]),
+    ("New conversation", SHORTCUTS["new"]),
+    ("Memory", SHORTCUTS["memory"]),
+    ("Settings", SHORTCUTS["settings"]),
+    ("Send the question", "Return"),
+    ("Move between controls", "Tab"),
+    ("This help", SHORTCUTS["help"]),
+)
 
 
 class Notice(QFrame):
@@ -41,6 +66,12 @@ class Notice(QFrame):
         close.setText("✕")
         close.setToolTip("Dismiss")
         close.clicked.connect(self.hide)
+        close.setAccessibleName("Dismiss notice")
+        self.action_button = QPushButton(self)
+        self.action_button.setObjectName("noticeAction")
+        self.action_button.hide()
+        self.action_button.clicked.connect(self._on_action)
+        self._action: Callable[[], None] | None = None
         text = QVBoxLayout()
         text.setSpacing(2)
         text.addWidget(self._title)
@@ -48,17 +79,32 @@ class Notice(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(14, 10, 8, 10)
         layout.addLayout(text, 1)
+        layout.addWidget(self.action_button, alignment=Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(close, alignment=Qt.AlignmentFlag.AlignTop)
         self.hide()
 
-    def show_message(self, title: str, body: str, level: str = "warning") -> None:
-        """Show a problem ("warning"/"error") or a tip ("info")."""
+    def show_message(
+        self,
+        title: str,
+        body: str,
+        level: str = "warning",
+        *,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """Show a problem ("warning"/"error") or a tip ("info"), with a button for the fix when there is one."""
         self.setProperty("level", level)
         self.style().unpolish(self)
         self.style().polish(self)
         self._title.setText(title)
         self._body.setText(body)
+        self._action = action[1] if action else None
+        self.action_button.setText(action[0] if action else "")
+        self.action_button.setVisible(action is not None)
         self.show()
+
+    def _on_action(self) -> None:
+        if self._action is not None:
+            self._action()
 
     @property
     def text(self) -> str:
@@ -75,6 +121,8 @@ class MainWindow(QMainWindow):
     stop_clicked = Signal()
     settings_requested = Signal()
     memory_requested = Signal()
+    talk_toggled = Signal()
+    """The Talk shortcut: start listening, or finish the question."""
     close_requested = Signal()
     """The user closed the window: the controller hides it to the tray (or quits without a tray)."""
 
@@ -83,8 +131,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Aris")
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
-        self.resize(560, 720)
-        self.setMinimumSize(420, 480)
+        self.resize(820, 720)
+        self.setMinimumSize(640, 480)
 
         central = QWidget(self)
         central.setObjectName("central")
@@ -102,8 +150,56 @@ class MainWindow(QMainWindow):
         self.conversation = ConversationView(central)
         column.addWidget(self.conversation, 1)
         column.addWidget(self._build_composer())
-        self.setCentralWidget(central)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.stop_clicked.emit)
+        self.history = HistoryPanel(self)
+        self.history.setMinimumWidth(200)
+        self.history.setMaximumWidth(320)
+        outer = QWidget(self)
+        outer.setObjectName("central")
+        sides = QHBoxLayout(outer)
+        sides.setContentsMargins(0, 0, 0, 0)
+        sides.setSpacing(0)
+        sides.addWidget(self.history)
+        sides.addWidget(central, 1)
+        self.setCentralWidget(outer)
+        self._add_shortcuts()
+        # Typing right after launch goes into the question box, never to a header button.
+        self.input.setFocus()
+        self.setTabOrder(self.input, self.send_button)
+
+    def _add_shortcuts(self) -> None:
+        for keys, signal in (
+            (SHORTCUTS["talk"], self.talk_toggled),
+            (SHORTCUTS["stop"], self.stop_clicked),
+            (SHORTCUTS["new"], self.history.new_requested),
+            (SHORTCUTS["memory"], self.memory_requested),
+            (SHORTCUTS["settings"], self.settings_requested),
+        ):
+            QShortcut(QKeySequence(keys), self, signal.emit)
+        QShortcut(QKeySequence(SHORTCUTS["help"]), self, self.show_shortcuts)
+        for widget, what, keys in (
+            (self.talk_button, "Hold to talk, or press", SHORTCUTS["talk"]),
+            (self.stop_button, "Stop the answer", SHORTCUTS["stop"]),
+            (self.history.new_button, "Start a new conversation", SHORTCUTS["new"]),
+            (self.memory_button, "Browse what Aris remembers about you", SHORTCUTS["memory"]),
+            (self.settings_button, "Devices, shortcut, voice and account", SHORTCUTS["settings"]),
+            (self.help_button, "Keyboard shortcuts", SHORTCUTS["help"]),
+        ):
+            widget.setToolTip(
+                f"{what} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})"
+            )
+
+    def show_shortcuts(self) -> None:
+        """The "Keyboard shortcuts" help."""
+        rows = "".join(
+            f"<tr><td style='padding-right:18px'><b>{QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)}</b></td><td>{text}</td></tr>"
+            for text, keys in SHORTCUT_HELP
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.NoIcon, "Keyboard shortcuts", f"<table>{rows}</table>", parent=self
+        )
+        box.setObjectName("shortcutsHelp")
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     # ---- layout -----------------------------------------------------------------------------------------
 
@@ -118,12 +214,18 @@ class MainWindow(QMainWindow):
         self.memory_button = QToolButton(header)
         self.memory_button.setObjectName("headerButton")
         self.memory_button.setText("Memory")
-        self.memory_button.setToolTip("Browse what Aris remembers about you")
         self.memory_button.clicked.connect(self.memory_requested.emit)
         self.settings_button = QToolButton(header)
         self.settings_button.setObjectName("headerButton")
         self.settings_button.setText("Settings")
         self.settings_button.clicked.connect(self.settings_requested.emit)
+        self.help_button = QToolButton(header)
+        self.help_button.setObjectName("headerButton")
+        self.help_button.setText("?")
+        self.help_button.setAccessibleName("Keyboard shortcuts")
+        self.help_button.clicked.connect(self.show_shortcuts)
+        self.memory_button.setAccessibleName("Memory")
+        self.settings_button.setAccessibleName("Settings")
         row = QHBoxLayout(header)
         row.setContentsMargins(16, 10, 12, 10)
         row.setSpacing(10)
@@ -134,6 +236,7 @@ class MainWindow(QMainWindow):
         row.addSpacing(6)
         row.addWidget(self.memory_button)
         row.addWidget(self.settings_button)
+        row.addWidget(self.help_button)
         return header
 
     def _build_progress(self) -> QWidget:
@@ -168,7 +271,11 @@ class MainWindow(QMainWindow):
         self.send_button.clicked.connect(self._submit)
         self.stop_button = QPushButton("Stop", composer)
         self.stop_button.setObjectName("stopButton")
-        self.stop_button.setToolTip("Stop the answer (Esc)")
+        self.stop_button.setAccessibleName("Stop the answer")
+        self.send_button.setAccessibleName("Send the question")
+        self.input.setAccessibleName("Question")
+        self.talk_button.setAccessibleName("Talk")
+        self.level_meter.setAccessibleName("Microphone level")
         self.stop_button.setEnabled(False)
         self.stop_button.clicked.connect(self.stop_clicked.emit)
         row = QHBoxLayout(composer)

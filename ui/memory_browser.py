@@ -5,7 +5,6 @@ so every call runs off the GUI thread and the results come back as a signal."""
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import ArisError
+from ui.jobs import run_job
 from ui.memory_store import MemoryRecord, MemoryStore
 
 log = logging.getLogger(__name__)
@@ -40,13 +40,10 @@ class MemoryBrowser(QDialog):
     memory_changed = Signal()
     """An edit, pin, forget or import changed the store (sync sends it soon)."""
 
-    _loaded = Signal(object, str)
-    """(list of records, the query they answer)"""
-    _done = Signal(str)
-    """A change finished: a status line, then the list reloads."""
-    _failed = Signal(str)
-    _changed = Signal()
-    """From the worker: re-emitted as memory_changed in the GUI thread."""
+    changed_done = Signal(str)
+    """A change finished (the status line it shows); the list reloads next."""
+    loaded = Signal()
+    """The list was (re)loaded."""
 
     def __init__(
         self,
@@ -59,7 +56,7 @@ class MemoryBrowser(QDialog):
         confirm: asks the user (title, question) before destructive actions; tests pass their own.
         """
         super().__init__(parent)
-        self.setWindowTitle("Aris — Memory")
+        self.setWindowTitle("Memory")
         self.setObjectName("memoryBrowser")
         self.resize(620, 560)
         self.store = store
@@ -115,27 +112,36 @@ class MemoryBrowser(QDialog):
         self.search_box.textChanged.connect(lambda _text: self._search_timer.start())
         self.list.itemSelectionChanged.connect(self._update_buttons)
         self.list.itemDoubleClicked.connect(lambda _item: self.edit_selected())
+        # These slots take no arguments on purpose: clicked(bool) would fill an optional one with False.
         self.edit_button.clicked.connect(self.edit_selected)
         self.pin_button.clicked.connect(self.toggle_pin_selected)
         self.forget_button.clicked.connect(self.forget_selected)
         self.export_button.clicked.connect(self.export_to)
         self.import_button.clicked.connect(self.import_from)
-        self._loaded.connect(self._on_loaded)
-        self._done.connect(self._on_done)
-        self._failed.connect(self._on_failed)
-        self._changed.connect(self.memory_changed)
 
     # ---- loading ----------------------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload the list (search results when there is a query)."""
         query = self.search_box.text().strip()
+        store = self.store
 
-        def load() -> None:
-            records = self.store.search(query) if query else self.store.list()
-            self._loaded.emit(list(records), query)
+        def load() -> tuple[list[MemoryRecord], str]:
+            return list(store.search(query) if query else store.list()), query
 
-        self._in_background(load)
+        run_job(
+            load, lambda result: self._on_loaded(*result), self._on_failed, owner=self, name="memory-list"
+        )
+
+    def reopen(self) -> None:
+        """Shown again from the main window: start from the whole list, not the last search."""
+        self._search_timer.stop()
+        self.search_box.blockSignals(True)
+        self.search_box.clear()
+        self.search_box.blockSignals(False)
+        self._flash = ""
+        self.refresh()
+        self.search_box.setFocus()
 
     def _on_loaded(self, records: Sequence[MemoryRecord], query: str) -> None:
         if query != self.search_box.text().strip():
@@ -156,6 +162,7 @@ class MemoryBrowser(QDialog):
         flash, self._flash = self._flash, ""
         self.status.setText(f"{flash}  ·  {summary}" if flash else summary)
         self._update_buttons()
+        self.loaded.emit()
 
     @staticmethod
     def _label(record: MemoryRecord) -> str:
@@ -183,15 +190,14 @@ class MemoryBrowser(QDialog):
 
     # ---- changes ----------------------------------------------------------------------------------------
 
-    def edit_selected(self, new_text: str | None = None) -> None:
-        """Change the selected memory's text (asks for it unless given)."""
+    def edit_selected(self) -> None:
+        """Ask for the selected memory's new text and save it."""
         record = self.selected()
         if record is None:
             return
-        if new_text is None:
-            new_text, ok = QInputDialog.getMultiLineText(self, "Edit memory", "Memory:", record.text)
-            if not ok:
-                return
+        new_text, ok = QInputDialog.getMultiLineText(self, "Edit memory", "Memory:", record.text)
+        if not ok:
+            return
         text = new_text.strip()
         if not text or text == record.text:
             return
@@ -217,55 +223,46 @@ class MemoryBrowser(QDialog):
             return
         self._change(lambda: self.store.forget(record.id), "Forgotten.", changes=True)
 
-    def export_to(self, path: Path | None = None) -> None:
-        """Save every memory to a JSON file."""
-        if path is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self, "Export memories", "aris-memories.json", "JSON (*.json)"
-            )
-            if not name:
-                return
-            path = Path(name)
+    def export_to(self) -> None:
+        """Ask for a file and save every memory to it as JSON."""
+        name, _ = QFileDialog.getSaveFileName(self, "Export memories", "aris-memories.json", "JSON (*.json)")
+        if not name:
+            return
+        path = Path(name)
         self._change(lambda: f"Exported {self.store.export_json(path)} memories to {path}.", None)
 
-    def import_from(self, path: Path | None = None) -> None:
-        """Add the memories of a JSON export, after asking."""
-        if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, "Import memories", "", "JSON (*.json)")
-            if not name:
-                return
-            path = Path(name)
+    def import_from(self) -> None:
+        """Ask for a JSON export and add its memories, after confirming."""
+        name, _ = QFileDialog.getOpenFileName(self, "Import memories", "", "JSON (*.json)")
+        if not name:
+            return
+        path = Path(name)
         if not self._confirm("Import memories?", f"Add the memories in {path.name} to what Aris remembers?"):
             return
         self._change(lambda: f"Imported {self.store.import_json(path)} memories.", None, changes=True)
 
     def _change(self, action: Callable[[], object], message: str | None, *, changes: bool = False) -> None:
-        def run() -> None:
-            result = action()
-            self._done.emit(message if message is not None else str(result))
+        def done(result: object) -> None:
+            self._on_done(message if message is not None else str(result))
             if changes:
-                self._changed.emit()
+                self.memory_changed.emit()
 
-        self._in_background(run)
+        run_job(action, done, self._on_failed, owner=self, name="memory-change")
 
     def _on_done(self, message: str) -> None:
         self._flash = message
         self.status.setText(message)
+        self.changed_done.emit(message)
         self.refresh()
 
-    def _on_failed(self, message: str) -> None:
-        self.status.setText(message)
-        QMessageBox.warning(self, "Memory", message)
-
-    def _in_background(self, job: Callable[[], None]) -> None:
-        def run() -> None:
-            try:
-                job()
-            except ArisError as error:
-                log.warning("Memory action failed: %s", error.message, exc_info=True)
-                self._failed.emit(error.message)
-
-        threading.Thread(target=run, name="aris-memory", daemon=True).start()
+    def _on_failed(self, error: ArisError) -> None:
+        log.warning("Memory action failed: %s", error.message)
+        self.status.setText(error.message)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning, "Memory", error.message, QMessageBox.StandardButton.Ok, self
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()  # not exec(): a failure must not block the browser's event loop
 
     def _ask(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(

@@ -4,7 +4,6 @@ voice speed, memory, start-up and the sync account. Returns new Settings; the co
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,13 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.config import HotkeyMode, Settings
+from app.config import HotkeyMode, Settings, Theme
+from app.errors import ArisError
 from app.paths import DataPaths
 from engine.audio import AudioSource
 from engine.errors import AudioDeviceError
 from models import ModelKind, available_models, get_spec
 from models.store import is_installed
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
+from ui.jobs import run_job
 from ui.models_page import ModelsPage
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
@@ -69,7 +70,7 @@ class MicTest(QWidget):
     """Opens the chosen microphone off the GUI thread and shows its level."""
 
     opened = Signal(object)
-    failed = Signal(str)
+    """The test microphone is open and its level shows."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,9 +87,6 @@ class MicTest(QWidget):
         self._timer = QTimer(self)
         self._timer.setInterval(33)
         self._timer.timeout.connect(self._show_level)
-        self.opened.connect(self._on_opened)
-        self.failed.connect(self.status.setText)
-        self.failed.connect(lambda _message: self.button.setEnabled(True))
         self.device: Callable[[], str | None] = lambda: None
         self.button.clicked.connect(self.toggle)
 
@@ -100,21 +98,24 @@ class MicTest(QWidget):
         self.status.setText("Opening…")
         self.button.setEnabled(False)
         device = self.device()
-        threading.Thread(target=self._open, args=(device,), name="aris-mic-test", daemon=True).start()
 
-    def _open(self, device: str | None) -> None:
-        from engine.audio import MicrophoneSource
+        def open_source() -> AudioSource:
+            from engine.audio import MicrophoneSource
 
-        try:
-            self.opened.emit(MicrophoneSource(device))
-        except AudioDeviceError as error:
-            self.failed.emit(error.message)
+            return MicrophoneSource(device)
+
+        run_job(open_source, self._on_opened, self._on_failed, owner=self, name="mic-test")
+
+    def _on_failed(self, error: ArisError) -> None:
+        self.status.setText(error.message)
+        self.button.setEnabled(True)
 
     def _show_level(self) -> None:
         self.meter.set_rms(self._source.level if self._source is not None else 0.0)
 
     def _on_opened(self, source: AudioSource) -> None:
         self._source = source
+        self.opened.emit(source)
         self.button.setEnabled(True)
         self.button.setText("Stop test")
         self.status.setText("Speak: the bars should move.")
@@ -152,7 +153,7 @@ class SettingsDialog(QDialog):
         sync: the shell's background sync, which the Account tab starts, nudges and stops.
         """
         super().__init__(parent)
-        self.setWindowTitle("Aris settings")
+        self.setWindowTitle("Settings")  # the window system adds the application name
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(560)
         self.settings = settings
@@ -197,6 +198,18 @@ class SettingsDialog(QDialog):
         self.minimized_box.setChecked(self.settings.start_minimized)
         self.login_box = QCheckBox("Start Aris when I log in")
         self.login_box.setChecked(self.settings.start_at_login)
+        self.theme_combo = QComboBox()
+        self.theme_combo.setAccessibleName("Appearance")
+        for label, theme in (
+            ("Follow the system", Theme.SYSTEM),
+            ("Light", Theme.LIGHT),
+            ("Dark", Theme.DARK),
+        ):
+            self.theme_combo.addItem(label, theme.value)
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(self.settings.theme.value)))
+        look = QGroupBox("Appearance")
+        look_form = _form(look)
+        look_form.addRow("Theme", self.theme_combo)
         memory = QGroupBox("Memory")
         memory_column = QVBoxLayout(memory)
         memory_column.addWidget(self.memory_box)
@@ -206,6 +219,7 @@ class SettingsDialog(QDialog):
         box.addWidget(self.minimized_box)
         box.addWidget(self.login_box)
         layout = QVBoxLayout(page)
+        layout.addWidget(look)
         layout.addWidget(memory)
         layout.addWidget(startup)
         layout.addStretch(1)
@@ -417,6 +431,7 @@ class SettingsDialog(QDialog):
             memory_enabled=self.memory_box.isChecked(),
             start_minimized=self.minimized_box.isChecked(),
             start_at_login=self.login_box.isChecked(),
+            theme=Theme(self.theme_combo.currentData()),
         )
 
     def result_settings(self) -> Settings:

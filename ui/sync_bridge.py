@@ -14,11 +14,11 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
 
-from app.errors import ArisError
 from app.paths import DataPaths
 from app.sync.background import BackgroundSync, start_background_sync
 from app.sync.client import RetryPolicy
 from app.sync.runner import RunnerSettings, SyncState, SyncStatus
+from ui.jobs import run_job
 
 log = logging.getLogger(__name__)
 
@@ -78,26 +78,29 @@ class SyncBridge(QObject):
             if self._background is not None:
                 return
             self._closed = False
-        threading.Thread(target=self._start, name="aris-sync-start", daemon=True).start()
+        run_job(
+            self._start,
+            lambda running: self._on_started(True, "") if running else None,
+            # a SyncError, or the local database unusable
+            lambda error: self._on_started(False, error.message),
+            owner=self,
+            name="sync-start",
+        )
 
-    def _start(self) -> None:
-        try:
-            background = start_background_sync(self.paths, self._publish, self.settings, retry=self.retry)
-        except ArisError as error:  # a SyncError, or the local database unusable
-            log.warning("Background sync could not start: %s", error.message)
-            self._started.emit(False, error.message)
-            return
+    def _start(self) -> bool:
+        """Whether background sync now runs (worker thread)."""
+        background = start_background_sync(self.paths, self._publish, self.settings, retry=self.retry)
         if background is None:
             log.info("Sync is not set up for %s", self.paths.root)
-            return
+            return False
         with self._lock:
             closed = self._closed
             if not closed:
                 self._background = background
         if closed:  # quit or sign-out came first
             background.stop(STOP_TIMEOUT_S)
-            return
-        self._started.emit(True, "")
+            return False
+        return True
 
     def _publish(self, state: SyncState) -> None:
         """Called in the sync thread: hand the state to the GUI thread, unless the shell is closing."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import platform
-import threading
 from collections.abc import Callable
 from datetime import datetime
 
@@ -38,6 +37,7 @@ from app.sync.crypto import KdfParams
 from app.sync.runner import SyncState
 from app.sync.secrets import INSECURE_FILE_ENV
 from app.sync.service import SetupRequest, SyncOverview, logout, overview, setup, sync_now
+from ui.jobs import run_job
 from ui.sync_bridge import SyncBridge, ago, describe_state
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,6 @@ class SyncSection(QGroupBox):
 
     overview_loaded = Signal(object)
     """A fresh SyncOverview is shown."""
-    _job_done = Signal(str, object)
-    """(job, result) from a worker."""
-    _job_failed = Signal(str, str, str)
-    """(job, error code, message) from a worker."""
 
     def __init__(
         self,
@@ -127,8 +123,6 @@ class SyncSection(QGroupBox):
             self.stack.addWidget(page)
         layout = QVBoxLayout(self)
         layout.addWidget(self.stack)
-        self._job_done.connect(self._on_job_done)
-        self._job_failed.connect(self._on_job_failed)
         if sync is not None:
             sync.state_changed.connect(self._on_sync_state_changed)
         self.refresh()
@@ -234,7 +228,14 @@ class SyncSection(QGroupBox):
 
     def refresh(self) -> None:
         """Reload the status from the data folder (off the GUI thread)."""
-        self._run("overview", lambda: overview(self.paths))
+        paths = self.paths
+        run_job(
+            lambda: overview(paths),
+            self._show_overview,
+            self._on_overview_failed,
+            owner=self,
+            name="sync-overview",
+        )
 
     def run_setup(self) -> None:
         """Sign in (or register) with the form's values, as `sync setup` does."""
@@ -267,7 +268,7 @@ class SyncSection(QGroupBox):
 
         self.setup_page.setEnabled(False)
         self._show_setup_status("Creating the account…" if request.register else "Signing in…")
-        self._run("setup", job)
+        run_job(job, self._on_setup_done, self._on_setup_failed, owner=self, name="sync-setup")
 
     def run_sync_now(self) -> None:
         """One round now: through background sync when it runs, else directly."""
@@ -277,7 +278,14 @@ class SyncSection(QGroupBox):
             return
         self.sync_now_button.setEnabled(False)
         self.action_status.setText("Syncing…")
-        self._run("sync_now", lambda: sync_now(self.paths, retry=self.retry))
+        paths, retry = self.paths, self.retry
+        run_job(
+            lambda: sync_now(paths, retry=retry),
+            self._on_sync_now_done,
+            self._on_action_failed,
+            owner=self,
+            name="sync-now",
+        )
 
     def run_sign_out(self) -> None:
         """Sign this computer out, after asking; local data stays."""
@@ -295,73 +303,53 @@ class SyncSection(QGroupBox):
 
         self.status_page.setEnabled(False)
         self.action_status.setText("Signing out…")
-        self._run("logout", job)
+        run_job(job, self._on_logout_done, self._on_action_failed, owner=self, name="sync-logout")
 
     # ---- results ----------------------------------------------------------------------------------------
 
-    def _run(self, name: str, job: Callable[[], object]) -> None:
-        def run() -> None:
-            try:
-                result = job()
-            except ArisError as error:  # sync errors, and a local database that is busy or damaged
-                log.info("Sync %s failed (%s): %s", name, error.code, error.message)
-                self._emit(self._job_failed, name, error.code, error.message)
-                return
-            self._emit(self._job_done, name, result)
-
-        threading.Thread(target=run, name=f"aris-sync-{name}", daemon=True).start()
-
-    @staticmethod
-    def _emit(signal, *args: object) -> None:
-        try:
-            signal.emit(*args)
-        except RuntimeError:  # the dialog was closed while the job ran: nobody is left to tell
-            log.debug("Sync section gone before its job finished")
-
-    def _on_job_done(self, name: str, result: object) -> None:
-        if name == "overview":
-            assert isinstance(result, SyncOverview)
-            self._show_overview(result)
-            return
-        if name == "setup":
-            self.setup_page.setEnabled(True)
-            self.password_edit.clear()
-            self.passphrase_edit.clear()
-            self.file_secrets_box.setVisible(False)
-            self._show_setup_status("")
-            self.action_status.setText("Signed in. Syncing in the background.")
-        elif name == "sync_now":
-            self.sync_now_button.setEnabled(True)
-            self.action_status.setText("Synced.")
-        elif name == "logout":
-            self.status_page.setEnabled(True)
-            self.action_status.setText("")
-            self._show_setup_status(
-                "Signed out; this computer's token is revoked. Your data here is unchanged."
-                if result
-                else "Signed out here, but the server could not be reached to revoke the token: revoke it "
-                "from another computer (`python main.py sync devices` / `sync revoke`). Your data here is "
-                "unchanged."
-            )
+    def _on_setup_done(self, _account: object) -> None:
+        self.setup_page.setEnabled(True)
+        self.password_edit.clear()
+        self.passphrase_edit.clear()
+        self.file_secrets_box.setVisible(False)
+        self._show_setup_status("")
+        self.action_status.setText("Signed in. Syncing in the background.")
         self.refresh()
 
-    def _on_job_failed(self, name: str, code: str, message: str) -> None:
-        if name == "setup":
-            self.setup_page.setEnabled(True)
-            advice = ADVICE.get(code, "")
-            if code == "sync_secrets":
-                self.file_secrets_box.setVisible(True)
-                self._fit_setup_page()
-                advice += f" (Setting {INSECURE_FILE_ENV}=1 before starting Aris does the same.)"
-            self._show_setup_status(f"{message} {advice}".strip(), error=True)
-            return
-        if name == "overview":
-            self.stack.setCurrentWidget(self.setup_page)
-            self._show_setup_status(message, error=True)
-            return
+    def _on_sync_now_done(self, _result: object) -> None:
+        self.sync_now_button.setEnabled(True)
+        self.action_status.setText("Synced.")
+        self.refresh()
+
+    def _on_logout_done(self, revoked: object) -> None:
+        self.status_page.setEnabled(True)
+        self.action_status.setText("")
+        self._show_setup_status(
+            "Signed out; this computer's token is revoked. Your data here is unchanged."
+            if revoked
+            else "Signed out here, but the server could not be reached to revoke the token: revoke it "
+            "from another computer (`python main.py sync devices` / `sync revoke`). Your data here is "
+            "unchanged."
+        )
+        self.refresh()
+
+    def _on_setup_failed(self, error: ArisError) -> None:
+        self.setup_page.setEnabled(True)
+        advice = ADVICE.get(error.code, "")
+        if error.code == "sync_secrets":
+            self.file_secrets_box.setVisible(True)
+            self._fit_setup_page()
+            advice += f" (Setting {INSECURE_FILE_ENV}=1 before starting Aris does the same.)"
+        self._show_setup_status(f"{error.message} {advice}".strip(), error=True)
+
+    def _on_overview_failed(self, error: ArisError) -> None:
+        self.stack.setCurrentWidget(self.setup_page)
+        self._show_setup_status(error.message, error=True)
+
+    def _on_action_failed(self, error: ArisError) -> None:
         self.status_page.setEnabled(True)
         self.sync_now_button.setEnabled(True)
-        self.action_status.setText(message)
+        self.action_status.setText(error.message)
         self.action_status.setStyleSheet(ERROR_STYLE)
         self.refresh()
 

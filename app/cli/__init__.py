@@ -52,6 +52,8 @@ class CommandLineExtensions:
     """Extra `--self-test` steps, run after the app's own."""
     desktop: Handler | None = None
     """What runs with no command; without it, the help is printed."""
+    show_desktop_error: Callable[[str], None] | None = None
+    """Shows a sentence that stops the desktop app from starting in a window (a GUI user sees no stderr)."""
 
 
 NO_EXTENSIONS = CommandLineExtensions()
@@ -150,6 +152,8 @@ def main(argv: Sequence[str] | None = None, extensions: CommandLineExtensions = 
     except ArisError as error:
         log.debug("Command failed", exc_info=True)
         print(f"aris: {error.message}", file=sys.stderr)
+        if handler is extensions.desktop and extensions.show_desktop_error is not None:
+            extensions.show_desktop_error(error.message)
         return 1
     except KeyboardInterrupt:
         print("aris: interrupted", file=sys.stderr)

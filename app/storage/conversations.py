@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import dataclass
 
 from sqlite_utils import Database
 
@@ -17,6 +18,24 @@ from app.storage.records import Conversation, Message
 log = logging.getLogger(__name__)
 
 ROLES = ("user", "assistant", "system")
+TITLE_CHARS = 80
+"""A conversation's title is its first question, cut to this many characters."""
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    """One line of the history list: the title (the first question when none was stored) and when."""
+
+    id: str
+    title: str
+    started_at: str
+    updated_at: str
+
+
+def title_from(question: str) -> str:
+    """A title from the first question: one line, at most TITLE_CHARS characters."""
+    line = " ".join(question.split())
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
 
 
 class ConversationLog:
@@ -104,6 +123,56 @@ class ConversationLog:
             [conversation_id],
         ).fetchall()
         return [_message(row) for row in rows]
+
+    def summaries(self, query: str = "", limit: int = 200) -> list[ConversationSummary]:
+        """Conversations with at least one message, newest first; ``query`` keeps those whose title or
+        messages contain it (full-text for the messages)."""
+        first_question = (
+            "(SELECT m.text FROM messages m WHERE m.conversation_id = c.id AND m.role = 'user' "
+            "AND m.deleted_at IS NULL ORDER BY m.created_at, m.rowid LIMIT 1)"
+        )
+        sql = (
+            f"SELECT c.id, COALESCE(NULLIF(c.title, ''), {first_question}, ''), c.started_at, c.updated_at "
+            "FROM conversations c WHERE c.deleted_at IS NULL AND EXISTS (SELECT 1 FROM messages m "
+            "WHERE m.conversation_id = c.id AND m.deleted_at IS NULL)"
+        )
+        args: list[object] = []
+        match = fts_query(query) if query.strip() else ""
+        if query.strip():
+            sql += f" AND (COALESCE(c.title, {first_question}) LIKE ? ESCAPE '\\'"
+            args.append("%" + query.strip().replace("%", "\\%").replace("_", "\\_") + "%")
+            if match:
+                sql += (
+                    " OR c.id IN (SELECT m.conversation_id FROM messages_fts f JOIN messages m "
+                    "ON m.rowid = f.rowid WHERE messages_fts MATCH ?)"
+                )
+                args.append(match)
+            sql += ")"
+        sql += " ORDER BY c.updated_at DESC LIMIT ?"
+        args.append(limit)
+        rows = self._db.execute(sql, args).fetchall()
+        return [
+            ConversationSummary(row[0], title_from(row[1] or "") or "(untitled)", row[2], row[3])
+            for row in rows
+        ]
+
+    def delete_conversation(self, conversation_id: str) -> bool:
+        """Erase a conversation and its messages' text, keeping tombstones for sync. False if none was live."""
+        now = utc_now()
+        with write(self._db, "delete the conversation"):
+            cursor = self._db.execute(
+                "UPDATE conversations SET title = NULL, deleted_at = ?, updated_at = ?, hlc = ? "
+                "WHERE id = ? AND deleted_at IS NULL",
+                [now, now, self._clock.now(), conversation_id],
+            )
+            if cursor.rowcount == 0:
+                return False
+            self._db.execute(
+                "UPDATE messages SET text = '', deleted_at = ?, updated_at = ?, hlc = ? "
+                "WHERE conversation_id = ? AND deleted_at IS NULL",
+                [now, now, self._clock.now(), conversation_id],
+            )
+        return True
 
     def recent_conversations(self, limit: int = 20) -> list[Conversation]:
         """The most recently active conversations, newest first."""

@@ -1,103 +1,167 @@
-"""The memory browser against a fake store implementing the MemoryStore protocol."""
+"""The memory browser, driven by clicks and keys: every button, against a fake store implementing the
+MemoryStore protocol, and edit/forget on the real store."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
+
 from tests.ui.fakes import FakeMemoryStore
+from tests.ui.modal import click_box_button, replace_text_and_ok, type_file_name, when_modal
 from ui.memory_browser import MemoryBrowser
 
+YES = QMessageBox.StandardButton.Yes
+CANCEL = QMessageBox.StandardButton.Cancel
 
-def browser_for(qtbot, store, answers: list[bool] | None = None) -> tuple[MemoryBrowser, list[str]]:
-    asked: list[str] = []
-    replies = list(answers or [])
 
-    def confirm(title: str, _question: str) -> bool:
-        asked.append(title)
-        return replies.pop(0) if replies else True
-
-    browser = MemoryBrowser(store, confirm=confirm)
+def browser_for(qtbot, store) -> MemoryBrowser:
+    browser = MemoryBrowser(store)
     qtbot.addWidget(browser)
     browser.show()
     qtbot.waitUntil(lambda: browser.list.count() == len(store.items), timeout=5000)
-    return browser, asked
+    return browser
 
 
-def test_edit_changes_the_store(qtbot) -> None:
+def click(widget) -> None:
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_row(browser: MemoryBrowser, text: str) -> None:
+    """Click the list row showing ``text``."""
+    for row in range(browser.list.count()):
+        item = browser.list.item(row)
+        if text in item.text():
+            rect = browser.list.visualItemRect(item)
+            QTest.mouseClick(browser.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            return
+    raise AssertionError(f"no row shows {text!r}")
+
+
+def texts(browser: MemoryBrowser) -> list[str]:
+    return [browser.list.item(row).text() for row in range(browser.list.count())]
+
+
+def test_edit_button_changes_the_store(qtbot) -> None:
     store = FakeMemoryStore(["The user lives in Lisbon.", "The user likes tea."])
-    browser, _ = browser_for(qtbot, store)
-    lisbon = next(m for m in store.items.values() if "Lisbon" in m.text)
-    browser.select(lisbon.id)
-    with qtbot.waitSignal(browser._done, timeout=5000):
-        browser.edit_selected("The user lives in Porto.")
-    assert store.items[lisbon.id].text == "The user lives in Porto."
-    qtbot.waitUntil(lambda: any("Porto" in browser.list.item(i).text() for i in range(browser.list.count())))
+    browser = browser_for(qtbot, store)
+    assert not browser.edit_button.isEnabled()  # nothing selected yet
+    click_row(browser, "Lisbon")
+    assert browser.edit_button.isEnabled()
+    when_modal(replace_text_and_ok("The user lives in Porto."))
+    with qtbot.waitSignal(browser.changed_done, timeout=5000):
+        click(browser.edit_button)
+    lisbon = [m for m in store.items.values() if "Porto" in m.text]
+    assert len(lisbon) == 1 and ("edit", (lisbon[0].id, "The user lives in Porto.")) in store.calls
+    qtbot.waitUntil(lambda: any("Porto" in text for text in texts(browser)))
 
 
-def test_forget_asks_first_and_then_erases(qtbot) -> None:
+def test_forget_button_asks_first_and_then_erases(qtbot) -> None:
     store = FakeMemoryStore(["The user lives in Lisbon.", "The user likes tea."])
-    browser, asked = browser_for(qtbot, store, answers=[False, True])
-    tea = next(m for m in store.items.values() if "tea" in m.text)
-    browser.select(tea.id)
-    browser.forget_selected()  # the user says no
-    assert tea.id in store.items and asked == ["Forget this memory?"]
-    with qtbot.waitSignal(browser._done, timeout=5000):
-        browser.forget_selected()
-    assert tea.id not in store.items
+    browser = browser_for(qtbot, store)
+    click_row(browser, "tea")
+    asked = when_modal(click_box_button(CANCEL))
+    click(browser.forget_button)  # the user says no
+    assert asked == ["Forget this memory?"]
+    assert len(store.items) == 2
+    when_modal(click_box_button(YES))
+    with qtbot.waitSignal(browser.changed_done, timeout=5000):
+        click(browser.forget_button)
+    assert all("tea" not in m.text for m in store.items.values())
     qtbot.waitUntil(lambda: browser.list.count() == 1)
 
 
-def test_pin_search_and_export_import(qtbot, tmp_path: Path) -> None:
+def test_pin_button_and_search(qtbot) -> None:
     store = FakeMemoryStore(["The user lives in Lisbon.", "The user likes tea."])
-    browser, asked = browser_for(qtbot, store)
-    tea = next(m for m in store.items.values() if "tea" in m.text)
-    browser.select(tea.id)
-    with qtbot.waitSignal(browser._done, timeout=5000):
-        browser.toggle_pin_selected()
-    assert store.items[tea.id].pinned
+    browser = browser_for(qtbot, store)
+    click_row(browser, "tea")
+    with qtbot.waitSignal(browser.changed_done, timeout=5000):
+        click(browser.pin_button)
+    assert next(m for m in store.items.values() if "tea" in m.text).pinned
     qtbot.waitUntil(lambda: browser.pin_button.text() == "Unpin")
+    assert any(text.startswith("★") and "tea" in text for text in texts(browser))
 
-    browser.search_box.setText("tea")
-    qtbot.waitUntil(lambda: browser.list.count() == 1 and "tea" in browser.list.item(0).text(), timeout=5000)
+    QTest.keyClicks(browser.search_box, "tea")
+    qtbot.waitUntil(lambda: browser.list.count() == 1 and "tea" in texts(browser)[0], timeout=5000)
     assert ("search", ("tea",)) in store.calls
 
+
+def test_export_and_import_buttons(qtbot, tmp_path: Path) -> None:
+    store = FakeMemoryStore(["The user lives in Lisbon.", "The user likes tea."])
+    browser = browser_for(qtbot, store)
     export = tmp_path / "memories.json"
-    with qtbot.waitSignal(browser._done, timeout=5000):
-        browser.export_to(export)
-    assert export.exists() and "Exported 2 memories" in browser.status.text()
-    with qtbot.waitSignal(browser._done, timeout=5000):
-        browser.import_from(export)
-    assert len(store.items) == 4 and asked == ["Import memories?"]
+    when_modal(type_file_name(str(export)))
+    with qtbot.waitSignal(browser.changed_done, timeout=10_000):
+        click(browser.export_button)
+    assert sorted(json.loads(export.read_text())) == ["The user likes tea.", "The user lives in Lisbon."]
+    assert "Exported 2 memories" in browser.status.text()
+
+    asked: list[list[str]] = []
+
+    def file_then_question(dialog) -> None:
+        asked.append(when_modal(click_box_button(YES), after=dialog))
+        type_file_name(str(export))(dialog)
+
+    when_modal(file_then_question)
+    with qtbot.waitSignal(browser.changed_done, timeout=10_000):
+        click(browser.import_button)
+    assert len(store.items) == 4 and asked == [["Import memories?"]]
+    qtbot.waitUntil(lambda: browser.list.count() == 4)
+
+
+def test_memory_button_reopens_the_browser_without_the_old_search(qtbot, paths) -> None:
+    from ui.app import build_session
+
+    controller = build_session(paths, use_tray=False, use_hotkey=False)
+    qtbot.addWidget(controller.window)
+    controller.memory = FakeMemoryStore(["The user lives in Lisbon.", "The user likes tea."])
+    controller.window.show()
+    click(controller.window.memory_button)
+    browser = controller.memory_browser
+    qtbot.waitUntil(lambda: browser.isVisible() and browser.list.count() == 2, timeout=5000)
+    assert browser.windowTitle() == "Memory"  # the application name is added by the window system
+    QTest.keyClicks(browser.search_box, "zebra")
+    qtbot.waitUntil(lambda: browser.list.count() == 0, timeout=5000)
+    browser.close()
+    click(controller.window.memory_button)
+    qtbot.waitUntil(lambda: browser.isVisible() and browser.list.count() == 2, timeout=5000)
+    assert browser.search_box.text() == "" and browser.status.text() == "2 memories"
+    controller.bridge.shutdown()
 
 
 def test_edit_and_forget_change_the_real_store(qtbot, tmp_path: Path, factory) -> None:
-    """The same actions through the adapter the app uses, on the real SQLite + Chroma store."""
+    """The same buttons through the adapter the app uses, on the real SQLite + Chroma store."""
     from app.memory.service import MemoryService
     from app.paths import DataPaths
     from ui.memory_store import ServiceStore
 
     service = MemoryService.open(DataPaths(tmp_path / "data").ensure(), embedder=factory.embedder())
     try:
-        lisbon = service.add("I live in Lisbon.").stored
-        tea = service.add("I like green tea.").stored
-        assert lisbon is not None and tea is not None
-        browser = MemoryBrowser(ServiceStore(service), confirm=lambda _title, _question: True)
+        service.add("I live in Lisbon.")
+        service.add("I like green tea.")
+        browser = MemoryBrowser(ServiceStore(service))
         qtbot.addWidget(browser)
         browser.show()
         qtbot.waitUntil(lambda: browser.list.count() == 2, timeout=10_000)
 
-        browser.select(lisbon.id)
-        with qtbot.waitSignal(browser._done, timeout=10_000):
-            browser.edit_selected("The user lives in Porto.")
+        click_row(browser, "Lisbon")
+        when_modal(replace_text_and_ok("The user lives in Porto."))
+        with qtbot.waitSignal(browser.changed_done, timeout=10_000):
+            click(browser.edit_button)
         assert "Porto" in service.search("Where do I live?", limit=1)[0].memory.text
         assert sorted(m.text for m in service.list()) == [
             "The user likes green tea.",
             "The user lives in Porto.",
         ]
 
-        browser.select(tea.id)
-        with qtbot.waitSignal(browser._done, timeout=10_000):
-            browser.forget_selected()
+        qtbot.waitUntil(lambda: any("Porto" in text for text in texts(browser)), timeout=10_000)
+        click_row(browser, "tea")
+        when_modal(click_box_button(YES))
+        with qtbot.waitSignal(browser.changed_done, timeout=10_000):
+            click(browser.forget_button)
         assert all("tea" not in m.text for m in service.list())
         assert all("tea" not in hit.memory.text for hit in service.search("tea"))
         qtbot.waitUntil(lambda: browser.list.count() == 1, timeout=10_000)

@@ -76,24 +76,6 @@ def test_turning_start_at_login_off_removes_the_entry(qtbot, paths) -> None:
     controller.bridge.shutdown()
 
 
-def test_a_broken_settings_file_is_explained_and_left_alone(qtbot, paths, monkeypatch) -> None:
-    from PySide6.QtWidgets import QMessageBox
-
-    from ui.app import build_session
-
-    paths.settings_file.write_text("{not json")
-    shown: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", lambda *args, **_kw: shown.append(args[2]) or QMessageBox.StandardButton.Ok
-    )
-    controller = build_session(paths, use_tray=False, use_hotkey=False)
-    qtbot.addWidget(controller.window)
-    assert shown and "not valid JSON" in shown[0]
-    controller.update_settings(controller.settings.with_changes(memory_enabled=False))
-    assert paths.settings_file.read_text() == "{not json"
-    controller.bridge.shutdown()
-
-
 @pytest.mark.parametrize(
     ("qt", "pynput"),
     [

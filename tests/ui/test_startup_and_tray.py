@@ -44,11 +44,13 @@ def test_without_a_tray_the_window_says_why_and_closing_quits(qtbot, paths, monk
     controller = build_session(paths, use_tray=False, use_hotkey=False)
     qtbot.addWidget(controller.window)
     assert "no system tray" in controller.window.notice.text.lower()
-    quits: list[bool] = []
-    monkeypatch.setattr(QApplication, "quit", lambda: quits.append(True))
+    exits: list[int] = []
+    app = QApplication.instance()
+    monkeypatch.setattr(app, "exit", lambda code=0: exits.append(code))
+    monkeypatch.setattr(app, "property", lambda name: True)  # as if run_desktop's event loop ran
     controller.window.show()
     controller.window.close()
-    assert quits == [True]
+    assert controller.has_quit and exits == [0]
 
 
 def test_with_a_tray_closing_hides_and_says_so_once(qtbot, paths) -> None:

@@ -226,7 +226,11 @@ def test_many_deletions_from_another_computer_wait_for_a_yes(
 
 
 def test_memory_edits_and_finished_turns_nudge_a_round(qtbot, paths: DataPaths, session) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
     from tests.ui.fakes import FakeMemoryStore
+    from tests.ui.modal import replace_text_and_ok, type_file_name, when_modal
 
     controller = session()
     nudges: list[str] = []
@@ -236,9 +240,11 @@ def test_memory_edits_and_finished_turns_nudge_a_round(qtbot, paths: DataPaths, 
     browser = controller.memory_browser
     qtbot.waitUntil(lambda: browser.list.count() == 1)
     browser.select(next(iter(store.items)))
-    browser.edit_selected("The user's cat is called Tim.")
+    when_modal(replace_text_and_ok("The user's cat is called Tim."))
+    QTest.mouseClick(browser.edit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: nudges == ["nudge"])
-    browser.export_to(paths.root / "export.json")  # reading changes nothing: no nudge
+    when_modal(type_file_name(str(paths.root / "export.json")))
+    QTest.mouseClick(browser.export_button, Qt.MouseButton.LeftButton)  # reading changes nothing: no nudge
     qtbot.waitUntil(lambda: "Exported" in browser.status.text())
     assert nudges == ["nudge"]
 

@@ -1,0 +1,86 @@
+"""Drive the modal dialogs a click opens (message boxes, input and file dialogs) with real clicks and keys.
+
+A static dialog (`QMessageBox.question`, `QFileDialog.getSaveFileName`) runs its own event loop and blocks the
+test until it closes, so the test schedules what the user does in it before clicking the button that opens it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QWidget,
+)
+
+POLL_MS = 20
+
+
+def when_modal(handle: Callable[[QWidget], None], *, after: QWidget | None = None) -> list[str]:
+    """Run ``handle`` on the next modal dialog (other than ``after``) once it shows; returns the titles seen."""
+    seen: list[str] = []
+
+    def poll() -> None:
+        widget = QApplication.activeModalWidget()
+        if widget is None or widget is after or not widget.isVisible():
+            QTimer.singleShot(POLL_MS, poll)
+            return
+        seen.append(widget.windowTitle())
+        handle(widget)
+
+    QTimer.singleShot(0, poll)
+    return seen
+
+
+def click_box_button(button: QMessageBox.StandardButton) -> Callable[[QWidget], None]:
+    """Click one of a message box's buttons."""
+
+    def handle(widget: QWidget) -> None:
+        assert isinstance(widget, QMessageBox), widget
+        QTest.mouseClick(widget.button(button), Qt.MouseButton.LeftButton)
+
+    return handle
+
+
+def type_file_name(path: str) -> Callable[[QWidget], None]:
+    """Put a path in a file dialog's name box and click Save/Open."""
+
+    def handle(widget: QWidget) -> None:
+        assert isinstance(widget, QFileDialog), widget
+        edit = widget.findChild(QLineEdit, "fileNameEdit")
+        edit.setText(path)  # typing opens the name completer's popup, which swallows key presses offscreen
+        box = widget.findChild(QDialogButtonBox)
+        accept = next(b for b in box.buttons() if box.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole)
+        QTest.mouseClick(accept, Qt.MouseButton.LeftButton)
+
+    return handle
+
+
+def replace_text_and_ok(text: str) -> Callable[[QWidget], None]:
+    """Replace a multi-line input dialog's text by typing, then click OK."""
+
+    def handle(widget: QWidget) -> None:
+        editor = widget.findChild(QPlainTextEdit)
+        editor.setFocus()
+        QTest.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        QTest.keyClicks(editor, text)
+        box = widget.findChild(QDialogButtonBox)
+        QTest.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+    return handle
+
+
+def click(widget: QWidget) -> None:
+    """A left click in the middle of a button."""
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def click_check(box: QWidget) -> None:
+    """A left click on a check box's or radio button's indicator (its middle may be empty space)."""
+    QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))

@@ -1,0 +1,133 @@
+"""The conversation history list, driven by clicks and keys on a real SQLite conversation log."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.storage.conversations import ConversationLog
+from app.storage.database import node_clock, open_database
+from tests.ui.modal import click, click_box_button, when_modal
+
+
+def seed(paths) -> dict[str, str]:
+    """Two past conversations: Lisbon (older) and tea (newer)."""
+    db = open_database(paths.database)
+    log = ConversationLog(db, node_clock(db))
+    ids = {}
+    for key, question, answer in (
+        ("lisbon", "What is the weather in Lisbon?", "Sunny and warm."),
+        ("tea", "Which tea is best in the morning?", "Try a **black tea** like Assam."),
+    ):
+        ids[key] = log.start_conversation()
+        log.add_message(ids[key], "user", question)
+        log.add_message(ids[key], "assistant", answer)
+    db.close()
+    return ids
+
+
+def start(qtbot, paths):
+    from ui.app import build_session
+
+    controller = build_session(paths, use_tray=False, use_hotkey=False)
+    qtbot.addWidget(controller.window)
+    controller.window.show()
+    return controller
+
+
+def rows(panel) -> list[str]:
+    return [panel.list.item(row).text().split("\n")[0] for row in range(panel.list.count())]
+
+
+def click_row(panel, title: str) -> None:
+    for row in range(panel.list.count()):
+        item = panel.list.item(row)
+        if item.text().startswith(title):
+            rect = panel.list.visualItemRect(item)
+            QTest.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            return
+    raise AssertionError(f"no row {title!r}")
+
+
+def bubble_texts(window) -> list[str]:
+    return [bubble.text for bubble in window.conversation.bubbles]
+
+
+def test_last_conversation_is_restored_and_others_open_from_the_list(qtbot, paths) -> None:
+    seed(paths)
+    controller = start(qtbot, paths)
+    window, panel = controller.window, controller.window.history
+    qtbot.waitUntil(lambda: len(window.conversation.bubbles) == 2, timeout=5000)
+    assert rows(panel) == ["Which tea is best in the morning?", "What is the weather in Lisbon?"]
+    assert bubble_texts(window)[0] == "Which tea is best in the morning?"  # the newest, restored
+
+    with qtbot.waitSignal(controller.conversation_shown, timeout=5000):
+        click_row(panel, "What is the weather in Lisbon?")
+    assert bubble_texts(window) == ["What is the weather in Lisbon?", "Sunny and warm."]
+    qtbot.waitUntil(lambda: controller.bridge.assistant.conversation_id == panel.current_id, timeout=5000)
+    controller.bridge.shutdown()
+
+
+def test_search_filters_by_title_and_message_text(qtbot, paths) -> None:
+    seed(paths)
+    controller = start(qtbot, paths)
+    panel = controller.window.history
+    qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=5000)
+    QTest.keyClicks(panel.search_box, "Assam")  # only in an answer
+    qtbot.waitUntil(lambda: rows(panel) == ["Which tea is best in the morning?"], timeout=5000)
+    panel.search_box.clear()
+    QTest.keyClicks(panel.search_box, "zebra")
+    qtbot.waitUntil(lambda: panel.list.count() == 0, timeout=5000)
+    assert panel.empty_label.text() == "No conversation matches."
+    controller.bridge.shutdown()
+
+
+def test_delete_asks_first(qtbot, paths) -> None:
+    ids = seed(paths)
+    controller = start(qtbot, paths)
+    panel = controller.window.history
+    qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=5000)
+    click_row(panel, "What is the weather in Lisbon?")
+    asked = when_modal(click_box_button(QMessageBox.StandardButton.Cancel))
+    click(panel.delete_button)
+    assert asked == ["Delete this conversation?"] and panel.list.count() == 2
+
+    when_modal(click_box_button(QMessageBox.StandardButton.Yes))
+    click(panel.delete_button)
+    qtbot.waitUntil(lambda: rows(panel) == ["Which tea is best in the morning?"], timeout=5000)
+    db = open_database(paths.database)
+    log = ConversationLog(db, node_clock(db))
+    assert log.messages(ids["lisbon"]) == [] and [s.id for s in log.summaries()] == [ids["tea"]]
+    db.close()
+    controller.bridge.shutdown()
+
+
+def test_new_conversation_button_and_ctrl_n(qtbot, paths) -> None:
+    seed(paths)
+    controller = start(qtbot, paths)
+    window, panel = controller.window, controller.window.history
+    qtbot.waitUntil(lambda: len(window.conversation.bubbles) == 2, timeout=5000)
+    click(panel.new_button)
+    assert window.conversation.bubbles == [] and panel.current_id is None
+    assert panel.selected_id() is None
+
+    with qtbot.waitSignal(controller.conversation_shown, timeout=5000):
+        click_row(panel, "What is the weather in Lisbon?")
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    QTest.keyClick(window.input, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.conversation.bubbles == [] and panel.current_id is None
+    qtbot.waitUntil(lambda: controller.bridge.assistant.conversation_id is None, timeout=5000)
+    controller.bridge.shutdown()
+
+
+def test_a_typed_question_starts_a_conversation_titled_by_it(qtbot, make_session) -> None:
+    session = make_session()
+    window = session.window
+    panel = window.history
+    QTest.keyClicks(window.input, "What is the capital of France?")
+    with qtbot.waitSignal(session.bridge.conversation_logged, timeout=120_000):
+        QTest.keyClick(window.input, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: rows(panel) == ["What is the capital of France?"], timeout=5000)
+    assert panel.current_id == session.bridge.assistant.conversation_id

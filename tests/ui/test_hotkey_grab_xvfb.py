@@ -1,0 +1,94 @@
+"""The global shortcut is grabbed exclusively on X11: with another X client focused, Ctrl+Alt+Space reaches
+Aris and the focused window gets no space; a plain key still reaches that window (the test can fail)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from tests.ui.test_hotkey_xvfb import display, wait_for, x11_env  # noqa: F401 - the Xvfb fixture
+
+pytestmark = [
+    pytest.mark.timeout(120),
+    pytest.mark.skipif(
+        not (shutil.which("Xvfb") and shutil.which("xdotool")),
+        reason="needs Xvfb and xdotool (apt-get install xvfb xdotool)",
+    ),
+]
+
+# Another application: a plain X window that takes the focus and prints every key it receives.
+OTHER_CLIENT = textwrap.dedent(
+    """
+    import sys
+    from Xlib import X
+    from Xlib.display import Display
+    d = Display()
+    root = d.screen().root
+    w = root.create_window(0, 0, 300, 200, 0, d.screen().root_depth, event_mask=X.KeyPressMask | X.ExposureMask)
+    w.set_wm_name("other-app")
+    w.map()
+    d.sync()
+    print("ready", w.id, flush=True)
+    while True:
+        e = d.next_event()
+        if e.type == X.KeyPress:
+            print("key", d.keycode_to_keysym(e.detail, 0), flush=True)
+    """
+)
+
+
+def test_the_shortcut_does_not_reach_the_focused_window(display, qtbot, monkeypatch) -> None:  # noqa: F811
+    from Xlib import XK
+
+    from ui.hotkey import GlobalHotkey
+
+    space, letter_a = XK.string_to_keysym("space"), XK.string_to_keysym("a")
+    env = x11_env(display)
+    monkeypatch.setenv("DISPLAY", display)
+    other = subprocess.Popen(
+        [sys.executable, "-c", OTHER_CLIENT], env=env, stdout=subprocess.PIPE, text=True, bufsize=1
+    )
+    hotkey = GlobalHotkey("<ctrl>+<alt>+<space>")
+    try:
+        ready = other.stdout.readline().split()
+        assert ready[0] == "ready"
+        window = ready[1]
+        subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, check=True, timeout=20)
+        hotkey.start()
+        assert hotkey.exclusive
+
+        with qtbot.waitSignal(hotkey.pressed_at, timeout=10_000):
+            subprocess.run(["xdotool", "keydown", "ctrl+alt+space"], env=env, check=True, timeout=20)
+        with qtbot.waitSignal(hotkey.released_at, timeout=10_000):
+            subprocess.run(["xdotool", "keyup", "ctrl+alt+space"], env=env, check=True, timeout=20)
+        subprocess.run(["xdotool", "key", "a"], env=env, check=True, timeout=20)  # reaches the window
+        keys: list[int] = []  # keysyms the other window received
+        deadline = time.monotonic() + 10
+        while letter_a not in keys and time.monotonic() < deadline:
+            line = other.stdout.readline().split()
+            if line and line[0] == "key":
+                keys.append(int(line[1]))
+        assert letter_a in keys, keys
+        assert space not in keys, keys  # the shortcut's space never reached the focused window
+    finally:
+        hotkey.stop()
+        other.kill()
+        other.wait(5)
+
+
+def test_a_shortcut_another_application_holds_falls_back_to_listening(display, qtbot, monkeypatch) -> None:  # noqa: F811
+    from ui.x11_grab import GrabError, X11KeyGrab
+
+    monkeypatch.setenv("DISPLAY", display)
+    first = X11KeyGrab("<ctrl>+<alt>+k", lambda: None, lambda: None)
+    first.start()
+    try:
+        with pytest.raises(GrabError, match="Another application"):
+            X11KeyGrab("<ctrl>+<alt>+k", lambda: None, lambda: None).start()
+    finally:
+        first.stop()
