@@ -16,6 +16,7 @@ from engine.audio import AudioChunk, MicrophoneSource, SpeakerSink, read_wav, re
 from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
 from engine.echo import EchoCanceller
+from engine.tts import synthesize_all
 from tests.conftest import speak
 
 REPLY = (
@@ -27,7 +28,7 @@ REPLY = (
 @pytest.fixture(scope="module")
 def reply(factory) -> AudioChunk:
     """A long answer in Aris's own voice."""
-    audio, _seconds = factory.synthesizer().synthesize_all(REPLY)
+    audio, _seconds = synthesize_all(factory.synthesizer(), REPLY)
     return audio
 
 
