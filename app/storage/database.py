@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,8 +32,25 @@ def open_database(path: Path | str) -> Database:
         StorageError: the file cannot be opened or upgraded (StorageFullError for a full disk,
             StorageCorruptError for a damaged or foreign file).
     """
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return _open_and_upgrade(Path(path))
+        except sqlite3.OperationalError as error:
+            # Two parts of the app opening a new database at once (the history list's worker and the skills'
+            # timers at start-up): switching to WAL and migrating take locks that SQLite's busy handler does
+            # not always wait for. The other opener finishes within milliseconds; then this one sees WAL and
+            # no pending migration.
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise storage_error(error, "open the database", Path(path)) from error
+            time.sleep(0.05)
+        except sqlite3.Error as error:
+            raise storage_error(error, "open the database", Path(path)) from error
+
+
+def _open_and_upgrade(path: Path) -> Database:
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
     try:
-        conn = sqlite3.connect(str(path), check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
         db = Database(conn)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
@@ -40,13 +58,14 @@ def open_database(path: Path | str) -> Database:
         # Deleted or overwritten content is zeroed, not left in free space: forgetting must really forget.
         db.execute("PRAGMA secure_delete=ON")
         db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
-        _check_is_ours(db, Path(path))
+        _check_is_ours(db, path)
         pending = [m.name for m in migrations.pending(db)]
         if pending:
             log.info("Upgrading %s: %s", path, ", ".join(pending))
             migrations.apply(db)
-    except sqlite3.Error as error:
-        raise storage_error(error, "open the database", Path(path)) from error
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 

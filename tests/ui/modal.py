@@ -32,7 +32,13 @@ def when_modal(handle: Callable[[QWidget], None], *, after: QWidget | None = Non
             QTimer.singleShot(POLL_MS, poll)
             return
         seen.append(widget.windowTitle())
-        handle(widget)
+        try:
+            handle(widget)
+        except BaseException:
+            # A failed step must not leave the dialog's own event loop running: the test would hang, not fail.
+            if widget.isVisible():
+                widget.close()
+            raise
 
     QTimer.singleShot(0, poll)
     return seen

@@ -26,7 +26,7 @@ def test_test_voice_speaks_and_voice_speed_applies_at_once(qtbot, make_session) 
         dialog.tabs.setCurrentIndex(1)  # Audio
         assert dialog.voice_button.isVisible()
         click(dialog.voice_button)
-        qtbot.waitUntil(lambda: speakers and speakers[0].played_seconds() > 0.5, timeout=60_000)
+        qtbot.waitUntil(lambda: bool(speakers) and speakers[0].played_seconds > 0.5, timeout=60_000)
         dialog.tabs.setCurrentIndex(3)  # Models
         spin = dialog.speed_spin
         spin.setFocus()
