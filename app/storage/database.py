@@ -20,6 +20,7 @@ from app.storage.migrations import migrations
 log = logging.getLogger(__name__)
 
 _BUSY_TIMEOUT_MS = 5000
+_OPEN_LOCK = threading.Lock()
 
 
 def open_database(path: Path | str) -> Database:
@@ -35,12 +36,14 @@ def open_database(path: Path | str) -> Database:
     deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
     while True:
         try:
-            return _open_and_upgrade(Path(path))
+            # Parts of the app open the database from several threads at start-up (the history list's worker,
+            # the skills' timers): one at a time, or two of them would both apply the pending migrations.
+            with _OPEN_LOCK:
+                return _open_and_upgrade(Path(path))
         except sqlite3.OperationalError as error:
-            # Two parts of the app opening a new database at once (the history list's worker and the skills'
-            # timers at start-up): switching to WAL and migrating take locks that SQLite's busy handler does
-            # not always wait for. The other opener finishes within milliseconds; then this one sees WAL and
-            # no pending migration.
+            # Another process creating the database: switching to WAL and migrating take locks that SQLite's
+            # busy handler does not always wait for. It finishes within milliseconds; then this one sees WAL
+            # and no pending migration.
             if "locked" not in str(error) or time.monotonic() > deadline:
                 raise storage_error(error, "open the database", Path(path)) from error
             time.sleep(0.05)
