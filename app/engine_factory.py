@@ -96,14 +96,7 @@ class EngineFactory:
             )
 
         def build() -> LlamaResponder:
-            model = self.llm_model()
-            responder = LlamaResponder(
-                str(model.path),
-                chat_format=model.spec.chat_format,
-                context_tokens=model.spec.context_tokens,
-                threads=m.threads,
-                settings=GenerationSettings.for_family(model.spec.family),
-            )
+            responder = self._load_local_llm()
             state = self.prompt_state_file()
             if not responder.load_prompt_state(state):
                 responder.complete_warmup()
@@ -114,6 +107,17 @@ class EngineFactory:
             return responder
 
         return self._cached(("llm", m.llm, m.llm_path, m.threads), build)
+
+    def _load_local_llm(self) -> LlamaResponder:
+        """The chosen GGUF model in a fresh llama.cpp context, sampled as its family likes."""
+        model = self.llm_model()
+        return LlamaResponder(
+            str(model.path),
+            chat_format=model.spec.chat_format,
+            context_tokens=model.spec.context_tokens,
+            threads=self.models.threads,
+            settings=GenerationSettings.for_family(model.spec.family),
+        )
 
     def prompt_state_file(self) -> Path:
         """Where the evaluated system prompt of the chosen model is kept between processes; the name
@@ -143,13 +147,7 @@ class EngineFactory:
         m = self.models
 
         def build() -> LlamaResponder:
-            model = self.llm_model()
-            responder = LlamaResponder(
-                str(model.path),
-                chat_format=model.spec.chat_format,
-                context_tokens=model.spec.context_tokens,
-                threads=m.threads,
-            )
+            responder = self._load_local_llm()
             responder.load_prompt_state(self.prompt_state_file())
             return responder
 

@@ -8,28 +8,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-QUESTIONS = (
-    "What is the capital of France?",
-    "I really enjoy long walks by the river in the evening.",
-    "How many legs does a spider have?",
-    "My sister Anna works as a nurse in Berlin.",
-    "What is the largest planet in our solar system?",
-    "I am learning to play the violin this year.",
-    "Who wrote the play Romeo and Juliet?",
-    "What color is the sky on a clear day?",
-    "My favourite food is mushroom soup.",
-    "How many days are in a week?",
-    "What is the tallest mountain in the world?",
-    "I usually wake up at six in the morning.",
-    "What is the capital of Italy?",
-    "How many wheels does a bicycle have?",
-    "My best friend Tom lives near the sea.",
-    "What do bees make?",
-    "What is the boiling point of water?",
-    "I have two cats and a small garden.",
-    "What is the capital of Spain?",
-    "Which ocean is the largest?",
-)
+from app.bench import CONVERSATION
+
+QUESTIONS = CONVERSATION  # the bench's 20-turn conversation, so the shell test and the figure agree
 
 
 @pytest.mark.slow
