@@ -55,3 +55,25 @@ def one_voice_catalogue(tmp_path: Path, voice_spec: ModelSpec, monkeypatch: pyte
     path.write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setenv("ARIS_MODEL_CATALOGUE", str(path))
     return path
+
+
+UNPUBLISHED_ID = "gemma-3-1b-it"
+
+
+@pytest.fixture()
+def unpublished_catalogue(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """ARIS_MODEL_CATALOGUE with one entry whose publisher checksum is not known (how an entry without a
+    published checksum is written), to prove such an entry is listed but never downloaded."""
+    from models.locate import package_data_path
+
+    data = json.loads(package_data_path("models", "catalogue.json").read_text(encoding="utf-8"))
+    for entry in data["models"]:
+        if entry["id"] == UNPUBLISHED_ID:
+            entry["checksum_source"] = None
+            for item in entry["files"]:
+                item["checksum"] = None
+                item["size"] = None
+    path = tmp_path / "catalogue.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setenv("ARIS_MODEL_CATALOGUE", str(path))
+    return path

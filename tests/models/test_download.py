@@ -21,6 +21,7 @@ from models.errors import (
 )
 from models.resolve import resolve_model
 from models.store import is_installed, staging_folder
+from tests.models.conftest import UNPUBLISHED_ID
 from tests.models.loopback import unused_port
 
 SIZE = 63_201_294
@@ -116,11 +117,13 @@ def test_cancel_keeps_the_partial_file_for_later(tmp_path: Path, server, voice_s
     assert not is_installed(voice_spec, tmp_path)
 
 
-def test_unverifiable_models_are_never_downloaded(tmp_path: Path) -> None:
+def test_unverifiable_models_are_never_downloaded(tmp_path: Path, unpublished_catalogue: Path) -> None:
     from models.catalogue import get_spec
 
+    spec = get_spec(UNPUBLISHED_ID)
+    assert not spec.verifiable
     with pytest.raises(ModelUnavailableError, match="no published checksum"):
-        Downloader(tmp_path, mirror="http://127.0.0.1:9").install(get_spec("qwen2.5-1.5b-instruct"))
+        Downloader(tmp_path, mirror="http://127.0.0.1:9").install(spec)
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.models.conftest import VOICE_ID
+from tests.models.conftest import UNPUBLISHED_ID, VOICE_ID
 from tests.models.loopback import unused_port
 
 
@@ -36,7 +36,10 @@ def test_list_json_has_the_documented_fields() -> None:
     assert by_id["smollm2-135m-instruct"]["in_use"] and by_id["smollm2-135m-instruct"]["installed"]
     assert by_id["piper-ru_RU-irina-medium"]["checksum"] == "md5:21fbe77fdc68bdc35d7adb6bf4f52199"
     assert by_id["llama-3.2-1b-instruct"]["checksum"] == "md5:48ff0243978606fdba19d899b77802fc"
-    assert not by_id["qwen2.5-1.5b-instruct"]["available"]
+    assert by_id["qwen2.5-1.5b-instruct"]["checksum"] == (
+        "sha256:6a1a2eb6d15622bf3c96857206351ba97e1af16c30d7a74ee38970e434e9407e"
+    )
+    assert by_id["qwen2.5-1.5b-instruct"]["available"]
     kinds = {
         row["kind"]
         for row in json.loads(run("models", "list", "--kind", "voice", "--json", env=dict(os.environ)).stdout)
@@ -80,9 +83,12 @@ def test_offline_is_one_sentence_and_nothing_changes(one_voice_catalogue: Path) 
     assert rows["piper-joe-medium"]["in_use"] and not rows[VOICE_ID]["installed"]
 
 
-def test_unknown_and_unavailable_models_are_refused_clearly() -> None:
+def test_unknown_and_unavailable_models_are_refused_clearly(unpublished_catalogue: Path) -> None:
     env = dict(os.environ)
     unknown = run("models", "use", "llama-9", env=env)
     assert unknown.returncode == 1 and unknown.stderr.startswith("aris: Unknown model 'llama-9'.")
-    unavailable = run("models", "download", "gemma-3-1b-it", env=env)
+    listed = {r["id"]: r for r in json.loads(run("models", "list", "--json", env=env).stdout)}
+    assert listed[UNPUBLISHED_ID]["checksum"] is None and not listed[UNPUBLISHED_ID]["available"]
+    unavailable = run("models", "download", UNPUBLISHED_ID, env=env)
     assert unavailable.returncode == 1 and "no published checksum" in unavailable.stderr
+    assert "Traceback" not in unavailable.stderr
