@@ -88,6 +88,8 @@ class Assistant:
             self.factory = EngineFactory(models, self.paths)
             self._pipeline = None
             memory = self._memory
+            if self._skills is not None:
+                self._skills.language = models.language
         extractor = getattr(memory, "extractor", None)
         if memory is not None and extractor is not None:
             from app.memory.extraction import FactExtractor
@@ -154,7 +156,7 @@ class Assistant:
         if self._skills is None:
             from app.skills.router import SkillRouter, open_skill_store  # hassil, pint: not at app start
 
-            self._skills = SkillRouter(open_skill_store(self.paths.database))
+            self._skills = SkillRouter(open_skill_store(self.paths.database), language=self.settings.models.language)
         return self._skills
 
     def wait_for_learning(self, timeout: float | None = None) -> None:

@@ -41,6 +41,15 @@ MISHEARD = (
 )
 """Command words whisper mishears at the start of a request ("Center timer for 10 minutes")."""
 
+MISHEARD_RU = (
+    # festival's Russian "таймер" reaches Whisper base as "ты мир" / "те мир" / "тай мир"
+    (r"\b(?:ты|те|тэ|тай|та) ?мир(а|е|у|ом)?\b", r"таймер\1"),
+    (r"\bтаймеры?\b(?= на )", "таймер"),
+)
+"""What Whisper mishears in Russian requests, put right before matching (only words no request means)."""
+
+CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class IntentMatch:
@@ -72,7 +81,7 @@ class IntentMatcher:
         """Every template the sentence fits, most literal first."""
         from hassil import recognize_all
 
-        sentence = normalise(text)
+        sentence = normalise(text, self.language)
         if not sentence:
             return []
         found = []
@@ -84,9 +93,14 @@ class IntentMatcher:
         return found
 
 
-def normalise(text: str) -> str:
+def normalise(text: str, language: str = "en") -> str:
     """What the templates are written against: lower case, plain apostrophes, no closing punctuation."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").strip().lower()
+    if language == "ru":
+        text = re.sub(r"^(эй |окей )?арис[,. ]+", "", text.replace("ё", "е")).rstrip(" ?.!")
+        for misheard, meant in MISHEARD_RU:
+            text = re.sub(misheard, meant, text)
+        return re.sub(r"[,]?\s*пожалуйста$", "", text).strip(" ?.!,")
     text = re.sub(r"^(hey |ok |okay )?aris[,. ]+", "", text)
     text = re.sub(r"[,]?\s*please$", "", text.rstrip(" ?.!"))
     for misheard, meant in MISHEARD:

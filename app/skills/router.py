@@ -9,9 +9,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.skills import clock, help, lists, maths, reminders, timers, units
+from app.skills import clock, help, lists, maths, reminders, russian, timers, units
 from app.skills.base import SkillContext, SkillHandler
-from app.skills.matcher import IntentMatcher
+from app.skills.matcher import CYRILLIC, IntentMatcher
 from app.skills.store import SkillStore
 from app.storage.errors import StorageError
 from engine.skills import SkillReply
@@ -62,6 +62,32 @@ ROUTES: dict[str, Route] = {
 }
 _CONFIRM = {"ArisConfirm": True, "ArisDeny": False}
 
+ROUTES_BY_LANGUAGE: dict[str, dict[str, Route]] = {
+    "en": ROUTES,
+    "ru": {
+        "HassGetCurrentTime": Route("time", russian.time_here),
+        "ArisTime": Route("time", russian.time_here),
+        "HassGetCurrentDate": Route("date", russian.date_today),
+        "ArisDate": Route("date", russian.date_today),
+        "HassStartTimer": Route("timer", russian.start_timer),
+        "HassCancelTimer": Route("timer", russian.cancel_timer),
+        "HassCancelAllTimers": Route("timer", russian.cancel_timer),
+        "HassTimerStatus": Route("timer", russian.timer_status),
+    },
+}
+"""The skills that answer in each language; a request in another language (or one these don't cover) goes to
+the language model, which answers in the reply language."""
+
+
+def skills_language(setting: str, text: str) -> str | None:
+    """Which language's templates and replies fit ``text``: Cyrillic is Russian whatever the setting (Whisper
+    on "auto" hears Russian too), otherwise the fixed language, English on "auto"; None when the skills don't
+    speak it."""
+    if CYRILLIC.search(text):
+        return "ru"
+    language = "en" if setting == "auto" else setting
+    return language if language in ROUTES_BY_LANGUAGE else None
+
 
 @functools.cache
 def matcher_for(language: str) -> IntentMatcher:
@@ -80,7 +106,9 @@ class SkillRouter:
         now: Callable[[], float] = time.time,
     ) -> None:
         self.context = SkillContext(open_store, now=now)
-        self.matcher = matcher_for(language)
+        self.language = language
+        """The language setting ("auto", "en", "ru"…)."""
+        self.matcher = matcher_for(skills_language(language, "") or "en")
 
     def warm_up(self) -> None:
         """Compile the templates and load the unit registry now, so the first real request is fast."""
@@ -102,12 +130,17 @@ class SkillRouter:
         return reply
 
     def _answer(self, text: str, pending: Callable[[bool], str] | None) -> SkillReply | None:
-        for match in self.matcher.matches(text):
+        language = skills_language(self.language, text)
+        if language is None:
+            return None
+        routes = ROUTES_BY_LANGUAGE[language]
+        matcher = self.matcher if self.matcher.language == language else matcher_for(language)
+        for match in matcher.matches(text):
             if match.intent in _CONFIRM:
                 if pending is None:
                     continue
                 return SkillReply("list", pending(_CONFIRM[match.intent]))
-            route = ROUTES.get(match.intent)
+            route = routes.get(match.intent)
             if route is None:
                 continue
             try:

@@ -1,0 +1,93 @@
+"""Russian replies for the skills a Russian speaker asks most (the time, the date, timers): the same store and
+rules as the English skills, said in Russian with the right plural forms ("1 минуту", "2 минуты", "5 минут")."""
+
+from __future__ import annotations
+
+from app.skills.base import SkillContext
+from app.skills.matcher import IntentMatch
+from app.skills.store import TimerKind, TimerState
+from app.skills.timers import MAX_TIMER_S, _name, _seconds_from_slots
+
+WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
+MONTHS = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)  # fmt: skip
+UNITS = (
+    # accusative, as in "на 1 минуту / 2 минуты / 5 минут"
+    (86400, ("день", "дня", "дней")),
+    (3600, ("час", "часа", "часов")),
+    (60, ("минуту", "минуты", "минут")),
+    (1, ("секунду", "секунды", "секунд")),
+)
+
+
+def plural(count: int, forms: tuple[str, str, str]) -> str:
+    """The form Russian uses after ``count``: 1 минуту, 2–4 минуты, 5–20 минут, 21 минуту, 22 минуты…"""
+    tens, units = count % 100, count % 10
+    if 11 <= tens <= 14:
+        return forms[2]
+    if units == 1:
+        return forms[0]
+    if 2 <= units <= 4:
+        return forms[1]
+    return forms[2]
+
+
+def say_duration(seconds: float) -> str:
+    """A length of time in its two largest units: "5 минут", "1 час 30 минут", "45 секунд"."""
+    total = max(0, round(seconds))
+    parts = []
+    for size, forms in UNITS:
+        count, total = divmod(total, size)
+        if count:
+            parts.append(f"{count} {plural(count, forms)}")
+    return " ".join(parts[:2]) if parts else "0 секунд"
+
+
+def time_here(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """Local time, on the 24-hour clock as Russians say it: "Сейчас 14:05."."""
+    return f"Сейчас {ctx.local_now():%H:%M}."
+
+
+def date_today(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """Today's date: "Сегодня понедельник, 30 ноября 2026 года."."""
+    now = ctx.local_now()
+    return f"Сегодня {WEEKDAYS[now.weekday()]}, {now.day} {MONTHS[now.month - 1]} {now.year} года."
+
+
+def start_timer(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """Start a timer; a missing, zero or absurd length gets a clear answer instead."""
+    if "conversation_command" in match.slots:
+        return None
+    seconds = _seconds_from_slots(match.slots)
+    if seconds is None:
+        return "На сколько поставить таймер? Например: поставь таймер на десять минут."
+    if seconds <= 0:
+        return "Таймеру нужна длительность больше нуля. На сколько его поставить?"
+    if seconds > MAX_TIMER_S:
+        return "Это дольше недели: для такого лучше напоминание."
+    ctx.store.add_timer(TimerKind.TIMER, _name(match.slots), ctx.now() + seconds, seconds)
+    return f"Таймер поставлен на {say_duration(seconds)}."
+
+
+def cancel_timer(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """Cancel the timer, or every timer when several run (a Russian request rarely names one)."""
+    timers = ctx.store.active(TimerKind.TIMER)
+    if not timers:
+        return "Сейчас нет запущенных таймеров."
+    for timer in timers:
+        ctx.store.set_state(timer, TimerState.CANCELLED)
+    return "Таймер отменён." if len(timers) == 1 else f"Отменено таймеров: {len(timers)}."
+
+
+def timer_status(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """How long is left on each running timer."""
+    timers = ctx.store.active(TimerKind.TIMER)
+    if not timers:
+        return "Сейчас нет запущенных таймеров."
+    now = ctx.now()
+    left = [say_duration(t.remaining(now)) for t in timers]
+    if len(left) == 1:
+        return f"До сигнала осталось {left[0]}."
+    return "Осталось: " + ", ".join(left) + "."
