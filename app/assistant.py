@@ -156,7 +156,9 @@ class Assistant:
         if self._skills is None:
             from app.skills.router import SkillRouter, open_skill_store  # hassil, pint: not at app start
 
-            self._skills = SkillRouter(open_skill_store(self.paths.database), language=self.settings.models.language)
+            self._skills = SkillRouter(
+                open_skill_store(self.paths.database), language=self.settings.models.language
+            )
         return self._skills
 
     def wait_for_learning(self, timeout: float | None = None) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 import numpy as np
 
 from app.config import ModelSettings
-from app.language import speech_model, whisper_language
+from app.language import speech_model, voice_model, whisper_language
 from app.paths import DataPaths
 from engine.audio import AudioChunk
 from engine.cancel import CancelToken
@@ -24,6 +24,7 @@ from engine.remote_llm import RemoteResponder
 from engine.stt import Transcript, WhisperTranscriber
 from engine.tts import PiperSynthesizer
 from models import ResolvedModel, resolve_model, user_gguf_model
+from models.errors import ModelMissingError
 
 if TYPE_CHECKING:
     from app.memory.embeddings import MiniLMEmbedder
@@ -153,17 +154,40 @@ class EngineFactory:
 
         return self._cached(("llm-background", m.llm, m.llm_path, m.threads), build)
 
+    def voice_name(self) -> str:
+        """The voice for the language setting: the chosen one if it speaks the language, else an installed
+        voice that does.
+
+        Raises:
+            ModelMissingError: no installed voice speaks the language (with the command to install one).
+        """
+        return voice_model(self.models, self.paths.models_dir)
+
     def synthesizer(self) -> PiperSynthesizer:
-        """The voice."""
+        """The voice (for a fixed language, one that speaks it).
+
+        Raises:
+            ModelMissingError: no installed voice speaks the language.
+        """
         m = self.models
+        name = self.voice_name()
         return self._cached(
-            ("tts", m.tts, m.voice_speed, m.threads),
+            ("tts", name, m.voice_speed, m.threads),
             lambda: PiperSynthesizer(
-                str(resolve_model(m.tts, self.paths.cache_dir, self.paths.models_dir).path),
+                str(resolve_model(name, self.paths.cache_dir, self.paths.models_dir).path),
                 speed=m.voice_speed,
                 threads=m.threads,
             ),
         )
+
+    def reply_synthesizer(self) -> PiperSynthesizer | TextOnly:
+        """The voice replies are spoken in; without an installed voice for the language, replies stay text
+        (said once in the log) rather than failing the turn or reading Russian with an English voice."""
+        try:
+            return self.synthesizer()
+        except ModelMissingError as error:
+            log.warning("%s Replies are shown as text only.", error.message)
+            return self._cached(("tts", None), TextOnly)
 
     def embedder(self) -> MiniLMEmbedder:
         """The sentence-embedding model used by memory recall (shared by everything in the process)."""
@@ -181,11 +205,11 @@ class EngineFactory:
 
     def lazy_synthesizer(self) -> LazySynthesizer:
         """The voice, loaded when first asked to speak (a printed answer never is)."""
-        return LazySynthesizer(self.synthesizer)
+        return LazySynthesizer(self.reply_synthesizer)
 
     def warm_up(self) -> None:
         """Load every model and run each once, so the user's first turn is as fast as the rest."""
-        stt, llm, tts = self.transcriber(), self.responder(), self.synthesizer()
+        stt, llm, tts = self.transcriber(), self.responder(), self.reply_synthesizer()
         stt.transcribe(np.zeros(8000, dtype=np.float32))
         llm.complete_warmup()
         for _ in tts.synthesize("Ready."):
@@ -204,10 +228,23 @@ class LazyTranscriber:
         return self._load().transcribe(audio)
 
 
+class TextOnly:
+    """The Synthesizer used when no installed voice speaks the reply language: no audio, the text stands."""
+
+    sample_rate = 22050
+
+    def synthesize(self, text: str, cancel: CancelToken | None = None) -> Iterator[AudioChunk]:
+        """Nothing to play."""
+        return iter(())
+
+    def set_speed(self, speed: float) -> None:
+        """Nothing to speed up."""
+
+
 class LazySynthesizer:
     """A Synthesizer that loads its voice on first use (loading a piper voice costs more than a reply)."""
 
-    def __init__(self, load: Callable[[], PiperSynthesizer]) -> None:
+    def __init__(self, load: Callable[[], PiperSynthesizer | TextOnly]) -> None:
         self._load = load
 
     @property

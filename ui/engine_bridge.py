@@ -250,7 +250,7 @@ class EngineBridge(QObject):
             log.warning("Loading failed: %s", error, exc_info=True)
             self.loading_failed.emit(error.message)
             return
-        self._open_speaker(factory.synthesizer().sample_rate)
+        self._open_speaker(factory.reply_synthesizer().sample_rate)
         self._loaded = True
         log.info("Models loaded: %s", factory.load_times.seconds)
         self.models_loaded.emit(dict(factory.load_times.seconds))
@@ -356,7 +356,7 @@ class EngineBridge(QObject):
         """Speak at this pace from the next sentence on, without reloading the voice."""
         if not self._loaded:
             return  # the voice loads with the new settings' speed
-        self.assistant.factory.synthesizer().set_speed(speed)
+        self.assistant.factory.reply_synthesizer().set_speed(speed)
 
     def test_voice(self, output_device: str | None, speed: float) -> None:
         """Say a short sentence on a speaker at a speed (the settings dialog's test button)."""

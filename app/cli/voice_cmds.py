@@ -141,7 +141,9 @@ def _open_audio(
         return source, WavSink()
     if ctx.args.input is None:
         # A live question gets a spoken answer; a recorded one just prints unless --speak asks for a file.
-        return source, SpeakerSink(assistant.factory.synthesizer().sample_rate, settings.audio.output_device)
+        return source, SpeakerSink(
+            assistant.factory.reply_synthesizer().sample_rate, settings.audio.output_device
+        )
     return source, None
 
 

@@ -42,7 +42,8 @@ MISHEARD = (
 """Command words whisper mishears at the start of a request ("Center timer for 10 minutes")."""
 
 MISHEARD_RU = (
-    # festival's Russian "таймер" reaches Whisper base as "ты мир" / "те мир" / "тай мир"
+    # festival's Russian "поставь таймер" reaches Whisper base as "поставьте мир", "ты мир", "те мир"…
+    (r"\bпоставьте мир(а|е|у|ом)?\b", r"поставь таймер\1"),
     (r"\b(?:ты|те|тэ|тай|та) ?мир(а|е|у|ом)?\b", r"таймер\1"),
     (r"\bтаймеры?\b(?= на )", "таймер"),
 )

@@ -70,6 +70,7 @@ ROUTES_BY_LANGUAGE: dict[str, dict[str, Route]] = {
         "HassGetCurrentDate": Route("date", russian.date_today),
         "ArisDate": Route("date", russian.date_today),
         "HassStartTimer": Route("timer", russian.start_timer),
+        "ArisStartTimer": Route("timer", russian.start_timer),
         "HassCancelTimer": Route("timer", russian.cancel_timer),
         "HassCancelAllTimers": Route("timer", russian.cancel_timer),
         "HassTimerStatus": Route("timer", russian.timer_status),

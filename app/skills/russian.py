@@ -23,7 +23,7 @@ UNITS = (
 
 
 def plural(count: int, forms: tuple[str, str, str]) -> str:
-    """The form Russian uses after ``count``: 1 минуту, 2–4 минуты, 5–20 минут, 21 минуту, 22 минуты…"""
+    """The form Russian uses after ``count``: 1 минуту, 2-4 минуты, 5-20 минут, 21 минуту, 22 минуты…"""
     tens, units = count % 100, count % 10
     if 11 <= tens <= 14:
         return forms[2]

