@@ -36,6 +36,7 @@ from models import ModelKind, available_models, get_spec
 from models.store import is_installed
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
 from ui.jobs import run_job
+from ui.model_options import ModelOptions
 from ui.models_page import ModelsPage
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
@@ -306,11 +307,13 @@ class SettingsDialog(QDialog):
         form.addRow("Voice speed", self.speed_spin)
         if models.llm_path:
             form.addRow("", _hint(f"Using your own model file: {models.llm_path}"))
+        self.model_options = ModelOptions(models)  # language and model server (ui/model_options.py)
         self.models_page = ModelsPage(self.paths, self.settings)  # downloads, Use, Remove (ui/models_page.py)
         self.models_page.model_used.connect(self._on_model_used)
         self.models_page.download_finished.connect(lambda _id: self._refresh_model_combos())
         layout = QVBoxLayout(page)
         layout.addWidget(group)
+        layout.addWidget(self.model_options)
         layout.addWidget(self.models_page, 1)
         layout.addWidget(_hint("New models load in the background as soon as you save."))
         return page
@@ -419,6 +422,7 @@ class SettingsDialog(QDialog):
                     "llm": self.llm_combo.currentData(),
                     "tts": self.tts_combo.currentData(),
                     "voice_speed": round(self.speed_spin.value(), 2),
+                    **self.model_options.values(),
                 }
             ),
             hotkey=s.hotkey.model_copy(
