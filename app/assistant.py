@@ -27,6 +27,7 @@ from engine.conversation import Conversation
 from engine.events import TurnEvent
 from engine.llm import LlamaResponder
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
+from engine.remote_llm import RemoteResponder
 from engine.vad import Endpointer, EndpointSettings
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class Assistant:
         self.learning_model = YieldingCompleter(self._background_model, self.turn_gate)
         """The language model as memory learning uses it: its own context, only between turns."""
 
-    def _background_model(self) -> LlamaResponder:
+    def _background_model(self) -> LlamaResponder | RemoteResponder:
         # Looked up when first needed: tests and the bench swap in a factory with models already loaded.
         return self.factory.background_responder()
 

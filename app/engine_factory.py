@@ -141,11 +141,17 @@ class EngineFactory:
         )
         return self.paths.cache_dir / "llm-state" / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.bin"
 
-    def background_responder(self) -> LlamaResponder:
+    def background_responder(self) -> LlamaResponder | RemoteResponder:
         """The same language model in a context of its own, for background work (memory learning): the
         turn's context keeps its cached conversation and is never held by that work. The weights are
-        memory-mapped, so the second load shares them."""
+        memory-mapped, so the second load shares them. With an external server (``llm_url``) learning asks
+        that server too, through a client of its own, and the local model is never loaded."""
         m = self.models
+        if m.llm_url:
+            return self._cached(
+                ("llm-background", m.llm_url, m.llm_model_name, m.llm_timeout_s),
+                lambda: RemoteResponder(m.llm_url or "", model=m.llm_model_name, timeout_s=m.llm_timeout_s),
+            )
 
         def build() -> LlamaResponder:
             responder = self._load_local_llm()

@@ -71,7 +71,9 @@ class RemoteResponder:
             TurnCancelledError: the turn was cancelled.
             GenerationError: the server is unreachable, refused the request or stopped mid-answer.
         """
-        body = self._body(messages, stream=True)
+        return self._stream(self._body(messages, stream=True), cancel)
+
+    def _stream(self, body: dict[str, Any], cancel: CancelToken | None) -> Iterator[str]:
         with self._lock, httpx.Client(timeout=self._timeout, headers=self._headers) as client:
             if cancel is not None:
                 cancel.on_cancel(client.close)  # before the answer starts: drop the pending request
@@ -105,16 +107,24 @@ class RemoteResponder:
         return self._post(self._body(messages, stream=False, max_tokens=max_tokens))
 
     def complete_json(
-        self, messages: Sequence[ChatMessage], schema: dict[str, Any], max_tokens: int = 256
+        self,
+        messages: Sequence[ChatMessage],
+        schema: dict[str, Any],
+        max_tokens: int = 256,
+        *,
+        cancel: CancelToken | None = None,
     ) -> Any:
-        """A reply the server constrains to a JSON schema (llama.cpp and vLLM honour it), parsed.
+        """A reply the server constrains to a JSON schema (llama.cpp and vLLM honour it), parsed; a cancel
+        drops the request at once (memory learning makes way for the user's turn this way).
 
         Raises:
+            TurnCancelledError: ``cancel`` fired before the answer arrived.
             GenerationError: the server failed or returned unparsable text.
         """
-        body = self._body(messages, stream=False, max_tokens=max_tokens)
+        body = self._body(messages, stream=cancel is not None, max_tokens=max_tokens)
         body.update(temperature=0.0, response_format={"type": "json_object", "schema": schema})
-        text = self._post(body)
+        # Streamed when it may be stopped: only a streamed answer has a socket to shut down mid-way.
+        text = "".join(self._stream(body, cancel)) if cancel is not None else self._post(body)
         try:
             return json.loads(text)
         except ValueError as error:

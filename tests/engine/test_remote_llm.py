@@ -146,3 +146,65 @@ def test_ask_with_llm_url_down_is_one_sentence() -> None:
     assert result.returncode == 1
     assert f"aris: Could not reach the model server at {url}: is it running?" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+NAME_SCHEMA = {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]}
+NAME_QUESTION = [ChatMessage(Role.USER, "My name is Anna. Answer in JSON with my name.")]
+
+
+def test_learning_asks_the_server_and_never_loads_the_local_model(llama_server: str, tmp_path) -> None:
+    from app.assistant import Assistant
+    from app.config import ModelSettings, Settings
+    from app.paths import DataPaths
+    from models.errors import ModelMissingError
+
+    # The chosen local chat model is not installed here: loading it would fail the learning at once.
+    settings = Settings(models=ModelSettings(llm="qwen2.5-0.5b-instruct", llm_url=llama_server))
+    assistant = Assistant(DataPaths(tmp_path).ensure(), settings)
+    try:
+        with pytest.raises(ModelMissingError):
+            assistant.factory.llm_model()
+        reply = assistant.learning_model.complete_json(NAME_QUESTION, NAME_SCHEMA, 32)
+        assert isinstance(reply, dict) and "name" in reply
+        background = assistant.factory.background_responder()
+        assert isinstance(background, RemoteResponder) and background is not assistant.factory.responder()
+    finally:
+        assistant.close()
+
+
+class _Watched(RemoteResponder):
+    """Counts the streamed pieces, so the test starts its turn once the server is answering."""
+
+    pieces = 0
+
+    def _stream(self, body, cancel):  # type: ignore[no-untyped-def]
+        for piece in super()._stream(body, cancel):
+            self.pieces += 1
+            yield piece
+
+
+def test_a_turn_stops_learning_on_the_server_and_it_resumes_after(llama_server: str) -> None:
+    from app.learning import TurnGate, YieldingCompleter
+
+    responder = _Watched(llama_server)
+    gate = TurnGate()
+    completer = YieldingCompleter(lambda: responder, gate)
+    replies: list[object] = []
+    worker = threading.Thread(
+        target=lambda: replies.append(completer.complete_json(QUESTION, NAME_SCHEMA, 200))
+    )
+    worker.start()
+    deadline = time.monotonic() + 60
+    while responder.pieces < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert responder.pieces >= 3, "the server never started answering"
+    with gate.turn():
+        started = time.monotonic()
+        while completer.interruptions == 0 and time.monotonic() - started < 5:
+            time.sleep(0.01)
+        stopped_after = time.monotonic() - started
+        assert completer.interruptions == 1 and not replies
+    # Like a streamed answer's cancel: the socket is shut down at once; what remains is the reader waking up.
+    assert stopped_after < 0.5, stopped_after
+    worker.join(120)
+    assert len(replies) == 1 and completer.completed == 1
