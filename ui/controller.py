@@ -536,6 +536,35 @@ class Controller(QObject):
         if self.tray is not None:
             self.tray.set_loading(False)
         self._show_state()
+        self._suggest_a_better_model()
+
+    def _suggest_after_dismissal(self) -> None:
+        self.window.notice.dismissed.disconnect(self._suggest_after_dismissal)
+        self._suggest_a_better_model()
+
+    def _suggest_a_better_model(self) -> None:
+        """Once, on the first run with the built-in chat model: a quiet tip naming the better model that
+        fits this computer's memory, with a button to the Models page."""
+        models = self.settings.models
+        if self.window_state.model_suggested or models.llm_url or models.llm_path:
+            return
+        if self.window.notice.isVisible():
+            # Never cover what the banner says now: the tip waits until the user closes it.
+            self.window.notice.dismissed.connect(self._suggest_after_dismissal)
+            return
+        from app.model_manager import ModelManager
+        from models.catalogue import ModelKind, default_model
+        from ui.models_page import recommendation
+
+        if models.llm != default_model(ModelKind.LLM):
+            return
+        tip = recommendation(ModelManager(self.paths, self.settings))
+        self.window_state.mark_model_suggested()
+        if tip:
+            self.window.notice.show_message(
+                "A better chat model", f"{tip} Get it in Settings → Models.", "info",
+                action=("Open Settings", self.open_settings),
+            )  # fmt: skip
 
     def _on_loading_failed(self, message: str) -> None:
         self.window.set_loaded()

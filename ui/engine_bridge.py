@@ -236,7 +236,7 @@ class EngineBridge(QObject):
         steps = [
             ("Loading speech recognition…", factory.transcriber),
             ("Loading the language model…", factory.responder),
-            ("Loading the voice…", factory.synthesizer),
+            ("Loading the voice…", factory.reply_synthesizer),
             *([("Opening your memories…", self._load_memory)] if with_memory else []),
             ("Warming up…", factory.warm_up),
             ("Warming up…", self.assistant.skills.warm_up),  # templates compiled before the first request
@@ -365,7 +365,7 @@ class EngineBridge(QObject):
             from app.engine_factory import EngineFactory
 
             models = self.assistant.settings.models.model_copy(update={"voice_speed": speed})
-            voice = EngineFactory(models, self.assistant.paths).synthesizer()
+            voice = EngineFactory(models, self.assistant.paths).reply_synthesizer()
             try:
                 if output_device is None:
                     sink = self.audio.open_sink(voice.sample_rate)
@@ -390,7 +390,7 @@ class EngineBridge(QObject):
             sink = self._sink
             if sink is None:
                 return
-            voice = self.assistant.factory.synthesizer()
+            voice = self.assistant.factory.reply_synthesizer()
             sink.play(chime(voice.sample_rate))
             for chunk in voice.synthesize(text):
                 sink.play(chunk)

@@ -52,6 +52,9 @@ SHORTCUT_HELP = (
 class Notice(QFrame):
     """A banner with a problem and its fix; closable."""
 
+    dismissed = Signal()
+    """The user closed the banner."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("notice")
@@ -65,8 +68,9 @@ class Notice(QFrame):
         close.setObjectName("noticeClose")
         close.setText("✕")
         close.setToolTip("Dismiss")
-        close.clicked.connect(self.hide)
+        close.clicked.connect(self._dismiss)
         close.setAccessibleName("Dismiss notice")
+        self.close_button = close
         self.action_button = QPushButton(self)
         self.action_button.setObjectName("noticeAction")
         self.action_button.hide()
@@ -105,6 +109,10 @@ class Notice(QFrame):
     def _on_action(self) -> None:
         if self._action is not None:
             self._action()
+
+    def _dismiss(self) -> None:
+        self.hide()
+        self.dismissed.emit()
 
     @property
     def text(self) -> str:

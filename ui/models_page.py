@@ -114,7 +114,7 @@ class ModelsPage(QWidget):
         self.progress.hide()
         self.status = _hint("")
 
-        self.recommendation = _hint(_recommendation(self.manager))
+        self.recommendation = _hint(recommendation(self.manager))
         self._lay_out()
         self.refresh()
 
@@ -279,7 +279,7 @@ def _hint(text: str) -> QLabel:
     return label
 
 
-def _recommendation(manager: ModelManager) -> str:
+def recommendation(manager: ModelManager) -> str:
     """One quiet line: the better chat model this computer can run, if it is not installed yet."""
     rows = [r for r in manager.rows(kind=ModelKind.LLM) if r.recommended and not r.installed]
     if not rows:

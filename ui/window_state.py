@@ -31,3 +31,13 @@ class WindowState:
     def memory_open(self) -> bool:
         """Whether the memory browser was open when Aris last closed."""
         return str(self._settings.value("main/memory_open", "false")).lower() == "true"
+
+    @property
+    def model_suggested(self) -> bool:
+        """Whether the first-run tip about a better chat model was shown (it is shown once)."""
+        return str(self._settings.value("tips/model_suggested", "false")).lower() == "true"
+
+    def mark_model_suggested(self) -> None:
+        """Remember that the tip was shown."""
+        self._settings.setValue("tips/model_suggested", True)
+        self._settings.sync()

@@ -31,6 +31,15 @@ def _no_mic():
     raise AudioDeviceError("No microphone found (test).")
 
 
+@pytest.fixture(autouse=True)
+def _model_tip_already_shown() -> None:
+    """The first-run tip about a better chat model would cover the notices these tests read; its own test
+    (test_model_options.py) turns it back on."""
+    from ui.window_state import WindowState
+
+    WindowState(resolve_data_paths().ensure()).mark_model_suggested()
+
+
 @pytest.fixture
 def paths() -> DataPaths:
     """The test's own data folder (from the autouse ARIS_DATA_DIR)."""

@@ -112,3 +112,35 @@ def test_a_server_chosen_in_settings_applies_without_a_restart(qtbot, make_sessi
     responder = assistant.factory.responder()
     assert isinstance(responder, RemoteResponder)
     assert "Restart" not in window.notice.text
+
+
+def test_first_run_suggests_a_better_model_once_without_covering_a_notice(qtbot, make_session, paths) -> None:
+    from PySide6.QtCore import QSettings
+
+    from app.model_manager import ModelManager
+    from ui.models_page import recommendation
+
+    QSettings(str(paths.root / "window.ini"), QSettings.Format.IniFormat).remove("tips")  # a first run
+    expected = recommendation(ModelManager(paths, Settings()))
+    session = make_session()
+    notice = session.window.notice
+    qtbot.waitUntil(notice.isVisible, timeout=10_000)  # this test desktop has no tray: that is said first
+    assert "A better chat model" not in notice.text
+    click(notice.close_button)
+    if not expected:  # a small machine: nothing better fits, so nothing is said
+        assert not notice.isVisible()
+        return
+    assert notice.isVisible() and "A better chat model" in notice.text and expected in notice.text
+    assert notice.action_button.text() == "Open Settings"
+
+    def in_dialog(dialog: QWidget) -> None:
+        dialog.reject()
+
+    seen = when_modal(in_dialog)
+    click(notice.action_button)
+    assert seen == ["Settings"]
+    session.bridge.shutdown()
+    again = make_session()
+    qtbot.waitUntil(again.window.notice.isVisible, timeout=10_000)
+    click(again.window.notice.close_button)
+    assert not again.window.notice.isVisible()  # said once
