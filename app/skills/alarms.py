@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.skills import russian
 from app.skills.speech import join_items, say_time
 from app.skills.store import SkillStore, Timer, TimerKind, TimerState
 from app.skills.when import next_occurrence
@@ -32,15 +33,19 @@ class Ring:
     missed: bool = False
 
 
-def ring_text(timer: Timer) -> str:
-    """What Aris says when it rings."""
+def ring_text(timer: Timer, language: str = "en") -> str:
+    """What Aris says when it rings, in the reply language (English unless the skills speak it)."""
+    if language == "ru":
+        return russian.ring_text(timer)
     if timer.kind is TimerKind.REMINDER:
         return f"Reminder: {timer.name}." if timer.name else "This is your reminder."
     return f"Your {timer.name} timer is done." if timer.name else "Your timer is done."
 
 
-def missed_text(timers: list[Timer]) -> str:
+def missed_text(timers: list[Timer], language: str = "en") -> str:
     """The announcement at start for what rang while Aris was closed."""
+    if language == "ru":
+        return russian.missed_text(timers)
     parts = []
     for timer in timers:
         at = say_time(datetime.fromtimestamp(timer.fires_at).astimezone())
@@ -51,9 +56,16 @@ def missed_text(timers: list[Timer]) -> str:
 class AlarmWatcher:
     """Checks for due timers and hands each to ``on_ring`` once (on the watcher's thread)."""
 
-    def __init__(self, store: SkillStore, on_ring: Callable[[Ring], None]) -> None:
+    def __init__(
+        self,
+        store: SkillStore,
+        on_ring: Callable[[Ring], None],
+        language: Callable[[], str] = lambda: "en",
+    ) -> None:
+        """``language`` is asked at each ring, so a changed language setting applies to the next one."""
         self.store = store
         self.on_ring = on_ring
+        self.language = language
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -73,7 +85,7 @@ class AlarmWatcher:
         rings = []
         for timer in self.store.due():
             if self._advance(timer, TimerState.RANG):
-                rings.append(Ring(timer, ring_text(timer)))
+                rings.append(Ring(timer, ring_text(timer, self.language())))
         return rings
 
     def _advance(self, timer: Timer, state: TimerState) -> bool:

@@ -3,9 +3,11 @@ rules as the English skills, said in Russian with the right plural forms ("1 м�
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
-from app.skills.store import TimerKind, TimerState
+from app.skills.store import Timer, TimerKind, TimerState
 from app.skills.timers import MAX_TIMER_S, _name, _seconds_from_slots
 
 WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
@@ -91,3 +93,25 @@ def timer_status(match: IntentMatch, ctx: SkillContext) -> str | None:
     if len(left) == 1:
         return f"До сигнала осталось {left[0]}."
     return "Осталось: " + ", ".join(left) + "."
+
+
+def label(timer: Timer) -> str:
+    """How to name a timer or reminder aloud: "таймер «паста»", "таймер на 5 минут", "напоминание «позвонить»"."""
+    if timer.kind is TimerKind.REMINDER:
+        return f"напоминание «{timer.name}»" if timer.name else "напоминание"
+    if timer.name:
+        return f"таймер «{timer.name}»"
+    return f"таймер на {say_duration(timer.duration_s)}" if timer.duration_s else "таймер"
+
+
+def ring_text(timer: Timer) -> str:
+    """What Aris says when a timer or reminder rings."""
+    if timer.kind is TimerKind.REMINDER:
+        return f"Напоминание: {timer.name}." if timer.name else "Это ваше напоминание."
+    return f"{label(timer).capitalize()} сработал."
+
+
+def missed_text(timers: list[Timer]) -> str:
+    """The announcement at start for what rang while Aris was closed."""
+    parts = [f"{label(t)} в {datetime.fromtimestamp(t.fires_at).astimezone():%H:%M}" for t in timers]
+    return "Пока я был закрыт, сработали: " + ", ".join(parts) + "."

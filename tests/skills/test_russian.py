@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.skills.alarms import AlarmWatcher, missed_text
 from app.skills.router import SkillRouter
 from app.skills.russian import plural, say_duration
 from app.skills.store import SkillStore, TimerKind
@@ -79,3 +80,24 @@ def test_russian_plurals() -> None:
     ]  # fmt: skip
     assert say_duration(5400) == "1 час 30 минут"
     assert say_duration(0) == "0 секунд"
+
+
+def test_a_russian_timer_rings_in_russian(russian: SkillRouter, store: SkillStore, clock: Clock) -> None:
+    language = "ru"
+    watcher = AlarmWatcher(store, lambda ring: None, language=lambda: language)
+    say(russian, "Поставь таймер на пять минут")
+    say(russian, "Засеки 2 минуты")
+    clock.value += 121
+    assert [r.text for r in watcher.check()] == ["Таймер на 2 минуты сработал."]
+    language = "en"  # the setting changed: the next ring follows it
+    clock.value += 180
+    assert [r.text for r in watcher.check()] == ["Your timer is done."]
+
+
+def test_what_rang_while_closed_is_announced_in_russian(
+    russian: SkillRouter, store: SkillStore, clock: Clock
+) -> None:
+    say(russian, "Поставь таймер на пять минут")
+    clock.value += 3600
+    missed = AlarmWatcher(store, lambda ring: None, language=lambda: "ru").missed_at_start()
+    assert missed_text(missed, "ru") == "Пока я был закрыт, сработали: таймер на 5 минут в 10:05."
