@@ -28,6 +28,7 @@ from ui.instance import Command, InstanceServer
 from ui.jobs import run_job
 from ui.main_window import MainWindow
 from ui.memory_store import MemoryStore
+from ui.notifier import Notifier
 from ui.push_to_talk import Action, PushToTalk
 from ui.sync_bridge import CONFIRM_DELETIONS_CODE, SyncBridge, describe_state
 from ui.tray import NO_TRAY_REASON, Tray, tray_available
@@ -101,6 +102,7 @@ class Controller(QObject):
         """Asks whether to apply the deletions a sync round stopped for; tests replace it."""
         self._asking_deletions = False
 
+        self.notifier = Notifier(window, lambda: self.tray.icon if self.tray is not None else None)
         self.history = HistoryStore(paths)
         self.window_state = WindowState(paths)
         self.window_state.restore(window)
@@ -629,12 +631,10 @@ class Controller(QObject):
         bubble = self._bubbles.get(turn_id)
         if bubble is not None:
             bubble.set_text(reply)
-        if reply and not self.window.isVisible() and self.tray is not None:
-            # The user asked from the shortcut with the window hidden: say the answer is there.
+        if reply:
+            # Asked from the shortcut with the window hidden or minimised: say the answer is there.
             preview = reply if len(reply) <= 160 else reply[:159].rstrip() + "…"
-            self.tray.icon.showMessage(
-                "Aris answered", preview, QSystemTrayIcon.MessageIcon.Information, 8000
-            )
+            self.notifier.notify("Aris answered", preview)
 
     def _on_turn_cancelled(self, turn_id: str, _heard: str) -> None:
         bubble = self._bubbles.get(turn_id)

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QDeadlineTimer, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialogButtonBox,
     QFileDialog,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QTabWidget,
     QWidget,
 )
 
@@ -90,3 +92,27 @@ def click(widget: QWidget) -> None:
 def click_check(box: QWidget) -> None:
     """A left click on a check box's or radio button's indicator (its middle may be empty space)."""
     QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
+def click_tab(tabs: QTabWidget, title: str) -> None:
+    """Click a tab by its title."""
+    bar = tabs.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index, f"clicking the {title!r} tab did not open it"
+
+
+def choose(combo: QComboBox, text: str) -> None:
+    """Open a combo box's list with a click and click the entry with this text."""
+    index = combo.findText(text)
+    assert index >= 0, f"{text!r} is not offered: {[combo.itemText(i) for i in range(combo.count())]}"
+    QTest.mouseClick(combo, Qt.MouseButton.LeftButton)
+    view = combo.view()
+    deadline = QDeadlineTimer(2000)
+    while not view.isVisible() and not deadline.hasExpired():
+        QTest.qWait(10)
+    assert view.isVisible(), "the combo box's list did not open"
+    view.scrollTo(view.model().index(index, combo.modelColumn()))
+    rect = view.visualRect(view.model().index(index, combo.modelColumn()))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert combo.currentText() == text, f"clicking {text!r} chose {combo.currentText()!r}"
