@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -40,7 +42,7 @@ from ui.jobs import run_job
 from ui.models_page import ModelsPage
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
-from ui.widgets import LevelMeter
+from ui.widgets import LevelMeter, fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +138,28 @@ class MicTest(QWidget):
         self.status.setText("")
 
 
+class _Scrolled(QScrollArea):
+    """A tab's page that scrolls when the screen is too small for it (200 % scale on a laptop), and asks
+    for its page's full size otherwise."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(page)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """The whole page (QScrollArea's own hint stops at 24 lines)."""
+        return self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As wide as the page needs; any height (it scrolls)."""
+        return QSize(
+            self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width(), 120
+        )
+
+
 class SettingsDialog(QDialog):
     """Edit a copy of the settings."""
 
@@ -175,11 +199,11 @@ class SettingsDialog(QDialog):
         self._device_poll.setInterval(DEVICE_POLL_MS)
         self._device_poll.timeout.connect(self.refresh_devices)
         tabs = QTabWidget(self)
-        tabs.addTab(self._general_tab(), "General")
-        tabs.addTab(self._audio_tab(), "Audio")
-        tabs.addTab(self._shortcut_tab(hotkey_problem), "Shortcut")
-        tabs.addTab(self._models_tab(), "Models")
-        tabs.addTab(self._account_tab(), "Account")
+        tabs.addTab(_Scrolled(self._general_tab()), "General")
+        tabs.addTab(_Scrolled(self._audio_tab()), "Audio")
+        tabs.addTab(_Scrolled(self._shortcut_tab(hotkey_problem)), "Shortcut")
+        tabs.addTab(_Scrolled(self._models_tab()), "Models")
+        tabs.addTab(_Scrolled(self._account_tab()), "Account")
         self.tabs = tabs
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         save = QPushButton("Save")
@@ -200,6 +224,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._result = settings
+        hint = self.sizeHint()
+        fit_to_screen(self, hint.width(), hint.height())
 
     # ---- tabs -------------------------------------------------------------------------------------------
 

@@ -114,5 +114,8 @@ def choose(combo: QComboBox, text: str) -> None:
     assert view.isVisible(), "the combo box's list did not open"
     view.scrollTo(view.model().index(index, combo.modelColumn()))
     rect = view.visualRect(view.model().index(index, combo.modelColumn()))
+    # The list ignores a release that comes within a double-click interval of it opening (a press-drag).
+    QTest.qWait(QApplication.doubleClickInterval() + 50)
+    QTest.mouseMove(view.viewport(), rect.center())
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert combo.currentText() == text, f"clicking {text!r} chose {combo.currentText()!r}"

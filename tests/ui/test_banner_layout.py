@@ -26,11 +26,17 @@ def test_the_muted_banner_does_not_cover_the_first_bubble(qtbot, make_session, q
     click(window.talk_button)
     qtbot.waitUntil(window.notice.isVisible, timeout=2000)
     assert window.notice.text.startswith("Microphone muted")
-    qtbot.wait(50)  # the layout moves the conversation down
-
-    banner = _in_window(window.notice, window)
-    viewport = _in_window(window.conversation.viewport(), window)
-    first = _in_window(window.conversation.bubbles[0], window)
-    assert not banner.intersects(viewport), (banner, viewport)
-    assert viewport.intersects(first)  # the first bubble is still in view, below the banner
-    assert banner.bottom() < first.top()
+    for size in (window.size(), window.minimumSize()):  # as opened, and as small as it goes
+        window.resize(size)
+        qtbot.wait(50)  # the layout moves the conversation down
+        banner = _in_window(window.notice, window)
+        viewport = _in_window(window.conversation.viewport(), window)
+        first = _in_window(window.conversation.bubbles[0], window)
+        assert not banner.intersects(viewport), (size, banner, viewport)
+        assert viewport.intersects(first), size  # the first bubble is still in view, below the banner
+        assert banner.bottom() < first.top(), size
+        for other in (
+            window.memory_button.parentWidget(),
+            window.talk_button.parentWidget(),
+        ):  # header, composer
+            assert not banner.intersects(_in_window(other, window)), (size, other.objectName())

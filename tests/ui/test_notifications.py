@@ -54,7 +54,7 @@ def test_a_timer_ringing_while_hidden_is_notified(qtbot, make_session) -> None:
     try:
         session.window.close()
         router = SkillRouter(open_skill_store(session.paths.database))  # as `python main.py ask` would
-        assert router.handle("set an egg timer for 1 second") is not None
+        assert router.handle("set an egg timer for 2 seconds") is not None
         router.close()
         with qtbot.waitSignal(session.controller.notifier.notified, timeout=10_000) as note:
             pass
