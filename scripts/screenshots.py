@@ -219,12 +219,23 @@ def capture(out: Path, work: Path) -> None:
         decision = store.add(text, pinned=index == 0)
         assert decision.stored is not None, decision
     store.close()
+    from app.skills.router import SkillRouter, open_skill_store
+
+    router = SkillRouter(open_skill_store(paths.database))  # the Timers and Lists panels are not empty
+    for request in (
+        "add milk to my shopping list",
+        "add eggs to my shopping list",
+        "add bread to my shopping list",
+        "set a pasta timer for 9 minutes",
+    ):
+        assert router.handle(request) is not None, request
+    router.close()
     qapp = QApplication(sys.argv[:1])
     controller = desktop.build_session(paths, use_hotkey=False)
     assert controller is not None
     wallpaper = make_wallpaper()
-    controller.window.resize(900, 760)
-    controller.window.move(80, 40)
+    controller.window.resize(1180, 760)
+    controller.window.move(40, 30)
     controller.window.show()
     shoot_main_window(qapp, controller, out)
     shoot_tray_menu(qapp, controller, out)

@@ -148,6 +148,10 @@ class _Scrolled(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setWidget(page)
+        # The tab's own background shows through (setWidget paints the page, and the viewport is grey).
+        page.setAutoFillBackground(False)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("QScrollArea { background: transparent; }")
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """The whole page (QScrollArea's own hint stops at 24 lines)."""
