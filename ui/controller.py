@@ -480,16 +480,24 @@ class Controller(QObject):
             # Voice speed applies from the next sentence; any other model change reloads in the worker.
             speed_only = new.models.model_copy(update={"voice_speed": self.settings.models.voice_speed})
             models_changed = speed_only != self.settings.models
-            needs_restart = new.audio != self.settings.audio
+            devices_changed = (new.audio.input_device, new.audio.output_device) != (
+                self.settings.audio.input_device,
+                self.settings.audio.output_device,
+            )
             if new.models.voice_speed != self.settings.models.voice_speed:
                 self.bridge.set_voice_speed(new.models.voice_speed)
             self.update_settings(new)
             if models_changed:
                 self.bridge.reload_models(new.models)  # loads in the worker with the start-up progress bar
-            if needs_restart:
-                self.window.notice.show_message(
-                    "Restart to apply", "New audio devices are used from the next start.", "info"
-                )
+            if devices_changed:
+                self._switch_devices(new)
+
+    def _switch_devices(self, new: Settings) -> None:
+        """Open the microphone and speaker chosen in Settings at once (after the current answer)."""
+        reopen = self.bridge.audio.for_devices
+        if reopen is None:  # a recording stands in for the microphone (tests, demos): nothing to switch
+            return
+        self.bridge.switch_audio(reopen(new.audio.input_device, new.audio.output_device))
 
     def _replace_broken_settings(self) -> None:
         """The user saved settings after choosing to keep the damaged file for a while: set it aside now."""

@@ -418,6 +418,8 @@ class SettingsDialog(QDialog):
         self._listing = False
         if devices == self._devices:
             return
+        if self.input_combo.view().isVisible() or self.output_combo.view().isVisible():
+            return  # never rebuild a list the user has open: the next look, 2 s later, applies it
         log.info("Audio devices changed: %s", ", ".join(d.label for d in devices) or "none")
         self._devices = devices
         for combo, want_input in ((self.input_combo, True), (self.output_combo, False)):

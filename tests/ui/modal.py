@@ -118,4 +118,20 @@ def choose(combo: QComboBox, text: str) -> None:
     QTest.qWait(QApplication.doubleClickInterval() + 50)
     QTest.mouseMove(view.viewport(), rect.center())
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert combo.currentText() == text, f"clicking {text!r} chose {combo.currentText()!r}"
+    assert combo.currentText() == text, (
+        f"clicking {text!r} chose {combo.currentText()!r}; list visible {view.isVisible()}, "
+        f"current {view.currentIndex().row()}, wanted {index}, rect {rect}, items {combo.count()}, "
+        f"popup {QApplication.activePopupWidget()}, modal {QApplication.activeModalWidget()}"
+    )
+
+
+def choose_by_keys(combo: QComboBox, text: str) -> None:
+    """Pick a combo box's entry with the arrow keys, as a keyboard user does (inside a modal dialog's own
+    event loop, where an offscreen popup list drops the test's clicks)."""
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text, f"the arrow keys never reached {text!r}"

@@ -12,7 +12,7 @@ import pytest
 from app.config import Settings
 from app.soundserver import PrivateSoundServer
 from engine.audio import SpeakerSink
-from tests.ui.modal import choose, click, click_tab
+from tests.ui.modal import choose, choose_by_keys, click, click_tab, when_modal
 
 
 def _labels(combo) -> list[str]:
@@ -105,3 +105,64 @@ def test_test_microphone_shows_the_chosen_devices_level(
     assert test.button.text() == "Test microphone"
     click(dialog.save_button)
     assert dialog.result_settings().audio.input_device == "pulse:headset.monitor"
+
+
+def test_a_speaker_chosen_in_settings_is_used_at_once_without_a_restart(
+    qtbot, paths, factory, sound_server: PrivateSoundServer
+) -> None:
+    from app.assistant import Assistant
+    from ui.audio_io import device_openers
+    from ui.controller import Controller
+    from ui.engine_bridge import EngineBridge
+    from ui.main_window import MainWindow
+
+    sound_server.load("module-null-sink", "sink_name=builtin", "sink_properties=device.description=Speakers")
+    sound_server.set_defaults("builtin", "builtin.monitor")
+    sound_server.use_here()
+
+    def make_assistant(on_event):
+        assistant = Assistant(paths, Settings(), on_event=on_event)
+        assistant.factory = factory  # the session's loaded models
+        return assistant
+
+    bridge = EngineBridge(
+        make_assistant, device_openers(None, None)
+    )  # the real devices, as the app opens them
+    window = MainWindow()
+    qtbot.addWidget(window)
+    Controller(paths, Settings(), bridge, window, use_tray=False, use_hotkey=False)
+    window.show()
+    switched: list[bool] = []
+    bridge.audio_switched.connect(lambda: switched.append(True))
+    try:
+        with qtbot.waitSignal(bridge.models_loaded, timeout=120_000):
+            bridge.load()
+        qtbot.waitUntil(lambda: bridge.has_microphone, timeout=15_000)
+        builtin = _sink_index(sound_server, "builtin")
+        qtbot.waitUntil(lambda: _playing_on(sound_server) == [builtin], timeout=5000)
+
+        sound_server.load(
+            "module-null-sink", "sink_name=headset", "sink_properties=device.description=USB-Headset"
+        )
+
+        def in_dialog(dialog) -> None:
+            from ui.settings_dialog import DEVICE_POLL_MS
+
+            click_tab(dialog.tabs, "Audio")
+            qtbot.waitUntil(lambda: "USB-Headset" in _labels(dialog.output_combo), timeout=DEVICE_POLL_MS * 3)
+            choose_by_keys(dialog.output_combo, "USB-Headset")
+            click(dialog.save_button)
+
+        when_modal(in_dialog)
+        click(window.settings_button)
+        qtbot.waitUntil(lambda: switched == [True], timeout=15_000)
+        assert _playing_on(sound_server) == [_sink_index(sound_server, "headset")]
+        assert bridge.has_microphone  # the microphone was reopened too
+    finally:
+        bridge.shutdown()
+
+
+def _playing_on(server: PrivateSoundServer) -> list[int]:
+    """The sinks this process's speaker streams play into."""
+    inputs = json.loads(server.pactl("--format=json", "list", "sink-inputs").stdout)
+    return [i["sink"] for i in inputs]
