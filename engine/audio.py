@@ -338,11 +338,15 @@ def _pulse_route_index(name: str, devices: list[DeviceInfo], *, kind: str, want_
         d.name == pulse_name(name) and d.is_input == want_input for d in present
     ):
         raise AudioDeviceError(f"The {kind} '{pulse_name(name)}' is not connected.")
-    for wanted in ("pulse", "default"):
-        for device in devices:
-            if device.name == wanted:
-                return device.index
-    return None  # PortAudio's default device goes through the sound server too
+    for device in devices:
+        if device.name == "pulse":
+            return device.index
+    # Without ALSA's pulse plugin (libasound2-plugins) the default device may not read PULSE_SINK/SOURCE.
+    log.warning("No 'pulse' audio device in PortAudio: the %s '%s' may fall back to the default", kind, name)
+    for device in devices:
+        if device.name == "default":
+            return device.index
+    return None
 
 
 class MicrophoneSource:
