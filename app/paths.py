@@ -10,8 +10,6 @@ from pathlib import Path
 
 import platformdirs
 
-from app.errors import DataDirError
-
 DATA_DIR_ENV = "ARIS_DATA_DIR"
 
 
@@ -59,6 +57,10 @@ class DataPaths:
 
     def ensure(self) -> DataPaths:
         """Create the root folder; a clear error if that is impossible."""
+        # Imported here: app.errors loads the model catalogue (pydantic, ~100 ms), and `python main.py talk`
+        # resolves its socket through this module with a 300 ms budget.
+        from app.errors import DataDirError
+
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as error:

@@ -17,6 +17,7 @@ import numpy as np
 
 from engine.cancel import CancelToken
 from engine.errors import AudioDeviceError, AudioFileError, NoAudioDeviceError
+from engine.pulse_devices import is_pulse_setting, list_pulse_devices, pulse_name, routed_to
 
 log = logging.getLogger(__name__)
 
@@ -320,11 +321,32 @@ def find_device(name: str | None, *, want_input: bool) -> int | None:
         )
     if name is None:
         return None
+    if is_pulse_setting(name):
+        return _pulse_route_index(name, devices, kind=kind, want_input=want_input)
     for device in devices:
         if device.name == name or str(device.index) == name:
             return device.index
     names = ", ".join(d.name for d in devices)
     raise AudioDeviceError(f"The {kind} '{name}' is not connected. Available: {names}.")
+
+
+def _pulse_route_index(name: str, devices: list[DeviceInfo], *, kind: str, want_input: bool) -> int | None:
+    """PortAudio's way into the sound server (its "pulse" ALSA device) for a ``pulse:`` setting; the device
+    itself is chosen by :func:`engine.pulse_devices.routed_to` while the stream opens."""
+    present = list_pulse_devices()
+    if present is not None and not any(
+        d.name == pulse_name(name) and d.is_input == want_input for d in present
+    ):
+        raise AudioDeviceError(f"The {kind} '{pulse_name(name)}' is not connected.")
+    for device in devices:
+        if device.name == "pulse":
+            return device.index
+    # Without ALSA's pulse plugin (libasound2-plugins) the default device may not read PULSE_SINK/SOURCE.
+    log.warning("No 'pulse' audio device in PortAudio: the %s '%s' may fall back to the default", kind, name)
+    for device in devices:
+        if device.name == "default":
+            return device.index
+    return None
 
 
 class MicrophoneSource:
@@ -342,15 +364,16 @@ class MicrophoneSource:
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
         try:
-            self._stream = sd.InputStream(
-                samplerate=CAPTURE_RATE,
-                channels=1,
-                dtype="float32",
-                blocksize=FRAME_SAMPLES,
-                device=index,
-                callback=self._on_audio,
-            )
-            self._stream.start()
+            with routed_to(device, want_input=True):
+                self._stream = sd.InputStream(
+                    samplerate=CAPTURE_RATE,
+                    channels=1,
+                    dtype="float32",
+                    blocksize=FRAME_SAMPLES,
+                    device=index,
+                    callback=self._on_audio,
+                )
+                self._stream.start()
         except sd.PortAudioError as error:
             raise AudioDeviceError(f"Could not open the microphone: {error}.") from error
 
@@ -423,14 +446,15 @@ class SpeakerSink:
         self._idle = threading.Event()
         self._idle.set()
         try:
-            self._stream = sd.OutputStream(
-                samplerate=sample_rate,
-                channels=1,
-                dtype="float32",
-                device=index,
-                callback=self._on_need_audio,
-            )
-            self._stream.start()
+            with routed_to(device, want_input=False):
+                self._stream = sd.OutputStream(
+                    samplerate=sample_rate,
+                    channels=1,
+                    dtype="float32",
+                    device=index,
+                    callback=self._on_need_audio,
+                )
+                self._stream.start()
         except sd.PortAudioError as error:
             raise AudioDeviceError(f"Could not open the speaker: {error}.") from error
 

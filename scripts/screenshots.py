@@ -3,6 +3,7 @@ question as the microphone, and saves the main window mid-answer, the tray menu,
 memory browser to docs/screenshots/.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
+    .venv/bin/python scripts/screenshots.py --scale 2 --out /tmp/shots-200   # how it looks at 200 %
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ DISPLAY = ":73"
 SCREEN = (1280, 820)
 
 
-def start_x(display: str) -> list[subprocess.Popen]:
-    """Xvfb and a tray host; both are ended by the caller."""
+def start_x(display: str, scale: int = 1) -> list[subprocess.Popen]:
+    """Xvfb (its pixels ``scale`` times the logical screen) and a tray host; both are ended by the caller."""
     xvfb = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+        ["Xvfb", display, "-screen", "0", f"{SCREEN[0] * scale}x{SCREEN[1] * scale}x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -218,12 +219,23 @@ def capture(out: Path, work: Path) -> None:
         decision = store.add(text, pinned=index == 0)
         assert decision.stored is not None, decision
     store.close()
+    from app.skills.router import SkillRouter, open_skill_store
+
+    router = SkillRouter(open_skill_store(paths.database))  # the Timers and Lists panels are not empty
+    for request in (
+        "add milk to my shopping list",
+        "add eggs to my shopping list",
+        "add bread to my shopping list",
+        "set a pasta timer for 9 minutes",
+    ):
+        assert router.handle(request) is not None, request
+    router.close()
     qapp = QApplication(sys.argv[:1])
     controller = desktop.build_session(paths, use_hotkey=False)
     assert controller is not None
     wallpaper = make_wallpaper()
-    controller.window.resize(900, 760)
-    controller.window.move(80, 40)
+    controller.window.resize(1180, 760)
+    controller.window.move(40, 30)
     controller.window.show()
     shoot_main_window(qapp, controller, out)
     shoot_tray_menu(qapp, controller, out)
@@ -236,6 +248,7 @@ def main() -> int:
     """Parse arguments, start X, capture, clean up."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--scale", type=int, default=1, help="QT_SCALE_FACTOR, e.g. 2 for 200 %%")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -247,7 +260,7 @@ def main() -> int:
         if shutil.which(tool) is None:
             print(f"{tool} is missing: sudo apt-get install xvfb trayer espeak-ng", file=sys.stderr)
             return 1
-    processes = start_x(DISPLAY)
+    processes = start_x(DISPLAY, args.scale)
     try:
         with tempfile.TemporaryDirectory() as work:
             env = dict(
@@ -257,6 +270,7 @@ def main() -> int:
                 ORT_DISABLE_TELEMETRY="1",
                 XDG_SESSION_TYPE="x11",
                 XDG_CONFIG_HOME=str(Path(work) / "config"),
+                QT_SCALE_FACTOR=str(args.scale),
             )
             env.pop("WAYLAND_DISPLAY", None)
             result = subprocess.run(

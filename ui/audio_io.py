@@ -94,6 +94,9 @@ class AudioOpeners:
     open_source: Callable[[], AudioSource]
     open_sink: Callable[[int], AudioSink]
     """Takes the voice's sample rate."""
+    for_devices: Callable[[str | None, str | None], AudioOpeners] | None = None
+    """The same kind of openers on other devices (input, output); None where devices cannot be chosen (a
+    WAV file as the microphone)."""
 
 
 def device_openers(input_device: str | None, output_device: str | None) -> AudioOpeners:
@@ -101,6 +104,7 @@ def device_openers(input_device: str | None, output_device: str | None) -> Audio
     return AudioOpeners(
         open_source=lambda: MicrophoneSource(input_device),
         open_sink=lambda rate: SpeakerSink(rate, output_device),
+        for_devices=device_openers,
     )
 
 

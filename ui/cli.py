@@ -1,5 +1,5 @@
-"""What the desktop shell adds to the command line: the desktop app itself (no command), `talk`, `bench startup`
-and the self-test's Qt step. `main.py` hands `DESKTOP_EXTENSIONS` to `app.cli.main`.
+"""What the desktop shell adds to the command line: the desktop app itself (no command), `talk`, `bench startup`,
+`bench desktop` and the self-test's Qt step. `main.py` hands `DESKTOP_EXTENSIONS` to `app.cli.main`.
 
 Importing this module must stay cheap (no Qt): every CLI command loads it."""
 
@@ -60,6 +60,14 @@ def bench_startup(ctx: CommandContext) -> int:
     return 0
 
 
+def bench_desktop(ctx: CommandContext) -> int:
+    """`bench desktop`: a fresh `talk` process against the running app, and Quit to exit."""
+    from ui.desktop_bench import run_desktop_bench
+
+    run_desktop_bench(ctx.args.runs, as_json=ctx.args.json)
+    return 0
+
+
 def step_qt(ctx: SelfTestContext) -> str:
     """Qt starts offscreen (platform plugin, fonts, the modules the shell uses) and the shell imports."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -82,7 +90,7 @@ def step_qt(ctx: SelfTestContext) -> str:
 
 DESKTOP_EXTENSIONS = CommandLineExtensions(
     command_modules=(types.SimpleNamespace(register=register),),
-    bench_suites={"startup": bench_startup},
+    bench_suites={"startup": bench_startup, "desktop": bench_desktop},
     self_test_steps=(("qt", step_qt),),
     desktop=run_desktop,
     show_desktop_error=show_desktop_error,

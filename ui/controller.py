@@ -28,6 +28,7 @@ from ui.instance import Command, InstanceServer
 from ui.jobs import run_job
 from ui.main_window import MainWindow
 from ui.memory_store import MemoryStore
+from ui.notifier import Notifier
 from ui.push_to_talk import Action, PushToTalk
 from ui.sync_bridge import CONFIRM_DELETIONS_CODE, SyncBridge, describe_state
 from ui.tray import NO_TRAY_REASON, Tray, tray_available
@@ -101,6 +102,7 @@ class Controller(QObject):
         """Asks whether to apply the deletions a sync round stopped for; tests replace it."""
         self._asking_deletions = False
 
+        self.notifier = Notifier(window, lambda: self.tray.icon if self.tray is not None else None)
         self.history = HistoryStore(paths)
         self.window_state = WindowState(paths)
         self.window_state.restore(window)
@@ -478,16 +480,24 @@ class Controller(QObject):
             # Voice speed applies from the next sentence; any other model change reloads in the worker.
             speed_only = new.models.model_copy(update={"voice_speed": self.settings.models.voice_speed})
             models_changed = speed_only != self.settings.models
-            needs_restart = new.audio != self.settings.audio
+            devices_changed = (new.audio.input_device, new.audio.output_device) != (
+                self.settings.audio.input_device,
+                self.settings.audio.output_device,
+            )
             if new.models.voice_speed != self.settings.models.voice_speed:
                 self.bridge.set_voice_speed(new.models.voice_speed)
             self.update_settings(new)
             if models_changed:
                 self.bridge.reload_models(new.models)  # loads in the worker with the start-up progress bar
-            if needs_restart:
-                self.window.notice.show_message(
-                    "Restart to apply", "New audio devices are used from the next start.", "info"
-                )
+            if devices_changed:
+                self._switch_devices(new)
+
+    def _switch_devices(self, new: Settings) -> None:
+        """Open the microphone and speaker chosen in Settings at once (after the current answer)."""
+        reopen = self.bridge.audio.for_devices
+        if reopen is None:  # a recording stands in for the microphone (tests, demos): nothing to switch
+            return
+        self.bridge.switch_audio(reopen(new.audio.input_device, new.audio.output_device))
 
     def _replace_broken_settings(self) -> None:
         """The user saved settings after choosing to keep the damaged file for a while: set it aside now."""
@@ -658,12 +668,10 @@ class Controller(QObject):
         bubble = self._bubbles.get(turn_id)
         if bubble is not None:
             bubble.set_text(reply)
-        if reply and not self.window.isVisible() and self.tray is not None:
-            # The user asked from the shortcut with the window hidden: say the answer is there.
+        if reply:
+            # Asked from the shortcut with the window hidden or minimised: say the answer is there.
             preview = reply if len(reply) <= 160 else reply[:159].rstrip() + "…"
-            self.tray.icon.showMessage(
-                "Aris answered", preview, QSystemTrayIcon.MessageIcon.Information, 8000
-            )
+            self.notifier.notify("Aris answered", preview)
 
     def _on_turn_cancelled(self, turn_id: str, _heard: str) -> None:
         bubble = self._bubbles.get(turn_id)

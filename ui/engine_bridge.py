@@ -97,6 +97,8 @@ class EngineBridge(QObject):
     """A turn was written to this conversation (its id): the history list shows it."""
     audio_recovered = Signal(str)
     """("microphone" | "speaker"): a device that was missing is open now (after a retry)."""
+    audio_switched = Signal()
+    """The devices chosen in Settings are in use (or missing, with audio_problem said first)."""
 
     def __init__(
         self,
@@ -164,6 +166,33 @@ class EngineBridge(QObject):
         if sink is not None:
             sink.close()
         self._load_models(with_memory=False)
+
+    def switch_audio(self, audio: AudioOpeners) -> None:
+        """Use other devices from now on (a microphone or speaker chosen in Settings), once the current
+        turn is over: no restart needed."""
+        self.audio = audio
+
+        def switch() -> None:
+            with self._lock:
+                source, self._source = self._source, None
+                sink, self._sink = self._sink, None
+            for resource in (source, sink):
+                if resource is not None:
+                    resource.close()
+            try:
+                opened = audio.open_source()
+            except AudioDeviceError as error:
+                log.warning("No microphone: %s", error.message)
+                self.audio_problem.emit("microphone", audio_problem_text("microphone", error))
+            else:
+                with self._lock:
+                    self._source = opened
+                self.mic_opened.emit()
+            if self._sample_rate is not None:
+                self._open_speaker(self._sample_rate)
+            self.audio_switched.emit()
+
+        self._submit(switch)
 
     def _on_mic_failed(self, error: ArisError) -> None:
         log.warning("No microphone: %s", error.message)

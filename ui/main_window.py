@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from ui.conversation_view import ConversationView
 from ui.history_panel import HistoryPanel
 from ui.resources import app_icon
-from ui.widgets import LevelMeter, StateBadge, TalkButton
+from ui.widgets import LevelMeter, StateBadge, TalkButton, fit_to_screen
 
 SHORTCUTS = {
     "talk": "Ctrl+T",
@@ -120,6 +121,39 @@ class Notice(QFrame):
         return f"{self._title.text()}: {self._body.text()}"
 
 
+class _Sides(QSplitter):
+    """The history beside the conversation. When the window is too narrow for both (a small screen, or
+    200 % scale) the history folds away instead of squeezing the conversation, and comes back when there
+    is room again; dragging the edge folds or unfolds it by hand."""
+
+    def __init__(self, history: QWidget, conversation: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("central")
+        self.setHandleWidth(1)
+        self.addWidget(history)
+        self.addWidget(conversation)
+        self.setCollapsible(0, True)
+        self.setCollapsible(1, False)
+        self.setStretchFactor(1, 1)
+        conversation.setMinimumWidth(conversation.minimumSizeHint().width())
+        self.setMinimumWidth(conversation.minimumWidth() + self.handleWidth())
+        self._folded_by_us = False
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Fold or unfold the history to fit."""
+        super().resizeEvent(event)
+        history, conversation = self.widget(0), self.widget(1)
+        room = self.width() - self.handleWidth()
+        fits = room >= history.minimumSizeHint().width() + conversation.minimumWidth()
+        if not fits and self.sizes()[0] > 0:
+            self.setSizes([0, room])
+            self._folded_by_us = True
+        elif fits and self._folded_by_us:
+            wanted = min(history.sizeHint().width(), room - conversation.minimumWidth())
+            self.setSizes([wanted, room - wanted])
+            self._folded_by_us = False
+
+
 class MainWindow(QMainWindow):
     """Aris's window."""
 
@@ -139,8 +173,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Aris")
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
-        self.resize(820, 720)
-        self.setMinimumSize(640, 480)
 
         central = QWidget(self)
         central.setObjectName("central")
@@ -159,17 +191,15 @@ class MainWindow(QMainWindow):
         column.addWidget(self.conversation, 1)
         column.addWidget(self._build_composer())
         self.history = HistoryPanel(self)
-        self.history.setMinimumWidth(200)
         self.history.setMaximumWidth(320)
-        outer = QWidget(self)
-        outer.setObjectName("central")
-        sides = QHBoxLayout(outer)
-        sides.setContentsMargins(0, 0, 0, 0)
-        sides.setSpacing(0)
-        sides.addWidget(self.history)
-        sides.addWidget(central, 1)
-        self.setCentralWidget(outer)
+        sides = _Sides(self.history, central, self)
+        self.sides = sides
+        self.setCentralWidget(sides)
         self._add_shortcuts()
+        # Only a minimum height: the layouts' own minimum width keeps every button's text whole (checked at
+        # 200 % in the tests), and 480 leaves room for a notice and the Timers panel's hint.
+        self.setMinimumHeight(480)
+        fit_to_screen(self, 1180, 760)
         # Typing right after launch goes into the question box, never to a header button.
         self.input.setFocus()
         self.setTabOrder(self.input, self.send_button)
@@ -236,12 +266,12 @@ class MainWindow(QMainWindow):
         self.settings_button.setAccessibleName("Settings")
         row = QHBoxLayout(header)
         row.setContentsMargins(16, 10, 12, 10)
-        row.setSpacing(10)
+        row.setSpacing(6)
         row.addWidget(logo)
         row.addWidget(title)
         row.addStretch(1)
         row.addWidget(self.state_badge)
-        row.addSpacing(6)
+        row.addSpacing(4)
         row.addWidget(self.memory_button)
         row.addWidget(self.settings_button)
         row.addWidget(self.help_button)

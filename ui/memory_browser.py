@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.errors import ArisError
 from ui.jobs import run_job
 from ui.memory_store import MemoryRecord, MemoryStore
+from ui.widgets import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ class MemoryBrowser(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Memory")
         self.setObjectName("memoryBrowser")
-        self.resize(620, 560)
         self.store = store
         self._confirm = confirm or self._ask
         self.search_box = QLineEdit(self)
@@ -96,6 +96,7 @@ class MemoryBrowser(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.status)
         layout.addLayout(actions)
+        fit_to_screen(self, 620, 560)
 
         self._connect_signals()
         self.records: list[MemoryRecord] = []

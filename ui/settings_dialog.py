@@ -4,10 +4,10 @@ voice speed, memory, start-up and the sync account. Returns new Settings; the co
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -16,12 +16,14 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,21 +32,24 @@ from PySide6.QtWidgets import (
 from app.config import HotkeyMode, Settings, Theme
 from app.errors import ArisError
 from app.paths import DataPaths
-from engine.audio import AudioSource
-from engine.errors import AudioDeviceError
+from engine.audio import AudioSource, DeviceInfo
+from engine.pulse_devices import is_pulse_setting, pulse_name
 from models import ModelKind, available_models, get_spec
 from models.store import is_installed
+from ui.device_choices import DeviceChoice, from_portaudio, list_device_choices
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
 from ui.jobs import run_job
 from ui.model_options import ModelOptions
 from ui.models_page import ModelsPage
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
-from ui.widgets import LevelMeter
+from ui.widgets import LevelMeter, fit_to_screen
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DEVICE = "System default"
+DEVICE_POLL_MS = 2000
+"""While the dialog is open, look for devices plugged in or removed this often (a `pactl` listing)."""
 
 VoiceTester = Callable[[str | None, float], None]
 """Speaks a short sentence on the given output device at the given speed (runs in the engine's thread)."""
@@ -134,6 +139,32 @@ class MicTest(QWidget):
         self.status.setText("")
 
 
+class _Scrolled(QScrollArea):
+    """A tab's page that scrolls when the screen is too small for it (200 % scale on a laptop), and asks
+    for its page's full size otherwise."""
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(page)
+        # The tab's own background shows through (setWidget paints the page, and the viewport is grey).
+        page.setAutoFillBackground(False)
+        self.viewport().setAutoFillBackground(False)
+        self.setStyleSheet("QScrollArea { background: transparent; }")
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """The whole page (QScrollArea's own hint stops at 24 lines)."""
+        return self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As wide as the page needs; any height (it scrolls)."""
+        return QSize(
+            self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width(), 120
+        )
+
+
 class SettingsDialog(QDialog):
     """Edit a copy of the settings."""
 
@@ -144,12 +175,13 @@ class SettingsDialog(QDialog):
         *,
         hotkey_problem: str = "",
         voice_tester: VoiceTester | None = None,
-        devices: list | None = None,
+        devices: Sequence[DeviceInfo | DeviceChoice] | None = None,
         sync: SyncBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """Args:
-        devices: the audio devices to offer (default: listed from sounddevice).
+        devices: a fixed list of audio devices to offer (default: the sound server's or PortAudio's, looked
+            up again while the dialog is open).
         voice_tester: speaks a test sentence; the button is hidden without one.
         sync: the shell's background sync, which the Account tab starts, nudges and stops.
         """
@@ -161,13 +193,22 @@ class SettingsDialog(QDialog):
         self.paths = paths
         self._voice_tester = voice_tester
         self._sync = sync
-        self._devices = devices if devices is not None else self._list_devices()
+        if devices is None:
+            self._list_devices: Callable[[], list[DeviceChoice]] = list_device_choices
+        else:
+            fixed = [d if isinstance(d, DeviceChoice) else from_portaudio([d])[0] for d in devices]
+            self._list_devices = lambda: fixed
+        self._devices = self._list_devices()
+        self._listing = False
+        self._device_poll = QTimer(self)
+        self._device_poll.setInterval(DEVICE_POLL_MS)
+        self._device_poll.timeout.connect(self.refresh_devices)
         tabs = QTabWidget(self)
-        tabs.addTab(self._general_tab(), "General")
-        tabs.addTab(self._audio_tab(), "Audio")
-        tabs.addTab(self._shortcut_tab(hotkey_problem), "Shortcut")
-        tabs.addTab(self._models_tab(), "Models")
-        tabs.addTab(self._account_tab(), "Account")
+        tabs.addTab(_Scrolled(self._general_tab()), "General")
+        tabs.addTab(_Scrolled(self._audio_tab()), "Audio")
+        tabs.addTab(_Scrolled(self._shortcut_tab(hotkey_problem)), "Shortcut")
+        tabs.addTab(_Scrolled(self._models_tab()), "Models")
+        tabs.addTab(_Scrolled(self._account_tab()), "Account")
         self.tabs = tabs
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
         save = QPushButton("Save")
@@ -188,6 +229,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._result = settings
+        hint = self.sizeHint()
+        fit_to_screen(self, hint.width(), hint.height())
 
     # ---- tabs -------------------------------------------------------------------------------------------
 
@@ -229,8 +272,12 @@ class SettingsDialog(QDialog):
     def _audio_tab(self) -> QWidget:
         page = QWidget()
         audio = self.settings.audio
-        self.input_combo = self._device_combo(want_input=True, current=audio.input_device)
-        self.output_combo = self._device_combo(want_input=False, current=audio.output_device)
+        self.input_combo = QComboBox()
+        self.input_combo.setAccessibleName("Microphone")
+        self.output_combo = QComboBox()
+        self.output_combo.setAccessibleName("Speaker")
+        self._fill_device_combo(self.input_combo, want_input=True, current=audio.input_device)
+        self._fill_device_combo(self.output_combo, want_input=False, current=audio.output_device)
         self.mic_test = MicTest()
         self.mic_test.device = self.input_combo.currentData
         self.voice_button = QPushButton("Test voice")
@@ -247,8 +294,9 @@ class SettingsDialog(QDialog):
         voice_row.addWidget(self.voice_button)
         voice_row.addStretch(1)
         form.addRow("", voice_row)
-        if not self._devices:
-            form.addRow("", _hint("No audio devices found. Connect one, or start PulseAudio/PipeWire."))
+        self.no_devices_hint = _hint("No audio devices found. Connect one, or start PulseAudio/PipeWire.")
+        form.addRow("", self.no_devices_hint)
+        self.no_devices_hint.setVisible(not self._devices)
         turn = QGroupBox("Conversation")
         turn_column = QVBoxLayout(turn)
         turn_column.addWidget(self.barge_box)
@@ -346,29 +394,57 @@ class SettingsDialog(QDialog):
 
     # ---- helpers ----------------------------------------------------------------------------------------
 
-    @staticmethod
-    def _list_devices() -> list:
-        from engine.audio import list_devices
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Look for devices plugged in while the dialog is open."""
+        super().showEvent(event)
+        self._device_poll.start()
 
-        try:
-            return list_devices()
-        except AudioDeviceError as error:
-            log.warning("Could not list audio devices: %s", error.message)
-            return []
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        """No polling while nobody looks."""
+        self._device_poll.stop()
+        super().hideEvent(event)
 
-    def _device_combo(self, *, want_input: bool, current: str | None) -> QComboBox:
-        combo = QComboBox()
+    def refresh_devices(self) -> None:
+        """List the devices again off the GUI thread (a headset plugged in appears in the lists)."""
+        if self._listing:
+            return
+        self._listing = True
+        run_job(
+            self._list_devices, self._on_devices_listed, self._on_listing_failed, owner=self, name="devices"
+        )
+
+    def _on_listing_failed(self, error: ArisError) -> None:
+        self._listing = False
+        log.warning("Could not list audio devices: %s", error.message)
+
+    def _on_devices_listed(self, devices: list[DeviceChoice]) -> None:
+        self._listing = False
+        if devices == self._devices:
+            return
+        if self.input_combo.view().isVisible() or self.output_combo.view().isVisible():
+            return  # never rebuild a list the user has open: the next look, 2 s later, applies it
+        log.info("Audio devices changed: %s", ", ".join(d.label for d in devices) or "none")
+        self._devices = devices
+        for combo, want_input in ((self.input_combo, True), (self.output_combo, False)):
+            self._fill_device_combo(combo, want_input=want_input, current=combo.currentData())
+        self.no_devices_hint.setVisible(not devices)
+
+    def _fill_device_combo(self, combo: QComboBox, *, want_input: bool, current: str | None) -> None:
+        """The devices of one direction, the current choice kept (and kept visible when unplugged)."""
+        combo.blockSignals(True)
+        combo.clear()
         combo.addItem(DEFAULT_DEVICE, None)
         for device in self._devices:
-            if (device.inputs if want_input else device.outputs) > 0:
-                combo.addItem(device.name, device.name)
+            if device.is_input if want_input else device.is_output:
+                combo.addItem(device.label, device.setting)
         if current is not None:
             index = combo.findData(current)
             if index < 0:  # a device that is unplugged now: keep the choice visible
-                combo.addItem(f"{current} (not connected)", current)
+                name = pulse_name(current) if is_pulse_setting(current) else current
+                combo.addItem(f"{name} (not connected)", current)
                 index = combo.count() - 1
             combo.setCurrentIndex(index)
-        return combo
+        combo.blockSignals(False)
 
     @staticmethod
     def _model_combo(kind: ModelKind, current: str, paths: DataPaths) -> QComboBox:

@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QApplication, QDockWidget, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QDockWidget
 
 from app.skills.alarms import AlarmWatcher, Ring, missed_text
 from app.skills.store import SkillStore, TimerKind
@@ -82,6 +82,5 @@ class SkillsShell(QObject):
 
     def _notify(self, title: str, text: str) -> None:
         self.controller.window.notice.show_message(title, text, "info")
-        tray = self.controller.tray
-        if tray is not None:
-            tray.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10_000)
+        # A ringing timer is news even with the window in sight (it may be behind another window).
+        self.controller.notifier.notify(title, text, only_out_of_sight=False)

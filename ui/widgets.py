@@ -142,3 +142,14 @@ class TalkButton(QPushButton):
         self.setText("Listening" if listening else "Talk")
         self.style().unpolish(self)
         self.style().polish(self)
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Give a window its preferred first size, but no more than 90 % of its screen (at 200 % scale a
+    1080p screen is 960x540 logical pixels) and no less than its layout needs."""
+    room = window.screen().availableGeometry()
+    least = window.minimumSizeHint()
+    window.resize(
+        max(least.width(), min(width, room.width() * 9 // 10)),
+        max(least.height(), min(height, room.height() * 9 // 10)),
+    )

@@ -36,7 +36,12 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
         help="memories for `bench memory` (default 100000) or `bench sync` (default 10000); conversations "
         "for `bench recall` (default all 12)",
     )
-    p.add_argument("--runs", type=int, default=5, help="app launches for `bench startup` (default 5)")
+    p.add_argument(
+        "--runs",
+        type=int,
+        default=5,
+        help="app launches for `bench startup`, talk processes for `bench desktop` (default 5)",
+    )
     p.add_argument(
         "--echo-minutes",
         type=float,

@@ -55,7 +55,7 @@ def make_session(qtbot, factory, paths) -> Iterator:
 
     made: list[Session] = []
 
-    def make(mic: Path | None = None, settings: Settings | None = None) -> Session:
+    def make(mic: Path | None = None, settings: Settings | None = None, *, use_tray: bool = False) -> Session:
         settings = settings or Settings()
 
         def make_assistant(on_event):
@@ -67,7 +67,7 @@ def make_session(qtbot, factory, paths) -> Iterator:
         bridge = EngineBridge(make_assistant, audio)
         window = MainWindow()
         qtbot.addWidget(window)
-        controller = Controller(paths, settings, bridge, window, use_tray=False, use_hotkey=False)
+        controller = Controller(paths, settings, bridge, window, use_tray=use_tray, use_hotkey=False)
         window.show()
         with qtbot.waitSignal(bridge.models_loaded, timeout=120_000):
             bridge.load()

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QDeadlineTimer, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialogButtonBox,
     QFileDialog,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QTabWidget,
     QWidget,
 )
 
@@ -90,3 +92,46 @@ def click(widget: QWidget) -> None:
 def click_check(box: QWidget) -> None:
     """A left click on a check box's or radio button's indicator (its middle may be empty space)."""
     QTest.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+
+
+def click_tab(tabs: QTabWidget, title: str) -> None:
+    """Click a tab by its title."""
+    bar = tabs.tabBar()
+    index = next(i for i in range(bar.count()) if bar.tabText(i) == title)
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+    assert tabs.currentIndex() == index, f"clicking the {title!r} tab did not open it"
+
+
+def choose(combo: QComboBox, text: str) -> None:
+    """Open a combo box's list with a click and click the entry with this text."""
+    index = combo.findText(text)
+    assert index >= 0, f"{text!r} is not offered: {[combo.itemText(i) for i in range(combo.count())]}"
+    QTest.mouseClick(combo, Qt.MouseButton.LeftButton)
+    view = combo.view()
+    deadline = QDeadlineTimer(2000)
+    while not view.isVisible() and not deadline.hasExpired():
+        QTest.qWait(10)
+    assert view.isVisible(), "the combo box's list did not open"
+    view.scrollTo(view.model().index(index, combo.modelColumn()))
+    rect = view.visualRect(view.model().index(index, combo.modelColumn()))
+    # The list ignores a release that comes within a double-click interval of it opening (a press-drag).
+    QTest.qWait(QApplication.doubleClickInterval() + 50)
+    QTest.mouseMove(view.viewport(), rect.center())
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert combo.currentText() == text, (
+        f"clicking {text!r} chose {combo.currentText()!r}; list visible {view.isVisible()}, "
+        f"current {view.currentIndex().row()}, wanted {index}, rect {rect}, items {combo.count()}, "
+        f"popup {QApplication.activePopupWidget()}, modal {QApplication.activeModalWidget()}"
+    )
+
+
+def choose_by_keys(combo: QComboBox, text: str) -> None:
+    """Pick a combo box's entry with the arrow keys, as a keyboard user does (inside a modal dialog's own
+    event loop, where an offscreen popup list drops the test's clicks)."""
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == text, f"the arrow keys never reached {text!r}"

@@ -32,7 +32,10 @@ def start(qtbot, paths):
 
     controller = build_session(paths, use_tray=False, use_hotkey=False)
     qtbot.addWidget(controller.window)
+    # The offscreen screen is 800x600, where the history folds away (see the test below): open it wide.
+    controller.window.resize(1180, 760)
     controller.window.show()
+    qtbot.waitUntil(lambda: controller.window.history.width() > 0, timeout=2000)
     return controller
 
 
@@ -131,3 +134,15 @@ def test_a_typed_question_starts_a_conversation_titled_by_it(qtbot, make_session
         QTest.keyClick(window.input, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: rows(panel) == ["What is the capital of France?"], timeout=5000)
     assert panel.current_id == session.bridge.assistant.conversation_id
+
+
+def test_the_history_folds_away_when_the_window_is_narrow_and_comes_back(qtbot, paths) -> None:
+    controller = start(qtbot, paths)
+    window = controller.window
+    conversation = window.conversation.parentWidget()
+    window.resize(window.minimumSize())
+    qtbot.waitUntil(lambda: window.history.width() == 0, timeout=2000)
+    assert conversation.width() >= conversation.minimumSizeHint().width()  # not squeezed
+    window.resize(1180, 760)
+    qtbot.waitUntil(lambda: window.history.width() >= window.history.minimumSizeHint().width(), timeout=2000)
+    controller.bridge.shutdown()

@@ -1,4 +1,4 @@
-"""Settings: the dialog's choices are saved and come back after a restart; start at login writes the XDG
+"""Settings, with real clicks and keys: the dialog's choices are saved and come back after a restart; start at login writes the XDG
 autostart entry; hotkey text converts both ways."""
 
 from __future__ import annotations
@@ -7,10 +7,13 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app.config import HotkeyMode, load_settings
 from engine.audio import DeviceInfo
+from tests.ui.modal import choose, click, click_check, click_tab
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
 
 DEVICES = [
@@ -27,15 +30,26 @@ def test_settings_persist_across_a_restart(qtbot, paths) -> None:
     qtbot.addWidget(controller.window)
     dialog = SettingsDialog(controller.settings, paths, devices=DEVICES)
     qtbot.addWidget(dialog)
-    dialog.input_combo.setCurrentIndex(dialog.input_combo.findData("USB Microphone"))
-    dialog.output_combo.setCurrentIndex(dialog.output_combo.findData("Headphones"))
-    dialog.hotkey_edit.setKeySequence(QKeySequence("Ctrl+Shift+K"))
-    dialog.toggle_radio.setChecked(True)
-    dialog.speed_spin.setValue(1.3)
-    dialog.memory_box.setChecked(False)
-    dialog.minimized_box.setChecked(True)
-    dialog.login_box.setChecked(True)
-    dialog.save_button.click()
+    dialog.show()
+    click_tab(dialog.tabs, "Audio")
+    choose(dialog.input_combo, "USB Microphone")
+    choose(dialog.output_combo, "Headphones")
+    click_tab(dialog.tabs, "Shortcut")
+    click(dialog.hotkey_edit)
+    QTest.keyClick(
+        dialog.hotkey_edit,
+        Qt.Key.Key_K,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    click_check(dialog.toggle_radio)
+    click_tab(dialog.tabs, "Models")
+    click(dialog.speed_spin)
+    for _ in range(3):
+        QTest.keyClick(dialog.speed_spin, Qt.Key.Key_Up)
+    click_tab(dialog.tabs, "General")
+    for box in (dialog.memory_box, dialog.minimized_box, dialog.login_box):
+        click_check(box)
+    click(dialog.save_button)
     assert dialog.result() == dialog.DialogCode.Accepted
     controller.update_settings(dialog.result_settings())
     controller.bridge.shutdown()
@@ -61,6 +75,21 @@ def test_settings_persist_across_a_restart(qtbot, paths) -> None:
     assert again.hotkey_edit.keySequence().toString() == "Ctrl+Shift+K"
     assert again.toggle_radio.isChecked()
     restarted.bridge.shutdown()
+
+
+def test_cancel_keeps_the_settings_as_they_were(qtbot, paths) -> None:
+    from app.config import Settings
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), paths, devices=DEVICES)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    click_tab(dialog.tabs, "Audio")
+    choose(dialog.input_combo, "USB Microphone")
+    cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
+    click(cancel)
+    assert dialog.result() == dialog.DialogCode.Rejected and not dialog.isVisible()
+    assert dialog.result_settings() == Settings()
 
 
 def test_turning_start_at_login_off_removes_the_entry(qtbot, paths) -> None:

@@ -18,6 +18,7 @@ from app.sync.account import account_file
 from app.sync.runner import RunnerSettings, SyncStatus
 from tests.live_server import LiveServer, running_server
 from tests.sync.devices import FAST_RETRY, PASSPHRASE, PASSWORD, TEST_KDF, Device
+from tests.ui.modal import click, click_tab
 
 # Rounds far apart, so a test sees exactly the rounds it triggers (at start-up and by "Sync now").
 QUIET = RunnerSettings(interval_seconds=300, max_backoff_seconds=300, local_check_seconds=0)
@@ -87,6 +88,8 @@ def test_setting_up_from_the_settings_form_signs_in_and_shows_the_account(
     bridge = SyncBridge(paths, settings=QUIET, retry=FAST_RETRY)
     dialog = SettingsDialog(Settings(), paths, devices=[], sync=bridge)
     qtbot.addWidget(dialog)
+    dialog.show()
+    click_tab(dialog.tabs, "Account")
     section = dialog.sync_section
     qtbot.waitUntil(lambda: section.stack.currentWidget() is section.setup_page)
 
@@ -94,13 +97,13 @@ def test_setting_up_from_the_settings_form_signs_in_and_shows_the_account(
     section.username_edit.setText(username)
     section.password_edit.setText("not the password")
     section.passphrase_edit.setText(PASSPHRASE)
-    section.setup_button.click()
+    click(section.setup_button)
     qtbot.waitUntil(lambda: "Wrong username or password" in section.setup_status.text(), timeout=10_000)
     assert section.setup_page.isEnabled() and section.stack.currentWidget() is section.setup_page
 
     section.password_edit.setText(PASSWORD)
     with qtbot.waitSignal(bridge.running_changed, timeout=20_000) as started:
-        section.setup_button.click()
+        click(section.setup_button)
     assert started.args == [True]
     qtbot.waitUntil(lambda: section.stack.currentWidget() is section.status_page, timeout=10_000)
     assert section.account_label.text() == username
@@ -110,9 +113,15 @@ def test_setting_up_from_the_settings_form_signs_in_and_shows_the_account(
     qtbot.waitUntil(lambda: section.last_sync_label.text().startswith("just now"), timeout=10_000)
     assert section.pending_label.text() == "none" and section.error_label.text() == "none"
 
+    # Sync now runs a round at once.
+    with qtbot.waitSignal(bridge.state_changed, timeout=10_000):
+        click(section.sync_now_button)
+    qtbot.waitUntil(lambda: section.last_sync_label.text().startswith("just now"), timeout=10_000)
+    assert section.error_label.text() == "none"
+
     # Sign out asks first, revokes this computer's token and returns to the form.
     section._confirm = lambda _title, _question: True
-    section.sign_out_button.click()
+    click(section.sign_out_button)
     qtbot.waitUntil(lambda: section.stack.currentWidget() is section.setup_page, timeout=10_000)
     assert "token is revoked" in section.setup_status.text()
     assert not bridge.running and not account_file(paths).exists()

@@ -59,15 +59,15 @@ def test_window_geometry_survives_a_restart(qtbot, paths) -> None:
     window = controller.window
     qtbot.addWidget(window)
     window.show()
-    window.resize(700, 520)  # within the offscreen screen (800x600): restoreGeometry keeps windows on screen
+    window.resize(740, 520)  # within the offscreen screen (800x600): restoreGeometry keeps windows on screen
     window.move(QPoint(40, 30))
-    qtbot.waitUntil(lambda: window.width() == 700, timeout=5000)
+    qtbot.waitUntil(lambda: window.width() == 740, timeout=5000)
     position = window.pos()
     window.close()  # without a tray, closing quits: the geometry is saved on the way out
 
     again = build_session(paths, use_tray=False, use_hotkey=False)
     qtbot.addWidget(again.window)
     again.window.show()
-    assert (again.window.width(), again.window.height()) == (700, 520)
+    assert (again.window.width(), again.window.height()) == (740, 520)
     assert again.window.pos() == position
     again.bridge.shutdown()
