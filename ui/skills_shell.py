@@ -32,7 +32,7 @@ class SkillsShell(QObject):
         self.controller = controller
         self.store = SkillStore(open_database(controller.paths.database))
         self._watch_store = SkillStore(open_database(controller.paths.database))
-        self.watcher = AlarmWatcher(self._watch_store, self._on_due)
+        self.watcher = AlarmWatcher(self._watch_store, self._on_due, language=self._language)
         self.rang.connect(self._on_rang)
         self.timers_panel = TimersPanel(self.store)
         self.lists_panel = ListsPanel(self.store)
@@ -57,7 +57,7 @@ class SkillsShell(QObject):
         """Announce what was missed while Aris was closed, then ring due timers from now on."""
         missed = self.watcher.missed_at_start()
         if missed:
-            text = missed_text(missed)
+            text = missed_text(missed, self._language())
             self._notify("Missed while Aris was closed", text)
             self.controller.bridge.announce(text)
         self.watcher.start()
@@ -69,6 +69,10 @@ class SkillsShell(QObject):
         self.lists_panel.stop()
         for store in (self.store, self._watch_store):
             store.db.conn.close()  # closing twice is harmless
+
+    def _language(self) -> str:
+        """The reply language timers ring in: the fixed language setting (English on "auto")."""
+        return self.controller.settings.models.language
 
     def _on_due(self, ring: Ring) -> None:
         self.rang.emit(ring)  # watcher thread → GUI thread (queued connection)
