@@ -87,11 +87,24 @@ class IntentMatcher:
             return []
         found = []
         for result in recognize_all(sentence, self._intents, slot_lists=self._slot_lists):
-            slots = {name: entity.value for name, entity in result.entities.items()}
+            slots = {
+                name: _with_punctuation(entity.value, sentence) if entity.is_wildcard else entity.value
+                for name, entity in result.entities.items()
+            }
             wild = sum(len(str(e.value)) for e in result.entities.values() if e.is_wildcard)
             found.append(IntentMatch(result.intent.name, slots, wild))
         found.sort(key=lambda m: (m.wildcard_chars, m.intent.startswith("Aris")))
         return found
+
+
+def _with_punctuation(value: Any, sentence: str) -> Any:
+    """An open slot as the user said it: hassil drops the commas inside a wildcard ("milk, eggs and bread"
+    came back as "milk eggs and bread", one item too few), so the words are found again in the sentence."""
+    words = str(value).split()
+    if not words:
+        return value
+    found = re.search(r"[\s,;]+".join(map(re.escape, words)), sentence)
+    return found.group(0) if found else value
 
 
 def normalise(text: str, language: str = "en") -> str:

@@ -140,6 +140,17 @@ def test_reminders_absolute_relative_and_repeating(router, store) -> None:
     assert len(store.active(TimerKind.REMINDER)) == 2
 
 
+def test_commas_between_items_make_separate_items(router, store) -> None:
+    assert say(router, "Add milk, eggs and bread to my shopping list.") == (
+        "list",
+        "Added milk, eggs and bread to your shopping list.",
+    )
+    assert say(router, "what's on my shopping list") == (
+        "list",
+        "Your shopping list has 3 items: milk, eggs and bread.",
+    )
+
+
 def test_lists_add_check_remove_read_and_clear_asks_first(router, store) -> None:
     assert say(router, "Add milk and eggs to my shopping list.") == (
         "list",
