@@ -34,6 +34,11 @@ _MAX_PENDING = 3 * CAPTURE_RATE
 """Playback waiting for its microphone frames; more than this means the microphone stalled."""
 _NO_SPEECH = 0.2
 """Speech probability below which a raw microphone frame holds no voice at all."""
+_SMEARED_ECHO_CORRELATION = 0.3
+"""An echo path that resamples (a combine sink, a USB headset) smears the waveform while its clock settles:
+its echo then correlates only ~0.4 with the playback; at no more than the echo's level, that is echo."""
+_SUDDEN_MAX_CORRELATION = 0.3
+"""A sudden sound that correlates more than this with the playback may be an echo peak: no pause on it."""
 _ONSET_FRAMES = 5
 """Frames (160 ms) Silero may score low at the start of speech before it is sure."""
 _PAUSE_PATIENCE_FRAMES = 3
@@ -67,12 +72,10 @@ class BargeInSettings:
     raw_echo_correlation: float = 0.6
     """Correlation of the raw microphone with the playback above which it is echo whatever the canceller
     made of it (it re-learns the delay after every audio underrun on a busy machine)."""
-    level_echo_correlation: float = 0.3
-    """Correlation above which speech no louder than the echo path allows is echo too: a path that
-    resamples (a combine sink, a USB headset) smears the waveform, so its echo correlates only ~0.4-0.5."""
-    echo_level_margin: float = 2.0
-    """Speech louder than this many times the loudest recent echo (the microphone's level over the
-    playback's, 90th percentile of the last seconds) cannot be echo alone."""
+    echo_level_margin: float = 1.5
+    """Sound louder than this many times the loudest recent echo (the microphone's level over the
+    playback's, 90th percentile of the last seconds) cannot be echo alone: it is the user, whatever the
+    correlations say (searched over 700 ms, unrelated speech reaches 0.35 by chance)."""
     min_kept_energy: float = 0.5
     """Speech whose level the echo canceller cut below this fraction (-6 dB) was mostly echo."""
     cancel_echo: bool = True
@@ -238,7 +241,7 @@ class BargeInMonitor:
             return True
         window = len(captured) / CAPTURE_RATE + self.settings.echo_max_delay_ms / 1000
         played = reference.recent_playback(window)
-        return echo_correlation(captured, played) < self.settings.level_echo_correlation
+        return echo_correlation(captured, played) < _SUDDEN_MAX_CORRELATION
 
     def _residual_echo(
         self, heard: np.ndarray, captured: np.ndarray, reference: PlaybackReference, backlog: float
@@ -246,16 +249,18 @@ class BargeInMonitor:
         """How much the echo-cancelled ``heard`` still looks like what was played (1.0: a copy of it;
         speech: near 0). When the canceller removed most of what the microphone ``captured``, that was
         mostly echo, whatever its leftover looks like: 1.0."""
+        window = len(heard) / CAPTURE_RATE + self.settings.echo_max_delay_ms / 1000 + backlog
+        played = reference.recent_playback(window)
+        if self._levels.too_loud(captured, played):
+            return 0.0  # louder than our echo has ever been: the user (the canceller mutes double talk)
         kept = float(np.linalg.norm(heard)) / max(float(np.linalg.norm(captured)), 1e-9)
         if kept < self.settings.min_kept_energy:
             return 1.0
-        window = len(heard) / CAPTURE_RATE + self.settings.echo_max_delay_ms / 1000 + backlog
-        played = reference.recent_playback(window)
         raw = echo_correlation(captured, played)
         if raw >= self.settings.raw_echo_correlation:
             return 1.0  # the microphone heard a near copy of the playback: the canceller lost track of it
-        if raw >= self.settings.level_echo_correlation and self._levels.explains(captured, played):
-            return 1.0  # like the playback, and no louder than its echo has been: a smeared echo
+        if raw >= _SMEARED_ECHO_CORRELATION and self._levels.known:
+            return 1.0  # like the playback and no louder than its echo: an echo path that resamples
         return echo_correlation(heard, played)
 
 
@@ -318,13 +323,18 @@ class _EchoLevel:
         loudest = self._loudest()
         return loudest is not None and ratio > self._margin * loudest
 
-    def explains(self, captured: np.ndarray, played: np.ndarray) -> bool:
-        """Whether the echo alone could be as loud as ``captured`` (False until some echo was seen)."""
+    @property
+    def known(self) -> bool:
+        """Whether the echo's level has been learnt."""
+        return len(self._ratios) >= self.LEARNT_FRAMES
+
+    def too_loud(self, captured: np.ndarray, played: np.ndarray) -> bool:
+        """Whether ``captured`` is louder than the echo of ``played`` has been (False until that is known)."""
         playing = _rms(played)
         loudest = self._loudest()
         if loudest is None or playing <= self.PLAYING:
             return False
-        return _rms(captured) <= self._margin * loudest * playing
+        return _rms(captured) > self._margin * loudest * playing
 
 
 def _rms(samples: np.ndarray) -> float:
