@@ -247,20 +247,21 @@ class BargeInMonitor:
         self, heard: np.ndarray, captured: np.ndarray, reference: PlaybackReference, backlog: float
     ) -> float:
         """How much the echo-cancelled ``heard`` still looks like what was played (1.0: a copy of it;
-        speech: near 0). When the canceller removed most of what the microphone ``captured``, that was
-        mostly echo, whatever its leftover looks like: 1.0."""
+        speech: near 0). A near copy of the playback in what the microphone ``captured`` is echo; then
+        sound louder than our echo has ever been is the user; below that level, what the canceller mostly
+        removed, or what correlates a little with the playback, is echo too."""
         window = len(heard) / CAPTURE_RATE + self.settings.echo_max_delay_ms / 1000 + backlog
         played = reference.recent_playback(window)
+        raw = echo_correlation(captured, played)
+        if raw >= self.settings.raw_echo_correlation:
+            return 1.0  # the canceller lost track of the delay (it re-learns it after every underrun)
         if self._levels.too_loud(captured, played):
-            return 0.0  # louder than our echo has ever been: the user (the canceller mutes double talk)
+            return 0.0  # the user: the canceller mutes double talk, and chance correlations reach 0.35
         kept = float(np.linalg.norm(heard)) / max(float(np.linalg.norm(captured)), 1e-9)
         if kept < self.settings.min_kept_energy:
             return 1.0
-        raw = echo_correlation(captured, played)
-        if raw >= self.settings.raw_echo_correlation:
-            return 1.0  # the microphone heard a near copy of the playback: the canceller lost track of it
         if raw >= _SMEARED_ECHO_CORRELATION and self._levels.known:
-            return 1.0  # like the playback and no louder than its echo: an echo path that resamples
+            return 1.0  # an echo path that resamples smears the waveform while its clock settles
         return echo_correlation(heard, played)
 
 
