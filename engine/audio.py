@@ -40,6 +40,25 @@ class AudioChunk:
         return len(self.samples) / self.sample_rate
 
 
+def trim_leading_silence(
+    chunk: AudioChunk, threshold: float = 0.003, keep_seconds: float = 0.01
+) -> AudioChunk:
+    """``chunk`` without the quiet before its first sound, keeping ``keep_seconds`` of it.
+
+    piper starts a sentence with 25-400 ms of near silence; at the start of a reply that is pure wait
+    for the user, so the first chunk goes out without it (pauses between sentences keep theirs)."""
+    window = max(1, chunk.sample_rate // 200)  # 5 ms
+    count = len(chunk.samples) // window
+    if count == 0:
+        return chunk
+    frames = chunk.samples[: count * window].reshape(count, window).astype(np.float64)
+    loud = np.nonzero(np.sqrt(np.mean(frames**2, axis=1)) > threshold)[0]
+    if len(loud) == 0:
+        return chunk
+    start = max(0, int(loud[0]) * window - int(keep_seconds * chunk.sample_rate))
+    return chunk if start == 0 else AudioChunk(chunk.samples[start:], chunk.sample_rate)
+
+
 class AudioSource(Protocol):
     """Yields 16 kHz mono float32 frames of FRAME_SAMPLES until the input ends or the turn is cancelled."""
 
@@ -349,6 +368,10 @@ def _pulse_route_index(name: str, devices: list[DeviceInfo], *, kind: str, want_
     return None
 
 
+_CAPTURE_BLOCK = FRAME_SAMPLES // 2
+"""Samples per microphone callback (16 ms); frames are assembled from two."""
+
+
 class MicrophoneSource:
     """The microphone, opened once for the session (opening takes 1-2 s, which would cut off the first
     words of every question) and read frame by frame while a turn listens."""
@@ -359,17 +382,23 @@ class MicrophoneSource:
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
         self._listening = threading.Event()
         self._ready = threading.Event()
+        self._partial = np.zeros(0, dtype=np.float32)
+        """Captured samples not yet a whole frame."""
         self._generation = 0
         """Which call of frames() is the current reader; older ones stop."""
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
         try:
+            # Half-frame blocks at low latency: PortAudio hands over a block only when it is complete and
+            # keeps two in flight, so 32 ms blocks made every frame 64 ms old on arrival (the end of a
+            # question and the start of a barge-in were both noticed that much later).
             with routed_to(device, want_input=True):
                 self._stream = sd.InputStream(
                     samplerate=CAPTURE_RATE,
                     channels=1,
                     dtype="float32",
-                    blocksize=FRAME_SAMPLES,
+                    blocksize=_CAPTURE_BLOCK,
+                    latency="low",
                     device=index,
                     callback=self._on_audio,
                 )
@@ -378,11 +407,13 @@ class MicrophoneSource:
             raise AudioDeviceError(f"Could not open the microphone: {error}.") from error
 
     def _on_audio(self, indata: np.ndarray, _frames: int, _time: object, status: object) -> None:
-        frame = indata[:, 0].copy()
-        self.level = float(np.sqrt(np.mean(frame**2)))
         self._ready.set()
-        if self._listening.is_set():
-            self._queue.put(frame)
+        self._partial = np.concatenate([self._partial, indata[:, 0]])
+        while len(self._partial) >= FRAME_SAMPLES:
+            frame, self._partial = self._partial[:FRAME_SAMPLES], self._partial[FRAME_SAMPLES:]
+            self.level = float(np.sqrt(np.mean(frame**2)))
+            if self._listening.is_set():
+                self._queue.put(frame)
 
     def frames(self, cancel: CancelToken | None = None) -> Iterator[np.ndarray]:
         """Frames from now until ``stop_listening`` or cancel."""

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from engine.audio import CAPTURE_RATE, FRAME_SAMPLES, AudioSink, AudioSource
+from engine.audio import CAPTURE_RATE, FRAME_SAMPLES, AudioSink, AudioSource, trim_leading_silence
 from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
 from engine.chat import Responder
@@ -341,8 +341,11 @@ class VoicePipeline:
             return
         cancel.raise_if_cancelled()
         start = record.queued_seconds
-        for chunk in self.synthesizer.synthesize(sentence, cancel):
+        for synthesized in self.synthesizer.synthesize(sentence, cancel):
             cancel.raise_if_cancelled()
+            chunk = synthesized
+            if not record.times.reached(Stage.FIRST_AUDIO):
+                chunk = trim_leading_silence(chunk)  # the user is waiting: the first word plays at once
             sink.play(chunk)
             record.queued_seconds += chunk.seconds
             if not record.times.reached(Stage.FIRST_AUDIO):

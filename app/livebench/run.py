@@ -26,7 +26,7 @@ from app.livebench import analysis
 from app.livebench.room import RATE, SPEAKER, USER, VirtualRoom
 from app.paths import DataPaths
 from app.soundserver import PrivateSoundServer, SoundServerError
-from engine.audio import MicrophoneSource, SpeakerSink, read_wav
+from engine.audio import MicrophoneSource, SpeakerSink, read_wav, write_wav
 from engine.events import EventType, TurnEvent
 from engine.pipeline import TurnResult
 
@@ -71,12 +71,21 @@ def _median(values: Sequence[float]) -> float | None:
 
 
 def _espeak(text: str, path: Path) -> Path:
+    """``text`` in espeak-ng's voice as a 16 kHz WAV that ends with its last word.
+
+    espeak-ng pads its output with ~380 ms of silence; ``paplay`` returns only after playing that, so a
+    key released "300 ms after the last word" would go up 80 ms late and the bench would charge it to Aris."""
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         raise SoundServerError("espeak-ng is not installed; install it with: sudo apt-get install espeak-ng")
     subprocess.run(
         [espeak, "-v", "en-us", "-s", "150", "-w", str(path), text], check=True, capture_output=True
     )
+    audio = read_wav(path)
+    found = analysis.spans(audio, RATE)
+    if found:
+        audio = audio[: found[-1].end_ms * RATE // 1000]
+    write_wav(path, audio, RATE)
     return path
 
 
