@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from tests.conftest import run_cli
 from tests.memory.holder import Holder
 
@@ -62,4 +65,47 @@ def test_a_forget_from_the_cli_is_scrubbed_by_the_running_app_too(holder: Holder
     assert forgot.returncode == 0, forgot.stderr
     holder.ask("search boat")  # the app's next read catches up, dropping the index entry and its log rows
     assert traces(data, SECRET) == []
+    holder.close()
+
+
+def vector_traces(folder: Path, vector: list[float]) -> list[str]:
+    """Files under ``folder`` holding ``vector`` as consecutive float32 values at any byte offset (to 1e-5,
+    so a copy normalised again still counts)."""
+    target = np.asarray(vector, dtype=np.float32)
+    anchor = int(np.argmax(np.abs(target)))
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        for shift in range(4 if len(data) >= 4 * len(target) + 3 else 0):
+            values = np.frombuffer(data, dtype=np.float32, count=(len(data) - shift) // 4, offset=shift)
+            with np.errstate(invalid="ignore"):
+                starts = np.nonzero(np.abs(values - target[anchor]) <= 1e-5)[0] - anchor
+            if any(
+                0 <= s <= len(values) - len(target)
+                and np.allclose(values[s : s + len(target)], target, atol=1e-5)
+                for s in starts
+            ):
+                found.append(str(path.relative_to(folder)))
+                break
+    return found
+
+
+@pytest.mark.slow
+def test_a_forgotten_memorys_vector_leaves_the_saved_vector_index(holder: Holder, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    memory_id = holder.ask(f"add My boat is named {SECRET}")
+    vector = holder.ask(f"vector {memory_id}")
+    holder.ask("fill 1200")  # enough changes for Chroma to save its HNSW segment, the boat's vector with it
+    assert any(p.endswith("data_level0.bin") for p in vector_traces(data / "chroma", vector)), (
+        "the probe must see the vector in the saved index before the forget"
+    )
+    assert holder.ask("forget-about my boat") == 1
+    assert vector_traces(data, vector) == []
+    assert traces(data, SECRET) == []
+    holder.ask("fill 1100")  # Chroma saves its segment again: what it writes back is not the old vector
+    assert vector_traces(data, vector) == []
+    assert not any(SECRET in text for text in holder.ask("search boat"))
+    assert len(holder.ask("search meeting")) > 0  # the index still answers
     holder.close()
