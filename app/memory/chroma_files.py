@@ -102,8 +102,10 @@ def purge_applied(folder: Path) -> None:
 
 
 def _purge_applied(conn: sqlite3.Connection) -> None:
+    # A segment that never saved has no max_seq_id row yet: it has applied nothing durably (0).
     conn.execute(
-        "DELETE FROM embeddings_queue WHERE seq_id <= (SELECT coalesce(min(seq_id), 0) FROM max_seq_id)"
+        "DELETE FROM embeddings_queue WHERE seq_id <= (SELECT coalesce(min(coalesce(m.seq_id, 0)), 0) "
+        "FROM segments s LEFT JOIN max_seq_id m ON m.segment_id = s.id)"
     )
 
 

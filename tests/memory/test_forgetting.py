@@ -8,7 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.memory.embeddings import MiniLMEmbedder
+from app.memory.service import MemoryService
 from tests.conftest import run_cli
+from tests.memory.conftest import reopen
 from tests.memory.holder import Holder
 
 SECRET = "Zanzibarquux"
@@ -109,3 +112,25 @@ def test_a_forgotten_memorys_vector_leaves_the_saved_vector_index(holder: Holder
     assert not any(SECRET in text for text in holder.ask("search boat"))
     assert len(holder.ask("search meeting")) > 0  # the index still answers
     holder.close()
+
+
+def test_vectors_chroma_has_not_saved_survive_a_restart(
+    memory: MemoryService, embedder: MiniLMEmbedder
+) -> None:
+    """Aris purges Chroma's log itself (zeroing what it deletes): only rows both segments have saved go, so
+    vectors still only in the log are replayed at the next start."""
+    ids = [
+        memory.add(f"My colleague number {i} works on the project called Gamma{i}").stored.id
+        for i in range(5)
+    ]
+    forgotten = memory.forget(ids[0])
+    again = reopen(memory, embedder)
+    try:
+        assert again.index is not None
+        assert set(again.index.vectors(ids[1:])) == set(ids[1:])
+        assert ids[0] not in again.index.ids()
+        nearest = again.store.keeper.nearest(embedder.embed_one("Gamma3 project colleague"), 2)
+        assert ids[3] in [memory_id for memory_id, _ in nearest]
+        assert forgotten.id == ids[0]
+    finally:
+        again.close()
