@@ -32,6 +32,9 @@ LOG_DATABASE = "chroma.sqlite3"
 _HEADER = struct.Struct("<i6Qii3Qdq")
 """header.bin: version, offsetLevel0, max_elements, cur_element_count, size_data_per_element, label_offset,
 offsetData, maxlevel, enterpoint_node, maxM, maxM0, M, mult, ef_construction."""
+_LAST = "SELECT max(seq_id) FROM embeddings_queue"
+"""The newest log row always stays (as Chroma's own purge keeps it): the log numbers its rows max + 1, so
+deleting the newest would hand out numbers the segments have already applied, and they would skip those rows."""
 _PURGE_OFF = '{"automatically_purge":false,"_type":"EmbeddingsQueueConfigurationInternal"}'
 
 
@@ -82,7 +85,8 @@ def erase_log(folder: Path, ids: Sequence[str], up_to: int) -> None:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             conn.execute(
-                f"DELETE FROM embeddings_queue WHERE seq_id <= ? AND id IN ({','.join('?' * len(chunk))})",
+                f"DELETE FROM embeddings_queue WHERE seq_id <= ? AND seq_id < ({_LAST}) "
+                f"AND id IN ({','.join('?' * len(chunk))})",
                 [up_to, *chunk],
             )
         _purge_applied(conn)
@@ -92,7 +96,8 @@ def erase_log(folder: Path, ids: Sequence[str], up_to: int) -> None:
 
 
 def purge_applied(folder: Path) -> None:
-    """Delete (zeroing them) the log rows both segments have applied and saved: Chroma replays only the rest."""
+    """Delete (zeroing them) the log rows both segments have applied and saved, but the newest: Chroma
+    replays only the rest."""
     conn = _connect(folder)
     try:
         _purge_applied(conn)
@@ -105,7 +110,7 @@ def _purge_applied(conn: sqlite3.Connection) -> None:
     # A segment that never saved has no max_seq_id row yet: it has applied nothing durably (0).
     conn.execute(
         "DELETE FROM embeddings_queue WHERE seq_id <= (SELECT coalesce(min(coalesce(m.seq_id, 0)), 0) "
-        "FROM segments s LEFT JOIN max_seq_id m ON m.segment_id = s.id)"
+        f"FROM segments s LEFT JOIN max_seq_id m ON m.segment_id = s.id) AND seq_id < ({_LAST})"
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.service import MemoryService
+from app.memory.vector_index import VectorIndex
 from tests.conftest import run_cli
 from tests.memory.conftest import reopen
 from tests.memory.holder import Holder
@@ -132,5 +133,31 @@ def test_vectors_chroma_has_not_saved_survive_a_restart(
         nearest = again.store.keeper.nearest(embedder.embed_one("Gamma3 project colleague"), 2)
         assert ids[3] in [memory_id for memory_id, _ in nearest]
         assert forgotten.id == ids[0]
+    finally:
+        again.close()
+
+
+@pytest.mark.slow
+def test_the_index_keeps_every_entry_across_saves_and_restarts(
+    tmp_path: Path, embedder: MiniLMEmbedder
+) -> None:
+    """Aris purges Chroma's log itself; the newest row must stay, or Chroma numbers the next rows from the
+    start again and its segments, having saved up to those numbers, skip them."""
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((4500, 384)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    folder = tmp_path / "chroma"
+    index = VectorIndex(folder, embedder)
+    for start in range(0, 4500, 2000):  # Chroma saves its HNSW segment every 1,000 changes
+        index.upsert(
+            [(f"id{i}", f"text {i}") for i in range(start, min(4500, start + 2000))], vectors[start:]
+        )
+    index.delete(["id7"])
+    index.close()
+    again = VectorIndex(folder, embedder)
+    try:
+        assert again.count() == 4499
+        assert set(again.vectors(["id4499", "id2500", "id7"])) == {"id4499", "id2500"}
+        assert again.query(vectors[4321], 1)[0].id == "id4321"
     finally:
         again.close()
