@@ -16,9 +16,10 @@ Anything unexpected raises :class:`ChromaFormatError`; the caller then rebuilds 
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import struct
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -114,22 +115,43 @@ def _purge_applied(conn: sqlite3.Connection) -> None:
     )
 
 
-def saved_labels(folder: Path, ids: Collection[str]) -> dict[Path, list[int]]:
+LabelCache = dict[Path, tuple[tuple[int, int], dict[str, int]]]
+"""Id-to-label maps already read, with their file's (mtime, size): Chroma rewrites the file only when it saves
+the segment (every 1,000 changes), and reading it costs tens of ms at 100,000 entries."""
+
+
+def _id_to_label(metadata: Path, cache: LabelCache) -> dict[str, int]:
+    try:
+        stat = metadata.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        cached = cache.get(metadata)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        id_to_label = pickle.loads(metadata.read_bytes())["id_to_label"]  # Chroma's own file, in our folder
+    except (OSError, pickle.UnpicklingError, KeyError, TypeError, EOFError) as error:
+        raise ChromaFormatError(f"Unreadable vector index metadata {metadata}: {error}") from error
+    cache.clear()
+    cache[metadata] = (stamp, id_to_label)
+    return id_to_label
+
+
+def saved_labels(folder: Path, ids: Collection[str], cache: LabelCache) -> dict[Path, list[int]]:
     """The HNSW labels that ``ids`` have in each saved segment (ids never saved have none)."""
     found: dict[Path, list[int]] = {}
     for metadata in folder.glob("*/index_metadata.pickle"):
-        try:
-            id_map = pickle.loads(metadata.read_bytes())
-            id_to_label = id_map["id_to_label"]
-        except (OSError, pickle.UnpicklingError, KeyError, TypeError, EOFError) as error:
-            raise ChromaFormatError(f"Unreadable vector index metadata {metadata}: {error}") from error
+        id_to_label = _id_to_label(metadata, cache)
         labels = [int(id_to_label[i]) for i in ids if i in id_to_label]
         if labels:
             found[metadata.parent] = labels
     return found
 
 
-def overwrite_vectors(segment: Path, labels: Sequence[int], replacement: np.ndarray) -> int:
+RowCache = dict[Path, np.ndarray]
+"""Per segment, the label of every block, as last read: hnswlib never moves a block, so a label found there
+stays there (checked before each write), and only labels added since need another read."""
+
+
+def overwrite_vectors(segment: Path, labels: Sequence[int], replacement: np.ndarray, rows: RowCache) -> int:
     """Write ``replacement`` over the stored vector of every element with one of ``labels``; returns how many.
 
     Raises:
@@ -148,13 +170,35 @@ def overwrite_vectors(segment: Path, labels: Sequence[int], replacement: np.ndar
         return 0
     if data.stat().st_size < count * block:
         raise ChromaFormatError(f"{data} is shorter than its header says")
-    blocks = np.memmap(data, dtype=np.uint8, mode="r+", shape=(count, block))
-    try:
-        stored = blocks[:, label_at : label_at + 8].copy().view("<u8").ravel()
-        rows = np.nonzero(np.isin(stored, np.asarray(labels, dtype=np.uint64)))[0]
-        for row in rows:
-            blocks[row, data_at : data_at + len(vector)] = np.frombuffer(vector, dtype=np.uint8)
-        blocks.flush()
-    finally:
-        del blocks
-    return len(rows)
+    with data.open("r+b") as handle:
+        fd = handle.fileno()
+
+        def holds(row: int, label: int) -> bool:
+            return int.from_bytes(os.pread(fd, 8, row * block + label_at), "little") == label
+
+        found = _rows_of(rows.get(segment), labels, holds)
+        if found is None:  # a label added since the last read, or a stale read: read them all again
+            blocks = np.memmap(handle, dtype=np.uint8, mode="r", shape=(count, block))
+            stored = rows[segment] = blocks[:, label_at : label_at + 8].copy().view("<u8").ravel()
+            del blocks
+            found = [int(np.nonzero(stored == label)[0][0]) for label in labels if (stored == label).any()]
+        for row in found:
+            os.pwrite(fd, vector, row * block + data_at)
+        os.fdatasync(fd)  # the old vector must not come back from the disk after a power cut
+    return len(found)
+
+
+def _rows_of(
+    stored: np.ndarray | None, labels: Sequence[int], holds: Callable[[int, int], bool]
+) -> list[int] | None:
+    """The blocks of ``labels`` by the last read of every block's label; None if there is no such read, or
+    it lacks one of them or is no longer right for it."""
+    if stored is None:
+        return None
+    found = []
+    for label in labels:
+        matches = np.nonzero(stored == label)[0]
+        if len(matches) == 0 or not holds(int(matches[0]), label):
+            return None
+        found.append(int(matches[0]))
+    return found

@@ -16,6 +16,8 @@ from typing import IO, Any
 import numpy as np
 
 from app.memory.chroma_files import (
+    LabelCache,
+    RowCache,
     erase_log,
     log_position,
     overwrite_vectors,
@@ -73,6 +75,8 @@ class VectorIndex:
         self.folder = folder
         self.embedder = embedder
         self._lock_file = _own_folder(folder)
+        self._labels: LabelCache = {}
+        self._rows: RowCache = {}
         self._client, self._collection = self._open_client()
         try:
             if take_over_log_purge(folder):
@@ -174,7 +178,7 @@ class VectorIndex:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return
-        labels = self._guard("read", lambda: saved_labels(self.folder, ids))
+        labels = self._guard("read", lambda: saved_labels(self.folder, ids, self._labels))
         present = self._guard("read", lambda: self._collection.get(ids=ids, include=[]))["ids"]
         up_to = self._guard("read", lambda: log_position(self.folder))
         step = 4000
@@ -187,7 +191,7 @@ class VectorIndex:
             self._guard("delete", lambda c=chunk: self._collection.delete(ids=c))
         self._guard("erase", lambda: erase_log(self.folder, ids, up_to))
         for segment, found in labels.items():
-            self._guard("erase", lambda s=segment, f=found: overwrite_vectors(s, f, BLANK))
+            self._guard("erase", lambda s=segment, f=found: overwrite_vectors(s, f, BLANK, self._rows))
 
     # Queries ----------------------------------------------------------------------------------------------
     def query(self, vector: np.ndarray, limit: int) -> list[VectorHit]:
