@@ -81,7 +81,7 @@ class VectorIndex:
         try:
             if take_over_log_purge(folder):
                 # Chroma reads that setting when it starts: start it again.
-                self._client.close()  # type: ignore[attr-defined]  # present at run time, missing from ClientAPI
+                self._client.close()
                 self._client, self._collection = self._open_client()
         except (sqlite3.Error, OSError) as error:
             self.close()
@@ -221,7 +221,7 @@ class VectorIndex:
     def close(self) -> None:
         """Release Chroma's client (its files and threads) so the folder can be deleted or reopened."""
         try:
-            self._client.close()  # type: ignore[attr-defined]  # present at run time, missing from ClientAPI
+            self._client.close()
         except Exception as error:  # closing a damaged index must not stop the app from rebuilding it
             log.info("Closing the memory index failed: %s", error)
         finally:
