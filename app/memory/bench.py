@@ -53,7 +53,8 @@ class MemoryBenchResult:
     recall_max_ms: float
     first_recall_ms: float
     forget_median_ms: float
-    """Forgetting one memory, scrubbing included (FTS merge, WAL checkpoint, Chroma's log): median of 5."""
+    """Forgetting one memory, erasure included (FTS5 secure-delete, WAL checkpoint, the vector blanked in Chroma's
+    memory, HNSW file and log): median of 5."""
     forget_max_ms: float
     targets_met: bool
 

@@ -10,11 +10,13 @@ import threading
 import unicodedata
 from collections.abc import Callable
 
+import numpy as np
+
 from app.memory.decisions import Action, Decision, decide
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.errors import MemoryInputError, MemoryNotFoundError, VectorIndexError
 from app.memory.phrasing import to_third_person
-from app.memory.ranking import Ranked, RankSettings, fuse, relevant
+from app.memory.ranking import Ranked, RankSettings, about_time, add_hops, fuse, linked_names, relevant
 from app.memory.rules import KINDS, Candidate, classify, match_rule, split_sentences
 from app.memory.upkeep import IndexKeeper
 from app.memory.vector_index import embedding_text
@@ -133,7 +135,31 @@ class MemoryStore:
             # Without vectors, a word match stands in for closeness, so the relevance cut keeps it.
             similarities.update((memory_id, 1.0) for memory_id, _ in text_hits)
         memories = self.rows.get_many(list(dict.fromkeys([*similarities, *(i for i, _ in text_hits)])))
-        return fuse(vector_hits, text_hits, similarities, memories, settings=self.rank)
+        ranked = fuse(
+            vector_hits,
+            text_hits,
+            similarities,
+            memories,
+            settings=self.rank,
+            time_question=about_time(query),
+        )
+        return self._second_hop(query, ranked, text_hits, vector)
+
+    def _second_hop(
+        self, query: str, ranked: list[Ranked], text_hits: list[tuple[str, float]], vector: np.ndarray
+    ) -> list[Ranked]:
+        """Add the memories about the names in the best word match (see ranking.add_hops)."""
+        if about_time(query):  # the link there is the order of events, not a name
+            return ranked
+        parent = next((r for r in ranked if text_hits and r.memory.id == text_hits[0][0]), None)
+        names = linked_names(parent.memory.text, query) if parent is not None else []
+        if parent is None or not names:
+            return ranked
+        hops = self.rows.full_text(" ".join(names), self.rank.hop_hits)
+        known = {r.memory.id for r in ranked}
+        new = [memory_id for memory_id, _ in hops if memory_id not in known]
+        similarities = {i: float(v @ vector) for i, v in self.keeper.vectors(new).items()} if new else {}
+        return add_hops(ranked, parent, hops, self.rows.get_many(new), similarities, settings=self.rank)
 
     def matching(self, about: str) -> list[Memory]:
         """The live memories about ``about`` ("my car"): every word matches, else the one closest in meaning."""

@@ -73,6 +73,11 @@ class IndexKeeper:
         if self.index is None:
             self._seen_seq = self.rows.max_seq()
             return
+        if not self.rows.any_live() and self.index.count() > 0:
+            # Everything was forgotten: a new, empty index is quicker than erasing every vector one by one,
+            # and leaves nothing of the old one on disk.
+            self.recover()
+            return
         try:
             bring_up_to_date(self.rows, self.index, self.rows.node_id, compare_ids=False)
         except VectorIndexError as error:

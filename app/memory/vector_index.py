@@ -7,24 +7,37 @@ import contextlib
 import hashlib
 import logging
 import shutil
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 
-from app.memory.embeddings import MiniLMEmbedder
+from app.memory.chroma_files import (
+    LabelCache,
+    RowCache,
+    erase_log,
+    log_position,
+    overwrite_vectors,
+    purge_applied,
+    saved_labels,
+    take_over_log_purge,
+)
+from app.memory.embeddings import DIMENSIONS, MiniLMEmbedder
 from app.memory.errors import IndexBusyError, VectorIndexError
 from app.memory.phrasing import to_first_person
+from app.storage.sqlite import sqlite3
 
 log = logging.getLogger(__name__)
 
 COLLECTION = "memories"
 APPLIED_SEQ_KEY = "aris_applied_seq"
 """Collection metadata: the memories' change number this index reflects (a high-water mark)."""
+BLANK = np.eye(1, DIMENSIONS, dtype=np.float32)[0]
+"""What a deleted entry's vector is overwritten with before the delete (a fixed unit vector: hnswlib still
+walks through deleted elements, and a zero vector has no direction)."""
 DATABASE_KEY = "aris_database"
 """Collection metadata: the node id of the database the index was built from (a restored or replaced
 database must not be trusted to match by change number alone)."""
@@ -59,21 +72,35 @@ class VectorIndex:
         Raises:
             VectorIndexError: Chroma could not open the folder (it is damaged); the caller rebuilds it.
         """
-        import chromadb
-        from chromadb.config import Settings
-
         self.folder = folder
         self.embedder = embedder
         self._lock_file = _own_folder(folder)
+        self._labels: LabelCache = {}
+        self._rows: RowCache = {}
+        self._client, self._collection = self._open_client()
+        try:
+            if take_over_log_purge(folder):
+                # Chroma reads that setting when it starts: start it again.
+                self._client.close()
+                self._client, self._collection = self._open_client()
+        except (sqlite3.Error, OSError) as error:
+            self.close()
+            raise VectorIndexError(f"The memory index in {folder} cannot be opened: {error}") from error
+
+    def _open_client(self) -> tuple[Any, Any]:
+        """Chroma's client and our collection in ``self.folder``."""
+        import chromadb
+        from chromadb.config import Settings
+
         client = None
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
             client = chromadb.PersistentClient(
-                path=str(folder), settings=Settings(anonymized_telemetry=False, allow_reset=True)
+                path=str(self.folder), settings=Settings(anonymized_telemetry=False, allow_reset=True)
             )
-            self._collection = client.get_or_create_collection(
+            collection = client.get_or_create_collection(
                 COLLECTION,
-                embedding_function=embedder,  # type: ignore[arg-type]  # Chroma's protocol, for text input only
+                embedding_function=self.embedder,  # type: ignore[arg-type]  # Chroma's protocol, for text input only
                 configuration={"hnsw": {"space": "cosine"}},
             )
         except Exception as error:  # chromadb raises bare Exceptions from its Rust core
@@ -81,8 +108,8 @@ class VectorIndex:
                 with contextlib.suppress(Exception):  # release the damaged folder so it can be deleted
                     client.close()  # type: ignore[attr-defined]  # present at run time, missing from ClientAPI
             self._lock_file.close()
-            raise VectorIndexError(f"The memory index in {folder} cannot be opened: {error}") from error
-        self._client = client
+            raise VectorIndexError(f"The memory index in {self.folder} cannot be opened: {error}") from error
+        return client, collection
 
     # Bookkeeping ------------------------------------------------------------------------------------------
     def count(self) -> int:
@@ -141,14 +168,30 @@ class VectorIndex:
                     metadatas=[{"hash": text_hash(text)} for _, text in c],
                 ),
             )
+        self._guard("write", lambda: purge_applied(self.folder))
 
     def delete(self, ids: Sequence[str]) -> None:
-        """Remove entries (ids that are not there are ignored), and what Chroma's log still keeps of them."""
-        for start in range(0, len(ids), 4000):
-            chunk = list(ids[start : start + 4000])
+        """Remove entries (ids that are not there are ignored), leaving none of their vectors in any file.
+
+        Each vector is first overwritten in memory (an upsert of a fixed vector), then deleted; the log rows
+        that carried it are erased and its block in the saved HNSW segment overwritten (see chroma_files)."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return
+        labels = self._guard("read", lambda: saved_labels(self.folder, ids, self._labels))
+        present = self._guard("read", lambda: self._collection.get(ids=ids, include=[]))["ids"]
+        up_to = self._guard("read", lambda: log_position(self.folder))
+        step = 4000
+        for start in range(0, len(present), step):
+            chunk = present[start : start + step]
+            blanks = np.tile(BLANK, (len(chunk), 1))
+            self._guard("delete", lambda c=chunk, b=blanks: self._collection.upsert(ids=c, embeddings=b))
+        for start in range(0, len(ids), step):
+            chunk = ids[start : start + step]
             self._guard("delete", lambda c=chunk: self._collection.delete(ids=c))
-        if ids:
-            self._guard("erase", lambda: _erase_from_log(self.folder / "chroma.sqlite3", ids))
+        self._guard("erase", lambda: erase_log(self.folder, ids, up_to))
+        for segment, found in labels.items():
+            self._guard("erase", lambda s=segment, f=found: overwrite_vectors(s, f, BLANK, self._rows))
 
     # Queries ----------------------------------------------------------------------------------------------
     def query(self, vector: np.ndarray, limit: int) -> list[VectorHit]:
@@ -178,7 +221,7 @@ class VectorIndex:
     def close(self) -> None:
         """Release Chroma's client (its files and threads) so the folder can be deleted or reopened."""
         try:
-            self._client.close()  # type: ignore[attr-defined]  # present at run time, missing from ClientAPI
+            self._client.close()
         except Exception as error:  # closing a damaged index must not stop the app from rebuilding it
             log.info("Closing the memory index failed: %s", error)
         finally:
@@ -215,25 +258,6 @@ def _own_folder(folder: Path) -> IO[str]:
             f"The memory index in {folder} is in use by another Aris process (probably the running app)."
         ) from None
     return handle
-
-
-def _erase_from_log(database: Path, ids: Sequence[str]) -> None:
-    """Delete every write-ahead-log record of ``ids`` from Chroma's SQLite, overwriting the freed bytes.
-
-    Chroma keeps each upsert (with its embedding) in ``embeddings_queue`` after applying it; a deleted entry's
-    vector would stay there. Its vector segment replays the log only for entries that are still in it, so
-    dropping both the upserts and the delete of an entry leaves the index consistent."""
-    if not database.exists():
-        return
-    conn = sqlite3.connect(database, timeout=10)
-    try:
-        conn.execute("PRAGMA secure_delete=ON")
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            conn.execute(f"DELETE FROM embeddings_queue WHERE id IN ({','.join('?' * len(chunk))})", chunk)
-        conn.commit()
-    finally:
-        conn.close()
 
 
 def destroy(folder: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 import time
 import uuid
@@ -16,6 +15,7 @@ from sqlite_utils import Database
 from app.storage.clock import HybridClock
 from app.storage.errors import StorageCorruptError, storage_error
 from app.storage.migrations import migrations
+from app.storage.sqlite import FTS5_SECURE_DELETE, sqlite3
 
 log = logging.getLogger(__name__)
 
@@ -66,10 +66,35 @@ def _open_and_upgrade(path: Path) -> Database:
         if pending:
             log.info("Upgrading %s: %s", path, ", ".join(pending))
             migrations.apply(db)
+        _purge_deleted_terms(db)
     except BaseException:
         conn.close()
         raise
     return db
+
+
+FULL_TEXT_TABLES = ("memories_fts", "messages_fts")
+
+
+def _purge_deleted_terms(db: Database) -> None:
+    """Turn on FTS5 ``secure-delete`` (once per database) so that a delete removes the row's terms from the
+    index at once; forgetting then needs no rewrite of the whole index. The first time, the index is merged
+    ('optimize') to drop what deletes made before left behind. Older SQLite cannot read the index after
+    this, which is why every connection uses app.storage.sqlite's driver."""
+    if not FTS5_SECURE_DELETE:
+        return
+    for table in FULL_TEXT_TABLES:
+        row = db.execute(f"SELECT v FROM {table}_config WHERE k = 'secure-delete'").fetchone()
+        if row and row[0]:
+            continue
+        db.conn.execute("BEGIN IMMEDIATE")  # errors reach open_database, which retries while locked
+        try:
+            db.execute(f"INSERT INTO {table}({table}, rank) VALUES ('secure-delete', 1)")
+            db.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        except BaseException:
+            db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
 
 
 def _check_is_ours(db: Database, path: Path) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import errno
-import sqlite3
 from pathlib import Path
 
 from app.errors import ArisError
+from app.storage.sqlite import sqlite3
 
 
 class StorageError(ArisError):

@@ -15,6 +15,7 @@ from app.storage.database import write
 from app.storage.fts import content_words
 from app.storage.migrations import LIVE_MEMORY
 from app.storage.records import MEMORY_FIELDS, Memory
+from app.storage.sqlite import FTS5_SECURE_DELETE
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,10 @@ class MemoryRows:
     def live_count(self) -> int:
         """How many memories recall can return."""
         return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
+
+    def any_live(self) -> bool:
+        """Whether any memory is live (stops at the first one)."""
+        return self.db.execute(f"SELECT 1 FROM memories WHERE {LIVE_MEMORY} LIMIT 1").fetchone() is not None
 
     def live_ids(self) -> set[str]:
         """Ids of every memory recall can return."""
@@ -260,13 +265,15 @@ class MemoryRows:
     def scrub(self) -> None:
         """Leave no recoverable trace of erased text in the database files (after a forget).
 
-        FTS5 records a deletion as a marker in a new segment, leaving the old terms in the older ones until
-        they are merged: 'optimize' merges every segment into one, and ``secure_delete`` (set when the
-        database is opened) zeroes the pages that frees. The old page images live on in the WAL until a
+        With FTS5's ``secure-delete`` (set when the database is opened, SQLite 3.42+), the delete itself purged
+        the terms from the index, and ``secure_delete`` zeroed the bytes it freed. Older SQLite records a
+        deletion as a marker in a new segment, leaving the old terms in the older ones until they are merged:
+        there 'optimize' merges every segment into one. The old page images live on in the WAL until a
         checkpoint copies the new ones over them; TRUNCATE then empties the WAL file."""
-        with write(self.db, "erase the forgotten text"):
-            self.db.execute("INSERT INTO memories_fts(memories_fts) VALUES ('optimize')")
-            self.db.execute("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')")
+        if not FTS5_SECURE_DELETE:
+            with write(self.db, "erase the forgotten text"):
+                self.db.execute("INSERT INTO memories_fts(memories_fts) VALUES ('optimize')")
+                self.db.execute("INSERT INTO messages_fts(messages_fts) VALUES ('optimize')")
         busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         if busy:
             log.warning("Another process is reading the database; the forgotten text leaves its log later")

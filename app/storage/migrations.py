@@ -3,10 +3,10 @@ old database is upgraded in place or not at all. Never edit a migration that has
 
 from __future__ import annotations
 
-import sqlite3
-
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from app.storage.sqlite import sqlite3
 
 migrations = Migrations("aris")
 

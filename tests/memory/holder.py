@@ -1,5 +1,6 @@
 """A long-running Aris-like process for tests: holds the memory store open and runs one command per stdin
-line ("add TEXT", "edit ID TEXT", "forget-about TEXT", "forget-all", "search TEXT", "ids"), answering each
+line ("add TEXT", "edit ID TEXT", "forget-about TEXT", "forget-all", "search TEXT", "ids", "fill N" to add N
+generated memories in one batch, "vector ID" for a memory's stored vector), answering each
 with one JSON line. Logging goes to stderr at DEBUG, so tests can check what the logs would hold."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from app.memory.bench import memory_sentences
 from app.memory.service import MemoryService
 from app.paths import DataPaths
 
@@ -70,6 +72,14 @@ def main() -> None:
             answer = len(service.forget_matching(rest))
         elif verb == "forget-all":
             answer = service.forget_all()
+        elif verb == "fill":
+            texts = memory_sentences(int(rest), seed=int(time.time()))
+            service.rows.insert_many([(text, None) for text in texts])
+            service.store.keeper.sync()
+            answer = service.rows.live_count()
+        elif verb == "vector":
+            assert service.index is not None
+            answer = [float(x) for x in service.index.vectors([rest])[rest]]
         elif verb == "search":
             answer = [r.memory.text for r in service.search(rest)]
         else:

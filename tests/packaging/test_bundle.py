@@ -158,6 +158,7 @@ def test_run_time_data_and_native_libraries_are_bundled(manifest: dict[str, set[
         assert needed in binaries, needed
     for prefix in (
         "chromadb_rust_bindings/",
+        "pysqlite3/_sqlite3",  # the SQLite with FTS5 secure-delete that forgetting relies on
         "ctranslate2/_ext",
         "onnxruntime/capi/onnxruntime_pybind11_state",
         "PySide6/Qt/plugins/platforms/libqoffscreen",
