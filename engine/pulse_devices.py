@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ def list_pulse_devices() -> list[PulseDevice] | None:
     return devices
 
 
-def _pactl_json(*args: str) -> list[dict] | None:
+def _pactl_json(*args: str) -> list[dict[str, Any]] | None:
     try:
         done = subprocess.run(
             ["pactl", "--format=json", *args],

@@ -143,6 +143,8 @@ class _Sides(QSplitter):
         """Fold or unfold the history to fit."""
         super().resizeEvent(event)
         history, conversation = self.widget(0), self.widget(1)
+        if history is None or conversation is None:
+            return
         room = self.width() - self.handleWidth()
         fits = room >= history.minimumSizeHint().width() + conversation.minimumWidth()
         if not fits and self.sizes()[0] > 0:

@@ -156,13 +156,17 @@ class _Scrolled(QScrollArea):
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """The whole page (QScrollArea's own hint stops at 24 lines)."""
-        return self.widget().sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
+        page = self.widget()
+        if page is None:
+            return super().sizeHint()
+        return page.sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """As wide as the page needs; any height (it scrolls)."""
-        return QSize(
-            self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width(), 120
-        )
+        page = self.widget()
+        if page is None:
+            return super().minimumSizeHint()
+        return QSize(page.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width(), 120)
 
 
 class SettingsDialog(QDialog):
