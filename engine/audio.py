@@ -368,8 +368,8 @@ def _pulse_route_index(name: str, devices: list[DeviceInfo], *, kind: str, want_
     return None
 
 
-_CAPTURE_BLOCK = FRAME_SAMPLES // 2
-"""Samples per microphone callback (16 ms); frames are assembled from two."""
+_CAPTURE_BLOCK = FRAME_SAMPLES
+"""Samples per microphone callback (32 ms); frames are assembled from whatever blocks arrive."""
 
 
 class MicrophoneSource:
@@ -389,16 +389,15 @@ class MicrophoneSource:
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
         try:
-            # Half-frame blocks at low latency: PortAudio hands over a block only when it is complete and
-            # keeps two in flight, so 32 ms blocks made every frame 64 ms old on arrival (the end of a
-            # question and the start of a barge-in were both noticed that much later).
+            # Whole-frame blocks: 16 ms blocks at low latency made frames 32 ms fresher, but with the
+            # microphone open that way the speaker's stream on PulseAudio (through ALSA) lost whole
+            # announcements (tests/ui/test_timer_rings_live.py: silence in half the runs).
             with routed_to(device, want_input=True):
                 self._stream = sd.InputStream(
                     samplerate=CAPTURE_RATE,
                     channels=1,
                     dtype="float32",
                     blocksize=_CAPTURE_BLOCK,
-                    latency="low",
                     device=index,
                     callback=self._on_audio,
                 )
