@@ -18,8 +18,9 @@ log = logging.getLogger(__name__)
 
 FULL_WINDOW_SECONDS = 30.0
 """Whisper's own window: faster-whisper pads every clip's features to it before the encoder."""
-MIN_WINDOW_SECONDS = 10.0
-"""The shortest encoder window used (see _window_frames)."""
+MIN_WINDOW_SECONDS = 15.0
+"""The shortest encoder window used (see _window_frames): "What is the capital of France?" came out as
+"What is the capital and friends?" with any window from 8 to 13 s, right from 15 s up."""
 WINDOW_MARGIN_SECONDS = 5.0
 """Silence kept after the clip inside the window: with only ~1 s, tiny.en repeated short questions
 ("What is my sister called? What is my sister called?")."""
@@ -61,9 +62,9 @@ def _window_frames(audio_seconds: float) -> int | None:
     """Mel frames the encoder sees for a clip this long, or None for Whisper's full 30 s window.
 
     The encoder's cost grows with its window, and CTranslate2 accepts a shorter one than 30 s; measured
-    here on 33 espeak-ng questions and statements (1.8-5.8 s), a 10 s window transcribed them ~3x faster
-    than 30 s (~240 vs ~750 ms on the shared 2-core machine) with the same or fewer word errors (WER 0.140
-    vs 0.167) and "Alice" intact; a window only ~1 s longer than the clip made tiny.en repeat itself."""
+    here on 33 espeak-ng questions and statements (1.8-5.8 s), a 15 s window transcribed them ~2x faster
+    than 30 s (~480 vs ~1,300 ms on the shared 2-core machine; 10 s: ~340 ms) with no more word errors (WER
+    0.147 vs 0.178) and "Alice" intact; a window only ~1 s longer than the clip made tiny.en repeat itself."""
     seconds = max(MIN_WINDOW_SECONDS, audio_seconds + WINDOW_MARGIN_SECONDS)
     if seconds >= FULL_WINDOW_SECONDS:
         return None
@@ -153,6 +154,8 @@ class WhisperTranscriber:
             )
             segments = list(segments)
             text = " ".join(segment.text.strip() for segment in segments).strip()
+            if not any(character.isalnum() for character in text):
+                text = ""  # "." or "...": silence or noise (heard so with a short window), not words
         except (RuntimeError, ValueError) as error:
             log.exception("Transcription failed")
             raise TranscriptionError(f"Speech recognition failed: {error}") from error
