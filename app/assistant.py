@@ -17,6 +17,7 @@ from app.config import ModelSettings, Settings
 from app.engine_factory import EngineFactory
 from app.errors import ArisError
 from app.learning import TurnGate, YieldingCompleter
+from app.memory.opening import OpeningMemory
 from app.paths import DataPaths
 from app.storage.conversations import ConversationLog, title_from
 from engine.audio import AudioSink, AudioSource
@@ -105,7 +106,12 @@ class Assistant:
     @property
     def memory(self) -> MemoryHook | None:
         """Long-term memory, opened from the data folder on first use; None when the user turned it off."""
-        return self.open_memory() if self.memory_enabled else None
+        if not self.memory_enabled:
+            return None
+        with self._lock:
+            if isinstance(self._memory, OpeningMemory):
+                return self._memory  # still opening: the turn waits for it only when it needs it
+        return self.open_memory()
 
     @memory.setter
     def memory(self, value: MemoryHook | None) -> None:
@@ -116,17 +122,28 @@ class Assistant:
         Slow the first time (vector index, embedder, language model): call it from a worker thread."""
         with self._lock:
             if self._memory is None:
-                from app.memory.service import MemoryService
+                self._memory = self._open_memory_service()
+            memory = self._memory
+        return memory.service() if isinstance(memory, OpeningMemory) else memory
 
-                service = MemoryService.open(
-                    self.paths,
-                    self.learning_model,
-                    embedder=self.factory.embedder(),
-                    system_prompt=self.system_prompt,
-                )
-                service.add_forget_listener(self._on_forgotten)
-                self._memory = service
-            return self._memory
+    def open_memory_in_background(self) -> None:
+        """Start opening memory now on a background thread, so a one-shot question's model load overlaps it
+        (see OpeningMemory); does nothing when memory is off or already open."""
+        with self._lock:
+            if self._memory is None and self.memory_enabled:
+                self._memory = OpeningMemory(self._open_memory_service, self.paths.database)
+
+    def _open_memory_service(self) -> MemoryHook:
+        from app.memory.service import MemoryService
+
+        service = MemoryService.open(
+            self.paths,
+            self.learning_model,
+            embedder=self.factory.embedder(),
+            system_prompt=self.system_prompt,
+        )
+        service.add_forget_listener(self._on_forgotten)
+        return service
 
     def set_memory_enabled(self, enabled: bool) -> None:
         """Turn recall and learning on or off from the next turn on."""

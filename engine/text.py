@@ -52,12 +52,14 @@ def speakable(text: str) -> str:
 class SentenceSplitter:
     """Feed tokens as they stream in; get whole sentences back as soon as they are complete.
 
-    A long first sentence is cut at a clause boundary so the listener hears something sooner.
+    The first sentence is cut at its first clause boundary so the listener hears something sooner: piper
+    synthesizes a whole chunk before any of it plays, and its time grows with the chunk's length.
     """
 
-    def __init__(self, first_clause_chars: int = 60) -> None:
+    def __init__(self, first_clause_chars: int = 12) -> None:
         """Args:
-        first_clause_chars: once the first sentence is this long, a comma or semicolon may end it.
+        first_clause_chars: a comma, semicolon, colon or dash at least this many characters into the first
+            sentence ends it (about three words: a lone "Well," is not worth a chunk of its own).
         """
         self.first_clause_chars = first_clause_chars
         self._buffer = ""
@@ -93,9 +95,9 @@ class SentenceSplitter:
         newline = self._buffer.find("\n")
         if newline > 0 and self._buffer[:newline].strip():
             return newline + 1
-        if self._emitted == 0 and len(self._buffer) >= self.first_clause_chars:
+        if self._emitted == 0:
             for match in _CLAUSE_END.finditer(self._buffer):
-                if match.start(1) >= self.first_clause_chars // 2:
+                if len(self._buffer[: match.start(1)].strip()) >= self.first_clause_chars:
                     return match.end(1)
         return None
 

@@ -18,8 +18,10 @@ log = logging.getLogger(__name__)
 
 _CONTEXT_SAMPLES = 64
 FRAME_SECONDS = FRAME_SAMPLES / CAPTURE_RATE
-_TRAILING_KEEP_FRAMES = 6
-"""Silence kept after the last speech frame (192 ms): Whisper drops final words that touch the cut."""
+_TRAILING_KEEP_FRAMES = 4
+"""Silence kept after the last speech frame (128 ms): Whisper drops final words that touch the cut. It is
+also the pause after which speculative transcription starts; measured on 33 espeak-ng sentences, 128 ms
+(speculation ~145 ms after the last sound) transcribed as well as 192 ms (~210 ms after it)."""
 
 
 class StreamingVad:

@@ -116,6 +116,7 @@ def _report(ctx: CommandContext, result: TurnResult) -> None:
 def ask(ctx: CommandContext) -> int:
     """`ask TEXT [--speak OUT.wav] [--json]`."""
     assistant = Assistant(ctx.paths, settings_for(ctx), on_event=_streaming_printer(not ctx.args.json))
+    assistant.open_memory_in_background()  # overlaps the language model's load
     sink = WavSink() if ctx.args.speak else None
     try:
         result = assistant.ask(ctx.args.text, sink)

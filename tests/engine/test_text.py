@@ -34,9 +34,19 @@ def test_long_first_sentence_is_cut_at_a_clause_but_later_ones_are_not() -> None
     second = "It has many museums, galleries, parks, bridges and a very famous tower by the river."
     words = f"{first} {second}".split(" ")
     tokens = [words[0], *(" " + word for word in words[1:])]
-    out = feed_all(SentenceSplitter(first_clause_chars=60), tokens)
+    out = feed_all(SentenceSplitter(), tokens)
     assert out[0] == "Paris is the capital and largest city of France,"
     assert out[1:] == ["with millions of people, and it is old.", second]
+
+
+def test_the_first_clause_comes_out_as_soon_as_its_comma_does_unless_it_is_a_word_or_two() -> None:
+    splitter = SentenceSplitter()
+    assert splitter.feed("Well,") == []
+    assert splitter.feed(" a spider") == []
+    assert splitter.feed(" has eight legs,") == []
+    assert splitter.feed(" which") == ["Well, a spider has eight legs,"]
+    assert splitter.feed(" help it walk, climb") == []
+    assert splitter.flush() == ["which help it walk, climb"]
 
 
 def test_markdown_emoji_and_links_are_not_read_aloud() -> None:
