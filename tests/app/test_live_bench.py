@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.livebench import analysis
+from app.livebench import analysis, run
 from app.livebench.room import ECHO_CHANNEL, RATE, VirtualRoom
 from app.soundserver import PrivateSoundServer
 from tests.conftest import ROOT, speak
@@ -30,6 +30,14 @@ def test_answer_latency_is_end_of_question_to_first_reply_sound() -> None:
     aris = np.concatenate([_silence(2.0), _silence(1.24), _tone(1.0), _silence(1.76)])
     # The question (with a 300 ms pause inside it) ends at 2.0 s; the reply starts at 3.24 s.
     assert analysis.answer_latencies(user, aris, RATE) == [1240]
+
+
+def test_push_to_talk_latency_starts_at_the_release_and_keeps_the_last_word_figure() -> None:
+    from_last_word = {"first_audio_ms": [800, 880, 820], "first_audio_ms_median": 820.0}
+    figures = run._after_release(from_last_word)
+    assert figures["first_audio_ms"] == [500, 580, 520]
+    assert figures["first_audio_ms_median"] == 520.0
+    assert figures["from_last_word_ms_median"] == 820.0
 
 
 def test_stop_latency_is_user_onset_to_the_end_of_the_reply_it_fell_into() -> None:
@@ -78,6 +86,7 @@ def test_bench_live_runs_end_to_end_and_cleans_up(tmp_path: Path, sound_server: 
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout)
     assert 200 < figures["hands_free"]["first_audio_ms_median"] < 15_000
+    assert "from_last_word_ms" not in figures["hands_free"]  # hands-free has no key to release
     ptt = figures["push_to_talk"]
     assert 100 < ptt["first_audio_ms_median"] < 15_000  # the clock starts at the key's release
     assert ptt["from_last_word_ms_median"] == ptt["first_audio_ms_median"] + ptt["release_after_ms"]
