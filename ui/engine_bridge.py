@@ -173,17 +173,11 @@ class EngineBridge(QObject):
         self.audio = audio
 
         def switch() -> None:
-            with self._lock:
-                source, self._source = self._source, None
-                sink, self._sink = self._sink, None
-            for resource in (source, sink):
-                if resource is not None:
-                    resource.close()
+            self._close_audio()
             try:
                 opened = audio.open_source()
             except AudioDeviceError as error:
-                log.warning("No microphone: %s", error.message)
-                self.audio_problem.emit("microphone", audio_problem_text("microphone", error))
+                self._on_mic_failed(error)
             else:
                 with self._lock:
                     self._source = opened
@@ -193,6 +187,15 @@ class EngineBridge(QObject):
             self.audio_switched.emit()
 
         self._submit(switch)
+
+    def _close_audio(self) -> None:
+        """Close the microphone and speaker (each taken from under the lock, closed outside it)."""
+        with self._lock:
+            source, self._source = self._source, None
+            sink, self._sink = self._sink, None
+        for resource in (source, sink):
+            if resource is not None:
+                resource.close()
 
     def _on_mic_failed(self, error: ArisError) -> None:
         log.warning("No microphone: %s", error.message)
@@ -505,10 +508,5 @@ class EngineBridge(QObject):
                 future.result(timeout=timeout)
             except Exception:
                 log.debug("Worker job ended with an error during shutdown", exc_info=True)
-        with self._lock:
-            source, self._source = self._source, None
-            sink, self._sink = self._sink, None
-        for resource in (source, sink):
-            if resource is not None:
-                resource.close()
+        self._close_audio()
         self.assistant.close()  # lets memory finish learning from the last turn, then closes the store
