@@ -18,15 +18,20 @@ log = logging.getLogger(__name__)
 
 FULL_WINDOW_SECONDS = 30.0
 """Whisper's own window: faster-whisper pads every clip's features to it before the encoder."""
-MIN_WINDOW_SECONDS = 30.0
-"""The shortest encoder window used (see _window_frames): Whisper's whole window for now. A 15 s window made
-transcription ~2.7x faster on short questions, but dropped or changed words of the suite's spoken requests
-("Set a timer for 10 minutes" -> "a timer for 10 minutes", "What is today's date?" -> "... day?"), 20 s too;
-shorter windows come back only with a measured accuracy check that covers those."""
+MIN_WINDOW_SECONDS = 20.0
+"""The shortest encoder window (see _window_frames). `python main.py bench stt` on 165 endpointed clips (55
+sentences in two espeak-ng speeds and the piper voice): 20 s with the lead silence had fewer word errors than
+Whisper's whole 30 s window (WER 0.111 vs 0.126 as it was, 0.114 with the lead silence) and transcribed ~2.1x
+faster (284 vs 595 ms median). 15 s, tried before, changed more words in the suite's spoken requests."""
 WINDOW_MARGIN_SECONDS = 5.0
 """Silence kept after the clip inside the window: with only ~1 s, tiny.en repeated short questions
 ("What is my sister called? What is my sister called?")."""
 _FRAMES_PER_SECOND = 100
+LEAD_SILENCE_SECONDS = 0.3
+"""Silence put before every clip: a clip that starts on its first sound (an endpointed question whose
+pre-roll found no silence, a file that starts at once) lost or changed its first word ("Set a timer for
+ten minutes" heard as "Center timer…" with the 30 s window and "a timer…" with a 20 s one); with 0.2 s or
+more before it, every window heard it."""
 
 
 @dataclass(frozen=True)
@@ -60,14 +65,13 @@ class Transcriber(Protocol):
         ...
 
 
-def _window_frames(audio_seconds: float) -> int | None:
+def _window_frames(audio_seconds: float, min_seconds: float = MIN_WINDOW_SECONDS) -> int | None:
     """Mel frames the encoder sees for a clip this long, or None for Whisper's full 30 s window.
 
-    The encoder's cost grows with its window, and CTranslate2 accepts a shorter one than 30 s; measured
-    here on 33 espeak-ng questions and statements (1.8-5.8 s), a 15 s window transcribed them ~2x faster
-    than 30 s (~480 vs ~1,300 ms on the shared 2-core machine; 10 s: ~340 ms) with no more word errors (WER
-    0.147 vs 0.178) and "Alice" intact; a window only ~1 s longer than the clip made tiny.en repeat itself."""
-    seconds = max(MIN_WINDOW_SECONDS, audio_seconds + WINDOW_MARGIN_SECONDS)
+    The encoder's cost grows faster than its window (tiny.en, int8, two cores: 273 ms for 30 s, 101 ms
+    for 22 s, 85 ms for 20 s), and CTranslate2 accepts a shorter one than 30 s; a window only ~1 s longer
+    than the clip made tiny.en repeat itself, hence the margin."""
+    seconds = max(min_seconds, audio_seconds + WINDOW_MARGIN_SECONDS)
     if seconds >= FULL_WINDOW_SECONDS:
         return None
     return math.ceil(seconds) * _FRAMES_PER_SECOND
@@ -121,6 +125,10 @@ class WhisperTranscriber:
         """
         self.beam_size = beam_size
         self.language = language
+        self.min_window_seconds = MIN_WINDOW_SECONDS
+        """The shortest encoder window (`bench stt` compares it with Whisper's whole 30 s)."""
+        self.lead_silence_seconds = LEAD_SILENCE_SECONDS
+        """Silence put before each clip (see LEAD_SILENCE_SECONDS)."""
         try:
             self._model = _short_window_model(
                 model_dir, device="cpu", compute_type=compute_type, cpu_threads=threads
@@ -142,12 +150,16 @@ class WhisperTranscriber:
             skip_silence: run Silero VAD first (long files with pauses); endpointed questions don't need it.
         """
         started = time.monotonic()
+        audio_seconds = len(audio) / CAPTURE_RATE
+        lead = np.zeros(round(self.lead_silence_seconds * CAPTURE_RATE), np.float32)
+        audio = np.concatenate([lead, audio.astype(np.float32, copy=False)])
         # A clip that fits one window is encoded over its own window, not 30 s (see _window_frames);
         # the window is per thread, as speculation and a fresh transcription may overlap.
-        self._model.window.frames = _window_frames(len(audio) / CAPTURE_RATE) if not skip_silence else None
+        window = _window_frames(len(audio) / CAPTURE_RATE, self.min_window_seconds)
+        self._model.window.frames = None if skip_silence else window
         try:
             segments, _info = self._model.transcribe(
-                audio.astype(np.float32, copy=False),
+                audio,
                 language=self.language,
                 beam_size=self.beam_size,
                 vad_filter=skip_silence,
@@ -165,7 +177,7 @@ class WhisperTranscriber:
             self._model.window.frames = None
         return Transcript(
             text=text,
-            audio_seconds=len(audio) / CAPTURE_RATE,
+            audio_seconds=audio_seconds,
             processing_seconds=time.monotonic() - started,
             avg_logprob=min((segment.avg_logprob for segment in segments), default=0.0),
             no_speech_prob=max((segment.no_speech_prob for segment in segments), default=0.0),

@@ -1,5 +1,5 @@
 """`bench`: benchmarks. The voice turn by default; `bench live` for the whole voice loop heard through a private
-sound server; `bench memory` for the memory store; `bench recall` for recall quality on the generated
+sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `bench memory` for the memory store; `bench recall` for recall quality on the generated
 evaluation; `bench skills` for the skills layer; `bench llm` for the chat models; `bench sync` for end-to-end
 encrypted sync between two devices."""
 
@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from app.cli import CommandContext, Handler
 
-SUITES = ("voice", "live", "memory", "recall", "sync", "skills", "llm")
+SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm")
 
 
 def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -51,7 +51,9 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
     p.add_argument(
         "--models", metavar="ID,…", help="`bench llm`: these chat models (default: every installed one)"
     )
-    p.add_argument("--limit", type=int, help="`bench llm`: only the first N questions")
+    p.add_argument(
+        "--limit", type=int, help="`bench llm`, `bench stt`: only the first N questions or sentences"
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench, extra_suites=extra_suites)
 
@@ -126,6 +128,27 @@ def _bench_llm(ctx: CommandContext) -> int:
     return 0
 
 
+def _stt_bench(ctx: CommandContext) -> int:
+    """`bench stt`: word errors and speed of Whisper's shorter window and lead silence against the plain 30 s."""
+    from app.cli.common import print_json
+    from app.stt_bench import run_stt_bench
+
+    result = run_stt_bench(ctx.paths, limit=ctx.args.limit)
+    if ctx.args.json:
+        print_json(result)
+        return 0
+    print(
+        f"{result['clips']} clips ({result['sentences']} sentences x 3 voices), median {result['clip_seconds_median']} s"
+    )
+    for config in result["configs"]:
+        print(
+            f"  window {config['window_seconds']:g} s, lead silence {config['lead_silence_seconds']:g} s: "
+            f"WER {config['word_error_rate']:.3f}, first word lost {config['first_word_lost']}, "
+            f"median {config['transcribe_ms_median']:.0f} ms"
+        )
+    return 0
+
+
 def _skills_bench(ctx: CommandContext) -> int:
     """`bench skills`: accuracy, false matches and speed of the skills layer on the labelled set."""
     from app.cli.common import print_json
@@ -148,6 +171,7 @@ def _skills_bench(ctx: CommandContext) -> int:
 _SUITE_RUNNERS: dict[str, Handler] = {
     "voice": _voice_bench,
     "live": _live_bench,
+    "stt": _stt_bench,
     "memory": _memory_bench,
     "recall": _recall_bench,
     "sync": _sync_bench,
