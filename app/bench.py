@@ -14,6 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -134,6 +135,7 @@ def run_voice_bench(
     as_json: bool = False,
     *,
     conversation_turns: int = len(CONVERSATION),
+    conversations: int = 3,
     cli_runs: int = 3,
 ) -> dict:
     """Measure and print; returns the figures."""
@@ -183,7 +185,7 @@ def run_voice_bench(
         }
 
     listening = listening_figures(pipeline, questions, settings.audio.trailing_silence_ms)
-    conversation = _conversation_figures(paths, settings, factory, conversation_turns)
+    conversation = _conversation_figures(paths, settings, factory, conversation_turns, conversations)
     cli = cli_figures(cli_runs)
 
     results = {
@@ -209,47 +211,65 @@ def run_voice_bench(
 
 
 def _conversation_figures(
-    paths: DataPaths, settings: Settings, factory: EngineFactory, turns: int
+    paths: DataPaths, settings: Settings, factory: EngineFactory, turns: int, runs: int
 ) -> dict[str, object]:
-    """Twenty spoken turns through the Assistant the desktop drives, memory on and learning between turns,
-    in a throw-away data folder: does the 20th answer start as soon as the first?"""
-    from app.assistant import Assistant
-
-    responder = factory.responder()
-    first_audio: list[float] = []
-    evaluated: list[int] = []
+    """``runs`` conversations of twenty spoken turns through the Assistant the desktop drives, memory on and
+    learning between turns, each in a fresh throw-away data folder: does the 20th answer start as soon as
+    the first? One turn's first audio varies by ±150 ms from run to run on a 2-core machine, so each turn's
+    figure is its median over the runs."""
     with tempfile.TemporaryDirectory() as tmp:
         audio = [
             speak_question(CONVERSATION[i % len(CONVERSATION)], Path(tmp) / f"c{i}.wav", factory)
             for i in range(turns)
         ]
-        assistant = Assistant(
-            DataPaths(Path(tmp) / "data").ensure(), settings.model_copy(update={"memory_enabled": True})
-        )
-        assistant.factory = factory  # the loaded models (and the user's verified model cache)
-        try:
-            assistant.open_memory()
-            for question in audio:
-                result = assistant.answer_audio(question, WavSink(), speech_end=time.monotonic())
-                first_audio.append(result.times.as_ms().get("first_audio", float("nan")))
-                stats = responder.last_prompt if isinstance(responder, LlamaResponder) else None
-                evaluated.append(stats.evaluated_tokens if stats else -1)  # a model server doesn't say
-                time.sleep(THINK_SECONDS)
-        finally:
-            assistant.close()
-        learning = assistant.learning_model
+        done = [_one_conversation(Path(tmp) / f"data{run}", settings, factory, audio) for run in range(runs)]
+    first_audio = [
+        _median([conversation["first_audio"][turn] for conversation in done]) for turn in range(turns)
+    ]
     return {
-        "turns": len(first_audio),
+        "turns": turns,
+        "runs": runs,
         "turn1_first_audio_ms": first_audio[0],
-        "turn20_first_audio_ms": first_audio[19] if len(first_audio) >= 20 else None,
+        "turn20_first_audio_ms": first_audio[19] if turns >= 20 else None,
         "last_turn_first_audio_ms": first_audio[-1],
         "first5_first_audio_ms_median": _median(first_audio[:5]),
         "last5_first_audio_ms_median": _median(first_audio[-5:]),
         "first_audio_ms": first_audio,
-        "prompt_tokens_evaluated": evaluated,
-        "learning_extractions": learning.completed,
-        "learning_interrupted": learning.interruptions,
+        "first_audio_ms_runs": [conversation["first_audio"] for conversation in done],
+        "prompt_tokens_evaluated": done[0]["evaluated"],
+        "learning_extractions": sum(conversation["extractions"] for conversation in done),
+        "learning_interrupted": sum(conversation["interrupted"] for conversation in done),
         "think_seconds": THINK_SECONDS,
+    }
+
+
+def _one_conversation(
+    data: Path, settings: Settings, factory: EngineFactory, audio: list[np.ndarray]
+) -> dict[str, Any]:
+    """One conversation in a fresh data folder: each turn's first audio and evaluated prompt tokens."""
+    from app.assistant import Assistant
+
+    responder = factory.responder()
+    first_audio: list[float] = []
+    evaluated: list[int] = []
+    assistant = Assistant(DataPaths(data).ensure(), settings.model_copy(update={"memory_enabled": True}))
+    assistant.factory = factory  # the loaded models (and the user's verified model cache)
+    try:
+        assistant.open_memory()
+        for question in audio:
+            result = assistant.answer_audio(question, WavSink(), speech_end=time.monotonic())
+            first_audio.append(result.times.as_ms().get("first_audio", float("nan")))
+            stats = responder.last_prompt if isinstance(responder, LlamaResponder) else None
+            evaluated.append(stats.evaluated_tokens if stats else -1)  # a model server doesn't say
+            time.sleep(THINK_SECONDS)
+    finally:
+        assistant.close()
+    learning = assistant.learning_model
+    return {
+        "first_audio": first_audio,
+        "evaluated": evaluated,
+        "extractions": learning.completed,
+        "interrupted": learning.interruptions,
     }
 
 
@@ -283,7 +303,7 @@ def _print_table(r: dict) -> None:
         )
     c = r["conversation"]
     print(
-        f"\nConversation of {c['turns']} spoken turns, memory on: first audio turn 1 "
+        f"\n{c['runs']} conversations of {c['turns']} spoken turns, memory on, medians: first audio turn 1 "
         f"{c['turn1_first_audio_ms']} ms, turn {c['turns']} {c['last_turn_first_audio_ms']} ms "
         f"(medians of first/last five: {c['first5_first_audio_ms_median']} / "
         f"{c['last5_first_audio_ms_median']} ms)"

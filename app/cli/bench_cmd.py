@@ -29,6 +29,12 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
         default=20,
         help="turns of the one long conversation, memory on (default 20)",
     )
+    p.add_argument(
+        "--conversations",
+        type=int,
+        default=3,
+        help="long conversations, each figure their median (default 3)",
+    )
     p.add_argument("--cli-runs", type=int, default=3, help="fresh `ask` processes timed (default 3)")
     p.add_argument(
         "--count",
@@ -96,14 +102,19 @@ def _live_bench(ctx: CommandContext) -> int:
 def _voice_bench(ctx: CommandContext) -> int:
     from app.bench import run_voice_bench
 
-    if ctx.args.turns < 1 or ctx.args.conversation_turns < 1 or ctx.args.cli_runs < 1:
-        print("aris: --turns, --conversation-turns and --cli-runs must be at least 1", file=sys.stderr)
+    args = ctx.args
+    if min(args.turns, args.conversation_turns, args.conversations, args.cli_runs) < 1:
+        print(
+            "aris: --turns, --conversation-turns, --conversations and --cli-runs must be at least 1",
+            file=sys.stderr,
+        )
         return 1
     run_voice_bench(
         ctx.paths,
         turns=ctx.args.turns,
         as_json=ctx.args.json,
         conversation_turns=ctx.args.conversation_turns,
+        conversations=ctx.args.conversations,
         cli_runs=ctx.args.cli_runs,
     )
     return 0

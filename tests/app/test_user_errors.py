@@ -92,6 +92,8 @@ def test_voice_bench_reports_medians_for_both_pipelines(tmp_path: Path) -> None:
         "1",
         "--conversation-turns",
         "2",
+        "--conversations",
+        "2",
         "--cli-runs",
         "1",
         "--json",
@@ -105,6 +107,9 @@ def test_voice_bench_reports_medians_for_both_pipelines(tmp_path: Path) -> None:
     assert report["push_to_talk"]["without_speculation"]["first_audio_ms_median"] > 0
     conversation = report["conversation"]
     assert conversation["turns"] == 2 and conversation["turn1_first_audio_ms"] > 0
+    assert conversation["runs"] == 2 and [len(run) for run in conversation["first_audio_ms_runs"]] == [2, 2]
+    runs = conversation["first_audio_ms_runs"]
+    assert conversation["turn1_first_audio_ms"] == round((runs[0][0] + runs[1][0]) / 2, 1)  # their median
     assert conversation["turn20_first_audio_ms"] is None  # only a 20-turn run has a 20th turn
     assert len(conversation["prompt_tokens_evaluated"]) == 2
     assert report["cli"]["first_token_ms"] > 0 and "paris" in report["cli"]["reply"].lower()
