@@ -50,6 +50,10 @@ class RankSettings:
     """A memory reached through the names in the best word match scores this share of that match's score."""
     hop_hits: int = 5
     """How many memories the second hop takes."""
+    hop_scan: int = 200
+    """The second hop ranks only the newest this many memories with the names (all of them in a store where
+    the names are rarer than that): ordering every match of two names found in 1,000 memories each took 2 ms
+    at 100,000 memories, a fifth of recall."""
     hop_confirm: float = 0.1
     """Added to the best word match's score, times the score of the best memory its names lead to that the
     question itself also found: the two together answer a two-part question."""
