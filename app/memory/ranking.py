@@ -10,8 +10,9 @@ Two paths on top of the sum, both measured on that evaluation (and checked on an
   question's words, and the word matches it does draw are distractors ("Wendell lives in Porto now" for
   "Where did I live before I moved to Porto?");
 - other questions take a second hop: the names in the best word match lead to the memories about them ("My
-  sister is called Rosa" → "Rosa lives in Lyon now"), which two-part questions need and neither search finds
-  alone; when one of those the question found too, the pair is confirmed and the match moves up.
+  sister is called Rosa" → "Rosa lives in Lyon now"; the best by BM25 of the newest ``hop_scan`` that name
+  them), which two-part questions need and neither search finds alone; when one of those the question found
+  too, the pair is confirmed and the match moves up.
 
 The cut matters as much as the order: the default language model has 135M parameters and, given several
 unrelated facts, it mixes them up or invents a new one. So only memories close to the best match go in."""
