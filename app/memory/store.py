@@ -10,8 +10,6 @@ import threading
 import unicodedata
 from collections.abc import Callable
 
-import numpy as np
-
 from app.memory.decisions import Action, Decision, decide
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.errors import MemoryInputError, MemoryNotFoundError, VectorIndexError
@@ -120,46 +118,45 @@ class MemoryStore:
         return [r.memory.text for r in relevant(ranked, self.rank)]
 
     def ranked(self, query: str, candidates: int | None = None) -> list[Ranked]:
-        """Vector and full-text hits for ``query``, fused (see ranking.fuse)."""
+        """Vector and full-text hits for ``query``, fused (see ranking.fuse), with the second hop's memories
+        (see ranking.add_hops) unless the question is about time."""
         if not query.strip():
             return []
         n = candidates or self.rank.candidates
         vector = self.embedder.embed_one(query)
         vector_hits = self.keeper.nearest(vector, n)
         text_hits = self.rows.full_text(query, n, max_term_docs=self.rank.max_term_docs)
+        time_question = about_time(query)
         similarities = dict(vector_hits)
-        stored = self.keeper.vectors([i for i, _ in text_hits if i not in similarities])
-        for memory_id, other in stored.items():
+        memories = self.rows.get_many(list(dict.fromkeys([*similarities, *(i for i, _ in text_hits)])))
+        hops = [] if time_question else self._hop_targets(query, text_hits, memories)
+        # One read of stored vectors for every word match, first-pass or second-hop, the vector search missed.
+        unscored = [i for i in dict.fromkeys(i for i, _ in [*text_hits, *hops]) if i not in similarities]
+        for memory_id, other in self.keeper.vectors(unscored).items():
             similarities[memory_id] = float(other @ vector)
         if self.keeper.index is None:
             # Without vectors, a word match stands in for closeness, so the relevance cut keeps it.
             similarities.update((memory_id, 1.0) for memory_id, _ in text_hits)
-        memories = self.rows.get_many(list(dict.fromkeys([*similarities, *(i for i, _ in text_hits)])))
         ranked = fuse(
-            vector_hits,
-            text_hits,
-            similarities,
-            memories,
-            settings=self.rank,
-            time_question=about_time(query),
+            vector_hits, text_hits, similarities, memories, settings=self.rank, time_question=time_question
         )
-        return self._second_hop(query, ranked, text_hits, vector)
+        parent = next((r for r in ranked if hops and r.memory.id == text_hits[0][0]), None)
+        if parent is None:
+            return ranked
+        return add_hops(ranked, parent, hops, memories, similarities, settings=self.rank)
 
-    def _second_hop(
-        self, query: str, ranked: list[Ranked], text_hits: list[tuple[str, float]], vector: np.ndarray
-    ) -> list[Ranked]:
-        """Add the memories about the names in the best word match (see ranking.add_hops)."""
-        if about_time(query):  # the link there is the order of events, not a name
-            return ranked
-        parent = next((r for r in ranked if text_hits and r.memory.id == text_hits[0][0]), None)
-        names = linked_names(parent.memory.text, query) if parent is not None else []
-        if parent is None or not names:
-            return ranked
-        hops = self.rows.full_text(" ".join(names), self.rank.hop_hits)
-        known = {r.memory.id for r in ranked}
-        new = [memory_id for memory_id, _ in hops if memory_id not in known]
-        similarities = {i: float(v @ vector) for i, v in self.keeper.vectors(new).items()} if new else {}
-        return add_hops(ranked, parent, hops, self.rows.get_many(new), similarities, settings=self.rank)
+    def _hop_targets(
+        self, query: str, text_hits: list[tuple[str, float]], memories: dict[str, Memory]
+    ) -> list[tuple[str, float]]:
+        """The second hop's full-text hits: the memories about the names in the best word match that the
+        question lacks (none if it has none); adds their rows to ``memories``."""
+        parent = memories.get(text_hits[0][0]) if text_hits else None
+        names = linked_names(parent.text, query) if parent is not None and parent.is_live else []
+        if not names:
+            return []
+        hops = self.rows.full_text(" ".join(names), self.rank.hop_hits, scan=self.rank.hop_scan)
+        memories.update(self.rows.get_many([i for i, _ in hops if i not in memories]))
+        return hops
 
     def matching(self, about: str) -> list[Memory]:
         """The live memories about ``about`` ("my car"): every word matches, else the one closest in meaning."""

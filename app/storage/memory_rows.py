@@ -136,7 +136,13 @@ class MemoryRows:
             yield [(row[0], row[1]) for row in rows]
 
     def full_text(
-        self, query: str, limit: int, *, every_word: bool = False, max_term_docs: int | None = None
+        self,
+        query: str,
+        limit: int,
+        *,
+        every_word: bool = False,
+        max_term_docs: int | None = None,
+        scan: int | None = None,
     ) -> list[tuple[str, float]]:
         """Live memories matching ``query`` by BM25, best first, as (id, bm25) with lower bm25 better.
 
@@ -148,6 +154,9 @@ class MemoryRows:
             max_term_docs: leave out words found in at least this many memories. BM25 gives them little
                 weight anyway, and scoring every one of their matches is what makes full-text search slow
                 in a large store (10,000 matches of "live" at 100,000 memories).
+            scan: rank only the newest this many matches (exact when fewer match). Ordering every match by
+                BM25 is what costs: 2 ms for the 2,000 matches of two names at 100,000 memories, against
+                0.4 ms for the newest 200.
         """
         words = content_words(query)[:8]
         if max_term_docs is not None:
@@ -155,6 +164,16 @@ class MemoryRows:
         if not words:
             return []
         match = (" AND " if every_word else " OR ").join(f'"{word}"' for word in words)
+        if scan is not None:
+            # The newest ``scan`` matches (FTS5 walks them in rowid order), then the best of those by BM25; ties
+            # oldest first, as the full ORDER BY score below leaves them.
+            rows = self.db.execute(
+                "SELECT m.id, f.score FROM (SELECT rowid, score FROM (SELECT rowid, bm25(memories_fts) AS score "
+                "FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
+                "ORDER BY score, rowid LIMIT ?) AS f JOIN memories m ON m.rowid = f.rowid ORDER BY f.score, f.rowid",
+                [match, scan, limit],
+            )
+            return [(row[0], row[1]) for row in rows]
         rows = self.db.execute(
             "SELECT m.id, f.score FROM (SELECT rowid, bm25(memories_fts) AS score FROM memories_fts "
             "WHERE memories_fts MATCH ? ORDER BY score LIMIT ?) AS f JOIN memories m ON m.rowid = f.rowid "

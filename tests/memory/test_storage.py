@@ -114,6 +114,27 @@ def test_full_text_index_follows_every_change(tmp_path: Path) -> None:
     rows.db.execute("INSERT INTO memories_fts(memories_fts, rank) VALUES ('integrity-check', 0)")
 
 
+def test_a_bounded_full_text_search_ranks_the_newest_matches(tmp_path: Path) -> None:
+    rows = _rows(tmp_path / "aris.db")
+    texts = [
+        "Rosa lives in Lyon and works there as a nurse.",  # oldest, and the best match of the two words
+        *(f"Rosa went to the market on day {day}." for day in range(30)),
+        "Rosa lives in Lyon.",
+        "Rosa and Lyon again.",
+        "Tomas lives in Ghent.",
+    ]
+    ids = rows.insert_many([(text, None) for text in texts])
+    # Fewer matches than the scan: exactly the full ranking, ties included.
+    assert rows.full_text("Rosa Lyon", 5, scan=100) == rows.full_text("Rosa Lyon", 5)
+    assert rows.full_text("Rosa", 40, scan=1000) == rows.full_text("Rosa", 40)
+    # More: only the newest ``scan`` matches are ranked, so the oldest, best match is out of reach.
+    assert ids[0] in [i for i, _ in rows.full_text("Rosa Lyon", 3)]
+    bounded = [i for i, _ in rows.full_text("Rosa Lyon", 3, scan=10)]
+    assert set(bounded) <= set(ids[-11:-1]) and ids[0] not in bounded
+    assert set(bounded[:2]) == {ids[-3], ids[-2]}  # the two newest that have both words
+    assert rows.full_text("Ghent", 5, scan=1) == [(ids[-1], rows.full_text("Ghent", 5)[0][1])]
+
+
 def test_every_change_gets_a_new_change_number(tmp_path: Path) -> None:
     rows = _rows(tmp_path / "aris.db")
     first = rows.insert("The user likes tea.", "preference")
