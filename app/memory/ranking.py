@@ -62,6 +62,10 @@ class RankSettings:
     """Full-text search ignores words found in this many memories or more (see MemoryRows.full_text)."""
     min_similarity: float = 0.30
     """Cosine similarity below which a memory is not about the question at all (MiniLM scale)."""
+    impersonal_min_similarity: float = 0.45
+    """``min_similarity`` for a question that names neither the user nor anyone ("Which ocean is the
+    largest?"): "Tom lives near the sea" came in at 0.30 and slowed the answer by ~20 prompt tokens without
+    helping it, while memories such a question does need score 0.55-0.86 ("What's the wifi password?")."""
     margin: float = 0.15
     """Memories further than this below the best match are left out, however many slots are free."""
     pinned_boost: float = 0.1
@@ -75,6 +79,15 @@ _TIME_WORDS = re.compile(
     r"\b(when|before|after|now|ago|since|first|last|latest|recently|earlier|later)\b", re.IGNORECASE
 )
 _NAME = re.compile(r"\b[A-Z][\w'-]+")
+_PERSONAL = re.compile(r"\b(i|i'm|i've|me|my|mine|myself|we|us|our|ours|you|your|yours)\b", re.IGNORECASE)
+
+
+def is_personal(question: str) -> bool:
+    """Whether ``question`` mentions the user (I, my, you…) or someone by name (a capitalised word after the
+    first): every question of `bench recall` does; "Which ocean is the largest?" does not."""
+    return _PERSONAL.search(question) is not None or any(
+        match.start() > 0 and match.group(0) != "I" for match in _NAME.finditer(question.strip())
+    )
 
 
 def about_time(question: str) -> bool:
@@ -189,13 +202,19 @@ def add_hops(
     return sorted(by_id.values(), key=lambda r: r.score, reverse=True)
 
 
-def relevant(ranked: Sequence[Ranked], settings: RankSettings) -> list[Ranked]:
+def relevant(ranked: Sequence[Ranked], settings: RankSettings, question: str = "") -> list[Ranked]:
     """The top memories that are about the question (similar enough, not far behind the best match), as many
-    as fit the prompt's token budget (the first always goes in)."""
+    as fit the prompt's token budget (the first always goes in); an impersonal ``question`` (see
+    ``is_personal``) needs a closer match."""
     if not ranked:
         return []
     best = max(r.similarity for r in ranked)
-    floor = max(settings.min_similarity, best - settings.margin)
+    least = (
+        settings.min_similarity
+        if not question or is_personal(question)
+        else settings.impersonal_min_similarity
+    )
+    floor = max(least, best - settings.margin)
     chosen: list[Ranked] = []
     spent = 0
     for r in ranked:

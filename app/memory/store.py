@@ -115,7 +115,7 @@ class MemoryStore:
                 log.warning("Recall without the vector index this turn: %s", error.message)
                 found = self.rows.get_many([i for i, _ in self.rows.full_text(user_text, self.rank.limit)])
                 return [m.text for m in found.values() if m.is_live][: self.rank.limit]
-        return [r.memory.text for r in relevant(ranked, self.rank)]
+        return [r.memory.text for r in relevant(ranked, self.rank, user_text)]
 
     def ranked(self, query: str, candidates: int | None = None) -> list[Ranked]:
         """Vector and full-text hits for ``query``, fused (see ranking.fuse), with the second hop's memories

@@ -3,7 +3,7 @@ alone for questions about time."""
 
 from __future__ import annotations
 
-from app.memory.ranking import about_time, linked_names
+from app.memory.ranking import about_time, is_personal, linked_names
 from app.memory.service import MemoryService
 
 
@@ -37,3 +37,19 @@ def test_a_two_part_question_finds_both_parts(memory: MemoryService) -> None:
         memory.add(f"{name} lives in {city}", kind="note")
     top = [r.memory.text for r in memory.search("Which city does my sister live in?", limit=2)]
     assert sorted(top) == sorted(["The user's sister is called Rosa.", "Rosa lives in Lyon."]), top
+
+
+def test_questions_that_name_no_one_are_told_apart() -> None:
+    assert is_personal("Where does my sister live?") and is_personal("What do you know about me?")
+    assert is_personal("Where does Rosa live?") and is_personal("I'm cold, what should I wear?")
+    assert not is_personal("Which ocean is the largest?") and not is_personal("What do bees make?")
+
+
+def test_a_general_question_gets_only_memories_close_to_it(memory: MemoryService) -> None:
+    """The conversation bench's turn 20: "Which ocean is the largest?" drew "Tom lives near the sea" (cosine
+    0.30) into the prompt, ~20 tokens that slowed the answer and did not help it."""
+    memory.add("My best friend Tom lives near the sea.")
+    memory.add("The wifi password is tulip42.")
+    assert memory.recall("Which ocean is the largest?") == []
+    assert memory.recall("Where does Tom live?") == ["The user's best friend Tom lives near the sea."]
+    assert memory.recall("What's the wifi password?") == ["The wifi password is tulip42."]
