@@ -18,11 +18,13 @@ log = logging.getLogger(__name__)
 
 FULL_WINDOW_SECONDS = 30.0
 """Whisper's own window: faster-whisper pads every clip's features to it before the encoder."""
-MIN_WINDOW_SECONDS = 20.0
+MIN_WINDOW_SECONDS = 21.0
 """The shortest encoder window (see _window_frames). `python main.py bench stt` on 165 endpointed clips (55
-sentences in two espeak-ng speeds and the piper voice): 20 s with the lead silence had fewer word errors than
-Whisper's whole 30 s window (WER 0.111 vs 0.126 as it was, 0.114 with the lead silence) and transcribed ~2.1x
-faster (284 vs 595 ms median). 15 s, tried before, changed more words in the suite's spoken requests."""
+sentences in two espeak-ng speeds and the piper voice) with the lead silence: WER 0.112 at 20 s, 0.109 at
+21 s, 0.105 at 22 s against 0.114 for Whisper's whole 30 s (0.126 without the lead silence), at about half
+the time (~290 vs ~600 ms median). 20-22 s are within a few clips of each other; 21 s also hears the voice
+bench's five questions without an error (20 s and 22 s heard "Romeo and Juliet" as "role and do it" once).
+15 s, tried before, changed more words of the suite's spoken requests."""
 WINDOW_MARGIN_SECONDS = 5.0
 """Silence kept after the clip inside the window: with only ~1 s, tiny.en repeated short questions
 ("What is my sister called? What is my sister called?")."""

@@ -24,7 +24,7 @@ def test_bench_stt_compares_the_whole_window_with_the_configured_one(tmp_path: P
     report = json.loads(result.stdout)
     assert (report["sentences"], report["clips"]) == (2, 6)
     configs = {(c["window_seconds"], c["lead_silence_seconds"]): c for c in report["configs"]}
-    assert set(configs) == {(30.0, 0.0), (30.0, 0.3), (20.0, 0.0), (20.0, 0.3)}
+    assert set(configs) == {(30.0, 0.0), (30.0, 0.3), (21.0, 0.0), (21.0, 0.3)}
     for config in configs.values():
         assert 0 <= config["word_error_rate"] <= 1 and config["transcribe_ms_median"] > 0
         assert set(config["word_error_rate_by_voice"]) == {"espeak-ng-140", "espeak-ng-175", "piper"}
