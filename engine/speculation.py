@@ -1,7 +1,7 @@
 """Speculative transcription: Whisper starts on the question while the speaker pauses.
 
-faster-whisper pads every clip to 30 s, so a short question costs nearly a full encoder pass (≈0.3-0.5 s
-on two cores) however short it is; that wait is the largest part of the time to first audio. The pause
+Whisper encodes a fixed window however short the question (21 s here, see engine/stt.py), so a short question
+costs ≈0.3 s on two cores; that wait is the largest part of the time to first audio. The pause
 before the push-to-talk key is released, or the endpointing silence in hands-free mode, is long enough
 to hide it. A speculation is used only for exactly the audio the question ended with; if the speaker
 went on talking, it is dropped."""

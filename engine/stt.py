@@ -20,11 +20,11 @@ FULL_WINDOW_SECONDS = 30.0
 """Whisper's own window: faster-whisper pads every clip's features to it before the encoder."""
 MIN_WINDOW_SECONDS = 21.0
 """The shortest encoder window (see _window_frames). `python main.py bench stt` on 165 endpointed clips (55
-sentences in two espeak-ng speeds and the piper voice) with the lead silence: WER 0.112 at 20 s, 0.109 at
-21 s, 0.105 at 22 s against 0.114 for Whisper's whole 30 s (0.126 without the lead silence), at about half
-the time (~290 vs ~600 ms median). 20-22 s are within a few clips of each other; 21 s also hears the voice
-bench's five questions without an error (20 s and 22 s heard "Romeo and Juliet" as "role and do it" once).
-15 s, tried before, changed more words of the suite's spoken requests."""
+sentences in two espeak-ng speeds and the piper voice), quiet machine: WER 0.109 at 21 s with the lead
+silence against 0.117 for Whisper's whole 30 s (0.128 without the lead silence, as it was), 288 vs 428 ms
+median. On a shared machine 20 s, 21 s and 22 s gave 0.112, 0.109 and 0.105, within a few clips of each
+other; 21 s alone also heard the voice bench's five questions without an error (20 s and 22 s heard "Romeo
+and Juliet" as "role and do it" once)."""
 WINDOW_MARGIN_SECONDS = 5.0
 """Silence kept after the clip inside the window: with only ~1 s, tiny.en repeated short questions
 ("What is my sister called? What is my sister called?")."""
