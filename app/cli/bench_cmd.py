@@ -144,6 +144,9 @@ def _stt_bench(ctx: CommandContext) -> int:
     from app.cli.common import print_json
     from app.stt_bench import run_stt_bench
 
+    if ctx.args.limit is not None and ctx.args.limit < 1:
+        print("aris: --limit must be at least 1", file=sys.stderr)
+        return 1
     result = run_stt_bench(ctx.paths, limit=ctx.args.limit)
     if ctx.args.json:
         print_json(result)

@@ -17,6 +17,11 @@ def test_the_sentence_list_covers_requests_and_statements() -> None:
     assert "Set a timer for ten minutes." in sentences and not any(s.startswith("#") for s in sentences)
 
 
+def test_a_limit_below_one_is_one_clear_line(tmp_path: Path) -> None:
+    result = run_cli("bench", "stt", "--limit", "0", data_dir=tmp_path / "data")
+    assert (result.returncode, result.stderr.strip()) == (1, "aris: --limit must be at least 1")
+
+
 @pytest.mark.slow
 def test_bench_stt_compares_the_whole_window_with_the_configured_one(tmp_path: Path) -> None:
     result = run_cli("bench", "stt", "--limit", "2", "--json", data_dir=tmp_path / "data", timeout=300)
