@@ -1,7 +1,7 @@
 """`bench`: benchmarks. The voice turn by default; `bench live` for the whole voice loop heard through a private
-sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `bench memory` for the memory store; `bench recall` for recall quality on the generated
-evaluation; `bench skills` for the skills layer; `bench llm` for the chat models; `bench sync` for end-to-end
-encrypted sync between two devices."""
+sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `bench memory` for the memory
+store; `bench recall` for recall quality on the generated evaluation; `bench skills` for the skills layer;
+`bench llm` for the chat models; `bench sync` for end-to-end encrypted sync between two devices."""
 
 from __future__ import annotations
 
@@ -151,9 +151,8 @@ def _stt_bench(ctx: CommandContext) -> int:
     if ctx.args.json:
         print_json(result)
         return 0
-    print(
-        f"{result['clips']} clips ({result['sentences']} sentences x 3 voices), median {result['clip_seconds_median']} s"
-    )
+    clips, sentences, median = result["clips"], result["sentences"], result["clip_seconds_median"]
+    print(f"{clips} clips ({sentences} sentences x 3 voices), median {median} s")
     for config in result["configs"]:
         print(
             f"  window {config['window_seconds']:g} s, lead silence {config['lead_silence_seconds']:g} s: "
