@@ -77,12 +77,13 @@ class TurnFigures:
     done_ms: float
 
 
-def speak_question(text: str, path: Path, factory: EngineFactory) -> np.ndarray:
-    """A spoken question as 16 kHz audio; espeak-ng's voice differs from Aris's own, as a user's would."""
+def speak_question(text: str, path: Path, factory: EngineFactory, rate: int = 140) -> np.ndarray:
+    """A spoken question as 16 kHz audio; espeak-ng's voice (``rate`` words a minute) differs from Aris's own,
+    as a user's would."""
     espeak = shutil.which("espeak-ng")
     if espeak:
         subprocess.run(
-            [espeak, "-v", "en-us", "-s", "140", "-w", str(path), text], check=True, capture_output=True
+            [espeak, "-v", "en-us", "-s", str(rate), "-w", str(path), text], check=True, capture_output=True
         )
     else:
         audio, _ = synthesize_all(factory.synthesizer(), text)

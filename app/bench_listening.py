@@ -32,7 +32,7 @@ def trimmed(audio: np.ndarray, threshold: float = 0.01) -> np.ndarray:
 
 def word_error_rate(reference: str, heard: str) -> float:
     """Word-level edit distance over the reference's length (punctuation and case ignored)."""
-    ref, hyp = _words(reference), _words(heard)
+    ref, hyp = words(reference), words(heard)
     row = list(range(len(hyp) + 1))
     for i, word in enumerate(ref, 1):
         previous, row[0] = row[0], i
@@ -41,7 +41,8 @@ def word_error_rate(reference: str, heard: str) -> float:
     return row[-1] / max(1, len(ref))
 
 
-def _words(text: str) -> list[str]:
+def words(text: str) -> list[str]:
+    """The lower-case words of ``text`` as the word error rate compares them (punctuation dropped)."""
     return re.findall(r"[a-z0-9']+", text.lower())
 
 

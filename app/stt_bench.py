@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import shutil
 import statistics
-import subprocess
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
-from app.bench_listening import word_error_rate
+from app.bench import speak_question
+from app.bench_listening import word_error_rate, words
 from app.config import load_settings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths
-from engine.audio import CAPTURE_RATE, WavSource, read_wav, resample
+from engine.audio import CAPTURE_RATE, WavSource, resample
 from engine.stt import FULL_WINDOW_SECONDS, WhisperTranscriber
-from engine.tts import Synthesizer, synthesize_all
+from engine.tts import synthesize_all
 from engine.vad import Endpointer, Utterance, first_utterance
 from models.errors import ArisError
 from models.locate import project_path
@@ -70,17 +70,16 @@ def load_sentences(path: Path = SENTENCES_FILE, limit: int | None = None) -> lis
     return sentences[:limit] if limit else sentences
 
 
-def spoken_clips(sentences: list[str], synthesizer: Synthesizer, folder: Path) -> list[Clip]:
+def spoken_clips(sentences: list[str], factory: EngineFactory, folder: Path) -> list[Clip]:
     """Each sentence in each voice, endpointed."""
-    espeak = shutil.which("espeak-ng")
-    if espeak is None:
+    if shutil.which("espeak-ng") is None:  # speak_question would fall back to the piper voice
         raise SttBenchError("`bench stt` needs espeak-ng (apt install espeak-ng).")
+    synthesizer = factory.synthesizer()
     clips = []
     for index, sentence in enumerate(sentences):
         for rate in ESPEAK_RATES:
-            path = folder / f"{index}-{rate}.wav"
-            subprocess.run([espeak, "-v", "en-us", "-s", str(rate), "-w", str(path), sentence], check=True)
-            clips.append(Clip(sentence, f"espeak-ng-{rate}", endpointed(read_wav(path))))
+            audio = speak_question(sentence, folder / f"{index}-{rate}.wav", factory, rate)
+            clips.append(Clip(sentence, f"espeak-ng-{rate}", endpointed(audio)))
         speech, _seconds = synthesize_all(synthesizer, sentence)
         clips.append(
             Clip(sentence, "piper", endpointed(resample(speech.samples, speech.sample_rate, CAPTURE_RATE)))
@@ -90,19 +89,15 @@ def spoken_clips(sentences: list[str], synthesizer: Synthesizer, folder: Path) -
 
 def endpointed(audio: np.ndarray) -> np.ndarray:
     """The audio the listen path would hand to Whisper (the whole clip if no speech was found)."""
-    found = [item for item in first_utterance(WavSource(audio, pad_seconds=1.0).frames(), Endpointer())]
-    utterances = [item for item in found if isinstance(item, Utterance)]
-    return utterances[0].audio if utterances else audio
+    found = first_utterance(WavSource(audio, pad_seconds=1.0).frames(), Endpointer())
+    utterance = next((item for item in found if isinstance(item, Utterance)), None)
+    return utterance.audio if utterance is not None else audio
 
 
 def first_word_lost(sentence: str, heard: str) -> bool:
     """Whether the sentence's first word is not among the transcript's first two."""
-    said, got = _words(sentence), _words(heard)
+    said, got = words(sentence), words(heard)
     return bool(said) and said[0] not in got[:2]
-
-
-def _words(text: str) -> list[str]:
-    return [word.strip(".,?!;:'\"").lower() for word in text.split()]
 
 
 def measure(transcriber: WhisperTranscriber, clips: list[Clip], window: float, lead: float) -> ConfigFigures:
@@ -133,7 +128,7 @@ def run_stt_bench(paths: DataPaths, limit: int | None = None) -> dict:
     transcriber = factory.transcriber()
     sentences = load_sentences(limit=limit)
     with tempfile.TemporaryDirectory(prefix="aris-stt-bench-") as folder:
-        clips = spoken_clips(sentences, factory.synthesizer(), Path(folder))
+        clips = spoken_clips(sentences, factory, Path(folder))
     transcriber.transcribe(clips[0].audio)  # warm-up
     configured = transcriber.min_window_seconds, transcriber.lead_silence_seconds
     configs = [
