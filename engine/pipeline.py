@@ -39,6 +39,7 @@ from engine.events import (
     TurnStarted,
     TurnState,
 )
+from engine.head_start import HeadStart
 from engine.personal import UNKNOWN_REPLY, asks_about_user
 from engine.skills import SkillHook
 from engine.speculation import EarlyTranscriber
@@ -57,6 +58,10 @@ class MemoryHook(Protocol):
 
     def intercept(self, user_text: str) -> str | None:
         """The reply to an explicit memory command ("remember that …"), or None for a normal question."""
+        ...
+
+    def is_command(self, user_text: str) -> bool:
+        """Whether ``intercept`` would act on ``user_text``, without acting."""
         ...
 
     def recall(self, user_text: str) -> list[str]:
@@ -84,6 +89,9 @@ class PipelineSettings:
     speculative_transcription: bool = True
     """Transcribe while the speaker pauses (key still held, endpoint wait running), so the transcript is
     ready when the question ends; dropped if they go on talking."""
+    reply_head_start: bool = True
+    """Also generate and synthesize the reply's first clause during that pause, from the speculative
+    transcript (engine/head_start.py); it plays only if the question really ended there."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +129,8 @@ class _TurnRecord:
     transcript: str = ""
     skill: str | None = None
     unsure: bool = False
+    head_start: HeadStart | None = None
+    """The reply prepared during the pause, when the turn took it over."""
 
     def stamp(self, stage: Stage) -> None:
         self.times = self.times.with_stage(stage, time.monotonic())
@@ -151,6 +161,9 @@ class VoicePipeline:
         self.skills = skills
         self.settings = settings or PipelineSettings()
         self._on_event = on_event or (lambda _event: None)
+        self._head_start: HeadStart | None = None
+        self.head_starts_used = 0
+        """Replies whose first clause was ready from the pause (see PipelineSettings.reply_head_start)."""
 
     def _emit(self, event: TurnEvent) -> None:
         try:
@@ -180,7 +193,9 @@ class VoicePipeline:
                 if result is None:
                     paused = endpointer.paused_audio() if speculate else None
                     if paused is not None:
-                        self.early.offer(paused)
+                        self._speculate(paused)
+                    elif self._head_start is not None and endpointer.silent_frames == 0:
+                        self._drop_head_start(wait=False)  # the speaker went on
                     continue
                 kind, ended = result
                 if kind is EndpointKind.SPEECH_STARTED:
@@ -192,10 +207,45 @@ class VoicePipeline:
             utterance = endpointer.finish()
         if utterance is None or cancel.cancelled:
             self.early.discard()
+            self._drop_head_start(wait=False)
             self._emit(StateChanged(turn_id, time.monotonic(), state=TurnState.IDLE))
             return None
         last_word = min(len(arrivals), max(1, utterance.end_sample // FRAME_SAMPLES)) - 1
         return dataclasses.replace(utterance, speech_end_at=arrivals[last_word])
+
+    def _speculate(self, paused: np.ndarray) -> None:
+        """Transcribe the question so far, and prepare the reply's first clause from that transcript."""
+        transcript = self.early.offer(paused)
+        if not self.settings.reply_head_start:
+            return
+        self._drop_head_start(wait=False)
+        self._head_start = HeadStart(
+            transcript, self._reply_ahead, self.synthesizer.synthesize, self.settings.first_clause_chars
+        )
+
+    def _reply_ahead(self, text: str, cancel: CancelToken) -> Iterable[str] | None:
+        """The model's reply to ``text`` for a head start; None when a skill or a memory command would
+        answer it: those act (set a timer, forget), so they run only once the question has ended."""
+        if self.skills is not None and self.skills.claims(text):
+            return None
+        if self.memory is not None and self.memory.is_command(text):
+            return None
+        return self._model_reply(text, cancel)
+
+    def _drop_head_start(self, wait: bool = True) -> None:
+        head, self._head_start = self._head_start, None
+        if head is not None:
+            head.drop(wait)
+
+    def _take_head_start(self, text: str) -> HeadStart | None:
+        """The head start prepared for exactly ``text``, or None (any other is dropped)."""
+        head, self._head_start = self._head_start, None
+        if head is None:
+            return None
+        if head.ready_for(text, timeout=30.0):
+            return head
+        head.drop()
+        return None
 
     # ---- turns -----------------------------------------------------------------------------------------
 
@@ -276,6 +326,8 @@ class VoicePipeline:
         finally:
             if record.barge_in is not None:
                 record.barge_in.stop()
+            if record.head_start is not None:
+                record.head_start.drop()  # frees the model now, not when the garbage collector gets to it
         record.stamp(Stage.DONE)
         self.conversation.add_exchange(record.transcript, record.reply)
         times = record.times
@@ -302,16 +354,30 @@ class VoicePipeline:
     def _reply_tokens(
         self, text: str, cancel: CancelToken, record: _TurnRecord | None = None
     ) -> Iterable[str]:
+        head = self._take_head_start(text)
         if self.skills is not None:
             answer = self.skills.handle(text)
             if answer is not None:
+                if head is not None:
+                    head.drop()
                 if record is not None:
                     record.skill = answer.skill
                 return [answer.text]
         if self.memory is not None:
             canned = self.memory.intercept(text)
             if canned is not None:
+                if head is not None:
+                    head.drop()
                 return [canned]
+        if head is not None:
+            self.head_starts_used += 1
+            if record is not None:
+                record.head_start = head
+            return head.tokens(cancel)
+        return self._model_reply(text, cancel)
+
+    def _model_reply(self, text: str, cancel: CancelToken) -> Iterable[str]:
+        """The language model's reply, with what memory recalls for ``text``."""
         memories = self.memory.recall(text) if self.memory is not None else []
         if self.memory is not None and not memories and asks_about_user(text):
             return [UNKNOWN_REPLY]  # nothing remembered: a small model would invent the fact
@@ -342,7 +408,8 @@ class VoicePipeline:
             return
         cancel.raise_if_cancelled()
         start = record.queued_seconds
-        for synthesized in self.synthesizer.synthesize(sentence, cancel):
+        prepared = record.head_start.take_first_audio(sentence) if record.head_start is not None else None
+        for synthesized in prepared or self.synthesizer.synthesize(sentence, cancel):
             cancel.raise_if_cancelled()
             chunk = synthesized
             if not record.times.reached(Stage.FIRST_AUDIO):

@@ -23,3 +23,8 @@ class SkillHook(Protocol):
     def handle(self, text: str) -> SkillReply | None:
         """The reply when a skill confidently matches ``text``; None lets the language model answer."""
         ...
+
+    def claims(self, text: str) -> bool:
+        """Whether a skill might answer ``text``, decided without acting (no timer set, no list changed):
+        the pipeline prepares a model reply ahead only for requests no skill claims."""
+        ...

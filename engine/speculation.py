@@ -34,14 +34,17 @@ class EarlyTranscriber:
         self.misses = 0
         """Questions transcribed only after they ended (no pause, or the speaker went on)."""
 
-    def offer(self, audio: np.ndarray) -> None:
-        """Start transcribing ``audio`` (the question so far) in the background; replaces an older offer."""
+    def offer(self, audio: np.ndarray) -> Future[Transcript]:
+        """Start transcribing ``audio`` (the question so far) in the background; replaces an older offer.
+        Returns the transcription to come (for the reply's head start)."""
         audio = audio.copy()
+        future = self._worker.submit(self.inner.transcribe, audio)
         with self._lock:
             if self._pending is not None:
                 self._pending[1].cancel()  # not started yet: skip it; running: its result is ignored
-            self._pending = (audio, self._worker.submit(self.inner.transcribe, audio))
+            self._pending = (audio, future)
         log.debug("Speculative transcription of %.2f s started", len(audio) / 16_000)
+        return future
 
     def discard(self) -> None:
         """Forget the offer (the turn was cancelled)."""

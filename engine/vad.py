@@ -150,6 +150,11 @@ class Endpointer:
             return EndpointKind.SPEECH_ENDED, self._finish(cut_off)
         return None
 
+    @property
+    def silent_frames(self) -> int:
+        """Frames of silence since the last speech frame (0 while speaking or before speech)."""
+        return self._silence_run if self._in_speech else 0
+
     def paused_audio(self) -> np.ndarray | None:
         """The question so far, returned once per pause, as soon as the speaker has been silent long enough
         that it is exactly the audio the question would end with if it ended now (speculative

@@ -81,6 +81,10 @@ class ScriptedMemory:
         """The scripted answer to a command, else None."""
         return self.commands.get(user_text)
 
+    def is_command(self, user_text: str) -> bool:
+        """Whether ``user_text`` is one of the scripted commands."""
+        return user_text in self.commands
+
     def recall(self, user_text: str) -> list[str]:
         """The fixed memories."""
         return list(self.recalled)

@@ -58,6 +58,10 @@ class OpeningMemory:
         reply: str | None = self.service().intercept(user_text)
         return reply
 
+    def is_command(self, user_text: str) -> bool:
+        """Whether ``user_text`` is a memory command (decided without the store)."""
+        return parse_command(user_text) is not None
+
     def recall(self, user_text: str) -> list[str]:
         """The store's recall, or nothing at once when nothing is remembered (and the store is still opening)."""
         if self._empty and (self._opening is None or not self._opening.done()):

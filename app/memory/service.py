@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.memory.commands import parse_command
 from app.memory.decisions import Decision
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.extraction import FactExtractor, JsonCompleter
@@ -140,6 +141,10 @@ class MemoryService:
     def intercept(self, user_text: str) -> str | None:
         """The spoken reply to an explicit memory command, or None for an ordinary turn."""
         return self.spoken.intercept(user_text)
+
+    def is_command(self, user_text: str) -> bool:
+        """Whether ``intercept`` would run ``user_text`` as a memory command (nothing is run here)."""
+        return parse_command(user_text) is not None
 
     def recall(self, user_text: str) -> list[str]:
         """Memory texts for the prompt, most relevant first."""

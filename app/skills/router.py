@@ -130,6 +130,18 @@ class SkillRouter:
         log.debug("Skills took %.1f ms for %r: %s", (time.perf_counter() - started) * 1000, text, reply)
         return reply
 
+    def claims(self, text: str) -> bool:
+        """Whether a skill might answer ``text``: any template matches, or a yes/no question is waiting.
+        Acts on nothing, so the pipeline can ask it while the speaker may still go on."""
+        language = skills_language(self.language, text)
+        if language is None:
+            return False
+        if self.context.pending is not None:
+            return True
+        routes = ROUTES_BY_LANGUAGE[language]
+        matcher = self.matcher if self.matcher.language == language else matcher_for(language)
+        return any(match.intent in routes for match in matcher.matches(text))
+
     def _answer(self, text: str, pending: Callable[[bool], str] | None) -> SkillReply | None:
         language = skills_language(self.language, text)
         if language is None:

@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from app.bench_listening import trimmed
-from engine.audio import WavSink, WavSource, read_wav
+from engine.audio import CAPTURE_RATE, WavSink, WavSource, read_wav, resample
 from engine.cancel import CancelToken
 from engine.conversation import Conversation
+from engine.events import EventType
 from engine.pipeline import VoicePipeline
 from engine.vad import Endpointer, EndpointSettings
 from tests.conftest import speak, with_silence
@@ -67,3 +68,28 @@ def test_hands_free_gets_the_speculation_too_and_dates_the_end_of_speech(factory
     assert {"capital", "france"} <= words(result.transcript)
     assert pipeline.early.hits == 1
     assert result.times.speech_end == utterance.speech_end_at
+
+
+def test_hands_free_starts_the_reply_in_the_pause_with_the_real_models(factory, question_wav: Path) -> None:
+    events = []
+    pipeline = VoicePipeline(
+        factory.transcriber(),
+        factory.responder(),
+        factory.synthesizer(),
+        conversation=Conversation(),
+        on_event=events.append,
+    )
+    # As a microphone delivers it: the pause is real time, in which the first clause is prepared.
+    source = WavSource(with_silence(read_wav(question_wav), 0.3, 1.0), realtime=True)
+    utterance = pipeline.listen(source, Endpointer(EndpointSettings(trailing_silence_ms=600)), CancelToken())
+    assert utterance is not None
+    sink = WavSink()
+    result = pipeline.voice_turn(utterance.audio, sink, speech_end=utterance.speech_end_at)
+    assert {"capital", "france"} <= words(result.transcript)
+    assert "paris" in words(result.reply)
+    assert (pipeline.early.hits, pipeline.head_starts_used) == (1, 1)
+    # The prepared clause is the reply's first sentence, and it was heard: Whisper reads it back.
+    first = next(event.text for event in events if event.type is EventType.SENTENCE_READY)
+    assert result.reply.startswith(first)
+    heard = factory.transcriber().transcribe(resample(sink.audio(), sink.sample_rate, CAPTURE_RATE)).text
+    assert {"capital", "paris"} <= words(first) & words(heard), (first, heard)

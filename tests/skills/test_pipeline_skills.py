@@ -48,6 +48,9 @@ class _Memory:
     def intercept(self, user_text: str) -> str | None:
         return None
 
+    def is_command(self, user_text: str) -> bool:
+        return False
+
     def recall(self, user_text: str) -> list[str]:
         return self.recalled
 
