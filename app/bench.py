@@ -298,7 +298,8 @@ def _print_table(r: dict) -> None:
         m = r[mode]
         print(
             f"{mode.replace('_', '-')}: first audio {m['first_audio_ms_median']} ms after {clock} "
-            f"(without speculative transcription {m['without_speculation']['first_audio_ms_median']} ms; "
+            f"(without the reply's head start {m['without_head_start']['first_audio_ms_median']} ms, "
+            f"without speculative transcription either {m['without_speculation']['first_audio_ms_median']} ms; "
             f"transcript ready {m['transcript_ms_median']} vs "
             f"{m['without_speculation']['transcript_ms_median']} ms)"
         )

@@ -1,5 +1,6 @@
 """The `bench` figures a user feels: first audio after the push-to-talk key is released, and after the end of
-speech in hands-free mode (the endpointing wait included), each with and without speculative transcription.
+speech in hands-free mode (the endpointing wait included), each with what the speaker's pause is used for
+(speculative transcription and the reply's head start) and without.
 
 Questions are played in real time into the pipeline's listener, as a microphone would deliver them."""
 
@@ -63,26 +64,37 @@ def _turn(pipeline: VoicePipeline, audio: np.ndarray, endpointer: Endpointer, pu
     return result.times.as_ms() | {"transcript": result.transcript}
 
 
+_MODES = {
+    "speculation": {"speculative_transcription": True, "reply_head_start": True},
+    "without_head_start": {"speculative_transcription": True, "reply_head_start": False},
+    "without_speculation": {"speculative_transcription": False, "reply_head_start": False},
+}
+"""What is done during the speaker's pause: transcription and the reply's first clause, transcription only,
+or nothing."""
+
+
 def listening_figures(
     pipeline: VoicePipeline, questions: list[np.ndarray], trailing_silence_ms: int
 ) -> dict[str, dict[str, object]]:
-    """Push-to-talk and hands-free turns over ``questions``, speculative transcription on and off
-    (alternating which goes first, so neither always finds the other's prompt cached)."""
+    """Push-to-talk and hands-free turns over ``questions``, with everything the pause is used for, without
+    the reply's head start, and with nothing (rotating which goes first, so none always finds another's
+    prompt cached)."""
     base = pipeline.settings
     endpointers = {
         True: Endpointer(EndpointSettings(trailing_silence_ms=PUSH_TO_TALK_SILENCE_MS)),
         False: Endpointer(EndpointSettings(trailing_silence_ms=trailing_silence_ms)),
     }
-    rows: dict[tuple[bool, bool], list[dict]] = {(p, s): [] for p in (True, False) for s in (True, False)}
+    modes = list(_MODES)
+    rows: dict[tuple[bool, str], list[dict]] = {(p, m): [] for p in (True, False) for m in modes}
     try:
         for index, question in enumerate(questions):
             audio = trimmed(question)
             for push_to_talk in (True, False):
-                order = (True, False) if index % 2 == 0 else (False, True)
-                for speculative in order:
-                    pipeline.settings = dataclasses.replace(base, speculative_transcription=speculative)
+                shift = index % len(modes)
+                for mode in modes[shift:] + modes[:shift]:
+                    pipeline.settings = dataclasses.replace(base, **_MODES[mode])
                     pipeline.conversation.clear()
-                    rows[(push_to_talk, speculative)].append(
+                    rows[(push_to_talk, mode)].append(
                         _turn(pipeline, audio, endpointers[push_to_talk], push_to_talk)
                     )
     finally:
@@ -96,11 +108,14 @@ def listening_figures(
                 "first_audio_ms_median": _median([t["first_audio"] for t in turns]),
             }
 
-        on, off = rows[(push_to_talk, True)], rows[(push_to_talk, False)]
+        on = rows[(push_to_talk, "speculation")]
+        others = {mode: rows[(push_to_talk, mode)] for mode in modes[1:]}
         return {
             **medians(on),
-            "without_speculation": medians(off),
-            "same_transcripts": [t["transcript"] for t in on] == [t["transcript"] for t in off],
+            **{mode: medians(turns) for mode, turns in others.items()},
+            "same_transcripts": all(
+                [t["transcript"] for t in on] == [t["transcript"] for t in turns] for turns in others.values()
+            ),
         }
 
     return {

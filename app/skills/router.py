@@ -25,11 +25,13 @@ class Route:
 
     skill: str
     handler: SkillHandler
+    acts: bool = False
+    """Changes something (sets a timer, edits a list): never run just to see whether it would answer."""
 
 
 ROUTES: dict[str, Route] = {
     "ArisHelp": Route("help", help.overview),
-    "HassNevermind": Route("help", help.never_mind),
+    "HassNevermind": Route("help", help.never_mind, acts=True),
     "HassGetCurrentTime": Route("time", clock.time_here),
     "ArisTime": Route("time", clock.time_here),
     "ArisTimeIn": Route("time", clock.time_in),
@@ -37,27 +39,27 @@ ROUTES: dict[str, Route] = {
     "ArisDate": Route("date", clock.date_today),
     "ArisMath": Route("math", maths.calculate),
     "ArisUnits": Route("units", units.convert),
-    "HassStartTimer": Route("timer", timers.start),
-    "ArisStartTimer": Route("timer", timers.start),
-    "HassCancelTimer": Route("timer", timers.cancel),
-    "HassCancelAllTimers": Route("timer", timers.cancel_all),
+    "HassStartTimer": Route("timer", timers.start, acts=True),
+    "ArisStartTimer": Route("timer", timers.start, acts=True),
+    "HassCancelTimer": Route("timer", timers.cancel, acts=True),
+    "HassCancelAllTimers": Route("timer", timers.cancel_all, acts=True),
     "HassTimerStatus": Route("timer", timers.status),
     "ArisListTimers": Route("timer", timers.list_all),
     "ArisTimerLeft": Route("timer", timers.list_all),
-    "ArisResumeTimer": Route("timer", timers.resume),
-    "HassPauseTimer": Route("timer", timers.pause),
-    "HassUnpauseTimer": Route("timer", timers.resume),
-    "HassIncreaseTimer": Route("timer", timers.increase),
-    "HassDecreaseTimer": Route("timer", timers.decrease),
-    "ArisReminder": Route("reminder", reminders.remind),
+    "ArisResumeTimer": Route("timer", timers.resume, acts=True),
+    "HassPauseTimer": Route("timer", timers.pause, acts=True),
+    "HassUnpauseTimer": Route("timer", timers.resume, acts=True),
+    "HassIncreaseTimer": Route("timer", timers.increase, acts=True),
+    "HassDecreaseTimer": Route("timer", timers.decrease, acts=True),
+    "ArisReminder": Route("reminder", reminders.remind, acts=True),
     "ArisListReminders": Route("reminder", reminders.list_reminders),
-    "ArisCancelReminder": Route("reminder", reminders.cancel_reminder),
-    "HassShoppingListAddItem": Route("list", lists.add),
-    "ArisListAdd": Route("list", lists.add),
-    "ArisListCheck": Route("list", lists.check_off),
-    "ArisListRemove": Route("list", lists.remove),
+    "ArisCancelReminder": Route("reminder", reminders.cancel_reminder, acts=True),
+    "HassShoppingListAddItem": Route("list", lists.add, acts=True),
+    "ArisListAdd": Route("list", lists.add, acts=True),
+    "ArisListCheck": Route("list", lists.check_off, acts=True),
+    "ArisListRemove": Route("list", lists.remove, acts=True),
     "ArisListRead": Route("list", lists.read),
-    "ArisListClear": Route("list", lists.clear),
+    "ArisListClear": Route("list", lists.clear, acts=True),
     "ArisLists": Route("list", lists.all_lists),
 }
 _CONFIRM = {"ArisConfirm": True, "ArisDeny": False}
@@ -69,10 +71,10 @@ ROUTES_BY_LANGUAGE: dict[str, dict[str, Route]] = {
         "ArisTime": Route("time", russian.time_here),
         "HassGetCurrentDate": Route("date", russian.date_today),
         "ArisDate": Route("date", russian.date_today),
-        "HassStartTimer": Route("timer", russian.start_timer),
-        "ArisStartTimer": Route("timer", russian.start_timer),
-        "HassCancelTimer": Route("timer", russian.cancel_timer),
-        "HassCancelAllTimers": Route("timer", russian.cancel_timer),
+        "HassStartTimer": Route("timer", russian.start_timer, acts=True),
+        "ArisStartTimer": Route("timer", russian.start_timer, acts=True),
+        "HassCancelTimer": Route("timer", russian.cancel_timer, acts=True),
+        "HassCancelAllTimers": Route("timer", russian.cancel_timer, acts=True),
         "HassTimerStatus": Route("timer", russian.timer_status),
     },
 }
@@ -131,8 +133,9 @@ class SkillRouter:
         return reply
 
     def claims(self, text: str) -> bool:
-        """Whether a skill might answer ``text``: any template matches, or a yes/no question is waiting.
-        Acts on nothing, so the pipeline can ask it while the speaker may still go on."""
+        """Whether a skill would answer ``text``, decided without acting, so the pipeline can ask while the
+        speaker may still go on: a skill that only reads (the time, a sum) is asked; one that acts (a timer,
+        a list change) claims any request its templates match, and a yes/no question waiting claims all."""
         language = skills_language(self.language, text)
         if language is None:
             return False
@@ -140,7 +143,18 @@ class SkillRouter:
             return True
         routes = ROUTES_BY_LANGUAGE[language]
         matcher = self.matcher if self.matcher.language == language else matcher_for(language)
-        return any(match.intent in routes for match in matcher.matches(text))
+        for match in matcher.matches(text):
+            route = routes.get(match.intent)
+            if route is None:
+                continue
+            if route.acts:
+                return True
+            try:
+                if route.handler(match, self.context) is not None:
+                    return True
+            except StorageError:
+                return True  # handle() will answer with the error
+        return False
 
     def _answer(self, text: str, pending: Callable[[bool], str] | None) -> SkillReply | None:
         language = skills_language(self.language, text)

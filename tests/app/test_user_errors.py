@@ -104,7 +104,9 @@ def test_voice_bench_reports_medians_for_both_pipelines(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     for pipeline in ("streamed", "sequential", "push_to_talk", "hands_free"):
         assert report[pipeline]["first_audio_ms_median"] > 0
-    assert report["push_to_talk"]["without_speculation"]["first_audio_ms_median"] > 0
+    for mode in ("push_to_talk", "hands_free"):
+        for without in ("without_speculation", "without_head_start"):
+            assert report[mode][without]["first_audio_ms_median"] > 0
     conversation = report["conversation"]
     assert conversation["turns"] == 2 and conversation["turn1_first_audio_ms"] > 0
     assert conversation["runs"] == 2 and [len(run) for run in conversation["first_audio_ms_runs"]] == [2, 2]

@@ -76,3 +76,19 @@ def test_the_system_prompt_holds_no_example_facts() -> None:
 
     assert "Rex" not in SYSTEM_PROMPT and "Example" not in SYSTEM_PROMPT
     assert "I don't know that yet." in SYSTEM_PROMPT
+
+
+def test_claims_acts_on_nothing_and_covers_every_request_a_skill_answers(router, store) -> None:
+    """The pipeline prepares a model reply ahead only for what no skill claims; asking must change nothing,
+    and every request handle() answers must have been claimed (else the model's reply would be run ahead
+    and then thrown away)."""
+    from app.skills.bench import labelled_set
+
+    rows = labelled_set("en")
+    claimed = {text: router.claims(text) for _, text in rows}
+    assert store.active() == [] and store.lists() == []  # no timer set, no list made by asking
+    unclaimed_answers = [text for _, text in rows if router.handle(text) is not None and not claimed[text]]
+    assert unclaimed_answers == []
+    # The questions for the language model are left to it (so its reply can start in the pause).
+    model_questions = [text for expected, text in rows if expected is None]
+    assert sum(claimed[text] for text in model_questions) <= 3  # "what is a timer" may be claimed
