@@ -328,6 +328,7 @@ class VoicePipeline:
                 record.barge_in.stop()
             if record.head_start is not None:
                 record.head_start.drop()  # frees the model now, not when the garbage collector gets to it
+            self._drop_head_start()  # one the turn never reached (cancelled while transcribing)
         record.stamp(Stage.DONE)
         self.conversation.add_exchange(record.transcript, record.reply)
         times = record.times

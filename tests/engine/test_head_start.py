@@ -229,3 +229,16 @@ def test_without_the_setting_nothing_is_prepared(question: np.ndarray) -> None:
 
 def _played(audio: np.ndarray) -> HeldSource:
     return HeldSource(audio, hold_at=0.0, until=lambda: True)
+
+
+def test_a_turn_stopped_before_its_reply_leaves_nothing_running(question: np.ndarray) -> None:
+    pipeline, _, synthesizer, _ = build((QUESTION,), (REPLY,))
+    source = HeldSource(question, last_speech_seconds(question) + 0.3, lambda: bool(synthesizer.calls))
+    utterance = pipeline.listen(source, hands_free(), CancelToken())
+    assert utterance is not None and source.released_by_condition
+    stopped = CancelToken()
+    stopped.cancel("stopped")  # the user pressed Stop while the question was being transcribed
+    result = pipeline.voice_turn(utterance.audio, WavSink(), stopped)
+    assert result.cancelled and result.reply == ""
+    assert not [thread for thread in threading.enumerate() if thread.name == "aris-head-start"]
+    assert pipeline.text_turn("And Spain?", None).reply  # the model is free
