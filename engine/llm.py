@@ -6,7 +6,7 @@ import ctypes
 import json
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from typing import Any
 from engine.cancel import CancelToken
 from engine.chat import SYSTEM_PROMPT, ChatMessage, Role
 from engine.errors import GenerationError, TurnCancelledError
+from engine.llm_thread import LLAMA_THREAD
 
 log = logging.getLogger(__name__)
 
@@ -94,14 +95,16 @@ class LlamaResponder:
         self._lock = threading.RLock()
         try:
             # Any: llama-cpp-python's TypedDicts don't fit our plain message dicts.
-            self._llama: Any = Llama(
-                model_path=model_path,
-                n_ctx=context_tokens,
-                n_threads=threads,
-                n_threads_batch=threads,
-                chat_format=chat_format,
-                seed=self.settings.seed,
-                verbose=False,
+            self._llama: Any = LLAMA_THREAD.call(
+                lambda: Llama(
+                    model_path=model_path,
+                    n_ctx=context_tokens,
+                    n_threads=threads,
+                    n_threads_batch=threads,
+                    chat_format=chat_format,
+                    seed=self.settings.seed,
+                    verbose=False,
+                )
             )
         except (ValueError, RuntimeError, OSError) as error:
             log.exception("Loading %s failed", model_path)
@@ -141,12 +144,18 @@ class LlamaResponder:
         return len(self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def respond(self, messages: Sequence[ChatMessage], cancel: CancelToken | None = None) -> Iterator[str]:
-        """Stream the reply; stops between tokens when ``cancel`` fires.
+        """Stream the reply (generated on the llama.cpp thread, see engine/llm_thread.py); stops inside
+        the current token when ``cancel`` fires.
 
         Raises:
             TurnCancelledError: the turn was cancelled.
             GenerationError: llama.cpp failed.
         """
+        return LLAMA_THREAD.stream(self._respond(messages, cancel))
+
+    def _respond(
+        self, messages: Sequence[ChatMessage], cancel: CancelToken | None
+    ) -> Generator[str, None, None]:
         with self._lock:
             self._arm_abort(cancel)
             self._reset_counters()
@@ -201,6 +210,9 @@ class LlamaResponder:
         Raises:
             GenerationError: the file could not be written.
         """
+        LLAMA_THREAD.call(self._save_prompt_state, path)
+
+    def _save_prompt_state(self, path: Path) -> None:
         import llama_cpp
 
         with self._lock:
@@ -215,6 +227,9 @@ class LlamaResponder:
     def load_prompt_state(self, path: Path) -> bool:
         """Restore a prompt state saved by :meth:`save_prompt_state` for this model and context size;
         False (and nothing changed) when the file is missing or unusable."""
+        return LLAMA_THREAD.call(self._load_prompt_state, path)
+
+    def _load_prompt_state(self, path: Path) -> bool:
         import llama_cpp
 
         if not path.is_file():
@@ -259,6 +274,15 @@ class LlamaResponder:
             TurnCancelledError: ``cancel`` fired.
             GenerationError: the model failed or (despite the grammar) returned unparsable text.
         """
+        return LLAMA_THREAD.call(self._complete_json, messages, schema, max_tokens, cancel)
+
+    def _complete_json(
+        self,
+        messages: Sequence[ChatMessage],
+        schema: dict[str, Any],
+        max_tokens: int,
+        cancel: CancelToken | None,
+    ) -> Any:
         with self._lock:
             self._arm_abort(cancel)
             try:
@@ -288,9 +312,12 @@ class LlamaResponder:
             raise GenerationError(f"The language model returned malformed JSON: {text[:200]!r}") from error
 
     def _collect(self, messages: Sequence[ChatMessage], max_tokens: int | None) -> Iterator[str]:
-        with self._lock:
-            result = self._create(messages, stream=False, max_tokens=max_tokens)
+        result = LLAMA_THREAD.call(self._create_whole, messages, max_tokens)
         yield result["choices"][0]["message"]["content"] or ""
+
+    def _create_whole(self, messages: Sequence[ChatMessage], max_tokens: int | None) -> Any:
+        with self._lock:
+            return self._create(messages, stream=False, max_tokens=max_tokens)
 
     def _create(self, messages: Sequence[ChatMessage], *, stream: bool, max_tokens: int | None = None) -> Any:
         s = self.settings

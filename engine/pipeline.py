@@ -352,17 +352,14 @@ class VoicePipeline:
             unsure_transcript=record.unsure,
         )
 
-    def _reply_tokens(
-        self, text: str, cancel: CancelToken, record: _TurnRecord | None = None
-    ) -> Iterable[str]:
+    def _reply_tokens(self, text: str, cancel: CancelToken, record: _TurnRecord) -> Iterable[str]:
         head = self._take_head_start(text)
         if self.skills is not None:
             answer = self.skills.handle(text)
             if answer is not None:
                 if head is not None:
                     head.drop()
-                if record is not None:
-                    record.skill = answer.skill
+                record.skill = answer.skill
                 return [answer.text]
         if self.memory is not None:
             canned = self.memory.intercept(text)
@@ -372,8 +369,7 @@ class VoicePipeline:
                 return [canned]
         if head is not None:
             self.head_starts_used += 1
-            if record is not None:
-                record.head_start = head
+            record.head_start = head
             return head.tokens(cancel)
         return self._model_reply(text, cancel)
 
