@@ -4,20 +4,20 @@ PY := .venv/bin/python
 .PHONY: install install-dev install-build run test test-all lint bench bundle bundle-test
 
 install:
-	scripts/install.sh
+	packaging/install.sh
 
 install-dev:
-	scripts/install.sh --dev
+	packaging/install.sh --dev
 
 # dev + PyInstaller: the tests check the bundle's spec, so `make test` needs it too.
 install-build:
-	scripts/install.sh --build
+	packaging/install.sh --build
 
 run: install
 	$(PY) main.py
 
 test: install-build
-	scripts/test.sh
+	tests/run.sh
 
 lint: install-dev
 	$(PY) -m ruff check . && $(PY) -m ruff format --check . && $(PY) -m mypy
@@ -31,4 +31,4 @@ bundle: install-build
 
 # Builds the bundle and runs its --self-test offline, with no Python on the PATH.
 bundle-test: install-build
-	scripts/test.sh -m bundle -v tests/packaging
+	tests/run.sh -m bundle -v tests/packaging

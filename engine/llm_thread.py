@@ -10,10 +10,11 @@ token by token (a hand-over costs well under a millisecond)."""
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from concurrent.futures import Future
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -24,19 +25,30 @@ class ComputeThread:
     """A single worker thread that runs calls in order; a call made from the thread itself runs inline."""
 
     def __init__(self, name: str) -> None:
-        self._ident: int | None = None
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix=name, initializer=self._remember_thread
+        self.name = name
+        self._jobs: queue.SimpleQueue[tuple[Callable[..., Any], tuple[object, ...], Future[Any]]] = (
+            queue.SimpleQueue()
         )
+        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
+        self._thread.start()
 
-    def _remember_thread(self) -> None:
-        self._ident = threading.get_ident()
+    def _work(self) -> None:
+        while True:
+            function, args, future = self._jobs.get()
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:  # handed to the caller, who raises it
+                future.set_exception(error)
 
     def call(self, function: Callable[..., T], *args: object) -> T:
         """``function(*args)`` on the thread; exceptions reach the caller."""
-        if threading.get_ident() == self._ident:
+        if threading.current_thread() is self._thread:
             return function(*args)
-        return self._executor.submit(function, *args).result()
+        future: Future[T] = Future()
+        self._jobs.put((function, args, future))
+        return future.result()
 
     def stream(self, items: Generator[T, None, None]) -> Iterator[T]:
         """``items`` advanced on the thread, one item per request of the consumer, and closed there."""

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 python_bin="${PYTHON:-.venv/bin/python}"
 if ! "$python_bin" -c 'import PyInstaller' 2>/dev/null; then
-  echo "PyInstaller is not installed in $python_bin. Run: scripts/install.sh --build" >&2
+  echo "PyInstaller is not installed in $python_bin. Run: packaging/install.sh --build" >&2
   exit 1
 fi
 

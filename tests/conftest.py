@@ -54,7 +54,7 @@ def speak(text: str, path: Path, *, rate: int = 140) -> Path:
     """Speech for recognition tests, in espeak-ng's voice (not Aris's own)."""
     espeak = shutil.which("espeak-ng")
     if espeak is None:
-        pytest.fail("espeak-ng is not installed; scripts/install.sh installs it")
+        pytest.fail("espeak-ng is not installed; packaging/install.sh installs it")
     subprocess.run(
         [espeak, "-v", "en-us", "-s", str(rate), "-w", str(path), text], check=True, capture_output=True
     )

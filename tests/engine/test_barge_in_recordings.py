@@ -1,5 +1,5 @@
 """Barge-in decisions on recorded audio: the microphone and the echo reference as the monitor read them in
-the private sound room (scripts/record_echo_fixtures.py), replayed frame by frame. Aris's own voice leaking
+the private sound room (tests/engine/record_echo_fixtures.py), replayed frame by frame. Aris's own voice leaking
 back (directly, or through a resampling sink with its own clock) never stops the answer; the user's
 "Stop." over it does, within a few frames."""
 

@@ -24,7 +24,7 @@ from tests.conftest import ROOT
 def russian_speech(text: str, path: Path) -> Path:
     """Russian speech from festival's msu_ru_nsh voice, resampled to 16 kHz mono."""
     if shutil.which("text2wave") is None:
-        pytest.fail("festival is not installed; scripts/install.sh installs festival and festvox-ru")
+        pytest.fail("festival is not installed; packaging/install.sh installs festival and festvox-ru")
     raw = path.with_suffix(".raw.wav")
     source = path.with_suffix(".txt")
     source.write_text(text, encoding="utf-8")

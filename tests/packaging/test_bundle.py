@@ -54,7 +54,9 @@ def _env(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     """What PyInstaller's Analysis collected: module names, binary and data paths inside the bundle."""
-    pytest.importorskip("PyInstaller", reason="the build extra is not installed: scripts/install.sh --build")
+    pytest.importorskip(
+        "PyInstaller", reason="the build extra is not installed: packaging/install.sh --build"
+    )
     out = tmp_path_factory.mktemp("analysis") / "manifest.json"
     done = subprocess.run(
         [

@@ -2,8 +2,8 @@
 question as the microphone, and saves the main window mid-answer, the tray menu, the settings dialog and the
 memory browser to docs/screenshots/.
 
-    .venv/bin/python scripts/screenshots.py [--out docs/screenshots]
-    .venv/bin/python scripts/screenshots.py --scale 2 --out /tmp/shots-200   # how it looks at 200 %
+    .venv/bin/python ui/screenshots.py [--out docs/screenshots]
+    .venv/bin/python ui/screenshots.py --scale 2 --out /tmp/shots-200   # how it looks at 200 %
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ EXAMPLE_MEMORIES = [
 ]
 
 
-def settle(qapp, seconds: float = 0.4) -> None:  # type: ignore[no-untyped-def]
+def settle(qapp, seconds: float = 0.4) -> None:
     """Let Qt lay out and paint."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -87,7 +87,7 @@ def settle(qapp, seconds: float = 0.4) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.01)
 
 
-def wait(qapp, condition, timeout: float = 120.0, describe=lambda: "") -> None:  # type: ignore[no-untyped-def]
+def wait(qapp, condition, timeout: float = 120.0, describe=lambda: "") -> None:
     """Run the event loop until ``condition()`` holds."""
     deadline = time.monotonic() + timeout
     while not condition():
@@ -97,7 +97,7 @@ def wait(qapp, condition, timeout: float = 120.0, describe=lambda: "") -> None: 
         time.sleep(0.01)
 
 
-def shoot_main_window(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
+def shoot_main_window(qapp, controller, out: Path) -> None:
     """One typed exchange, then a spoken question captured while the reply streams and plays."""
     window, bridge = controller.window, controller.bridge
     finished: list[str] = []
@@ -121,7 +121,7 @@ def shoot_main_window(qapp, controller, out: Path) -> None:  # type: ignore[no-u
     shoot_dark(qapp, controller, out)
 
 
-def shoot_dark(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
+def shoot_dark(qapp, controller, out: Path) -> None:
     """The same window in the dark theme, then back to light for the other shots."""
     from app.config import Theme
     from ui.theme import apply_theme
@@ -133,7 +133,7 @@ def shoot_dark(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-
     settle(qapp)
 
 
-def shoot_tray_menu(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
+def shoot_tray_menu(qapp, controller, out: Path) -> None:
     """The tray menu opened under its icon in trayer's panel."""
     from PySide6.QtCore import QPoint
 
@@ -152,7 +152,7 @@ def shoot_tray_menu(qapp, controller, out: Path) -> None:  # type: ignore[no-unt
     tray.menu.hide()
 
 
-def shoot_dialogs(qapp, controller, out: Path) -> None:  # type: ignore[no-untyped-def]
+def shoot_dialogs(qapp, controller, out: Path) -> None:
     """Settings (audio, shortcut and sync account tabs) and the memory browser."""
     from ui.memory_browser import MemoryBrowser
     from ui.settings_dialog import SettingsDialog
@@ -182,7 +182,7 @@ def shoot_dialogs(qapp, controller, out: Path) -> None:  # type: ignore[no-untyp
     browser.close()
 
 
-def make_wallpaper():  # type: ignore[no-untyped-def]
+def make_wallpaper():
     """A soft desktop background (bare Xvfb is black), kept under trayer's panel."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QWidget

@@ -1,6 +1,6 @@
 """Draw Aris's icon as SVG (the app icon and one tray variant per state) and render PNGs at 16-256 px.
 
-Run after changing the design: ``python scripts/render_icons.py``. The SVGs and PNGs are committed, so the app
+Run after changing the design: ``python resources/render_icons.py``. The SVGs and PNGs are committed, so the app
 never renders icons at start-up.
 """
 

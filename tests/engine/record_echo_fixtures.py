@@ -10,7 +10,7 @@ the barge-in monitor reads them.
 The room mixes linearly, so a test adds ``stop.flac`` to an echo recording to get the user talking over
 the echo at a known moment.
 
-Usage: .venv/bin/python scripts/record_echo_fixtures.py
+Usage: .venv/bin/python tests/engine/record_echo_fixtures.py
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from app.config import ModelSettings  # noqa: E402

