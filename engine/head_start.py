@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from engine.audio import AudioChunk
 from engine.cancel import CancelToken
-from engine.errors import EngineError, TurnCancelledError
+from engine.errors import TurnCancelledError
 from engine.stt import Transcript
 from engine.text import SentenceSplitter
 
@@ -135,8 +135,8 @@ class HeadStart:
             self._serve(tokens)
         except (CancelledError, TurnCancelledError):
             log.debug("Head start dropped")
-        except EngineError as error:  # the turn itself will meet the error again and report it
-            log.debug("Head start failed: %s", error)
+        except Exception:  # the turn does the same work again, so it meets the error itself and reports it
+            log.debug("Head start failed", exc_info=True)
         finally:
             self._ready.set()
             if isinstance(tokens, Generator):
