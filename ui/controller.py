@@ -37,6 +37,7 @@ from ui.window_state import WindowState
 if TYPE_CHECKING:  # sqlite-utils is slow to import, and the window must show fast
     from app.storage.conversations import ConversationSummary
     from app.storage.records import Message
+    from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -461,11 +462,11 @@ class Controller(QObject):
         if isinstance(app, QApplication):
             apply_theme(app, self.settings.theme)
 
-    def open_settings(self) -> None:
-        """The settings dialog (modal); saved settings take effect at once where they can."""
+    def settings_dialog(self) -> SettingsDialog:
+        """The settings dialog on the current settings (not shown yet)."""
         from ui.settings_dialog import SettingsDialog
 
-        dialog = SettingsDialog(
+        return SettingsDialog(
             self.settings,
             self.paths,
             hotkey_problem=self.hotkey_problem,
@@ -473,6 +474,10 @@ class Controller(QObject):
             sync=self.sync,
             parent=self.window,
         )
+
+    def open_settings(self) -> None:
+        """The settings dialog (modal); saved settings take effect at once where they can."""
+        dialog = self.settings_dialog()
         if dialog.exec():
             new = dialog.result_settings()
             if not self._save_enabled:

@@ -155,16 +155,8 @@ def shoot_tray_menu(qapp, controller, out: Path) -> None:
 def shoot_dialogs(qapp, controller, out: Path) -> None:
     """Settings (audio, shortcut and sync account tabs) and the memory browser."""
     from ui.memory_browser import MemoryBrowser
-    from ui.settings_dialog import SettingsDialog
 
-    dialog = SettingsDialog(
-        controller.settings,
-        controller.paths,
-        hotkey_problem=controller.hotkey_problem,
-        voice_tester=controller.bridge.test_voice,
-        sync=controller.sync,
-        parent=controller.window,
-    )
+    dialog = controller.settings_dialog()
     dialog.show()
     for index, name in ((1, "settings.png"), (2, "settings-shortcut.png"), (4, "settings-sync.png")):
         dialog.tabs.setCurrentIndex(index)

@@ -22,9 +22,13 @@ def words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower()))
 
 
-def pipeline_for(factory) -> VoicePipeline:
+def pipeline_for(factory, on_event=None) -> VoicePipeline:
     return VoicePipeline(
-        factory.transcriber(), factory.responder(), factory.synthesizer(), conversation=Conversation()
+        factory.transcriber(),
+        factory.responder(),
+        factory.synthesizer(),
+        conversation=Conversation(),
+        on_event=on_event,
     )
 
 
@@ -72,13 +76,7 @@ def test_hands_free_gets_the_speculation_too_and_dates_the_end_of_speech(factory
 
 def test_hands_free_starts_the_reply_in_the_pause_with_the_real_models(factory, question_wav: Path) -> None:
     events = []
-    pipeline = VoicePipeline(
-        factory.transcriber(),
-        factory.responder(),
-        factory.synthesizer(),
-        conversation=Conversation(),
-        on_event=events.append,
-    )
+    pipeline = pipeline_for(factory, on_event=events.append)
     # As a microphone delivers it: the pause is real time, in which the first clause is prepared.
     source = WavSource(with_silence(read_wav(question_wav), 0.3, 1.0), realtime=True)
     utterance = pipeline.listen(source, Endpointer(EndpointSettings(trailing_silence_ms=600)), CancelToken())
