@@ -354,24 +354,25 @@ class VoicePipeline:
 
     def _reply_tokens(self, text: str, cancel: CancelToken, record: _TurnRecord) -> Iterable[str]:
         head = self._take_head_start(text)
-        if self.skills is not None:
-            answer = self.skills.handle(text)
-            if answer is not None:
-                if head is not None:
-                    head.drop()
-                record.skill = answer.skill
-                return [answer.text]
-        if self.memory is not None:
-            canned = self.memory.intercept(text)
-            if canned is not None:
-                if head is not None:
-                    head.drop()
-                return [canned]
+        direct = self._direct_answer(text, record)
+        if direct is not None:
+            if head is not None:
+                head.drop()
+            return [direct]
         if head is not None:
             self.head_starts_used += 1
             record.head_start = head
             return head.tokens(cancel)
         return self._model_reply(text, cancel)
+
+    def _direct_answer(self, text: str, record: _TurnRecord) -> str | None:
+        """A skill's answer or a memory command's reply (both act), or None for the language model."""
+        if self.skills is not None:
+            answer = self.skills.handle(text)
+            if answer is not None:
+                record.skill = answer.skill
+                return answer.text
+        return self.memory.intercept(text) if self.memory is not None else None
 
     def _model_reply(self, text: str, cancel: CancelToken) -> Iterable[str]:
         """The language model's reply, with what memory recalls for ``text``."""

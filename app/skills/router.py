@@ -136,13 +136,12 @@ class SkillRouter:
         """Whether a skill would answer ``text``, decided without acting, so the pipeline can ask while the
         speaker may still go on: a skill that only reads (the time, a sum) is asked; one that acts (a timer,
         a list change) claims any request its templates match, and a yes/no question waiting claims all."""
-        language = skills_language(self.language, text)
-        if language is None:
+        found = self._routes_and_matcher(text)
+        if found is None:
             return False
         if self.context.pending is not None:
             return True
-        routes = ROUTES_BY_LANGUAGE[language]
-        matcher = self.matcher if self.matcher.language == language else matcher_for(language)
+        routes, matcher = found
         for match in matcher.matches(text):
             route = routes.get(match.intent)
             if route is None:
@@ -156,12 +155,19 @@ class SkillRouter:
                 return True  # handle() will answer with the error
         return False
 
-    def _answer(self, text: str, pending: Callable[[bool], str] | None) -> SkillReply | None:
+    def _routes_and_matcher(self, text: str) -> tuple[dict[str, Route], IntentMatcher] | None:
+        """The skills and templates for the language ``text`` is in; None when no skill speaks it."""
         language = skills_language(self.language, text)
         if language is None:
             return None
-        routes = ROUTES_BY_LANGUAGE[language]
         matcher = self.matcher if self.matcher.language == language else matcher_for(language)
+        return ROUTES_BY_LANGUAGE[language], matcher
+
+    def _answer(self, text: str, pending: Callable[[bool], str] | None) -> SkillReply | None:
+        found = self._routes_and_matcher(text)
+        if found is None:
+            return None
+        routes, matcher = found
         for match in matcher.matches(text):
             if match.intent in _CONFIRM:
                 if pending is None:

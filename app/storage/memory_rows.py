@@ -167,20 +167,20 @@ class MemoryRows:
         if scan is not None:
             # The newest ``scan`` matches (FTS5 walks them in rowid order), then the best of those by BM25; ties
             # oldest first, as the full ORDER BY score below leaves them.
-            rows = self.db.execute(
+            sql = (
                 "SELECT m.id, f.score FROM (SELECT rowid, score FROM (SELECT rowid, bm25(memories_fts) AS score "
                 "FROM memories_fts WHERE memories_fts MATCH ? ORDER BY rowid DESC LIMIT ?) "
-                "ORDER BY score, rowid LIMIT ?) AS f JOIN memories m ON m.rowid = f.rowid ORDER BY f.score, f.rowid",
-                [match, scan, limit],
+                "ORDER BY score, rowid LIMIT ?) AS f JOIN memories m ON m.rowid = f.rowid ORDER BY f.score, f.rowid"
             )
-            return [(row[0], row[1]) for row in rows]
-        rows = self.db.execute(
-            "SELECT m.id, f.score FROM (SELECT rowid, bm25(memories_fts) AS score FROM memories_fts "
-            "WHERE memories_fts MATCH ? ORDER BY score LIMIT ?) AS f JOIN memories m ON m.rowid = f.rowid "
-            "ORDER BY f.score",
-            [match, limit],
-        )
-        return [(row[0], row[1]) for row in rows]
+            parameters: list[object] = [match, scan, limit]
+        else:
+            sql = (
+                "SELECT m.id, f.score FROM (SELECT rowid, bm25(memories_fts) AS score FROM memories_fts "
+                "WHERE memories_fts MATCH ? ORDER BY score LIMIT ?) AS f JOIN memories m ON m.rowid = f.rowid "
+                "ORDER BY f.score"
+            )
+            parameters = [match, limit]
+        return [(row[0], row[1]) for row in self.db.execute(sql, parameters)]
 
     def _doc_count(self, word: str, cap: int) -> int:
         """Memories containing ``word``, counted up to ``cap`` (so a common word costs no more than that)."""

@@ -9,6 +9,7 @@ tests/engine/test_speculation.py."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -44,7 +45,7 @@ class HeldSource:
             if index == self.hold_frame:
                 waited = 0.0
                 while not self.until() and waited < 10.0:
-                    threading.Event().wait(0.01)
+                    time.sleep(0.01)
                     waited += 0.01
                 self.released_by_condition = self.until()
             yield self.samples[offset : offset + FRAME_SAMPLES]
