@@ -4,10 +4,10 @@ sound card. Capture is 16 kHz mono float32 (what Whisper and Silero want); playb
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 import wave
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -370,6 +370,9 @@ def _pulse_route_index(name: str, devices: list[DeviceInfo], *, kind: str, want_
 
 _CAPTURE_BLOCK = FRAME_SAMPLES
 """Samples per microphone callback (32 ms); frames are assembled from whatever blocks arrive."""
+_BACKLOG_FRAMES = round(60 / (FRAME_SAMPLES / CAPTURE_RATE))
+"""Frames kept for a reader that has not caught up (60 s); older ones are dropped, so an armed microphone
+nobody reads cannot grow without bound."""
 
 
 class MicrophoneSource:
@@ -379,13 +382,20 @@ class MicrophoneSource:
     def __init__(self, device: str | None = None) -> None:
         sd = _sounddevice()
         index = find_device(device, want_input=True)
-        self._queue: queue.Queue[np.ndarray | None] = queue.Queue()
+        self._buffer: deque[np.ndarray | None] = deque(maxlen=_BACKLOG_FRAMES)
+        """Captured frames the current reader has not taken yet; None marks push-to-talk's release."""
+        self._arrived = threading.Condition()
+        """Guards the buffer, the reader's generation and the armed flag; notified on every frame."""
         self._listening = threading.Event()
+        self._armed = False
+        """start_listening() was called and no reader has taken its frames yet."""
         self._ready = threading.Event()
         self._partial = np.zeros(0, dtype=np.float32)
         """Captured samples not yet a whole frame."""
         self._generation = 0
         """Which call of frames() is the current reader; older ones stop."""
+        self._overflows = 0
+        """Blocks the device dropped because this process did not take them in time."""
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
         try:
@@ -405,39 +415,70 @@ class MicrophoneSource:
         except sd.PortAudioError as error:
             raise AudioDeviceError(f"Could not open the microphone: {error}.") from error
 
-    def _on_audio(self, indata: np.ndarray, _frames: int, _time: object, status: object) -> None:
+    def _on_audio(self, indata: np.ndarray, _frames: int, _time: object, status: Any) -> None:
         self._ready.set()
+        if status and status.input_overflow:
+            self._overflows += 1
         self._partial = np.concatenate([self._partial, indata[:, 0]])
         while len(self._partial) >= FRAME_SAMPLES:
             frame, self._partial = self._partial[:FRAME_SAMPLES], self._partial[FRAME_SAMPLES:]
             self.level = float(np.sqrt(np.mean(frame**2)))
             if self._listening.is_set():
-                self._queue.put(frame)
+                with self._arrived:
+                    self._buffer.append(frame)
+                    self._arrived.notify_all()
+
+    def start_listening(self) -> None:
+        """Keep what the microphone hears from now on for the next ``frames()`` call.
+
+        Call it at the moment the user is told to speak (push-to-talk pressed, "speak now" printed): the
+        turn's thread reaches ``frames()`` only after loading the VAD and waiting for the last turn to
+        finish, which on a busy machine took long enough to clip "What" off "What is the capital of
+        France?". A reader still running from the last turn (its barge-in monitor) stops without taking
+        any of these frames."""
+        with self._arrived:
+            self._buffer.clear()
+            self._armed = True
+            self._generation += 1
+            self._listening.set()
+            self._arrived.notify_all()
 
     def frames(self, cancel: CancelToken | None = None) -> Iterator[np.ndarray]:
-        """Frames from now until ``stop_listening`` or cancel."""
-        while not self._queue.empty():
-            self._queue.get_nowait()
-        self._generation += 1
-        generation = self._generation
-        self._listening.set()
+        """Frames from now (or from ``start_listening()``) until ``stop_listening`` or cancel."""
+        with self._arrived:
+            if self._armed:
+                self._armed = False  # the frames since the arming are this reader's, release included
+            else:
+                self._buffer.clear()
+                self._listening.set()
+            self._generation += 1
+            generation = self._generation
+            overflows = self._overflows
         try:
             while True:
-                if cancel is not None and cancel.cancelled:
+                with self._arrived:
+                    while not self._buffer and generation == self._generation:
+                        if (cancel is not None and cancel.cancelled) or not self._listening.is_set():
+                            return
+                        self._arrived.wait(0.1)
+                    if generation != self._generation:
+                        return  # a newer reader owns the frames from here on
+                    frame = self._buffer.popleft()
+                if frame is None:
                     return
-                try:
-                    frame = self._queue.get(timeout=0.1)
-                except queue.Empty:
-                    if not self._listening.is_set():
-                        return
-                    continue
-                if frame is None or generation != self._generation:
+                if cancel is not None and cancel.cancelled:
                     return
                 yield frame
         finally:
-            # A reader that outlived its turn (a slow barge-in monitor) must not stop the current one.
-            if generation == self._generation:
-                self._listening.clear()
+            with self._arrived:
+                # A reader that outlived its turn (a slow barge-in monitor) must not stop the current one.
+                if generation == self._generation:
+                    self._listening.clear()
+            if self._overflows > overflows:
+                log.warning(
+                    "The microphone dropped %d blocks of audio: this process was too busy to take them",
+                    self._overflows - overflows,
+                )
 
     def wait_ready(self, timeout: float = 5.0) -> bool:
         """Block until the device delivers audio (1-2 s after opening); False if it never does."""
@@ -445,12 +486,16 @@ class MicrophoneSource:
 
     def stop_listening(self) -> None:
         """End the current question (push-to-talk released)."""
-        self._listening.clear()
-        self._queue.put(None)
+        with self._arrived:
+            self._listening.clear()
+            self._buffer.append(None)
+            self._arrived.notify_all()
 
     def close(self) -> None:
         """Release the device."""
-        self._listening.clear()
+        with self._arrived:
+            self._listening.clear()
+            self._arrived.notify_all()
         self._stream.close()
 
 

@@ -339,7 +339,10 @@ class EngineBridge(QObject):
             return False
         cancel = self._new_turn("new question")
         log.info("Listening for a question")
-        live = self._live_microphone() is not None
+        microphone = self._live_microphone()
+        if microphone is not None:
+            microphone.start_listening()  # from the key press, not from when the worker gets there
+        live = microphone is not None
         self._submit(
             lambda: self._run(
                 lambda: self.assistant.listen_and_answer(

@@ -161,6 +161,7 @@ def listen(ctx: CommandContext) -> int:
                 raise AudioDeviceError(
                     "The microphone opened but delivers no sound. Run: python main.py doctor"
                 )
+            microphone.start_listening()  # from the prompt on, not from when the turn's thread gets there
             print("Listening… speak now.", file=sys.stderr, flush=True)
         result = assistant.listen_and_answer(source, sink, live=live and isinstance(sink, SpeakerSink))
     finally:

@@ -126,6 +126,15 @@ class LiveSession:
     def _ask(self, prompt: str) -> TurnResult | None:
         return self.assistant.ask(prompt, self.speaker, microphone=self.microphone)
 
+    def _listen(self, *, push_to_talk: bool) -> Future[TurnResult | None]:
+        """A spoken turn, listening from now as the shell does when the key goes down."""
+        self.microphone.start_listening()
+        return self.submit(
+            lambda: self.assistant.listen_and_answer(
+                self.microphone, self.speaker, live=True, push_to_talk=push_to_talk
+            )
+        )
+
     def submit(self, turn: Callable[[], TurnResult | None]) -> Future[TurnResult | None]:
         """Run a turn on the worker thread."""
         self._audio_started.clear()
@@ -148,9 +157,7 @@ class LiveSession:
         """Question played in; the app notices its end by itself. End of question → first reply audio."""
         recording = self.room.record(self.workdir / "hands_free.wav")
         for question in questions:
-            future = self.submit(
-                lambda: self.assistant.listen_and_answer(self.microphone, self.speaker, live=True)
-            )
+            future = self._listen(push_to_talk=False)
             time.sleep(0.3)
             self.room.play(question)
             future.result(timeout=120)
@@ -161,11 +168,7 @@ class LiveSession:
         """The key is held while the question plays and released 300 ms after its last word."""
         recording = self.room.record(self.workdir / "push_to_talk.wav")
         for question in questions:
-            future = self.submit(
-                lambda: self.assistant.listen_and_answer(
-                    self.microphone, self.speaker, live=True, push_to_talk=True
-                )
-            )
+            future = self._listen(push_to_talk=True)
             time.sleep(0.3)
             self.room.play(question)  # returns once the sound server has played the file
             time.sleep(max(0.0, PTT_RELEASE_S - _trailing_silence_s(question)))

@@ -55,7 +55,14 @@ def make_session(qtbot, factory, paths) -> Iterator:
 
     made: list[Session] = []
 
-    def make(mic: Path | None = None, settings: Settings | None = None, *, use_tray: bool = False) -> Session:
+    def make(
+        mic: Path | None = None,
+        settings: Settings | None = None,
+        *,
+        use_tray: bool = False,
+        audio: AudioOpeners | None = None,
+    ) -> Session:
+        """``audio`` replaces the WAV-file microphone (a real device on a private sound server)."""
         settings = settings or Settings()
 
         def make_assistant(on_event):
@@ -63,15 +70,17 @@ def make_session(qtbot, factory, paths) -> Iterator:
             assistant.factory = factory  # reuse the session's loaded models
             return assistant
 
-        audio = wav_mic_openers(mic) if mic else AudioOpeners(_no_mic, lambda _rate: WavSink(realtime=True))
-        bridge = EngineBridge(make_assistant, audio)
+        openers = audio or (
+            wav_mic_openers(mic) if mic else AudioOpeners(_no_mic, lambda _rate: WavSink(realtime=True))
+        )
+        bridge = EngineBridge(make_assistant, openers)
         window = MainWindow()
         qtbot.addWidget(window)
         controller = Controller(paths, settings, bridge, window, use_tray=use_tray, use_hotkey=False)
         window.show()
         with qtbot.waitSignal(bridge.models_loaded, timeout=120_000):
             bridge.load()
-        if mic:
+        if mic or audio is not None:
             qtbot.waitUntil(lambda: bridge.has_microphone, timeout=10_000)
         session = Session(controller, bridge, window, paths)
         made.append(session)

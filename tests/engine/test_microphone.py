@@ -1,0 +1,94 @@
+"""The real microphone through a private PulseAudio server: what the user says after being told to speak is
+kept, however late the turn's thread starts reading.
+
+On a busy machine (CI, two compiles) `listen` printed "speak now" before the turn's thread reached the
+microphone, and "What is the capital of France?" was heard as "... capital and friends?"."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.soundserver import PrivateSoundServer
+from engine.audio import MicrophoneSource
+from tests.conftest import speak
+
+
+@pytest.fixture()
+def microphone(sound_server: PrivateSoundServer) -> Iterator[MicrophoneSource]:
+    """The monitor of a null sink as this process's microphone: what is played there is heard."""
+    sound_server.load("module-null-sink", "sink_name=vspeaker")
+    sound_server.set_defaults("vspeaker", "vspeaker.monitor")
+    sound_server.use_here()
+    opened = MicrophoneSource()
+    try:
+        assert opened.wait_ready(), "the virtual microphone delivers no sound"
+        yield opened
+    finally:
+        opened.close()
+
+
+def _say(sound_server: PrivateSoundServer, wav: Path) -> None:
+    subprocess.run(["paplay", "--device=vspeaker", str(wav)], env=sound_server.env, check=True, timeout=30)
+
+
+def test_words_said_before_the_reader_starts_are_kept(
+    microphone: MicrophoneSource, sound_server: PrivateSoundServer, tmp_path: Path, factory
+) -> None:
+    question = speak("What is the capital of France?", tmp_path / "question.wav")
+    microphone.start_listening()  # the prompt is shown...
+    _say(sound_server, question)  # ...the user speaks, and the key goes up...
+    time.sleep(0.5)
+    microphone.stop_listening()
+    heard = np.concatenate(list(microphone.frames()))  # ...before the turn's thread reads a frame
+
+    text = factory.transcriber().transcribe(heard).text.lower()
+    assert "what is the capital of france" in text, text
+
+
+def test_without_arming_a_late_reader_hears_nothing_said_before_it(
+    microphone: MicrophoneSource, sound_server: PrivateSoundServer, tmp_path: Path
+) -> None:
+    """The other side of the same contract: a reader that was not armed gets only what comes after it
+    (the barge-in monitor must not hear the question the user asked before the reply)."""
+    _say(sound_server, speak("Hello there.", tmp_path / "hello.wav"))
+    time.sleep(0.5)
+    later = list(itertools.islice(microphone.frames(), 20))
+    assert len(later) == 20
+    assert max(float(np.sqrt(np.mean(frame**2))) for frame in later) < 0.01
+
+
+def test_a_reader_left_from_the_last_turn_takes_none_of_the_new_question(
+    microphone: MicrophoneSource, sound_server: PrivateSoundServer, tmp_path: Path, factory
+) -> None:
+    question = speak("Set a timer for five minutes.", tmp_path / "timer.wav")
+    stale_frames: list[np.ndarray] = []
+    stale_started = threading.Event()
+
+    def last_turns_monitor() -> None:
+        for frame in microphone.frames():
+            stale_started.set()
+            stale_frames.append(frame)
+
+    stale = threading.Thread(target=last_turns_monitor)
+    stale.start()
+    assert stale_started.wait(5.0)
+    microphone.start_listening()
+    _say(sound_server, question)
+    time.sleep(0.5)
+    microphone.stop_listening()
+    stale.join(timeout=5.0)
+    assert not stale.is_alive(), "the old reader kept reading after the new question was armed"
+    heard = np.concatenate(list(microphone.frames()))
+
+    loud = [frame for frame in stale_frames if float(np.sqrt(np.mean(frame**2))) > 0.01]
+    assert loud == [], f"the old reader took {len(loud)} frames of the question"
+    text = factory.transcriber().transcribe(heard).text.lower()
+    assert "set a timer for 5 minutes" in text, text
