@@ -111,3 +111,12 @@ def sound_server(tmp_path: Path) -> Iterator[PrivateSoundServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture()
+def pulse(sound_server: PrivateSoundServer) -> dict[str, str]:
+    """One null sink, ``vspeaker``, that is both the default speaker and (through its monitor) the default
+    microphone: what is played there is heard. Returns the environment that reaches the server."""
+    sound_server.load("module-null-sink", "sink_name=vspeaker")
+    sound_server.set_defaults("vspeaker", "vspeaker.monitor")
+    return sound_server.env

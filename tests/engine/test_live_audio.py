@@ -14,19 +14,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 
-from app.soundserver import PrivateSoundServer
 from engine.audio import read_wav
 from tests.conftest import ROOT, speak
-
-
-@pytest.fixture()
-def pulse(sound_server: PrivateSoundServer) -> dict[str, str]:
-    """One null sink that is both the speaker and (through its monitor) the microphone."""
-    sound_server.load("module-null-sink", "sink_name=vspeaker")
-    sound_server.set_defaults("vspeaker", "vspeaker.monitor")
-    return sound_server.env
 
 
 def test_spoken_question_through_the_sound_server_is_answered_aloud(

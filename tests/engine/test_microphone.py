@@ -22,10 +22,8 @@ from tests.conftest import speak
 
 
 @pytest.fixture()
-def microphone(sound_server: PrivateSoundServer) -> Iterator[MicrophoneSource]:
-    """The monitor of a null sink as this process's microphone: what is played there is heard."""
-    sound_server.load("module-null-sink", "sink_name=vspeaker")
-    sound_server.set_defaults("vspeaker", "vspeaker.monitor")
+def microphone(pulse: dict[str, str], sound_server: PrivateSoundServer) -> Iterator[MicrophoneSource]:
+    """The room's microphone, opened in this process: what is played on its speaker is heard."""
     sound_server.use_here()
     opened = MicrophoneSource()
     try:

@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -18,11 +19,10 @@ from tests.conftest import speak
 from ui.audio_io import AudioOpeners
 
 
+@pytest.mark.usefixtures("pulse")
 def test_pressing_talk_during_a_reply_hears_the_whole_question(
     make_session, sound_server: PrivateSoundServer, tmp_path: Path, qtbot, monkeypatch
 ) -> None:
-    sound_server.load("module-null-sink", "sink_name=vspeaker")
-    sound_server.set_defaults("vspeaker", "vspeaker.monitor")
     sound_server.use_here()
     question = speak("What is the capital of France?", tmp_path / "question.wav")
     session = make_session(

@@ -16,7 +16,6 @@ import pytest
 
 from engine.audio import read_wav
 from tests.conftest import ROOT, run_cli
-from tests.engine.test_live_audio import pulse  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.slow  # starts the desktop app and a CLI, each loading the real models
 
@@ -30,7 +29,7 @@ def _tone_strength(audio: np.ndarray, frequency: float, rate: int = 16_000) -> f
     return float(peak / around)
 
 
-def test_timer_set_by_the_cli_rings_from_the_running_app(pulse, tmp_path: Path) -> None:  # noqa: F811
+def test_timer_set_by_the_cli_rings_from_the_running_app(pulse, tmp_path: Path) -> None:
     data = tmp_path / "data"
     recording = tmp_path / "recording.wav"
     env = {**pulse, "ARIS_DATA_DIR": str(data), "QT_QPA_PLATFORM": "offscreen"}
