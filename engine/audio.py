@@ -428,8 +428,9 @@ class MicrophoneSource:
                     self._buffer.append(frame)
                     self._arrived.notify_all()
 
-    def start_listening(self) -> None:
-        """Keep what the microphone hears from now on for the next ``frames()`` call.
+    def start_listening(self) -> int:
+        """Keep what the microphone hears from now on for the next ``frames()`` call; returns the arming,
+        for :meth:`disarm`.
 
         Call it at the moment the user is told to speak (push-to-talk pressed, "speak now" printed): the
         turn's thread reaches ``frames()`` only after loading the VAD and waiting for the last turn to
@@ -442,6 +443,17 @@ class MicrophoneSource:
             self._generation += 1
             self._listening.set()
             self._arrived.notify_all()
+            return self._generation
+
+    def disarm(self, arming: int) -> None:
+        """Forget ``arming`` if no reader took it (the turn failed before it listened), so the next reader,
+        a reply's barge-in monitor, does not start on the old audio. A reader that took it, or a newer
+        arming (the user pressed again), is left alone."""
+        with self._arrived:
+            if self._armed and self._generation == arming:
+                self._armed = False
+                self._buffer.clear()
+                self._listening.clear()
 
     def frames(self, cancel: CancelToken | None = None) -> Iterator[np.ndarray]:
         """Frames from now (or from ``start_listening()``) until ``stop_listening`` or cancel."""

@@ -340,16 +340,19 @@ class EngineBridge(QObject):
         cancel = self._new_turn("new question")
         log.info("Listening for a question")
         microphone = self._live_microphone()
-        if microphone is not None:
-            microphone.start_listening()  # from the key press, not from when the worker gets there
-        live = microphone is not None
-        self._submit(
-            lambda: self._run(
-                lambda: self.assistant.listen_and_answer(
-                    source, self._sink, cancel, live=live, push_to_talk=True
+        # From the key press, not from when the worker gets there (a reply still unwinding, a busy machine).
+        arming = microphone.start_listening() if microphone is not None else None
+
+        def listen() -> None:
+            try:
+                self.assistant.listen_and_answer(
+                    source, self._sink, cancel, live=microphone is not None, push_to_talk=True
                 )
-            )
-        )
+            finally:
+                if microphone is not None and arming is not None:
+                    microphone.disarm(arming)  # the turn failed before it listened
+
+        self._submit(lambda: self._run(listen))
         return True
 
     def _live_microphone(self) -> MicrophoneSource | None:

@@ -90,3 +90,25 @@ def test_a_reader_left_from_the_last_turn_takes_none_of_the_new_question(
     assert loud == [], f"the old reader took {len(loud)} frames of the question"
     text = factory.transcriber().transcribe(heard).text.lower()
     assert "set a timer for 5 minutes" in text, text
+
+
+def test_an_arming_no_reader_took_is_forgotten_and_a_newer_one_kept(
+    microphone: MicrophoneSource, sound_server: PrivateSoundServer, tmp_path: Path, factory
+) -> None:
+    """A turn that failed before it listened disarms its own press only: the next reader (a reply's barge-in
+    monitor) starts fresh, while a press made since keeps its words."""
+    failed = microphone.start_listening()
+    _say(sound_server, speak("Hello there.", tmp_path / "hello.wav"))
+    microphone.disarm(failed)
+    later = list(itertools.islice(microphone.frames(), 20))
+    assert max(float(np.sqrt(np.mean(frame**2))) for frame in later) < 0.01
+
+    failed = microphone.start_listening()
+    microphone.start_listening()  # the user pressed again before the failed turn cleaned up
+    microphone.disarm(failed)
+    _say(sound_server, speak("What time is it?", tmp_path / "time.wav"))
+    time.sleep(0.5)
+    microphone.stop_listening()
+    heard = list(itertools.islice(microphone.frames(), 160))  # bounded: a lost release would never end
+    text = factory.transcriber().transcribe(np.concatenate(heard)).text.lower()
+    assert "what time is it" in text, text
