@@ -109,6 +109,14 @@ class PrivateSoundServer:
         self.pactl("set-default-sink", sink)
         self.pactl("set-default-source", source)
 
+    def play(self, path: Path, device: str, *, latency_ms: int | None = None) -> None:
+        """Play a WAV file on one of the server's sinks; returns once it has been played."""
+        latency = [f"--latency-msec={latency_ms}"] if latency_ms is not None else []
+        subprocess.run(
+            ["paplay", f"--device={device}", *latency, str(path)],
+            env=self.env, check=True, capture_output=True, timeout=60,
+        )  # fmt: skip
+
     def use_here(self) -> None:
         """Point this process's PortAudio at the server (re-initialising it if sounddevice was imported)."""
         for key in ("XDG_RUNTIME_DIR", "PULSE_RUNTIME_PATH", "PULSE_SERVER"):

@@ -66,10 +66,7 @@ class VirtualRoom:
 
     def play(self, path: Path) -> None:
         """Play a WAV file as the user's voice; returns when it has been played."""
-        subprocess.run(
-            ["paplay", "--device=you", "--latency-msec=20", str(path)],
-            env=self.server.env, check=True, capture_output=True, timeout=60,
-        )  # fmt: skip
+        self.server.play(path, "you", latency_ms=20)
 
     def record(self, path: Path) -> Recording:
         """Start recording the room (all three channels); stop it with :meth:`Recording.stop`."""

@@ -57,10 +57,7 @@ def test_the_room_records_user_and_aris_on_separate_channels_with_the_echo_delay
     question = speak("What time is it?", tmp_path / "q.wav")
     recording = room.record(tmp_path / "room.wav")
     room.play(question)
-    subprocess.run(
-        ["paplay", "--device=aris_speaker", "--latency-msec=20", str(question)],
-        env=sound_server.env, check=True, timeout=30,
-    )  # fmt: skip
+    sound_server.play(question, "aris_speaker", latency_ms=20)
     samples = recording.stop()
     user, aris, echo = samples[:, 0], samples[:, 1], samples[:, ECHO_CHANNEL]
     first_user, first_aris = analysis.spans(user, RATE), analysis.spans(aris, RATE)

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 
+from app.soundserver import PrivateSoundServer
 from engine.audio import read_wav
 from tests.conftest import ROOT, speak
 
 
 def test_spoken_question_through_the_sound_server_is_answered_aloud(
-    pulse: dict[str, str], tmp_path: Path, factory
+    pulse: dict[str, str], sound_server: PrivateSoundServer, tmp_path: Path, factory
 ) -> None:
     question = speak("What is the capital of France?", tmp_path / "question.wav")
     recording = tmp_path / "recording.wav"
@@ -38,7 +39,7 @@ def test_spoken_question_through_the_sound_server_is_answered_aloud(
         while "speak now" not in line and time.monotonic() < deadline and aris.poll() is None:
             line = aris.stderr.readline()
         assert "speak now" in line, f"Aris never started listening: {line!r}"
-        subprocess.run(["paplay", "--device=vspeaker", str(question)], env=pulse, check=True, timeout=30)
+        sound_server.play(question, "vspeaker")
         out, err = aris.communicate(timeout=120)
     finally:
         aris.kill()

@@ -7,7 +7,6 @@ microphone, and "What is the capital of France?" was heard as "... capital and f
 from __future__ import annotations
 
 import itertools
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -33,16 +32,12 @@ def microphone(pulse: dict[str, str], sound_server: PrivateSoundServer) -> Itera
         opened.close()
 
 
-def _say(sound_server: PrivateSoundServer, wav: Path) -> None:
-    subprocess.run(["paplay", "--device=vspeaker", str(wav)], env=sound_server.env, check=True, timeout=30)
-
-
 def test_words_said_before_the_reader_starts_are_kept(
     microphone: MicrophoneSource, sound_server: PrivateSoundServer, tmp_path: Path, factory
 ) -> None:
     question = speak("What is the capital of France?", tmp_path / "question.wav")
     microphone.start_listening()  # the prompt is shown...
-    _say(sound_server, question)  # ...the user speaks, and the key goes up...
+    sound_server.play(question, "vspeaker")  # ...the user speaks, and the key goes up...
     time.sleep(0.5)
     microphone.stop_listening()
     heard = np.concatenate(list(microphone.frames()))  # ...before the turn's thread reads a frame
@@ -56,7 +51,7 @@ def test_without_arming_a_late_reader_hears_nothing_said_before_it(
 ) -> None:
     """The other side of the same contract: a reader that was not armed gets only what comes after it
     (the barge-in monitor must not hear the question the user asked before the reply)."""
-    _say(sound_server, speak("Hello there.", tmp_path / "hello.wav"))
+    sound_server.play(speak("Hello there.", tmp_path / "hello.wav"), "vspeaker")
     time.sleep(0.5)
     later = list(itertools.islice(microphone.frames(), 20))
     assert len(later) == 20
@@ -79,7 +74,7 @@ def test_a_reader_left_from_the_last_turn_takes_none_of_the_new_question(
     stale.start()
     assert stale_started.wait(5.0)
     microphone.start_listening()
-    _say(sound_server, question)
+    sound_server.play(question, "vspeaker")
     time.sleep(0.5)
     microphone.stop_listening()
     stale.join(timeout=5.0)
@@ -98,7 +93,7 @@ def test_an_arming_no_reader_took_is_forgotten_and_a_newer_one_kept(
     """A turn that failed before it listened disarms its own press only: the next reader (a reply's barge-in
     monitor) starts fresh, while a press made since keeps its words."""
     failed = microphone.start_listening()
-    _say(sound_server, speak("Hello there.", tmp_path / "hello.wav"))
+    sound_server.play(speak("Hello there.", tmp_path / "hello.wav"), "vspeaker")
     microphone.disarm(failed)
     later = list(itertools.islice(microphone.frames(), 20))
     assert max(float(np.sqrt(np.mean(frame**2))) for frame in later) < 0.01
@@ -106,7 +101,7 @@ def test_an_arming_no_reader_took_is_forgotten_and_a_newer_one_kept(
     failed = microphone.start_listening()
     microphone.start_listening()  # the user pressed again before the failed turn cleaned up
     microphone.disarm(failed)
-    _say(sound_server, speak("What time is it?", tmp_path / "time.wav"))
+    sound_server.play(speak("What time is it?", tmp_path / "time.wav"), "vspeaker")
     time.sleep(0.5)
     microphone.stop_listening()
     heard = list(itertools.islice(microphone.frames(), 160))  # bounded: a lost release would never end

@@ -5,7 +5,6 @@ late (simulated by a slow endpointer: the one fake here, about timing only)."""
 
 from __future__ import annotations
 
-import subprocess
 import time
 from pathlib import Path
 
@@ -42,7 +41,7 @@ def test_pressing_talk_during_a_reply_hears_the_whole_question(
         QTest.keyClick(window.input, Qt.Key.Key_Return)
     with qtbot.waitSignal(bridge.turn_finished, timeout=90_000) as finished:
         QTest.mousePress(window.talk_button, Qt.MouseButton.LeftButton)
-        subprocess.run(["paplay", "--device=vspeaker", str(question)], env=sound_server.env, check=True)
+        sound_server.play(question, "vspeaker")
         QTest.qWait(300)
         QTest.mouseRelease(window.talk_button, Qt.MouseButton.LeftButton)
 
