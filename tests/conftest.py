@@ -20,6 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from app.soundserver import PrivateSoundServer, SoundServerError
 
 ROOT = Path(__file__).resolve().parents[1]
+CAPITAL_QUESTION = "What is the capital of France?"
+"""What ``question_wav`` says."""
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +72,7 @@ def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def question_wav(speech_dir: Path) -> Path:
     """'What is the capital of France?' spoken by espeak-ng."""
-    return speak("What is the capital of France?", speech_dir / "capital.wav")
+    return speak(CAPITAL_QUESTION, speech_dir / "capital.wav")
 
 
 def with_silence(audio: np.ndarray, before: float, after: float, rate: int = 16_000) -> np.ndarray:

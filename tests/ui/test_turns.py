@@ -3,23 +3,33 @@
 from __future__ import annotations
 
 import itertools
-import re
+import threading
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 
 from engine.events import TurnState
-
-
-def words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", text.lower()))
+from tests.conftest import CAPITAL_QUESTION
+from tests.hearing import assert_heard, words
 
 
 def test_a_spoken_turn_shows_the_transcript_and_streams_the_reply(
-    make_session, question_wav: Path, qtbot
+    make_session, factory, question_wav: Path, qtbot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     session = make_session(mic=question_wav)
+    # Which threads ask the models: never the GUI thread (STYLE 5), whatever the machine's speed.
+    askers: set[str] = set()
+    for model, verb in ((factory.transcriber(), "transcribe"), (factory.responder(), "respond"),
+                        (factory.synthesizer(), "synthesize")):  # fmt: skip
+        real = getattr(model, verb)
+
+        def recorded(*args, _real=real, **kwargs):
+            askers.add(threading.current_thread().name)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(model, verb, recorded)
     controller, bridge, window = session.controller, session.bridge, session.window
     seen_while_streaming: list[str] = []
     states: list[TurnState] = []
@@ -38,7 +48,8 @@ def test_a_spoken_turn_shows_the_transcript_and_streams_the_reply(
         controller.talk_toggle()  # a click: listen until the question ends
 
     user, reply = window.conversation.bubbles[-2:]
-    assert user.role == "user" and {"capital", "france"} <= words(user.text)
+    assert user.role == "user"
+    assert_heard(CAPITAL_QUESTION, user.text)
     assert reply.role == "assistant" and "paris" in words(reply.text)
     assert reply.text == finished.args[1]
     # Streamed: the bubble grew token by token before the turn finished.
@@ -49,10 +60,11 @@ def test_a_spoken_turn_shows_the_transcript_and_streams_the_reply(
     qtbot.waitUntil(lambda: window.state_badge.text == "Ready", timeout=10_000)
     assert not window.stop_button.isEnabled()
     timer.stop()
+    assert askers and threading.main_thread().name not in askers, askers
     worst = max(b - a for a, b in itertools.pairwise(ticks))
-    # A frame is 16 ms; allow for two shared cores busy with Whisper, llama.cpp and piper at once.
+    # A hang guard, not a speed target: the GUI thread kept ticking through the turn.
     print(f"longest GUI-thread gap during the turn: {worst * 1000:.0f} ms")
-    assert worst < 0.25, f"the GUI thread stalled for {worst * 1000:.0f} ms"
+    assert worst < 2.0, f"the GUI thread stalled for {worst * 1000:.0f} ms"
 
 
 def test_a_typed_question_is_answered(make_session, qtbot) -> None:
