@@ -20,6 +20,7 @@ import numpy as np
 
 from app.bench_cli import cli_figures
 from app.bench_listening import listening_figures, word_error_rate
+from app.bench_stop import stop_figures
 from app.config import Settings, load_settings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths
@@ -188,6 +189,7 @@ def run_voice_bench(
     listening = listening_figures(pipeline, questions, settings.audio.trailing_silence_ms)
     conversation = _conversation_figures(paths, settings, factory, conversation_turns, conversations)
     cli = cli_figures(cli_runs)
+    stop = stop_figures(factory, turns)
 
     results = {
         "turns": turns,
@@ -203,6 +205,7 @@ def run_voice_bench(
         **listening,
         "conversation": conversation,
         "cli": cli,
+        "stop": stop,
     }
     if as_json:
         print(json.dumps(results))
@@ -312,3 +315,8 @@ def _print_table(r: dict) -> None:
     )
     print(f"Prompt tokens evaluated per turn: {c['prompt_tokens_evaluated']}")
     print(f"One-shot `ask`: first token {r['cli']['first_token_ms']} ms after the process started (median)")
+    s = r["stop"]
+    print(
+        f"Stop pressed while speaking: turn returned {s['stop_ms_median']} ms later (median, worst "
+        f"{s['stop_ms_max']}); {s['within_target']} of {s['stopped']} within {s['target_ms']:.0f} ms"
+    )

@@ -63,7 +63,7 @@ def test_a_sign_in_flood_does_not_starve_honest_requests(tmp_path: Path) -> None
     ).start()
     try:
         honest = register(server.url)
-        statuses: list[int] = []
+        answers: list[tuple[float, int]] = []  # (when, status) of each wrong guess
 
         def attack(i: int) -> None:
             answer = httpx.post(
@@ -71,21 +71,23 @@ def test_a_sign_in_flood_does_not_starve_honest_requests(tmp_path: Path) -> None
                 json={"username": f"stranger-{i}", "password": "a wrong guess"},
                 timeout=60,
             )
-            statuses.append(answer.status_code)
+            answers.append((time.monotonic(), answer.status_code))
 
         flood = [threading.Thread(target=attack, args=(i,)) for i in range(40)]
         for thread in flood:
             thread.start()
         time.sleep(0.2)
-        started = time.perf_counter()
         with honest.http() as http:
             assert http.get("/v1/changes").status_code == 200
-        pull_seconds = time.perf_counter() - started
+        pulled_at = time.monotonic()
         for thread in flood:
             thread.join(60)
+        statuses = [status for _when, status in answers]
         assert set(statuses) <= {401, 503} and statuses.count(503) > 0, statuses
-        # Before the bounded pool this pull took 8 s behind the flood; now it waits for no password work. The
-        # bound is generous because the machine running the suite is shared (it took 0.1-2.3 s here).
-        assert pull_seconds < 4.0, pull_seconds
+        # Before the bounded pool the pull waited behind every password check of the flood (8 s here); now
+        # it waits for none, so it is answered while the checked guesses are still being refused. An order,
+        # not a duration: it holds on a machine however busy.
+        checked = [when for when, status in answers if status == 401]
+        assert checked and pulled_at < max(checked), "the pull waited for the whole flood"
     finally:
         server.stop()
