@@ -5,62 +5,50 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from app.autostart import set_autostart
 from app.config import Settings, Theme, save_settings
 from app.errors import ArisError
 from app.paths import DataPaths
-from app.sync.runner import SyncState, SyncStatus
 from engine.events import TurnState
 from ui.checks import ChecksRunner, describe
-from ui.conversation_view import Bubble
 from ui.engine_bridge import EngineBridge, LoadStep
-from ui.history_store import HistoryStore
+from ui.history_presenter import HistoryPresenter
 from ui.hotkey import GlobalHotkey, hotkey_support
 from ui.instance import Command, InstanceServer
-from ui.jobs import run_job
 from ui.main_window import MainWindow
 from ui.memory_store import MemoryStore
 from ui.notifier import Notifier
 from ui.push_to_talk import Action, PushToTalk
-from ui.sync_bridge import CONFIRM_DELETIONS_CODE, SyncBridge, describe_state
+from ui.sync_bridge import SyncBridge
+from ui.sync_prompts import SyncPrompts
 from ui.tray import NO_TRAY_REASON, Tray, tray_available
+from ui.turn_presenter import TurnPresenter
 from ui.window_state import WindowState
 
 if TYPE_CHECKING:  # sqlite-utils is slow to import, and the window must show fast
-    from app.storage.conversations import ConversationSummary
-    from app.storage.records import Message
     from ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
 LEVEL_INTERVAL_MS = 33
 """The level meter refreshes at ~30 frames a second: a float read, far below a frame's budget."""
-SYNC_NUDGE_DELAY_MS = 2000
-"""After a turn, wait this long before a sync round so the conversation log and memory's learning have
-landed; the runner's own check for local edits picks up anything later."""
 AUDIO_RETRY_MS = 5000
 """While a microphone or speaker is missing, look again this often (a quick device listing)."""
 EVENT_LOOP_PROPERTY = "aris_event_loop"
 """Set on the application by ui.app while its event loop runs: quit() ends that loop (a test's Qt
 application, whose loops belong to pytest-qt, is left alone)."""
-SYNC_CLOCK_MS = 30_000
-"""How often "Synced 2 min ago" is rewritten."""
 
 
 class Controller(QObject):
     """The desktop session."""
 
     settings_changed = Signal(object)
-    conversation_shown = Signal(str)
-    """A past conversation is shown in the window (its id)."""
 
     def __init__(
         self,
@@ -87,9 +75,6 @@ class Controller(QObject):
         self.mic_muted = False
         self.button_ptt = PushToTalk()
         self.hotkey_ptt = PushToTalk(settings.hotkey.mode)
-        self._bubbles: dict[str, Bubble] = {}
-        self._user_bubbles: dict[str, Bubble] = {}
-        self._spoken_turn = False
         self.hotkey: GlobalHotkey | None = None
         self.hotkey_problem = ""
         self.tray: Tray | None = None
@@ -99,16 +84,12 @@ class Controller(QObject):
         self._checks_wanted = False
         self._load_error = ""
         self.sync = SyncBridge(paths, self)
-        self.confirm_sync_deletions: Callable[[str], bool] = self._ask_sync_deletions
-        """Asks whether to apply the deletions a sync round stopped for; tests replace it."""
-        self._asking_deletions = False
-
+        self.sync_prompts = SyncPrompts(self.sync, window, lambda: self.tray, self)
         self.notifier = Notifier(window, lambda: self.tray.icon if self.tray is not None else None)
-        self.history = HistoryStore(paths)
+        self.turns = TurnPresenter(bridge, window, self.notifier, self)
+        self.conversations = HistoryPresenter(paths, bridge, window, self._before_switch, self)
         self.window_state = WindowState(paths)
         self.window_state.restore(window)
-        self._restore_last = True
-        """Show the last conversation once the history list first loads (unless the user started talking)."""
         self._connect_window()
         self._connect_bridge()
         self._connect_sync()
@@ -123,7 +104,7 @@ class Controller(QObject):
         self._level_timer.timeout.connect(self._on_level_tick)
         self._level_timer.start()
         self.window.state_badge.set_busy_text("Loading…")
-        self.refresh_history()
+        self.conversations.refresh()
         # "System" follows the desktop when it switches between light and dark.
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
 
@@ -143,11 +124,6 @@ class Controller(QObject):
         w.settings_requested.connect(self.open_settings)
         w.memory_requested.connect(self.open_memory)
         w.talk_toggled.connect(self.talk_toggle)
-        h = w.history
-        h.new_requested.connect(self.new_conversation)
-        h.conversation_chosen.connect(self.open_conversation)
-        h.delete_confirmed.connect(self.delete_conversation)
-        h.search_changed.connect(lambda _query: self.refresh_history())
 
     def _connect_bridge(self) -> None:
         b = self.bridge
@@ -155,35 +131,19 @@ class Controller(QObject):
         b.models_loaded.connect(self._on_models_loaded)
         b.loading_failed.connect(self._on_loading_failed)
         b.audio_problem.connect(self._on_audio_problem)
-        b.turn_started.connect(self._on_turn_started)
         b.state_changed.connect(self._on_state_changed)
-        b.transcript_ready.connect(self._on_transcript_ready)
-        b.token_generated.connect(self._on_token_generated)
-        b.turn_finished.connect(self._on_turn_finished)
-        b.turn_cancelled.connect(self._on_turn_cancelled)
-        b.turn_failed.connect(self._on_turn_failed)
         b.memory_opened.connect(self._on_memory_opened)
         b.audio_recovered.connect(self._on_audio_recovered)
-        b.conversation_logged.connect(self._on_conversation_logged)
         # A sound server started (or a device plugged in) after Aris is picked up without a restart.
         self._audio_retry_timer = QTimer(self)
         self._audio_retry_timer.setInterval(AUDIO_RETRY_MS)
         self._audio_retry_timer.timeout.connect(self.retry_audio)
 
     def _connect_sync(self) -> None:
-        self.sync.state_changed.connect(self._on_sync_state_changed)
-        self.sync.running_changed.connect(self._on_sync_running_changed)
         self.sync.start_failed.connect(self._on_sync_start_failed)
         # A finished turn wrote the conversation log (and may teach memory): send it soon.
-        self._sync_nudge = QTimer(self)
-        self._sync_nudge.setSingleShot(True)
-        self._sync_nudge.setInterval(SYNC_NUDGE_DELAY_MS)
-        self._sync_nudge.timeout.connect(self.nudge_sync)
-        self.bridge.turn_finished.connect(lambda *_args: self._sync_nudge.start())
-        self.bridge.turn_cancelled.connect(lambda *_args: self._sync_nudge.start())
-        self._sync_clock = QTimer(self)
-        self._sync_clock.setInterval(SYNC_CLOCK_MS)
-        self._sync_clock.timeout.connect(self._show_sync_state)
+        self.bridge.turn_finished.connect(lambda *_args: self.sync_prompts.nudge_soon())
+        self.bridge.turn_cancelled.connect(lambda *_args: self.sync_prompts.nudge_soon())
 
     def _make_tray(self) -> None:
         tray = Tray(self)
@@ -246,7 +206,7 @@ class Controller(QObject):
 
     def ask(self, text: str) -> None:
         """A typed question."""
-        self._restore_last = False
+        self.conversations.keep_current()
         self._reset_ptt()
         self.window.conversation.add("user", text)
         self.bridge.ask(text)
@@ -296,6 +256,11 @@ class Controller(QObject):
             return False
         self.window.talk_button.set_listening(True)
         return self.bridge.start_listening()
+
+    def _before_switch(self) -> None:
+        """Another conversation is about to be shown: stop listening and forget the old turns' bubbles."""
+        self._reset_ptt()
+        self.turns.forget_turns()
 
     def _reset_ptt(self) -> None:
         self.button_ptt.reset()
@@ -354,84 +319,14 @@ class Controller(QObject):
         if self.server is not None:
             self.server.close()
         self.bridge.shutdown()
-        self._sync_nudge.stop()
-        self._sync_clock.stop()
+        self.sync_prompts.stop()
         self.sync.stop()  # after the engine: the last turn's log and learning are in the database
-        self.history.close()
+        self.conversations.close()
         if self.tray is not None:
             self.tray.hide()
         app = QApplication.instance()
         if app is not None and app.property(EVENT_LOOP_PROPERTY):
             app.exit(0)  # not quit(): that first asks the windows to close, and ours only hide
-
-    # ---- conversation history ---------------------------------------------------------------------------
-
-    def refresh_history(self) -> None:
-        """Reload the history list (with the search text), off the GUI thread."""
-        query, store = self.window.history.query, self.history
-        run_job(lambda: store.summaries(query), self._on_history_loaded, self._on_history_failed, owner=self)
-
-    def _on_history_loaded(self, summaries: list[ConversationSummary]) -> None:
-        self.window.history.show_conversations(summaries)
-        if self._restore_last:
-            self._restore_last = False
-            if summaries and not self.window.conversation.bubbles and not self.window.history.query:
-                self.open_conversation(summaries[0].id)
-
-    def _on_history_failed(self, error: ArisError) -> None:
-        self._restore_last = False
-        self.window.notice.show_message("Conversation history unavailable", error.message, "error")
-
-    def new_conversation(self) -> None:
-        """Ctrl+N or the button: an empty conversation; the past one stays in the list."""
-        self._restore_last = False
-        self._reset_ptt()
-        self.bridge.switch_conversation(None)
-        self._bubbles.clear()
-        self._user_bubbles.clear()
-        self.window.conversation.clear()
-        self.window.history.set_current(None)
-        self.window.input.setFocus()
-
-    def open_conversation(self, conversation_id: str) -> None:
-        """Show a past conversation and continue it."""
-        self._restore_last = False
-        store = self.history
-        run_job(
-            lambda: store.messages(conversation_id),
-            lambda messages: self._show_conversation(conversation_id, messages),
-            self._on_history_failed,
-            owner=self,
-        )
-
-    def _show_conversation(self, conversation_id: str, messages: list[Message]) -> None:
-        self._reset_ptt()
-        self.bridge.switch_conversation(conversation_id, _exchanges(messages))
-        self._bubbles.clear()
-        self._user_bubbles.clear()
-        view = self.window.conversation
-        view.clear()
-        for message in messages:
-            if message.role in ("user", "assistant") and message.text:
-                view.add(message.role, message.text, _local_time(message.created_at))
-        self.window.history.set_current(conversation_id)
-        self.conversation_shown.emit(conversation_id)
-
-    def delete_conversation(self, conversation_id: str) -> None:
-        """Delete (the panel asked first); the window empties if it showed that conversation."""
-        if conversation_id == self.window.history.current_id:
-            self.new_conversation()
-        store = self.history
-        run_job(
-            lambda: store.delete(conversation_id),
-            lambda _deleted: self.refresh_history(),
-            self._on_history_failed,
-            owner=self,
-        )
-
-    def _on_conversation_logged(self, conversation_id: str) -> None:
-        self.window.history.set_current(conversation_id)
-        self.refresh_history()
 
     # ---- settings and dialogs -------------------------------------------------------------------------
 
@@ -533,7 +428,7 @@ class Controller(QObject):
         browser = getattr(self, "memory_browser", None)
         if browser is None or browser.store is not self.memory:
             browser = self.memory_browser = MemoryBrowser(self.memory, parent=self.window)
-            browser.memory_changed.connect(self.nudge_sync)
+            browser.memory_changed.connect(self.sync_prompts.nudge)
         else:
             browser.reopen()
         browser.show()
@@ -632,12 +527,6 @@ class Controller(QObject):
             body = f"{html.escape(self._load_error)}<br><br>{body}"
         self.window.notice.show_message("Aris needs a hand", body, "error" if self._load_error else "warning")
 
-    def _on_turn_started(self, turn_id: str, spoken: bool) -> None:
-        self._spoken_turn = spoken
-        if spoken:
-            self._user_bubbles[turn_id] = self.window.conversation.add("user", "…")
-        self.window.stop_button.setEnabled(True)
-
     def _on_state_changed(self, state: TurnState) -> None:
         if self.state is TurnState.LISTENING and state is not TurnState.LISTENING:
             self._reset_ptt()
@@ -657,95 +546,13 @@ class Controller(QObject):
         if self.tray is not None:
             self.tray.set_state(self.state)
 
-    def _on_transcript_ready(self, turn_id: str, text: str) -> None:
-        bubble = self._user_bubbles.get(turn_id)
-        if bubble is not None:
-            bubble.set_text(text or "(nothing heard)")
-
-    def _on_token_generated(self, turn_id: str, piece: str) -> None:
-        bubble = self._bubbles.get(turn_id)
-        if bubble is None:
-            bubble = self._bubbles[turn_id] = self.window.conversation.add("assistant", "", datetime.now())
-            piece = piece.lstrip()
-        bubble.append(piece)
-
-    def _on_turn_finished(self, turn_id: str, reply: str) -> None:
-        bubble = self._bubbles.get(turn_id)
-        if bubble is not None:
-            bubble.set_text(reply)
-        if reply:
-            # Asked from the shortcut with the window hidden or minimised: say the answer is there.
-            preview = reply if len(reply) <= 160 else reply[:159].rstrip() + "…"
-            self.notifier.notify("Aris answered", preview)
-
-    def _on_turn_cancelled(self, turn_id: str, _heard: str) -> None:
-        bubble = self._bubbles.get(turn_id)
-        if bubble is not None:
-            bubble.set_note("stopped")
-        user = self._user_bubbles.get(turn_id)
-        if user is not None and user.text == "…":
-            user.set_text("(stopped)")
-
-    def _on_turn_failed(self, code: str, message: str) -> None:
-        if code == "no_speech":
-            for bubble in self._user_bubbles.values():
-                if bubble.text == "…":
-                    bubble.set_text("(nothing heard)")
-            return
-        self.window.notice.show_message("That did not work", message, "error")
-
     def _on_level_tick(self) -> None:
         self.window.level_meter.set_rms(0.0 if self.mic_muted else self.bridge.mic_level())
 
     # ---- sync -------------------------------------------------------------------------------------------
 
-    def nudge_sync(self) -> None:
-        """Local data changed (memory browser, a finished turn): send it soon rather than at the next interval."""
-        self.sync.sync_soon()
-
-    def _on_sync_running_changed(self, running: bool) -> None:
-        if running:
-            self._sync_clock.start()
-        else:
-            self._sync_clock.stop()
-        self._show_sync_state()
-
-    def _on_sync_state_changed(self, state: SyncState) -> None:
-        self._show_sync_state()
-        if (
-            state.status is SyncStatus.ERROR
-            and state.last_error_code == CONFIRM_DELETIONS_CODE
-            and not self.sync.deletions_declined
-            and not self._asking_deletions
-        ):
-            self._asking_deletions = True
-            try:
-                if self.confirm_sync_deletions(state.last_error_message or ""):
-                    self.sync.allow_deletions_once()
-                else:
-                    self.sync.deletions_declined = True
-            finally:
-                self._asking_deletions = False
-
-    def _show_sync_state(self) -> None:
-        if self.tray is not None:
-            self.tray.set_sync_status(describe_state(self.sync.state) if self.sync.running else None)
-
     def _on_sync_start_failed(self, message: str) -> None:
         self.window.notice.show_message("Sync is not running", message, "error")
-
-    def _ask_sync_deletions(self, message: str) -> bool:
-        # The runner's sentence ends with the command-line way to say yes; here the buttons are the way.
-        facts = message.split(" If that is what you want", 1)[0]
-        answer = QMessageBox.question(
-            self.window,
-            "Apply deletions from another computer?",
-            f"{facts}\n\nDelete these memories on this computer too? If you choose No, sync stays paused "
-            "and asks again when you press Sync now.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     # ---- other processes --------------------------------------------------------------------------------
 
@@ -762,23 +569,3 @@ class Controller(QObject):
             QTimer.singleShot(0, self.quit)
         listening = "listening" if self.button_ptt.listening else self.state.value
         return f"ok {listening if self.bridge.loaded else 'loading'}"
-
-
-def _local_time(iso: str) -> datetime:
-    try:
-        return datetime.fromisoformat(iso).astimezone()
-    except ValueError:
-        return datetime.now()
-
-
-def _exchanges(messages: list[Message]) -> list[tuple[str, str]]:
-    """(question, answer) pairs of a logged conversation, for the model's short-term history."""
-    pairs: list[tuple[str, str]] = []
-    question = ""
-    for message in messages:
-        if message.role == "user":
-            question = message.text
-        elif message.role == "assistant" and question:
-            pairs.append((question, message.text))
-            question = ""
-    return pairs

@@ -16,6 +16,7 @@ from app.errors import ArisError
 from app.sync.engine import SyncReport
 from app.sync.errors import (
     SyncAuthError,
+    SyncDeletionsNeedConfirmationError,
     SyncRateLimitedError,
     SyncUnavailableError,
 )
@@ -49,6 +50,16 @@ class SyncStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class PendingDeletions:
+    """A round stopped before applying many deletions made on another device: they wait for the user's yes."""
+
+    deletions: int
+    """Memories of this device that the server holds deletions of."""
+    live: int
+    """Memories this device has."""
+
+
+@dataclass(frozen=True)
 class SyncState:
     """A snapshot for the UI: sent to the callback after every change."""
 
@@ -59,6 +70,8 @@ class SyncState:
     last_error_message: str | None = None
     consecutive_failures: int = 0
     last_report: SyncReport | None = None
+    pending_deletions: PendingDeletions | None = None
+    """Set while the last round stopped for deletions that need a yes (the app asks with buttons)."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +175,7 @@ class SyncRunner:
                     last_error_message=None,
                     consecutive_failures=0,
                     last_report=report,
+                    pending_deletions=None,
                 )
             self._idle(wait, watch_local=failures == 0)
         self._publish(status=SyncStatus.STOPPED)
@@ -195,6 +209,11 @@ class SyncRunner:
             last_error_code=error.code,
             last_error_message=error.message,
             consecutive_failures=failures,
+            pending_deletions=(
+                PendingDeletions(error.deletions, error.live)
+                if isinstance(error, SyncDeletionsNeedConfirmationError)
+                else None
+            ),
         )
 
     def _publish(self, **changes: object) -> None:

@@ -65,7 +65,7 @@ def test_last_conversation_is_restored_and_others_open_from_the_list(qtbot, path
     assert rows(panel) == ["Which tea is best in the morning?", "What is the weather in Lisbon?"]
     assert bubble_texts(window)[0] == "Which tea is best in the morning?"  # the newest, restored
 
-    with qtbot.waitSignal(controller.conversation_shown, timeout=5000):
+    with qtbot.waitSignal(controller.conversations.conversation_shown, timeout=5000):
         click_row(panel, "What is the weather in Lisbon?")
     assert bubble_texts(window) == ["What is the weather in Lisbon?", "Sunny and warm."]
     qtbot.waitUntil(lambda: controller.bridge.assistant.conversation_id == panel.current_id, timeout=5000)
@@ -115,7 +115,7 @@ def test_new_conversation_button_and_ctrl_n(qtbot, paths) -> None:
     assert window.conversation.bubbles == [] and panel.current_id is None
     assert panel.selected_id() is None
 
-    with qtbot.waitSignal(controller.conversation_shown, timeout=5000):
+    with qtbot.waitSignal(controller.conversations.conversation_shown, timeout=5000):
         click_row(panel, "What is the weather in Lisbon?")
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)

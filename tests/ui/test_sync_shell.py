@@ -15,7 +15,7 @@ import pytest
 from app.config import Settings
 from app.paths import DataPaths
 from app.sync.account import account_file
-from app.sync.runner import RunnerSettings, SyncStatus
+from app.sync.runner import PendingDeletions, RunnerSettings, SyncStatus
 from tests.live_server import LiveServer, running_server
 from tests.sync.devices import FAST_RETRY, PASSPHRASE, PASSWORD, TEST_KDF, Device
 from tests.ui.modal import click, click_tab
@@ -219,12 +219,12 @@ def test_many_deletions_from_another_computer_wait_for_a_yes(
     other.sync()
 
     controller = session()
-    asked: list[str] = []
+    asked: list[PendingDeletions] = []
     answers = iter([False, True])
-    controller.confirm_sync_deletions = lambda message: asked.append(message) or next(answers)
+    controller.sync_prompts.confirm_deletions = lambda pending: asked.append(pending) or next(answers)
     controller.start_sync()
     qtbot.waitUntil(lambda: len(asked) == 1, timeout=10_000)
-    assert "deletions of 30 of the 40 memories" in asked[0]  # counted before any was applied
+    assert asked[0] == PendingDeletions(deletions=30, live=40)  # counted before any was applied
     assert controller.tray.sync_status_action.text() == "Sync paused: deletions need your OK"
     assert len(here.live_texts()) == 40  # "no" deletes nothing
 
@@ -257,6 +257,31 @@ def test_memory_edits_and_finished_turns_nudge_a_round(qtbot, paths: DataPaths, 
     qtbot.waitUntil(lambda: "Exported" in browser.status.text())
     assert nudges == ["nudge"]
 
-    controller._sync_nudge.setInterval(0)
+    controller.sync_prompts.nudge_timer.setInterval(0)
     controller.bridge.turn_finished.emit("turn-1", "Hello.")
     qtbot.waitUntil(lambda: len(nudges) == 2)
+
+
+def test_the_deletions_question_names_the_counts_and_no_keeps_everything(qtbot, paths: DataPaths) -> None:
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    from app.sync.runner import SyncState
+    from tests.ui.modal import click_box_button, when_modal
+    from ui.sync_bridge import SyncBridge
+    from ui.sync_prompts import SyncPrompts
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    sync = SyncBridge(paths, window)
+    SyncPrompts(sync, window, lambda: None, window)
+    texts: list[str] = []
+
+    def read_then_no(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        texts.append(box.text())
+        click_box_button(QMessageBox.StandardButton.No)(box)
+
+    when_modal(read_then_no)
+    sync.state_changed.emit(SyncState(SyncStatus.ERROR, pending_deletions=PendingDeletions(30, 40)))
+    assert texts and "deleted 30 of the 40 memories" in texts[0]
+    assert sync.deletions_declined  # "no": sync stays paused until Sync now asks again
