@@ -295,7 +295,7 @@ def _sounddevice() -> Any:
 
 
 @dataclass(frozen=True)
-class DeviceInfo:
+class AudioDevice:
     """An audio device as the settings dialog and `doctor` show it."""
 
     index: int
@@ -305,7 +305,7 @@ class DeviceInfo:
     default_rate: float
 
 
-def list_devices() -> list[DeviceInfo]:
+def list_devices() -> list[AudioDevice]:
     """All audio devices PortAudio sees."""
     sd = _sounddevice()
     try:
@@ -313,7 +313,7 @@ def list_devices() -> list[DeviceInfo]:
     except sd.PortAudioError as error:
         raise AudioDeviceError(f"Could not list audio devices: {error}.") from error
     return [
-        DeviceInfo(i, d["name"], d["max_input_channels"], d["max_output_channels"], d["default_samplerate"])
+        AudioDevice(i, d["name"], d["max_input_channels"], d["max_output_channels"], d["default_samplerate"])
         for i, d in enumerate(raw)
     ]
 
@@ -349,7 +349,7 @@ def find_device(name: str | None, *, want_input: bool) -> int | None:
     raise AudioDeviceError(f"The {kind} '{name}' is not connected. Available: {names}.")
 
 
-def _pulse_route_index(name: str, devices: list[DeviceInfo], *, kind: str, want_input: bool) -> int | None:
+def _pulse_route_index(name: str, devices: list[AudioDevice], *, kind: str, want_input: bool) -> int | None:
     """PortAudio's way into the sound server (its "pulse" ALSA device) for a ``pulse:`` setting; the device
     itself is chosen by :func:`engine.pulse_devices.routed_to` while the stream opens."""
     present = list_pulse_devices()

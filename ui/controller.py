@@ -22,7 +22,7 @@ from ui.history_presenter import HistoryPresenter
 from ui.hotkey import GlobalHotkey, hotkey_support
 from ui.instance import Command, InstanceServer
 from ui.main_window import MainWindow
-from ui.memory_store import MemoryStore
+from ui.memory_store import BrowsableMemory
 from ui.notifier import Notifier
 from ui.push_to_talk import Action, PushToTalk
 from ui.sync_bridge import SyncBridge
@@ -59,7 +59,7 @@ class Controller(QObject):
         *,
         use_tray: bool | None = None,
         use_hotkey: bool = True,
-        memory: MemoryStore | None = None,
+        memory: BrowsableMemory | None = None,
         save_settings: bool = True,
     ) -> None:
         super().__init__(window)  # lives and dies with its window
@@ -484,7 +484,7 @@ class Controller(QObject):
         self._checks_wanted = False  # run them (again) so the list includes what the failure touched
         self._want_checks()
 
-    def _on_memory_opened(self, store: MemoryStore) -> None:
+    def _on_memory_opened(self, store: BrowsableMemory) -> None:
         self.memory = store
         if self.window_state.memory_open and self.window.isVisible():
             self.open_memory()  # it was open when Aris last closed

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from engine.audio import DeviceInfo, list_devices
+from engine.audio import AudioDevice, list_devices
 from engine.errors import AudioDeviceError
 from engine.pulse_devices import list_pulse_devices
 
@@ -27,7 +27,7 @@ class DeviceChoice:
     is_output: bool
 
 
-def from_portaudio(devices: Iterable[DeviceInfo]) -> list[DeviceChoice]:
+def from_portaudio(devices: Iterable[AudioDevice]) -> list[DeviceChoice]:
     """PortAudio's devices under their own names."""
     return [DeviceChoice(d.name, d.name, d.inputs > 0, d.outputs > 0) for d in devices]
 

@@ -34,7 +34,7 @@ from engine.events import (
 from engine.pipeline import EventHandler
 from ui.audio_io import AudioOpeners, GatedSink
 from ui.jobs import run_job
-from ui.memory_store import MemoryStore
+from ui.memory_store import BrowsableMemory
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ class EngineBridge(QObject):
     turn_failed = Signal(str, str)
     """(code, message for the user)."""
     memory_opened = Signal(object)
-    """The MemoryStore for the browser."""
+    """The BrowsableMemory for the browser."""
     conversation_logged = Signal(str)
     """A turn was written to this conversation (its id): the history list shows it."""
     audio_recovered = Signal(str)
@@ -106,7 +106,7 @@ class EngineBridge(QObject):
         audio: AudioOpeners,
         parent: QObject | None = None,
         *,
-        open_memory: Callable[[Assistant], MemoryStore | None] | None = None,
+        open_memory: Callable[[Assistant], BrowsableMemory | None] | None = None,
     ) -> None:
         """Args:
         make_assistant: builds the session's Assistant around our event handler (tests pass one that

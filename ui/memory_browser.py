@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import ArisError
 from ui.jobs import run_job
-from ui.memory_store import MemoryRecord, MemoryStore
+from ui.memory_store import BrowsableMemory, MemoryRecord
 from ui.widgets import fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class MemoryBrowser(QDialog):
 
     def __init__(
         self,
-        store: MemoryStore,
+        store: BrowsableMemory,
         parent: QWidget | None = None,
         *,
         confirm: Callable[[str, str], bool] | None = None,

@@ -30,7 +30,7 @@ class MemoryRecord(Protocol):
     def updated_at(self) -> str: ...
 
 
-class MemoryStore(Protocol):
+class BrowsableMemory(Protocol):
     """Browse and curate memories. Every method may raise an ArisError with a message for the user."""
 
     def list(self) -> Sequence[MemoryRecord]:
@@ -107,7 +107,7 @@ class ServiceStore:
         return self.service.import_json(read_export(path)).added
 
 
-def open_memory(assistant: Assistant) -> MemoryStore:
+def open_memory(assistant: Assistant) -> BrowsableMemory:
     """The assistant's own memory store (the one its answers recall from) for the browser. Slow the first
     time (vector index, embedder): call it from a worker thread."""
     return ServiceStore(assistant.open_memory())

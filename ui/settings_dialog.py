@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.config import HotkeyMode, Settings, Theme
 from app.errors import ArisError
 from app.paths import DataPaths
-from engine.audio import AudioSource, DeviceInfo
+from engine.audio import AudioDevice, AudioSource
 from engine.pulse_devices import is_pulse_setting, pulse_name
 from models import ModelKind, available_models, get_spec
 from models.store import is_installed
@@ -179,7 +179,7 @@ class SettingsDialog(QDialog):
         *,
         hotkey_problem: str = "",
         voice_tester: VoiceTester | None = None,
-        devices: Sequence[DeviceInfo | DeviceChoice] | None = None,
+        devices: Sequence[AudioDevice | DeviceChoice] | None = None,
         sync: SyncBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SyncReport:
+class IndexSyncReport:
     """What a check found and did. Repairs are logged at INFO: the user has nothing to do about them."""
 
     mode: str
@@ -57,7 +57,7 @@ def bring_up_to_date(
     *,
     force_scan: bool = False,
     compare_ids: bool = True,
-) -> SyncReport:
+) -> IndexSyncReport:
     """Make the index hold exactly the live memories, with their current texts.
 
     ``compare_ids=False`` replays the changes only, leaving out the id-set comparison (0.06 s at 20,000
@@ -74,7 +74,7 @@ def bring_up_to_date(
     if force_scan or not trusted:
         added, removed = _scan(rows, index)
         index.set_applied_seq(db_seq, database_id)
-        report = SyncReport("scan", added, removed, time.perf_counter() - started)
+        report = IndexSyncReport("scan", added, removed, time.perf_counter() - started)
         log.info("Memory index repaired: %s", report)
         return report
     added = removed = 0
@@ -83,7 +83,7 @@ def bring_up_to_date(
         index.set_applied_seq(db_seq, database_id)
     if not compare_ids:
         mode = "current" if applied == db_seq else "replay"
-        return SyncReport(mode, added, removed, time.perf_counter() - started)
+        return IndexSyncReport(mode, added, removed, time.perf_counter() - started)
     # Ids only (no texts, no vectors): 0.06 s at 20,000 memories. Catches entries lost or left over
     # whatever the change numbers say, e.g. a Chroma write that never reached its disk.
     live, present = rows.live_ids(), index.ids()
@@ -94,7 +94,7 @@ def bring_up_to_date(
     index.delete(sorted(extra))
     added, removed = added + len(missing), removed + len(extra)
     mode = "current" if applied == db_seq and not missing and not extra else "replay"
-    report = SyncReport(mode, added, removed, time.perf_counter() - started)
+    report = IndexSyncReport(mode, added, removed, time.perf_counter() - started)
     if mode != "current":
         log.info("Memory index caught up: %s", report)
     return report

@@ -20,7 +20,7 @@ from app.memory.commands import parse_command
 from app.memory.decisions import Decision
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.extraction import FactExtractor, JsonCompleter
-from app.memory.index_sync import SyncReport
+from app.memory.index_sync import IndexSyncReport
 from app.memory.learning import Learner, statements_without_rule
 from app.memory.ranking import Ranked, RankSettings
 from app.memory.spoken import SpokenCommands
@@ -66,7 +66,7 @@ class MemoryService:
         self.settings = settings or MemorySettings()
         self.spoken = SpokenCommands(store)
         self.learner = Learner(store, extractor)
-        self.startup: SyncReport | None = None
+        self.startup: IndexSyncReport | None = None
 
     @classmethod
     def open(
@@ -217,7 +217,7 @@ class MemoryService:
             self.store.keeper.sync()
         return report
 
-    def reindex(self) -> SyncReport:
+    def reindex(self) -> IndexSyncReport:
         """Rebuild the vector index from the database."""
         with self.store.lock:
             return self.store.keeper.reindex()

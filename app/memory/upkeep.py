@@ -14,7 +14,7 @@ import numpy as np
 
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.errors import IndexBusyError, VectorIndexError
-from app.memory.index_sync import SyncReport, bring_up_to_date, open_index, rebuild
+from app.memory.index_sync import IndexSyncReport, bring_up_to_date, open_index, rebuild
 from app.memory.vector_index import VectorIndex
 from app.paths import DataPaths
 from app.storage.memory_rows import MemoryRows
@@ -54,19 +54,21 @@ class IndexKeeper:
         if self.index is not None:
             self.index.close()
 
-    def repair(self, *, force_scan: bool) -> SyncReport:
+    def repair(self, *, force_scan: bool) -> IndexSyncReport:
         """The start-up check: bring the index up to date, rebuilding it if Chroma fails."""
         if self.index is None:
-            return SyncReport("busy")
+            return IndexSyncReport("busy")
         try:
             report = bring_up_to_date(self.rows, self.index, self.rows.node_id, force_scan=force_scan)
         except VectorIndexError as error:
             log.info("Memory index failed its start-up check (%s); rebuilding it from the database", error)
             index = self.recover()
-            return SyncReport("rebuilt", added=index.count())
+            return IndexSyncReport("rebuilt", added=index.count())
         finally:
             self._seen_seq = self.rows.max_seq()
-        return SyncReport("rebuilt", report.added, report.removed, report.seconds) if force_scan else report
+        return (
+            IndexSyncReport("rebuilt", report.added, report.removed, report.seconds) if force_scan else report
+        )
 
     def sync(self) -> None:
         """Apply the database's changes to the index (after this process wrote)."""
@@ -98,7 +100,7 @@ class IndexKeeper:
             self.rows.scrub()
         return True
 
-    def reindex(self) -> SyncReport:
+    def reindex(self) -> IndexSyncReport:
         """Rebuild the index from the database.
 
         Raises:
@@ -110,7 +112,7 @@ class IndexKeeper:
             )
         started = time.perf_counter()
         index = self.recover()
-        return SyncReport("rebuilt", added=index.count(), seconds=time.perf_counter() - started)
+        return IndexSyncReport("rebuilt", added=index.count(), seconds=time.perf_counter() - started)
 
     def recover(self) -> VectorIndex:
         """Throw the index away and build it again from the database."""

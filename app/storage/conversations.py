@@ -13,7 +13,7 @@ from app.storage.clock import HybridClock, utc_now
 from app.storage.database import write
 from app.storage.errors import StorageError
 from app.storage.fts import fts_query
-from app.storage.records import Conversation, Message
+from app.storage.records import ConversationRecord, Message
 
 log = logging.getLogger(__name__)
 
@@ -174,14 +174,14 @@ class ConversationLog:
             )
         return True
 
-    def recent_conversations(self, limit: int = 20) -> list[Conversation]:
+    def recent_conversations(self, limit: int = 20) -> list[ConversationRecord]:
         """The most recently active conversations, newest first."""
         rows = self._db.execute(
             "SELECT id, started_at, updated_at, title FROM conversations WHERE deleted_at IS NULL "
             "ORDER BY updated_at DESC LIMIT ?",
             [limit],
         ).fetchall()
-        return [Conversation(*row) for row in rows]
+        return [ConversationRecord(*row) for row in rows]
 
     def search_messages(self, query: str, limit: int = 20) -> list[Message]:
         """Messages matching ``query`` (full-text, BM25 order)."""

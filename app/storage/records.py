@@ -55,7 +55,7 @@ export/import and sync all read it from here (``seq`` and ``hlc`` are bookkeepin
 
 
 @dataclass(frozen=True)
-class Conversation:
+class ConversationRecord:
     """One conversation (a session of turns)."""
 
     id: str

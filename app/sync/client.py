@@ -26,7 +26,7 @@ from app.sync.errors import (
     SyncUnavailableError,
     SyncWrongPasswordError,
 )
-from app.sync.protocol import DeviceInfo, KeyEnvelope, PullPage, PushOutcome, SessionInfo, WireRecord
+from app.sync.protocol import KeyEnvelope, PullPage, PushOutcome, SessionInfo, SyncDevice, WireRecord
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ class SyncClient:
         self.token = session.token
         return session
 
-    def list_devices(self) -> list[DeviceInfo]:
+    def list_devices(self) -> list[SyncDevice]:
         """The account's signed-in devices."""
         return protocol.parse_devices(self._call("GET", "/v1/devices", auth=True))
 

@@ -28,7 +28,7 @@ class SessionInfo:
 
 
 @dataclass(frozen=True)
-class DeviceInfo:
+class SyncDevice:
     """A device signed in to the account."""
 
     device_id: str
@@ -106,11 +106,11 @@ def parse_session(body: Any) -> SessionInfo:
         raise _unexpected("sign-in") from error
 
 
-def parse_devices(body: Any) -> list[DeviceInfo]:
+def parse_devices(body: Any) -> list[SyncDevice]:
     """The device list."""
     try:
         return [
-            DeviceInfo(
+            SyncDevice(
                 device_id=str(d["device_id"]),
                 name=str(d["name"]),
                 created_at=str(d["created_at"]),

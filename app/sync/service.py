@@ -38,7 +38,7 @@ from app.sync.errors import (
     SyncSecretsError,
     SyncUnavailableError,
 )
-from app.sync.protocol import DeviceInfo, SessionInfo
+from app.sync.protocol import SessionInfo, SyncDevice
 from app.sync.secrets import SyncSecrets, choose_backend, open_secret_store
 from app.sync.store import LocalSyncStore
 
@@ -451,7 +451,7 @@ def _save_data_key(session: SyncSession, data_key: bytes, version: int) -> None:
     session.engine.key_version = version
 
 
-def list_devices(paths: DataPaths) -> list[DeviceInfo]:
+def list_devices(paths: DataPaths) -> list[SyncDevice]:
     """The account's signed-in devices, as the server knows them."""
     account = load_account(paths)
     with _signed_in_client(paths, account) as client:

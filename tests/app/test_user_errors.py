@@ -10,10 +10,10 @@ import pytest
 
 from app.cli import main
 from engine import audio
-from engine.audio import DeviceInfo
+from engine.audio import AudioDevice
 from tests.conftest import run_cli
 
-SPEAKER_ONLY = [DeviceInfo(0, "HDMI speaker", inputs=0, outputs=2, default_rate=48000.0)]
+SPEAKER_ONLY = [AudioDevice(0, "HDMI speaker", inputs=0, outputs=2, default_rate=48000.0)]
 
 
 def test_listen_without_a_microphone_says_so(
@@ -28,7 +28,7 @@ def test_listen_without_a_microphone_says_so(
 
 
 def test_unknown_microphone_name_lists_the_available_ones(monkeypatch: pytest.MonkeyPatch) -> None:
-    devices = [*SPEAKER_ONLY, DeviceInfo(1, "USB headset", inputs=1, outputs=2, default_rate=48000.0)]
+    devices = [*SPEAKER_ONLY, AudioDevice(1, "USB headset", inputs=1, outputs=2, default_rate=48000.0)]
     monkeypatch.setattr(audio, "list_devices", lambda: devices)
     with pytest.raises(
         audio.AudioDeviceError, match=r"'Blue Yeti' is not connected\. Available: USB headset"

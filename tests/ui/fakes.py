@@ -1,4 +1,4 @@
-"""An in-memory memory store implementing ui.memory_store.MemoryStore, for the browser's tests and the
+"""An in-memory memory store implementing ui.memory_store.BrowsableMemory, for the browser's tests and the
 screenshot script (the real store's behaviour is tested in tests/memory)."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The memory browser, driven by clicks and keys: every button, against a fake store implementing the
-MemoryStore protocol, and edit/forget on the real store."""
+BrowsableMemory protocol, and edit/forget on the real store."""
 
 from __future__ import annotations
 

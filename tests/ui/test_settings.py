@@ -12,13 +12,13 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.config import HotkeyMode, load_settings
-from engine.audio import DeviceInfo
+from engine.audio import AudioDevice
 from tests.ui.modal import choose, click, click_check, click_tab
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
 
 DEVICES = [
-    DeviceInfo(0, "USB Microphone", 1, 0, 48000.0),
-    DeviceInfo(1, "Headphones", 0, 2, 48000.0),
+    AudioDevice(0, "USB Microphone", 1, 0, 48000.0),
+    AudioDevice(1, "Headphones", 0, 2, 48000.0),
 ]
 
 
