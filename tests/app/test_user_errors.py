@@ -118,3 +118,5 @@ def test_voice_bench_reports_medians_for_both_pipelines(tmp_path: Path) -> None:
     assert report["stt_wer_mean"] < 0.2
     assert 0 < report["stt_rtf_median"] < 1
     assert 0 < report["tts_rtf_median"] < 1
+    stop = report["stop"]
+    assert stop["trials"] == 1 and stop["stopped"] == 1 and stop["stop_ms_median"] > 0
