@@ -29,22 +29,25 @@ QT_FREE = ("models", "engine", "app", "server")
 OURS = set(ALLOWED)
 
 
-def imported_packages(path: Path) -> set[tuple[str, int]]:
-    """Our top-level packages that a module imports, with the line of each import."""
+def imported_modules(path: Path) -> set[tuple[str, int]]:
+    """Every module a file imports (full dotted names), with the line of each import."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     found: set[tuple[str, int]] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
+            found.update((alias.name, node.lineno) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            continue
-        for name in names:
-            top = name.split(".")[0]
-            if top in OURS or top.startswith(("PySide6", "shiboken6")):
-                found.add((top, node.lineno))
+            found.add((node.module, node.lineno))
     return found
+
+
+def imported_packages(path: Path) -> set[tuple[str, int]]:
+    """Our top-level packages (and Qt) that a module imports, with the line of each import."""
+    return {
+        (top, line)
+        for name, line in imported_modules(path)
+        if (top := name.split(".")[0]) in OURS or top.startswith(("PySide6", "shiboken6"))
+    }
 
 
 @pytest.mark.parametrize("layer", sorted(ALLOWED))
@@ -56,6 +59,27 @@ def test_layer_imports_only_what_is_below_it(layer: str) -> None:
             if (is_qt and layer in QT_FREE) or (not is_qt and top not in ALLOWED[layer]):
                 broken.append(f"{path.relative_to(ROOT)}:{line} imports {top}")
     assert broken == [], f"{layer}/ may import only {sorted(ALLOWED[layer])}:\n" + "\n".join(broken)
+
+
+HARNESS = ("app.bench", "ui.bench")
+"""Benchmarks and evaluation harnesses: they measure the product and are not part of it."""
+HARNESS_ENTRY_POINTS = {Path("app/cli/bench_cmd.py"), Path("ui/cli.py")}
+"""The `bench` commands: the only product modules that start a harness (lazily, when the command runs)."""
+
+
+def test_the_product_does_not_import_its_harnesses() -> None:
+    broken = []
+    for layer in ("app", "ui"):
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            if relative.parts[1] == "bench" or relative in HARNESS_ENTRY_POINTS:
+                continue
+            broken += [
+                f"{relative}:{line} imports {name}"
+                for name, line in imported_modules(path)
+                if name.startswith(HARNESS)
+            ]
+    assert broken == [], "only the bench commands may start a harness:\n" + "\n".join(broken)
 
 
 def test_rule_checker_sees_lazy_imports(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def show_desktop_error(message: str) -> None:
 
 def bench_startup(ctx: CommandContext) -> int:
     """`bench startup`: launch to window shown, in fresh processes."""
-    from ui.startup_bench import run_startup_bench
+    from ui.bench.startup import run_startup_bench
 
     run_startup_bench(ctx.args.runs, as_json=ctx.args.json)
     return 0
@@ -62,7 +62,7 @@ def bench_startup(ctx: CommandContext) -> int:
 
 def bench_desktop(ctx: CommandContext) -> int:
     """`bench desktop`: a fresh `talk` process against the running app, and Quit to exit."""
-    from ui.desktop_bench import run_desktop_bench
+    from ui.bench.desktop import run_desktop_bench
 
     run_desktop_bench(ctx.args.runs, as_json=ctx.args.json)
     return 0

@@ -85,14 +85,14 @@ def _recall_bench(ctx: CommandContext) -> int:
 
 
 def _sync_bench(ctx: CommandContext) -> int:
-    from app.sync.bench import run_sync_bench
+    from app.bench.sync import run_sync_bench
 
     run_sync_bench(count=ctx.args.count or 10_000, as_json=ctx.args.json)
     return 0
 
 
 def _live_bench(ctx: CommandContext) -> int:
-    from app.livebench.run import LiveOptions, run_live_bench
+    from app.bench.live.run import LiveOptions, run_live_bench
 
     options = LiveOptions(turns=ctx.args.turns, echo_minutes=ctx.args.echo_minutes)
     run_live_bench(ctx.paths, options, as_json=ctx.args.json)
@@ -100,7 +100,7 @@ def _live_bench(ctx: CommandContext) -> int:
 
 
 def _voice_bench(ctx: CommandContext) -> int:
-    from app.bench import run_voice_bench
+    from app.bench.voice import run_voice_bench
 
     args = ctx.args
     if min(args.turns, args.conversation_turns, args.conversations, args.cli_runs) < 1:
@@ -121,8 +121,8 @@ def _voice_bench(ctx: CommandContext) -> int:
 
 
 def _bench_llm(ctx: CommandContext) -> int:
+    from app.bench.llm import run_llm_bench
     from app.cli.common import print_json, settings_for
-    from app.llm_bench import run_llm_bench
 
     models = [m.strip() for m in ctx.args.models.split(",")] if ctx.args.models else None
     threads = settings_for(ctx).models.threads
@@ -141,8 +141,8 @@ def _bench_llm(ctx: CommandContext) -> int:
 
 def _stt_bench(ctx: CommandContext) -> int:
     """`bench stt`: word errors and speed of Whisper's shorter window and lead silence against the plain 30 s."""
+    from app.bench.stt import run_stt_bench
     from app.cli.common import print_json
-    from app.stt_bench import run_stt_bench
 
     if ctx.args.limit is not None and ctx.args.limit < 1:
         print("aris: --limit must be at least 1", file=sys.stderr)

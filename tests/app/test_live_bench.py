@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.livebench import analysis, run
-from app.livebench.room import ECHO_CHANNEL, RATE, VirtualRoom
+from app.bench.live import analysis, run
+from app.bench.live.room import ECHO_CHANNEL, RATE, VirtualRoom
 from app.soundserver import PrivateSoundServer
 from tests.conftest import ROOT, speak
 

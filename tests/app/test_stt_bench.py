@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.stt_bench import load_sentences
+from app.bench.stt import load_sentences
 from tests.conftest import run_cli
 
 

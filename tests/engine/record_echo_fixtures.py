@@ -27,9 +27,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from app.bench.live.room import RATE, VirtualRoom  # noqa: E402
 from app.config import ModelSettings  # noqa: E402
 from app.engine_factory import EngineFactory  # noqa: E402
-from app.livebench.room import RATE, VirtualRoom  # noqa: E402
 from app.paths import DataPaths  # noqa: E402
 from app.soundserver import PrivateSoundServer  # noqa: E402
 from engine.audio import MicrophoneSource, SpeakerSink, read_wav  # noqa: E402

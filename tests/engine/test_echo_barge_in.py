@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.livebench.room import VirtualRoom
+from app.bench.live.room import VirtualRoom
 from app.soundserver import PrivateSoundServer
 from engine.audio import AudioChunk, MicrophoneSource, SpeakerSink, read_wav, resample
 from engine.bargein import BargeInMonitor

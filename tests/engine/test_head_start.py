@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.bench_listening import trimmed
+from app.bench.listening import trimmed
 from engine.audio import CAPTURE_RATE, FRAME_SAMPLES, AudioChunk, WavSink, read_wav
 from engine.cancel import CancelToken
 from engine.events import EventType, TurnEvent

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from app.bench_listening import trimmed
+from app.bench.listening import trimmed
 from engine.audio import CAPTURE_RATE, WavSink, WavSource, read_wav, resample
 from engine.cancel import CancelToken
 from engine.conversation import Conversation

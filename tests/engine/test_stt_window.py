@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.bench_listening import trimmed
-from app.stt_bench import endpointed, first_word_lost
+from app.bench.listening import trimmed
+from app.bench.stt import endpointed, first_word_lost
 from engine.audio import CAPTURE_RATE, read_wav
 from engine.stt import FULL_WINDOW_SECONDS, _window_frames
 from tests.conftest import speak

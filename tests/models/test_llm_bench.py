@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from app.llm_bench import load_questions
+from app.bench.llm import load_questions
 from tests.conftest import ROOT
 
 

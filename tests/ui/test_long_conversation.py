@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.bench import CONVERSATION
+from app.bench.voice import CONVERSATION
 
 QUESTIONS = CONVERSATION  # the bench's 20-turn conversation, so the shell test and the figure agree
 

@@ -6,7 +6,7 @@ from engine.events import TurnState
 
 
 def test_the_window_shows_after_launch() -> None:
-    from ui.startup_bench import measure_once
+    from ui.bench.startup import measure_once
 
     launch, in_app = measure_once()
     assert 0 < in_app < launch  # the app's own part of the start is inside the whole launch

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.paths import resolve_data_paths
-from models.locate import resource_path
+from models.locate import project_path, resource_path
 from ui.app import MIC_WAV_ENV
 from ui.talk_client import Command, send_line
 
-MAIN = Path(__file__).resolve().parents[1] / "main.py"
+MAIN = project_path("main.py")
 TALK_TARGET_MS = 300
 QUIT_TARGET_MS = 1000
 LOAD_TIMEOUT_S = 180.0

@@ -13,11 +13,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
+from models.locate import project_path
 from ui.app import STARTUP_MARK_ENV
 
-MAIN = Path(__file__).resolve().parents[1] / "main.py"
+MAIN = project_path("main.py")
 
 
 @dataclass(frozen=True)

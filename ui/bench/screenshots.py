@@ -2,8 +2,8 @@
 question as the microphone, and saves the main window mid-answer, the tray menu, the settings dialog and the
 memory browser to docs/screenshots/.
 
-    .venv/bin/python ui/screenshots.py [--out docs/screenshots]
-    .venv/bin/python ui/screenshots.py --scale 2 --out /tmp/shots-200   # how it looks at 200 %
+    .venv/bin/python ui/bench/screenshots.py [--out docs/screenshots]
+    .venv/bin/python ui/bench/screenshots.py --scale 2 --out /tmp/shots-200   # how it looks at 200 %
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # run as a script: the checkout must be importable first
 sys.path.insert(0, str(ROOT))
 DISPLAY = ":73"
 SCREEN = (1280, 820)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from app.bench import speak_question
-from app.bench_listening import word_error_rate, words
+from app.bench.listening import word_error_rate, words
+from app.bench.voice import speak_question
 from app.config import load_settings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths

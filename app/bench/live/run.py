@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from app.assistant import Assistant
+from app.bench.live import analysis
+from app.bench.live.room import RATE, SPEAKER, USER, VirtualRoom
 from app.config import load_settings
-from app.livebench import analysis
-from app.livebench.room import RATE, SPEAKER, USER, VirtualRoom
 from app.paths import DataPaths
 from app.soundserver import PrivateSoundServer, SoundServerError
 from engine.audio import MicrophoneSource, SpeakerSink, read_wav, write_wav

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from app.bench_cli import cli_figures
-from app.bench_listening import listening_figures, word_error_rate
-from app.bench_stop import stop_figures
+from app.bench.cli_start import cli_figures
+from app.bench.listening import listening_figures, word_error_rate
+from app.bench.stop import stop_figures
 from app.config import Settings, load_settings
 from app.engine_factory import EngineFactory
 from app.paths import DataPaths

@@ -14,8 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from models.locate import project_path
+
 QUESTION = "What is the capital of France?"
-MAIN = Path(__file__).resolve().parents[1] / "main.py"
+MAIN = project_path("main.py")
 
 
 def _command(data_dir: Path) -> list[str]:

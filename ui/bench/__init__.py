@@ -1,0 +1,1 @@
+"""Benchmarks and tools of the desktop shell (start-up, desktop reactions, screenshots): not part of the product."""
