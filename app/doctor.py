@@ -60,7 +60,7 @@ def _check_model(name: str, paths: DataPaths) -> CheckResult:
 
 
 def _check_audio(*, want_input: bool) -> CheckResult:
-    from engine.audio import find_device, list_devices
+    from engine.audio.devices import find_device, list_devices
 
     label = "microphone" if want_input else "speaker"
     try:

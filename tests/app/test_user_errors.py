@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
-from engine import audio
-from engine.audio import AudioDevice
+from engine.audio import devices as audio_devices
+from engine.audio.devices import AudioDevice
+from engine.errors import AudioDeviceError
 from tests.conftest import run_cli
 
 SPEAKER_ONLY = [AudioDevice(0, "HDMI speaker", inputs=0, outputs=2, default_rate=48000.0)]
@@ -19,7 +20,7 @@ SPEAKER_ONLY = [AudioDevice(0, "HDMI speaker", inputs=0, outputs=2, default_rate
 def test_listen_without_a_microphone_says_so(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(audio, "list_devices", lambda: SPEAKER_ONLY)
+    monkeypatch.setattr(audio_devices, "list_devices", lambda: SPEAKER_ONLY)
     assert main(["--data-dir", str(tmp_path), "listen"]) == 1
     err = capsys.readouterr().err
     assert "No microphone found" in err
@@ -29,12 +30,10 @@ def test_listen_without_a_microphone_says_so(
 
 def test_unknown_microphone_name_lists_the_available_ones(monkeypatch: pytest.MonkeyPatch) -> None:
     devices = [*SPEAKER_ONLY, AudioDevice(1, "USB headset", inputs=1, outputs=2, default_rate=48000.0)]
-    monkeypatch.setattr(audio, "list_devices", lambda: devices)
-    with pytest.raises(
-        audio.AudioDeviceError, match=r"'Blue Yeti' is not connected\. Available: USB headset"
-    ):
-        audio.find_device("Blue Yeti", want_input=True)
-    assert audio.find_device("USB headset", want_input=True) == 1
+    monkeypatch.setattr(audio_devices, "list_devices", lambda: devices)
+    with pytest.raises(AudioDeviceError, match=r"'Blue Yeti' is not connected\. Available: USB headset"):
+        audio_devices.find_device("Blue Yeti", want_input=True)
+    assert audio_devices.find_device("USB headset", want_input=True) == 1
 
 
 def test_missing_portaudio_names_the_package_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -45,14 +44,14 @@ def test_missing_portaudio_names_the_package_to_install(monkeypatch: pytest.Monk
 
     monkeypatch.delitem(sys.modules, "sounddevice", raising=False)
     monkeypatch.setattr(sys, "meta_path", [NoPortAudio(), *sys.meta_path])
-    with pytest.raises(audio.AudioDeviceError, match="sudo apt-get install libportaudio2"):
-        audio.list_devices()
+    with pytest.raises(AudioDeviceError, match="sudo apt-get install libportaudio2"):
+        audio_devices.list_devices()
 
 
 def test_doctor_reports_the_missing_microphone_with_its_fix(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(audio, "list_devices", lambda: SPEAKER_ONLY)
+    monkeypatch.setattr(audio_devices, "list_devices", lambda: SPEAKER_ONLY)
     status = main(["--data-dir", str(tmp_path), "doctor"])
     out = capsys.readouterr().out
     assert status == 1
