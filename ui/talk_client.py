@@ -59,7 +59,9 @@ def fast_talk(argv: Sequence[str]) -> int | None:
     parser = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     parser.add_argument("--data-dir")
     parser.add_argument("-v", "--verbose", action="count", default=0)
-    parser.add_argument("command")
+    # Optional: a required argument missing makes argparse print its usage even with exit_on_error=False,
+    # and `python main.py` alone (the desktop app) has no command.
+    parser.add_argument("command", nargs="?")
     parser.add_argument("--stop", action="store_true")
     try:
         args, rest = parser.parse_known_args(list(argv))

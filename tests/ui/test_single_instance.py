@@ -41,6 +41,7 @@ def test_a_second_launch_and_talk_reach_the_running_instance(qtbot, paths) -> No
     code, _out, err = finish(qtbot, start_cli(data_dir=paths.root))
     assert code == 0, err
     assert "already running" in err
+    assert "usage:" not in err and "required" not in err, err  # no stray argparse error at start
     assert commands == ["show"] and controller.window.isVisible()
 
     code, out, err = finish(qtbot, start_cli("talk", data_dir=paths.root))
