@@ -8,11 +8,16 @@ import logging
 import select
 import threading
 from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
 POLL_S = 0.25
 """How often the grab thread looks up from waiting on the X connection to see whether it should stop."""
+REPEAT_WAIT_S = 0.05
+"""After a release, how long to wait for the press that would make it an auto-repeat pair (same server time).
+The pair is sent together, but the press can reach us a read later on a busy machine; a real release is
+reported this much later, which push-to-talk does not notice."""
 
 _MODIFIERS = {"ctrl": "ControlMask", "alt": "Mod1Mask", "shift": "ShiftMask", "cmd": "Mod4Mask"}
 _KEY_NAMES = {"esc": "Escape", "enter": "Return", "page_up": "Prior", "page_down": "Next"}
@@ -117,7 +122,7 @@ class X11KeyGrab:
                         down = True
                         self._on_press()
                 elif event.type == X.KeyRelease and event.detail == self._keycode:
-                    if display.pending_events():
+                    if self._event_arrives(display, REPEAT_WAIT_S):
                         # A held key repeats as release+press pairs with the same time: not a real release.
                         following = display.next_event()
                         if (
@@ -135,3 +140,11 @@ class X11KeyGrab:
             display.sync()
             display.close()
             self._display = None
+
+    @staticmethod
+    def _event_arrives(display: Any, within_s: float) -> bool:
+        """Whether an event is queued, or reaches the connection within ``within_s``."""
+        if display.pending_events():
+            return True
+        readable, _, _ = select.select([display.fileno()], [], [], within_s)
+        return bool(readable) and display.pending_events() > 0

@@ -92,3 +92,24 @@ def test_a_shortcut_another_application_holds_falls_back_to_listening(display, q
             X11KeyGrab("<ctrl>+<alt>+k", lambda: None, lambda: None).start()
     finally:
         first.stop()
+
+
+def test_holding_the_shortcut_is_one_press_and_one_release(display, monkeypatch) -> None:  # noqa: F811
+    """X11 repeats a held key as release+press pairs; the press of a pair can reach Aris after its release.
+    Holding the push-to-talk key for two seconds must still be one press and one release."""
+    from ui.x11_grab import X11KeyGrab
+
+    env = x11_env(display)
+    monkeypatch.setenv("DISPLAY", display)
+    seen: list[str] = []
+    grab = X11KeyGrab("<ctrl>+<alt>+j", lambda: seen.append("press"), lambda: seen.append("release"))
+    grab.start()
+    try:
+        subprocess.run(["xdotool", "keydown", "ctrl+alt+j"], env=env, check=True, timeout=20)
+        time.sleep(2.0)  # the server's auto-repeat starts after ~660 ms and repeats ~25 times a second
+        subprocess.run(["xdotool", "keyup", "ctrl+alt+j"], env=env, check=True, timeout=20)
+        wait_for(lambda: "release" in seen, 10, "the release")
+        time.sleep(0.5)  # anything late would show up now
+        assert seen == ["press", "release"], seen
+    finally:
+        grab.stop()
