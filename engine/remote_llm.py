@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
-from httpx_sse import ServerSentEvent, connect_sse
+from httpx_sse import ServerSentEvent, SSEError, connect_sse
 
 from engine.cancel import CancelToken
 from engine.chat import ChatMessage
@@ -176,6 +176,11 @@ class RemoteResponder:
             )
 
     def _error(self, error: Exception) -> GenerationError:
+        if isinstance(error, SSEError):
+            return GenerationError(
+                f"The model server at {self.base_url} did not stream its answer as Server-Sent Events: is it "
+                "an OpenAI-compatible endpoint?"
+            )
         if isinstance(error, httpx.ConnectError):
             return GenerationError(f"Could not reach the model server at {self.base_url}: is it running?")
         if isinstance(error, httpx.TimeoutException):

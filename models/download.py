@@ -296,7 +296,9 @@ def _cancelled(job: _Job) -> bool:
 
 def _log_resume(state: RetryCallState) -> None:
     failure = state.outcome.exception() if state.outcome is not None else None
-    log.info("Download of %s broke off (%s); resuming (attempt %d)", state.args[1], failure, state.attempt_number)
+    log.info(
+        "Download of %s broke off (%s); resuming (attempt %d)", state.args[1], failure, state.attempt_number
+    )
 
 
 def _check_status(spec: ModelSpec, url: str, status: int, offset: int, partial: Path) -> None:

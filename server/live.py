@@ -39,7 +39,9 @@ class ChangeEvent:
 
     def to_sse(self) -> ServerSentEvent:
         """The Server-Sent Event a device receives."""
-        return ServerSentEvent(event="changes", data=json.dumps({"seq": self.seq, "device_id": self.device_id}))
+        return ServerSentEvent(
+            event="changes", data=json.dumps({"seq": self.seq, "device_id": self.device_id})
+        )
 
 
 class LiveUpdates:

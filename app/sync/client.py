@@ -52,7 +52,7 @@ class RetryPolicy:
         return wait_random_exponential(multiplier=self.base_delay, max=self.max_delay)
 
 
-class _Transient(Exception):
+class _TransientError(Exception):
     """A failure worth another try: carries the error to raise if the tries run out, and the server's
     Retry-After when it named one."""
 
@@ -183,54 +183,57 @@ class SyncClient:
         retrying = Retrying(
             stop=stop_after_attempt(self.retry.attempts),
             wait=self._wait,
-            retry=retry_if_exception_type(_Transient),
+            retry=retry_if_exception_type(_TransientError),
             sleep=self._sleep,
             before_sleep=self._log_retry,
             reraise=True,
         )
         try:
-            return retrying(self._send, method, path, json, params, headers, idempotent)
-        except _Transient as transient:
+            return retrying(
+                self._send, method, path, json=json, params=params, headers=headers, idempotent=idempotent
+            )
+        except _TransientError as transient:
             raise transient.error from transient.__cause__
 
     def _send(
         self,
         method: str,
         path: str,
+        *,
         json: Any,
         params: dict[str, Any] | None,
         headers: dict[str, str],
         idempotent: bool,
     ) -> Any:
-        """One try: the answer, or `_Transient` for a failure another try may get past."""
+        """One try: the answer, or `_TransientError` for a failure another try may get past."""
         try:
             response = self._http.request(method, path, json=json, params=params, headers=headers)
         except httpx.TransportError as error:
             unavailable = self._unavailable(_describe(error))
             if isinstance(error, _NOT_SENT) or idempotent:
-                raise _Transient(unavailable, note=_describe(error)) from error
+                raise _TransientError(unavailable, note=_describe(error)) from error
             raise unavailable from error
         except httpx.HTTPError as error:  # invalid URL and similar: not transient
             raise SyncProtocolError(f"Cannot call the sync server at {self.base_url}: {error}") from error
         if response.is_success:
             return _json(response) if response.status_code != 204 else None
-        error = self._error_for(response)
+        refused = self._error_for(response)
         if not idempotent:
-            raise error
+            raise refused
         if response.status_code == 429:
             after = response.headers.get("Retry-After", "")
             retry_after = float(after) if after.isdigit() else None
             if retry_after is not None and retry_after > self.retry.max_delay:
-                raise error  # longer than a person waits for a click: report it now
-            raise _Transient(error, retry_after=retry_after, note=f"got {response.status_code}")
+                raise refused  # longer than a person waits for a click: report it now
+            raise _TransientError(refused, retry_after=retry_after, note=f"got {response.status_code}")
         if response.status_code in _RETRY_STATUSES:
-            raise _Transient(error, note=f"got {response.status_code}")
-        raise error
+            raise _TransientError(refused, note=f"got {response.status_code}")
+        raise refused
 
     def _wait(self, state: RetryCallState) -> float:
         """The server's Retry-After when it gave one, else the policy's backoff."""
         failure = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(failure, _Transient) and failure.retry_after is not None:
+        if isinstance(failure, _TransientError) and failure.retry_after is not None:
             return failure.retry_after
         return float(self.retry.backoff()(state))
 

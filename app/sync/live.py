@@ -72,11 +72,15 @@ class LiveChannel:
             Retrying(
                 retry=retry_if_exception_type((httpx.HTTPError, OSError)),
                 wait=wait_exponential(multiplier=1.0, max=self._max_backoff),
-                sleep=self._stop.wait,
+                sleep=self._pause,
                 stop=lambda _state: self._stop.is_set(),
                 before_sleep=_log_down,
                 retry_error_callback=lambda _state: None,
             )(self._listen, http)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait before reconnecting; `stop()` ends the wait at once."""
+        self._stop.wait(seconds)
 
     def _listen(self, http: httpx.Client) -> None:
         """Hold the stream open until it breaks (raises) or `stop()` (returns)."""
