@@ -128,7 +128,8 @@ def _log_down(state: RetryCallState) -> None:
 
 
 def _abort(response: httpx.Response | None) -> None:
-    """Wake a thread blocked reading `response` by shutting its socket down."""
+    """Wake a thread blocked reading `response` by shutting its socket down: neither httpx nor httpx-sse can
+    interrupt a read from another thread, and closing the socket does not wake a recv() on Linux."""
     if response is None:
         return
     stream = response.extensions.get("network_stream")
