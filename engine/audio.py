@@ -584,7 +584,7 @@ class SpeakerSink:
         """What the device was given after position ``cursor`` (silence included), at 16 kHz, and the new
         cursor: the echo canceller's reference, in step with the device. At a voice rate other than 16 kHz it
         trails the device by the resampler's filter delay (about 22 ms from 22,050 Hz), a constant the
-        canceller's delay estimate absorbs: the echo reaches the microphone later than that anyway."""
+        canceller's delay estimate absorbs like the device's own output latency."""
         with self._lock:
             count = min(self._output_count - cursor, len(self._history))
             tail = self._history[len(self._history) - count :] if count > 0 else self._history[:0]
