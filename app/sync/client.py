@@ -231,7 +231,8 @@ class SyncClient:
         raise refused
 
     def _wait(self, state: RetryCallState) -> float:
-        """The server's Retry-After when it gave one, else the policy's backoff."""
+        """The server's Retry-After when it gave one (tenacity has no strategy that reads a response), else
+        the policy's backoff."""
         failure = state.outcome.exception() if state.outcome is not None else None
         if isinstance(failure, _TransientError) and failure.retry_after is not None:
             return failure.retry_after
