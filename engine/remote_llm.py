@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
+from httpx_sse import ServerSentEvent, SSEError, connect_sse
 
 from engine.cancel import CancelToken
 from engine.chat import ChatMessage
@@ -78,14 +79,15 @@ class RemoteResponder:
             if cancel is not None:
                 cancel.on_cancel(client.close)  # before the answer starts: drop the pending request
             try:
-                with client.stream("POST", self._url(), json=body) as response:
+                with connect_sse(client, "POST", self._url(), json=body) as source:
+                    response = source.response
                     if cancel is not None:
                         cancel.on_cancel(lambda: _shut_down(response))
                     self._check(response)
-                    for line in response.iter_lines():
+                    for event in source.iter_sse():
                         if cancel is not None and cancel.cancelled:
                             raise TurnCancelledError(f"Turn cancelled: {cancel.reason}")
-                        piece = _piece(line)
+                        piece = _piece(event)
                         if piece is None:
                             break
                         if piece:
@@ -174,6 +176,11 @@ class RemoteResponder:
             )
 
     def _error(self, error: Exception) -> GenerationError:
+        if isinstance(error, SSEError):
+            return GenerationError(
+                f"The model server at {self.base_url} did not stream its answer as Server-Sent Events: is it "
+                "an OpenAI-compatible endpoint?"
+            )
         if isinstance(error, httpx.ConnectError):
             return GenerationError(f"Could not reach the model server at {self.base_url}: is it running?")
         if isinstance(error, httpx.TimeoutException):
@@ -192,15 +199,12 @@ def _shut_down(response: httpx.Response) -> None:
             sock.shutdown(socket.SHUT_RDWR)
 
 
-def _piece(line: str) -> str | None:
-    """The text of one Server-Sent Events line: "" for keep-alives and non-text events, None at the end."""
-    if not line.startswith("data:"):
-        return ""
-    payload = line[5:].strip()
-    if payload == "[DONE]":
+def _piece(event: ServerSentEvent) -> str | None:
+    """The text of one streamed chunk: "" for chunks without text, None at OpenAI's ``[DONE]``."""
+    if event.data.strip() == "[DONE]":
         return None
     try:
-        choice = json.loads(payload)["choices"][0]
+        choice = json.loads(event.data)["choices"][0]
     except (ValueError, KeyError, IndexError):
         return ""
     return (choice.get("delta") or {}).get("content") or ""

@@ -8,7 +8,6 @@ import errno
 import logging
 import os
 import shutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,8 @@ from typing import Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
+from tenacity.wait import wait_fixed
 
 from models.catalogue import ModelFile, ModelSource, ModelSpec
 from models.errors import (
@@ -148,22 +149,23 @@ class Downloader:
         assert model_file.url is not None and model_file.size is not None
         url = mirrored(model_file.url, self.mirror)
         partial = _partial(job.target)
-        attempt = 0
-        while True:
-            try:
-                self._stream(job, url, partial)
-                break
-            except _RetryableError as error:
-                attempt += 1
-                if attempt > self.retries:
-                    raise DownloadError(
-                        f"The download of '{job.spec.name}' kept breaking off ({error}); run the same command "
-                        "again to resume where it stopped."
-                    ) from error
-                log.info("Download of %s broke off (%s); resuming (attempt %d)", url, error, attempt)
-                if job.cancel is not None and job.cancel.is_set():
-                    raise DownloadCancelledError(f"Download of '{job.spec.name}' cancelled.") from error
-                time.sleep(self.retry_wait_s)
+        # Each try resumes from what the partial file holds, so a retry costs only what was lost.
+        retrying = Retrying(
+            retry=retry_if_exception_type(_RetryableError),
+            stop=lambda state: state.attempt_number > self.retries or _cancelled(job),
+            wait=wait_fixed(self.retry_wait_s),
+            before_sleep=_log_resume,
+            reraise=True,
+        )
+        try:
+            retrying(self._stream, job, url, partial)
+        except _RetryableError as error:
+            if _cancelled(job):
+                raise DownloadCancelledError(f"Download of '{job.spec.name}' cancelled.") from error
+            raise DownloadError(
+                f"The download of '{job.spec.name}' kept breaking off ({error}); run the same command "
+                "again to resume where it stopped."
+            ) from error
         if partial.stat().st_size != model_file.size or not checksum_matches(partial, model_file.checksum):
             partial.unlink(missing_ok=True)
             raise ModelCorruptError(
@@ -286,6 +288,17 @@ class _Job:
     total: int
     progress: ProgressCallback | None
     cancel: Cancellable | None
+
+
+def _cancelled(job: _Job) -> bool:
+    return job.cancel is not None and job.cancel.is_set()
+
+
+def _log_resume(state: RetryCallState) -> None:
+    failure = state.outcome.exception() if state.outcome is not None else None
+    log.info(
+        "Download of %s broke off (%s); resuming (attempt %d)", state.args[1], failure, state.attempt_number
+    )
 
 
 def _check_status(spec: ModelSpec, url: str, status: int, offset: int, partial: Path) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from sse_starlette import ServerSentEvent
 
 from server.db import Database
 
@@ -36,9 +37,11 @@ class ChangeEvent:
     seq: int
     device_id: str
 
-    def to_sse(self) -> str:
-        """The Server-Sent Events frame a device receives."""
-        return f"event: changes\ndata: {json.dumps({'seq': self.seq, 'device_id': self.device_id})}\n\n"
+    def to_sse(self) -> ServerSentEvent:
+        """The Server-Sent Event a device receives."""
+        return ServerSentEvent(
+            event="changes", data=json.dumps({"seq": self.seq, "device_id": self.device_id})
+        )
 
 
 class LiveUpdates:

@@ -6,13 +6,14 @@ Callers never see an httpx exception: every failure is a `SyncError` whose messa
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt
+from tenacity.wait import wait_base, wait_random_exponential
 
 from app.sync import protocol
 from app.sync.errors import (
@@ -37,7 +38,7 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter for transient failures."""
+    """Exponential backoff with full jitter for transient failures (tenacity's `wait_random_exponential`)."""
 
     attempts: int = 4
     """Tries in total, including the first."""
@@ -46,9 +47,19 @@ class RetryPolicy:
     max_delay: float = 8.0
     """Longest wait between tries, in seconds."""
 
-    def delay(self, attempt: int, rng: random.Random) -> float:
-        """Seconds to wait after failed try number `attempt` (1-based)."""
-        return rng.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+    def backoff(self) -> wait_base:
+        """A wait drawn from 0 to `base_delay * 2**(n-1)` (at most `max_delay`) after failed try number n."""
+        return wait_random_exponential(multiplier=self.base_delay, max=self.max_delay)
+
+
+class _TransientError(Exception):
+    """A failure worth another try: carries the error to raise if the tries run out, and the server's
+    Retry-After when it named one."""
+
+    def __init__(self, error: SyncError, *, retry_after: float | None = None, note: str) -> None:
+        super().__init__(note)
+        self.error = error
+        self.retry_after = retry_after
 
 
 class SyncClient:
@@ -68,7 +79,6 @@ class SyncClient:
         self.token = token
         self.retry = retry or RetryPolicy()
         self._sleep = sleep
-        self._rng = random.Random()
         self._http = httpx.Client(
             base_url=self.base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
@@ -170,39 +180,69 @@ class SyncClient:
             if not self.token:
                 raise SyncTokenRevokedError("This device is not signed in to the sync server.")
             headers["Authorization"] = f"Bearer {self.token}"
-        attempt = 0
-        while True:
-            attempt += 1
-            last_try = attempt >= self.retry.attempts
-            try:
-                response = self._http.request(method, path, json=json, params=params, headers=headers)
-            except httpx.TransportError as error:
-                retryable = isinstance(error, _NOT_SENT) or idempotent
-                if last_try or not retryable:
-                    raise self._unavailable(_describe(error)) from error
-                log.info("Sync request %s %s failed (%s); retrying", method, path, _describe(error))
-                self._sleep(self.retry.delay(attempt, self._rng))
-                continue
-            except httpx.HTTPError as error:  # invalid URL and similar: not transient
-                raise SyncProtocolError(f"Cannot call the sync server at {self.base_url}: {error}") from error
-            if response.is_success:
-                return _json(response) if response.status_code != 204 else None
-            wait = self._retry_wait(response, attempt, idempotent)
-            if wait is None or last_try:
-                raise self._error_for(response)
-            log.info(
-                "Sync request %s %s got %d; retrying in %.1f s", method, path, response.status_code, wait
+        retrying = Retrying(
+            stop=stop_after_attempt(self.retry.attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(_TransientError),
+            sleep=self._sleep,
+            before_sleep=self._log_retry,
+            reraise=True,
+        )
+        try:
+            return retrying(
+                self._send, method, path, json=json, params=params, headers=headers, idempotent=idempotent
             )
-            self._sleep(wait)
+        except _TransientError as transient:
+            raise transient.error from transient.__cause__
 
-    def _retry_wait(self, response: httpx.Response, attempt: int, idempotent: bool) -> float | None:
-        if response.status_code == 429 and idempotent:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        idempotent: bool,
+    ) -> Any:
+        """One try: the answer, or `_TransientError` for a failure another try may get past."""
+        try:
+            response = self._http.request(method, path, json=json, params=params, headers=headers)
+        except httpx.TransportError as error:
+            unavailable = self._unavailable(_describe(error))
+            if isinstance(error, _NOT_SENT) or idempotent:
+                raise _TransientError(unavailable, note=_describe(error)) from error
+            raise unavailable from error
+        except httpx.HTTPError as error:  # invalid URL and similar: not transient
+            raise SyncProtocolError(f"Cannot call the sync server at {self.base_url}: {error}") from error
+        if response.is_success:
+            return _json(response) if response.status_code != 204 else None
+        refused = self._error_for(response)
+        if not idempotent:
+            raise refused
+        if response.status_code == 429:
             after = response.headers.get("Retry-After", "")
-            wait = float(after) if after.isdigit() else self.retry.delay(attempt, self._rng)
-            return wait if wait <= self.retry.max_delay else None
-        if response.status_code in _RETRY_STATUSES and idempotent:
-            return self.retry.delay(attempt, self._rng)
-        return None
+            retry_after = float(after) if after.isdigit() else None
+            if retry_after is not None and retry_after > self.retry.max_delay:
+                raise refused  # longer than a person waits for a click: report it now
+            raise _TransientError(refused, retry_after=retry_after, note=f"got {response.status_code}")
+        if response.status_code in _RETRY_STATUSES:
+            raise _TransientError(refused, note=f"got {response.status_code}")
+        raise refused
+
+    def _wait(self, state: RetryCallState) -> float:
+        """The server's Retry-After when it gave one (tenacity has no strategy that reads a response), else
+        the policy's backoff."""
+        failure = state.outcome.exception() if state.outcome is not None else None
+        if isinstance(failure, _TransientError) and failure.retry_after is not None:
+            return failure.retry_after
+        return float(self.retry.backoff()(state))
+
+    @staticmethod
+    def _log_retry(state: RetryCallState) -> None:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        wait = state.next_action.sleep if state.next_action is not None else 0.0
+        log.info("Sync request %s %s failed (%s); retrying in %.1f s", *state.args[:2], failure, wait)
 
     def _unavailable(self, reason: str) -> SyncUnavailableError:
         return SyncUnavailableError(

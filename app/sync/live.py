@@ -14,6 +14,9 @@ import threading
 from collections.abc import Callable
 
 import httpx
+from httpx_sse import EventSource, connect_sse
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
+from tenacity.wait import wait_exponential
 
 log = logging.getLogger(__name__)
 
@@ -61,52 +64,56 @@ class LiveChannel:
         return not self._thread.is_alive()
 
     def _run(self) -> None:
-        failures = 0
         with httpx.Client(
             timeout=httpx.Timeout(10.0, read=READ_TIMEOUT_S),
-            headers={"Authorization": f"Bearer {self._token}", "Accept": "text/event-stream"},
+            headers={"Authorization": f"Bearer {self._token}"},
         ) as http:
-            while not self._stop.is_set():
-                try:
-                    self._listen(http)
-                    failures = 0
-                except (httpx.HTTPError, OSError) as error:
-                    failures += 1
-                    log.info("Live sync channel down (%s); polling meanwhile", error.__class__.__name__)
-                finally:
-                    self._connected.clear()
-                    self._response = None
-                self._stop.wait(min(self._max_backoff, 0.5 * 2 ** min(failures, 8)))
+            # Reconnect after 1, 2, 4 … s (at most max_backoff_s); stop() cuts a wait short.
+            Retrying(
+                retry=retry_if_exception_type((httpx.HTTPError, OSError)),
+                wait=wait_exponential(multiplier=1.0, max=self._max_backoff),
+                sleep=self._pause,
+                stop=lambda _state: self._stop.is_set(),
+                before_sleep=_log_down,
+                retry_error_callback=lambda _state: None,
+            )(self._listen, http)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait before reconnecting; `stop()` ends the wait at once."""
+        self._stop.wait(seconds)
 
     def _listen(self, http: httpx.Client) -> None:
-        with http.stream("GET", self.base_url + "/v1/events") as response:
-            if response.status_code != 200:
-                raise httpx.HTTPStatusError(
-                    f"event stream refused ({response.status_code})",
-                    request=response.request,
-                    response=response,
-                )
-            self._response = response
+        """Hold the stream open until it breaks (raises) or `stop()` (returns)."""
+        if self._stop.is_set():
+            return
+        try:
+            with connect_sse(http, "GET", self.base_url + "/v1/events") as source:
+                self._follow(source)
+        finally:
+            self._connected.clear()
+            self._response = None
+
+    def _follow(self, source: EventSource) -> None:
+        response = source.response
+        if response.status_code != 200:
+            raise httpx.HTTPStatusError(
+                f"event stream refused ({response.status_code})", request=response.request, response=response
+            )
+        self._response = response
+        if self._stop.is_set():
+            return
+        self._connected.set()
+        log.info("Live sync channel open")
+        if self._reconnecting:
+            self._on_change()  # catch up with whatever happened while the channel was down
+        self._reconnecting = True  # the first connection needs no catch-up: the runner's first round is it
+        for event in source.iter_sse():
             if self._stop.is_set():
                 return
-            self._connected.set()
-            log.info("Live sync channel open")
-            if self._reconnecting:
-                self._on_change()  # catch up with whatever happened while the channel was down
-            self._reconnecting = (
-                True  # the first connection needs no catch-up: the runner's first round is it
-            )
-            event = None
-            for line in response.iter_lines():
-                if self._stop.is_set():
-                    return
-                if line.startswith("event:"):
-                    event = line[6:].strip()
-                elif line.startswith("data:") and event == "changes" and self._from_elsewhere(line[5:]):
-                    self._on_change()
-                elif not line:
-                    event = None
-        raise httpx.ReadError("the server closed the event stream")
+            if event.event == "changes" and self._from_elsewhere(event.data):
+                self._on_change()
+        if not self._stop.is_set():
+            raise httpx.ReadError("the server closed the event stream")
 
     def _from_elsewhere(self, data: str) -> bool:
         try:
@@ -115,8 +122,14 @@ class LiveChannel:
             return True
 
 
+def _log_down(state: RetryCallState) -> None:
+    failure = state.outcome.exception() if state.outcome is not None else None
+    log.info("Live sync channel down (%s); polling meanwhile", failure.__class__.__name__)
+
+
 def _abort(response: httpx.Response | None) -> None:
-    """Wake a thread blocked reading `response` by shutting its socket down."""
+    """Wake a thread blocked reading `response` by shutting its socket down: neither httpx nor httpx-sse can
+    interrupt a read from another thread, and closing the socket does not wake a recv() on Linux."""
     if response is None:
         return
     stream = response.extensions.get("network_stream")

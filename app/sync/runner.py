@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import random
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -11,6 +11,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
+
+from tenacity import RetryCallState, Retrying, retry_if_exception_type
+from tenacity.wait import wait_exponential, wait_random_exponential
 
 from app.errors import ArisError
 from app.sync.engine import SyncReport
@@ -101,12 +104,19 @@ class SyncRunner:
         engine: RoundRunner,
         on_state: Callable[[SyncState], None],
         settings: RunnerSettings | None = None,
-        rng: random.Random | None = None,
     ) -> None:
         self.engine = engine
         self.settings = settings or RunnerSettings()
         self._on_state = on_state
-        self._rng = rng or random.Random()
+        # "Equal jitter": half the exponential step for sure, the other half at random, so devices that
+        # went offline together do not all come back at the same second, yet none retries much sooner
+        # than the step says.
+        half = wait_exponential(
+            multiplier=self.settings.interval_seconds / 2, max=self.settings.max_backoff_seconds / 2
+        )
+        self._jittered_backoff = half + wait_random_exponential(
+            multiplier=self.settings.interval_seconds / 2, max=self.settings.max_backoff_seconds / 2
+        )
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -138,54 +148,83 @@ class SyncRunner:
         return not self._thread.is_alive()
 
     def _run(self) -> None:
-        failures = 0
         while not self._stop.is_set():
-            self._publish(status=SyncStatus.SYNCING)
-            wait: float | None = self.settings.interval_seconds
-            try:
-                report = self.engine.sync_once()
-            except SyncAuthError as error:
-                failures += 1
-                self._publish_error(SyncStatus.NEEDS_SIGN_IN, error, failures)
-                wait = None  # wait for sync_now() or stop(): retrying cannot fix a revoked token
-            except (SyncUnavailableError, SyncRateLimitedError) as error:
-                failures += 1
-                self._publish_error(SyncStatus.OFFLINE, error, failures)
-                wait = self._backoff(failures)
-            except ArisError as error:  # a sync refusal, or the local database busy or full: try later
-                failures += 1
-                self._publish_error(SyncStatus.ERROR, error, failures)
-                wait = self._backoff(failures)
-            except Exception as error:
-                # A bug, not a sync condition: report it and end the thread rather than loop on it.
-                log.exception("Background sync stopped by an unexpected error")
-                self._publish(
-                    status=SyncStatus.STOPPED,
-                    last_error_code="sync_internal",
-                    last_error_message=f"Sync stopped after an unexpected error: {error}",
-                )
-                raise
-            else:
-                failures = 0
-                self._publish(
-                    status=SyncStatus.IDLE,
-                    last_sync_at=datetime.now(UTC),
-                    pending=report.pending,
-                    last_error_code=None,
-                    last_error_message=None,
-                    consecutive_failures=0,
-                    last_report=report,
-                    pending_deletions=None,
-                )
-            self._idle(wait, watch_local=failures == 0)
+            if self._until_a_round_succeeds() is None:
+                break
+            self._idle(self.settings.interval_seconds)
         self._publish(status=SyncStatus.STOPPED)
 
-    def _idle(self, wait: float | None, *, watch_local: bool) -> None:
-        """Wait until `wait` runs out, `sync_now()`/`stop()` is called, or (when watching) local edits appear."""
+    def _until_a_round_succeeds(self) -> SyncReport | None:
+        """Rounds until one succeeds, with backoff between them; None once stopped."""
+        retrying = Retrying(
+            retry=retry_if_exception_type(ArisError),  # anything else is a bug: it ends the thread
+            wait=self._backoff,
+            sleep=self._sleep_unless_woken,
+            stop=lambda _state: self._stop.is_set(),
+            before_sleep=self._publish_failure,
+            retry_error_callback=lambda _state: None,
+        )
+        report: SyncReport | None = retrying(self._round)
+        return report
+
+    def _round(self) -> SyncReport | None:
+        """One round, its outcome published; None when stopped meanwhile."""
+        if self._stop.is_set():
+            return None
+        self._publish(status=SyncStatus.SYNCING)
+        try:
+            report = self.engine.sync_once()
+        except ArisError:
+            raise
+        except Exception as error:
+            # A bug, not a sync condition: report it and end the thread rather than loop on it.
+            log.exception("Background sync stopped by an unexpected error")
+            self._publish(
+                status=SyncStatus.STOPPED,
+                last_error_code="sync_internal",
+                last_error_message=f"Sync stopped after an unexpected error: {error}",
+            )
+            raise
+        self._publish(
+            status=SyncStatus.IDLE,
+            last_sync_at=datetime.now(UTC),
+            pending=report.pending,
+            last_error_code=None,
+            last_error_message=None,
+            consecutive_failures=0,
+            last_report=report,
+            pending_deletions=None,
+        )
+        return report
+
+    def _backoff(self, state: RetryCallState) -> float:
+        """Seconds until the next round after `state.attempt_number` failures in a row."""
+        if isinstance(_failure(state), SyncAuthError):
+            return math.inf  # retrying cannot fix a revoked token: wait for sync_now() or stop()
+        return float(self._jittered_backoff(state))
+
+    def _sleep_unless_woken(self, seconds: float) -> None:
+        """Wait out a backoff; `sync_now()` or `stop()` ends it early."""
+        self._wake.wait(None if math.isinf(seconds) else seconds)
+        self._wake.clear()
+
+    def _publish_failure(self, state: RetryCallState) -> None:
+        error = _failure(state)
+        assert isinstance(error, ArisError)  # only these are retried
+        if isinstance(error, SyncAuthError):
+            status = SyncStatus.NEEDS_SIGN_IN
+        elif isinstance(error, SyncUnavailableError | SyncRateLimitedError):
+            status = SyncStatus.OFFLINE
+        else:  # a sync refusal, or the local database busy or full: try later
+            status = SyncStatus.ERROR
+        self._publish_error(status, error, state.attempt_number)
+
+    def _idle(self, wait: float) -> None:
+        """After a good round: wait until `wait` runs out, `sync_now()`/`stop()` is called, or local edits
+        appear."""
         step = self.settings.local_check_seconds
-        if wait is None or not watch_local or step <= 0:
-            self._wake.wait(wait)
-            self._wake.clear()
+        if step <= 0:
+            self._sleep_unless_woken(wait)
             return
         deadline = time.monotonic() + wait
         while (remaining := deadline - time.monotonic()) > 0:
@@ -197,10 +236,6 @@ class SyncRunner:
                     return
             except ArisError:
                 return  # the round will meet the same problem and report it
-
-    def _backoff(self, failures: int) -> float:
-        ceiling = min(self.settings.max_backoff_seconds, self.settings.interval_seconds * 2 ** (failures - 1))
-        return self._rng.uniform(ceiling / 2, ceiling)
 
     def _publish_error(self, status: SyncStatus, error: ArisError, failures: int) -> None:
         log.info("Sync round failed (%s): %s", error.code, error.message)
@@ -219,3 +254,7 @@ class SyncRunner:
     def _publish(self, **changes: object) -> None:
         self._state = replace(self._state, **changes)  # type: ignore[arg-type]
         self._on_state(self._state)
+
+
+def _failure(state: RetryCallState) -> BaseException | None:
+    return state.outcome.exception() if state.outcome is not None else None

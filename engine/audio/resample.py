@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import soxr
 
 
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
-    """Linear resampling; good enough for speech playback on devices that refuse the voice's rate."""
+    """Band-limited resampling (libsoxr): sound above the lower rate's Nyquist frequency is filtered out
+    instead of folding back as false tones, which the echo check would take for sound that was never played."""
     if from_rate == to_rate or len(samples) == 0:
         return samples
-    count = round(len(samples) * to_rate / from_rate)
-    positions = np.linspace(0, len(samples) - 1, count)
-    resampled: np.ndarray = np.interp(positions, np.arange(len(samples)), samples).astype(np.float32)
-    return resampled
+    resampled: np.ndarray = soxr.resample(samples.astype(np.float32, copy=False), from_rate, to_rate)
+    return resampled.astype(np.float32, copy=False)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import StreamingResponse
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from server import feed
 from server.deps import PrincipalDep, ServicesDep
@@ -43,27 +42,21 @@ def push_changes(body: PushIn, principal: PrincipalDep, services: ServicesDep) -
 
 # Left out of the OpenAPI document: a stream that never ends is no request/response pair for generated clients
 # (or fuzzers) to wait on. Documented in the README.
-@router.get("/events", response_class=StreamingResponse, include_in_schema=False)
-async def change_events(principal: PrincipalDep, services: ServicesDep) -> StreamingResponse:
+@router.get("/events", response_class=EventSourceResponse, include_in_schema=False)
+async def change_events(principal: PrincipalDep, services: ServicesDep) -> EventSourceResponse:
     """Server-Sent Events: `changes` whenever another push lands for this account (pull then), and a comment
     every few seconds to keep proxies from closing the stream."""
-    return StreamingResponse(
-        _event_stream(services.live, principal.user_id),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
-    )
+    # sse-starlette sends the keep-alive comments, sets no-store and no proxy buffering, and ends the
+    # stream when the client goes away or the server shuts down.
+    return EventSourceResponse(_event_stream(services.live, principal.user_id), ping=HEARTBEAT_S)
 
 
-async def _event_stream(live: LiveUpdates, user_id: int) -> AsyncIterator[str]:
+async def _event_stream(live: LiveUpdates, user_id: int) -> AsyncIterator[ServerSentEvent]:
     queue = live.subscribe(user_id)
     try:
-        yield "event: ready\ndata: {}\n\n"
+        yield ServerSentEvent(event="ready", data="{}")
         while True:
-            try:
-                event = await asyncio.wait_for(queue.get(), HEARTBEAT_S)
-            except TimeoutError:
-                yield ": keep-alive\n\n"
-                continue
+            event: ChangeEvent = await queue.get()
             yield event.to_sse()
     finally:
         live.unsubscribe(user_id, queue)
