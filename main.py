@@ -25,4 +25,9 @@ def _run() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(_run())
+    try:
+        sys.exit(_run())
+    except BrokenPipeError:
+        # The reader went away (`… | head`): nothing more to say, and no traceback for it.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

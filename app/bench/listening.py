@@ -10,6 +10,7 @@ import dataclasses
 import re
 import statistics
 import time
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +52,9 @@ def _median(values: list[float]) -> float:
     return round(statistics.median(values), 1) if values else float("nan")
 
 
-def _turn(pipeline: VoicePipeline, audio: np.ndarray, endpointer: Endpointer, push_to_talk: bool) -> dict:
+def _turn(
+    pipeline: VoicePipeline, audio: np.ndarray, endpointer: Endpointer, push_to_talk: bool
+) -> dict[str, Any]:
     lead = np.zeros(int(LEAD_SECONDS * CAPTURE_RATE), np.float32)
     pad = RELEASE_AFTER_SPEECH_SECONDS if push_to_talk else 2.0
     # With push-to-talk the source ends (the key is released) RELEASE_AFTER_SPEECH_SECONDS after the speech.
@@ -85,7 +88,7 @@ def listening_figures(
         False: Endpointer(EndpointSettings(trailing_silence_ms=trailing_silence_ms)),
     }
     modes = list(_MODES)
-    rows: dict[tuple[bool, str], list[dict]] = {(p, m): [] for p in (True, False) for m in modes}
+    rows: dict[tuple[bool, str], list[dict[str, Any]]] = {(p, m): [] for p in (True, False) for m in modes}
     try:
         for index, question in enumerate(questions):
             audio = trimmed(question)
@@ -101,7 +104,7 @@ def listening_figures(
         pipeline.settings = base
 
     def summary(push_to_talk: bool) -> dict[str, object]:
-        def medians(turns: list[dict]) -> dict[str, float]:
+        def medians(turns: list[dict[str, Any]]) -> dict[str, float]:
             return {
                 "transcript_ms_median": _median([t["transcript_ready"] for t in turns]),
                 "first_token_ms_median": _median([t["first_token"] for t in turns]),

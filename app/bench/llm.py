@@ -10,6 +10,7 @@ import statistics
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from app.paths import DataPaths
 from engine.chat import ChatMessage, Role, system_prompt_for
@@ -138,7 +139,7 @@ def bench_model(name: str, paths: DataPaths, questions: list[Question], threads:
 
 def run_llm_bench(
     paths: DataPaths, models: list[str] | None = None, limit: int | None = None, threads: int = 2
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """Benchmark each installed (or named) chat model; returns one dict per model."""
     questions = load_questions()[:limit] if limit else load_questions()
     names = models or installed_chat_models(paths)

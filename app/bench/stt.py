@@ -13,6 +13,7 @@ import statistics
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -122,7 +123,7 @@ def measure(transcriber: WhisperTranscriber, clips: list[Clip], window: float, l
     )
 
 
-def run_stt_bench(paths: DataPaths, limit: int | None = None) -> dict:
+def run_stt_bench(paths: DataPaths, limit: int | None = None) -> dict[str, Any]:
     """Every window and lead silence pairing over the spoken sentences."""
     factory = EngineFactory(load_settings(paths.settings_file).models, paths)
     transcriber = factory.transcriber()

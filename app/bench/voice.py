@@ -96,7 +96,7 @@ def _median(values: list[float]) -> float:
     return round(statistics.median(values), 1) if values else float("nan")
 
 
-def _streamed_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigures, str, tuple]:
+def _streamed_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigures, str, tuple[Any, ...]]:
     result = pipeline.voice_turn(audio, WavSink(), speech_end=time.monotonic())
     ms = result.times.as_ms()
     figures = TurnFigures(
@@ -105,7 +105,7 @@ def _streamed_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigu
     return figures, result.reply, (result.transcript,)
 
 
-def _sequential_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigures, str, tuple]:
+def _sequential_turn(pipeline: VoicePipeline, audio: np.ndarray) -> tuple[TurnFigures, str, tuple[Any, ...]]:
     """Transcribe, generate the whole reply, then synthesize all of it: the baseline streaming must beat."""
     stt, llm, tts = pipeline.transcriber, pipeline.responder, pipeline.synthesizer
     start = time.monotonic()
@@ -139,7 +139,7 @@ def run_voice_bench(
     conversation_turns: int = len(CONVERSATION),
     conversations: int = 3,
     cli_runs: int = 3,
-) -> dict:
+) -> dict[str, Any]:
     """Measure and print; returns the figures."""
     settings = load_settings(paths.settings_file)
     factory = EngineFactory(settings.models, paths)
@@ -277,7 +277,7 @@ def _one_conversation(
     }
 
 
-def _print_table(r: dict) -> None:
+def _print_table(r: dict[str, Any]) -> None:
     print(f"Voice turns: {r['turns']} per pipeline, questions ~{r['question_seconds_median']} s (median)")
     print(f"Models loaded and warmed in {r['model_load_and_warmup_s']} s\n")
     print(f"{'median ms after end of speech':32}{'streamed':>10}{'sequential':>12}")

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 from app.paths import DataPaths, resolve_data_paths
 from models.errors import ArisError
@@ -30,12 +30,14 @@ class CommandContext:
 
 
 Handler = Callable[[CommandContext], int]
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+"""The sub-command list each command module adds its commands to."""
 
 
 class CommandModule(Protocol):
     """A command group: adds its sub-commands to the parser."""
 
-    def register(self, commands: argparse._SubParsersAction) -> None:
+    def register(self, commands: Commands) -> None:
         """Add this group's commands."""
         ...
 
@@ -48,7 +50,7 @@ class CommandLineExtensions:
     command_modules: tuple[CommandModule, ...] = ()
     bench_suites: Mapping[str, Handler] = field(default_factory=dict)
     """Extra `bench SUITE` names and what runs them."""
-    self_test_steps: tuple[tuple[str, Callable], ...] = ()
+    self_test_steps: tuple[tuple[str, Callable[..., str]], ...] = ()
     """Extra `--self-test` steps, run after the app's own."""
     desktop: Handler | None = None
     """What runs with no command; without it, the help is printed."""

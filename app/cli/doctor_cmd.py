@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-
-from app.cli import CommandContext
+from app.cli import CommandContext, Commands
 from app.cli.common import print_json
 from app.doctor import run_checks
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     """Add `doctor` to the CLI."""
     p = commands.add_parser("doctor", help="check models, audio devices and disk space")
     p.add_argument("--json", action="store_true", help="machine-readable results")

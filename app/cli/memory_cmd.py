@@ -3,13 +3,12 @@ reindex). These commands never load the language model: adding uses the rules on
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.cli import CommandContext
+from app.cli import CommandContext, Commands
 from app.cli.common import print_json
 from app.memory.rules import KINDS
 from app.storage.records import Memory
@@ -18,7 +17,7 @@ if TYPE_CHECKING:
     from app.memory.service import MemoryService
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     """Add `memory …` to the CLI."""
     group = commands.add_parser("memory", help="look at and manage what Aris remembers")
     sub = group.add_subparsers(dest="memory_command", metavar="ACTION", required=True)

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 import threading
+from typing import TYPE_CHECKING
 
-from app.cli import CommandContext
+from app.cli import CommandContext, Commands
 from app.cli.common import print_json
 from app.config import load_settings
 from app.model_manager import ModelManager, ModelRow
 from models.catalogue import parse_kind
 from models.download import DownloadProgress
+
+if TYPE_CHECKING:
+    from rich.console import Console
 from models.errors import ModelError
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     """Add `models …` to the CLI."""
     models = commands.add_parser("models", help="list, download, choose and check models")
     sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
@@ -124,7 +127,7 @@ def download(ctx: CommandContext) -> int:
     return 0
 
 
-def _stderr_console():
+def _stderr_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)

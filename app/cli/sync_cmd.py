@@ -6,13 +6,12 @@ on the terminal; scripts can pass them in ARIS_SYNC_PASSWORD and ARIS_SYNC_PASSP
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import os
 import platform
 import sys
 
-from app.cli import CommandContext
+from app.cli import CommandContext, Commands
 from app.cli.common import print_json
 from app.errors import ArisError
 from app.sync.errors import SyncError
@@ -24,7 +23,7 @@ NEW_PASSWORD_ENV = "ARIS_SYNC_NEW_PASSWORD"
 INVITE_ENV = "ARIS_SYNC_INVITE_CODE"
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     """Add `sync` and `serve-sync` to the CLI."""
     sync = commands.add_parser("sync", help="end-to-end encrypted sync with your own sync server")
     actions = sync.add_subparsers(dest="sync_action", metavar="ACTION", required=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from app.assistant import Assistant
-from app.cli import CommandContext
+from app.cli import CommandContext, Commands
 from app.cli.common import print_json, settings_for
 from app.engine_factory import EngineFactory
 from engine.audio import MicrophoneSource, SpeakerSink, WavSink, WavSource, read_wav, write_wav
@@ -18,7 +17,7 @@ from engine.pipeline import TurnResult
 from engine.tts import synthesize_all
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     """Add the voice commands to the CLI."""
     p = commands.add_parser("transcribe", help="print the text spoken in audio files")
     p.add_argument("files", nargs="+", type=Path, metavar="IN.wav")

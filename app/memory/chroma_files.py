@@ -73,7 +73,7 @@ def log_position(folder: Path) -> int:
     """The latest change number in Chroma's log (0 when empty)."""
     conn = _connect(folder)
     try:
-        return conn.execute("SELECT coalesce(max(seq_id), 0) FROM embeddings_queue").fetchone()[0]
+        return int(conn.execute("SELECT coalesce(max(seq_id), 0) FROM embeddings_queue").fetchone()[0])
     finally:
         conn.close()
 

@@ -88,7 +88,8 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
 
     def embed_one(self, text: str) -> np.ndarray:
         """One text's vector (float32, unit length)."""
-        return self.embed([text])[0]
+        vector: np.ndarray = self.embed([text])[0]
+        return vector
 
     def embed(self, texts: Sequence[str], batch_size: int = 128) -> np.ndarray:
         """Vectors for many texts, shape (n, 384), float32, unit length.
@@ -121,7 +122,8 @@ class MiniLMEmbedder(EmbeddingFunction[Documents]):
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        normalised: np.ndarray = (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return normalised
 
     # Chroma's embedding-function protocol: a name and a config so a collection can be reopened.
     @staticmethod

@@ -8,7 +8,7 @@ import hashlib
 import logging
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -114,7 +114,7 @@ class VectorIndex:
     # Bookkeeping ------------------------------------------------------------------------------------------
     def count(self) -> int:
         """Entries in the index."""
-        return self._guard("count", self._collection.count)
+        return int(self._guard("count", self._collection.count))
 
     def applied_seq(self) -> int:
         """The database change number this index is known to reflect."""
@@ -227,7 +227,7 @@ class VectorIndex:
         finally:
             self._lock_file.close()
 
-    def _guard(self, what: str, call):
+    def _guard(self, what: str, call: Callable[..., Any]) -> Any:
         try:
             return call()
         except VectorIndexError:

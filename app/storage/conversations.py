@@ -6,6 +6,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -197,7 +198,7 @@ class ConversationLog:
         return [_message(row) for row in rows]
 
 
-def _message(row: tuple) -> Message:
+def _message(row: tuple[Any, ...]) -> Message:
     timings = json.loads(row[5]) if row[5] else {}
     return Message(
         id=row[0], conversation_id=row[1], role=row[2], text=row[3], created_at=row[4], timings=timings

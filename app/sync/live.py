@@ -117,7 +117,7 @@ class LiveChannel:
 
     def _from_elsewhere(self, data: str) -> bool:
         try:
-            return json.loads(data).get("device_id") != self._device_id
+            return bool(json.loads(data).get("device_id") != self._device_id)
         except (ValueError, AttributeError):
             return True
 

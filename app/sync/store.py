@@ -193,7 +193,7 @@ class LocalSyncStore:
 
     def live_memory_count(self) -> int:
         """How many memories recall can return here."""
-        return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
+        return int(self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0])
 
     def deletions_among(self, records: Sequence[LocalRecord]) -> int:
         """How many of `records` are newer tombstones of memories that are live here."""
@@ -367,7 +367,9 @@ class LocalSyncStore:
         self._save_synced(remote.kind, remote.id, remote.hlc, None, None)
         return True
 
-    def _apply_memory(self, remote: LocalRecord, payload: dict[str, Any], row: tuple | None) -> bool:
+    def _apply_memory(
+        self, remote: LocalRecord, payload: dict[str, Any], row: tuple[Any, ...] | None
+    ) -> bool:
         """Last writer by clock wins the record; the text is settled by lineage (see `_settle_text`)."""
         remote_lineage = _payload_lineage(payload, remote.hlc)
         remote_hash = _text_hash(payload["text"])

@@ -24,7 +24,8 @@ def frame_energies(channel: np.ndarray, rate: int) -> np.ndarray:
     size = rate * FRAME_MS // 1000
     count = len(channel) // size
     frames = channel[: count * size].reshape(count, size).astype(np.float64)
-    return np.sqrt(np.mean(frames**2, axis=1))
+    levels: np.ndarray = np.sqrt(np.mean(frames**2, axis=1))
+    return levels
 
 
 def loud_frames(channel: np.ndarray, rate: int) -> np.ndarray:

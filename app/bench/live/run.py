@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -296,7 +297,7 @@ def run_live_bench(
     return results
 
 
-def _print_table(r: dict) -> None:
+def _print_table(r: dict[str, Any]) -> None:
     b = r["barge_in"]
     print("Measured from the outside (private PulseAudio; latencies read off a recording of the room)")
     print(
