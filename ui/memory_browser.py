@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -226,7 +226,8 @@ class MemoryBrowser(QDialog):
 
     def export_to(self) -> None:
         """Ask for a file and save every memory to it as JSON."""
-        name, _ = QFileDialog.getSaveFileName(self, "Export memories", "aris-memories.json", "JSON (*.json)")
+        suggested = str(documents_folder() / "aris-memories.json")
+        name, _ = QFileDialog.getSaveFileName(self, "Export memories", suggested, "JSON (*.json)")
         if not name:
             return
         path = Path(name)
@@ -234,7 +235,9 @@ class MemoryBrowser(QDialog):
 
     def import_from(self) -> None:
         """Ask for a JSON export and add its memories, after confirming."""
-        name, _ = QFileDialog.getOpenFileName(self, "Import memories", "", "JSON (*.json)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import memories", str(documents_folder()), "JSON (*.json)"
+        )
         if not name:
             return
         path = Path(name)
@@ -267,6 +270,17 @@ class MemoryBrowser(QDialog):
 
     def _ask(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(
-            self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+            self,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,  # Enter must not forget or import by accident
         )
         return answer == QMessageBox.StandardButton.Yes
+
+
+def documents_folder() -> Path:
+    """Where an export is suggested: the user's Documents folder, or home where there is none (not the
+    working directory, which for a desktop app is wherever it was launched from)."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()

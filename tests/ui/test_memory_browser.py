@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.fakes import FakeMemoryStore
 from tests.ui.modal import click_box_button, replace_text_and_ok, type_file_name, when_modal
-from ui.memory_browser import MemoryBrowser
+from ui.memory_browser import MemoryBrowser, documents_folder
 
 YES = QMessageBox.StandardButton.Yes
 CANCEL = QMessageBox.StandardButton.Cancel
@@ -63,8 +63,8 @@ def test_forget_button_asks_first_and_then_erases(qtbot) -> None:
     store = FakeMemoryStore(["The user lives in Lisbon.", "The user likes tea."])
     browser = browser_for(qtbot, store)
     click_row(browser, "tea")
-    asked = when_modal(click_box_button(CANCEL))
-    click(browser.forget_button)  # the user says no
+    asked = when_modal(lambda box: QTest.keyClick(box, Qt.Key.Key_Return))  # Enter takes the default: no
+    click(browser.forget_button)
     assert asked == ["Forget this memory?"]
     assert len(store.items) == 2
     when_modal(click_box_button(YES))
@@ -93,11 +93,18 @@ def test_export_and_import_buttons(qtbot, tmp_path: Path) -> None:
     store = FakeMemoryStore(["The user lives in Lisbon.", "The user likes tea."])
     browser = browser_for(qtbot, store)
     export = tmp_path / "memories.json"
-    when_modal(type_file_name(str(export)))
+    suggested: list[str] = []
+
+    def suggested_then_typed(dialog) -> None:
+        suggested.append(dialog.directory().absolutePath())
+        type_file_name(str(export))(dialog)
+
+    when_modal(suggested_then_typed)
     with qtbot.waitSignal(browser.changed_done, timeout=10_000):
         click(browser.export_button)
     assert sorted(json.loads(export.read_text())) == ["The user likes tea.", "The user lives in Lisbon."]
     assert "Exported 2 memories" in browser.status.text()
+    assert suggested == [str(documents_folder())]  # not the folder Aris was started from
 
     asked: list[list[str]] = []
 
