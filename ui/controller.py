@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 LEVEL_INTERVAL_MS = 33
 """The level meter refreshes at ~30 frames a second: a float read, far below a frame's budget."""
+MUTED_TITLE = "Microphone muted"
 AUDIO_RETRY_MS = 5000
 """While a microphone or speaker is missing, look again this often (a quick device listing)."""
 EVENT_LOOP_PROPERTY = "aris_event_loop"
@@ -230,6 +231,8 @@ class Controller(QObject):
         if muted:
             self._reset_ptt()
             self.bridge.stop_listening()
+        else:
+            self.window.notice.dismiss_if_showing(MUTED_TITLE)
         if self.tray is not None:
             self.tray.set_muted(muted)
         self._show_state()
@@ -244,7 +247,10 @@ class Controller(QObject):
     def _start_listening(self) -> bool:
         if self.mic_muted:
             self.window.notice.show_message(
-                "Microphone muted", "Unmute it from the tray menu to talk.", "info"
+                MUTED_TITLE,
+                "Aris is not listening to the microphone. Unmute it to talk.",
+                "info",
+                action=("Unmute", lambda: self.set_mic_muted(False)),
             )
             return False
         if not self.bridge.has_microphone:

@@ -115,6 +115,15 @@ class Notice(QFrame):
         self.hide()
         self.dismissed.emit()
 
+    def is_showing(self, title: str) -> bool:
+        """Whether the banner is up with this title (so whoever showed it can take it down when it is over)."""
+        return self.isVisible() and self._title.text() == title
+
+    def dismiss_if_showing(self, title: str) -> None:
+        """Take the banner down if it still says ``title``; another message that replaced it stays."""
+        if self.is_showing(title):
+            self.hide()
+
     @property
     def text(self) -> str:
         """Title and body, for tests and logs."""

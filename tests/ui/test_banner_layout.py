@@ -40,3 +40,23 @@ def test_the_muted_banner_does_not_cover_the_first_bubble(qtbot, make_session, q
             window.talk_button.parentWidget(),
         ):  # header, composer
             assert not banner.intersects(_in_window(other, window)), (size, other.objectName())
+
+
+def test_the_muted_banner_unmutes_and_goes_away_when_unmuted(qtbot, make_session, question_wav) -> None:
+    session = make_session(question_wav, use_tray=True)
+    window, controller = session.window, session.controller
+    window.notice.hide()
+    controller.tray.mute_action.trigger()
+    click(window.talk_button)
+    qtbot.waitUntil(window.notice.isVisible, timeout=2000)
+    assert window.notice.action_button.isVisible() and window.notice.action_button.text() == "Unmute"
+
+    click(window.notice.action_button)  # the window's own way back, without the tray
+    assert not controller.mic_muted and not controller.tray.mute_action.isChecked()
+    assert not window.notice.isVisible()
+
+    controller.tray.mute_action.trigger()  # muted again from the tray, the banner shown again...
+    click(window.talk_button)
+    qtbot.waitUntil(window.notice.isVisible, timeout=2000)
+    controller.tray.mute_action.trigger()  # ...and unmuted from the tray: the banner does not linger
+    assert not controller.mic_muted and not window.notice.isVisible()
