@@ -6,7 +6,7 @@ import math
 import time
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from engine.events import TurnState
@@ -64,11 +64,15 @@ class LevelMeter(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         width = self.width() / self.BARS
         lit = round(self._level * self.BARS)
+        # Unlit bars are a faint tint of the theme's text colour: a fixed light grey read as a full meter on
+        # the dark theme.
+        idle = QColor(self.palette().color(QPalette.ColorRole.WindowText))
+        idle.setAlphaF(0.16)
         for index in range(self.BARS):
             height = self.height() * (0.35 + 0.65 * (index + 1) / self.BARS)
             rect = QRectF(index * width + 1, self.height() - height, width - 2, height)
             if index >= lit:
-                colour = QColor("#E5E7EB")
+                colour = idle
             elif index < self.BARS * 0.65:
                 colour = QColor("#10B981")
             elif index < self.BARS * 0.88:

@@ -6,7 +6,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.config import Theme, load_settings
+from app.config import Settings, Theme, load_settings
 from tests.ui.modal import click, when_modal
 
 
@@ -71,3 +71,26 @@ def test_window_geometry_survives_a_restart(qtbot, paths) -> None:
     assert (again.window.width(), again.window.height()) == (740, 520)
     assert again.window.pos() == position
     again.bridge.shutdown()
+
+
+def test_an_idle_microphone_meter_reads_as_silent_in_both_themes(qtbot) -> None:
+    """Unlit bars sit close to the background: a fixed light grey read as a full meter on the dark theme."""
+    from ui.main_window import MainWindow
+    from ui.theme import apply_theme
+
+    app = QApplication.instance()
+    try:
+        for theme in (Theme.DARK, Theme.LIGHT):
+            apply_theme(app, theme)
+            window = MainWindow()
+            qtbot.addWidget(window)
+            window.show()
+            meter = window.level_meter
+            meter.set_rms(0.0)
+            image = window.grab().toImage()
+            corner = meter.mapTo(window, meter.rect().bottomRight())
+            bar = image.pixelColor(corner.x() - 2, corner.y() - 2).lightness()  # the tallest, unlit bar
+            background = image.pixelColor(corner.x() + 4, corner.y() - 2).lightness()
+            assert abs(bar - background) < 60, (theme, bar, background)
+    finally:
+        apply_theme(app, Settings().theme)  # as the other tests expect it
