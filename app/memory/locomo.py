@@ -73,7 +73,9 @@ def read_locomo(path: Path) -> list[Conversation]:
     try:
         return [_conversation(sample, n) for n, sample in enumerate(data)]
     except (KeyError, TypeError, ValueError) as error:
-        raise MemoryImportError(f"{path} is not in LoCoMo's format ({type(error).__name__}: {error}).") from error
+        raise MemoryImportError(
+            f"{path} is not in LoCoMo's format ({type(error).__name__}: {error})."
+        ) from error
 
 
 def session_time(text: str) -> datetime:
@@ -99,7 +101,9 @@ def _conversation(sample: dict[str, Any], n: int) -> Conversation:
     questions = []
     for qa in sample.get("qa", []):
         # Some evidence lists hold several ids in one string ("D8:6; D9:17") or ids of no turn.
-        evidence = tuple(dict.fromkeys(i for e in qa["evidence"] for i in _DIA_ID.findall(str(e)) if i in known))
+        evidence = tuple(
+            dict.fromkeys(i for e in qa["evidence"] for i in _DIA_ID.findall(str(e)) if i in known)
+        )
         if evidence:
             questions.append(Question(str(qa["question"]), int(qa["category"]), evidence))
     return Conversation(str(sample.get("sample_id", f"sample-{n}")), tuple(turns), tuple(questions))
@@ -113,7 +117,7 @@ def memory_text(turn: Turn) -> str:
 def export_document(conversation: Conversation) -> tuple[dict[str, Any], dict[str, str]]:
     """The conversation as an Aris memory export (one memory per turn, dated by its session, in order), and
     each memory id's dialogue id."""
-    memories = []
+    memories: list[dict[str, str]] = []
     dia_of: dict[str, str] = {}
     for turn in conversation.turns:
         memory_id = str(uuid.uuid5(_NAMESPACE, f"{conversation.id}/{turn.dia_id}/{len(memories)}"))

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.memory.embeddings import MiniLMEmbedder
@@ -42,6 +43,53 @@ def ranked_ids(store: MemoryStore, ranking: str, question: str, k: int) -> list[
     return [i for i, _ in store.keeper.nearest(store.embedder.embed_one(question), k)]
 
 
+@dataclass
+class _Tally:
+    """Running sums of recall@k per ranking and group, of evidence reaching the prompt, and latencies."""
+
+    groups: list[str] = field(default_factory=lambda: [*(str(c) for c in CATEGORIES), OVERALL])
+    sums: dict[str, dict[str, dict[int, float]]] = field(default_factory=dict)
+    prompt: dict[str, dict[str, float]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    largest_store: int = 0
+
+    def __post_init__(self) -> None:
+        self.sums = {name: {g: dict.fromkeys(KS, 0.0) for g in self.groups} for name in RANKINGS}
+        self.prompt = {budget: dict.fromkeys(self.groups, 0.0) for budget in BUDGETS}
+        self.counts = dict.fromkeys(self.groups, 0)
+
+
+def _score(
+    store: MemoryStore, conversation: Conversation, dia_of: dict[str, set[str]], tally: _Tally
+) -> None:
+    """Ask every question of one imported conversation and add up what was found."""
+    budgets = {name: RankSettings.for_context(size) for name, size in BUDGETS.items()}
+    dia_of_text = {m.text: dia_of[m.id] for m in store.rows.memories() if m.id in dia_of}
+    tally.largest_store = max(tally.largest_store, store.rows.live_count())
+    for question in conversation.questions:
+        evidence = set(question.evidence)
+        keys = [str(question.category)] + ([OVERALL] if question.category != 5 else [])
+        for key in keys:
+            tally.counts[key] += 1
+        store.rank = budgets["built-in"]
+        for name in RANKINGS:
+            found = [dia_of.get(i, set()) for i in ranked_ids(store, name, question.text, max(KS))]
+            for k in KS:
+                share = len(evidence & set().union(*found[:k])) / len(evidence)
+                for key in keys:
+                    tally.sums[name][key][k] += share
+        for budget, rank in budgets.items():
+            store.rank = rank
+            t0 = time.perf_counter()
+            recalled = store.recall(question.text)
+            if budget == "built-in":
+                tally.latencies.append((time.perf_counter() - t0) * 1000)
+            reached = set().union(*(dia_of_text.get(t, set()) for t in recalled))
+            for key in keys:
+                tally.prompt[budget][key] += len(evidence & reached) / len(evidence)
+
+
 def run_locomo_bench(paths: DataPaths, locomo: Path, *, as_json: bool) -> dict[str, object]:
     """Score every question of the file; prints the figures (JSON or a table) and returns them.
 
@@ -50,81 +98,57 @@ def run_locomo_bench(paths: DataPaths, locomo: Path, *, as_json: bool) -> dict[s
     """
     chosen = read_locomo(locomo)
     embedder = MiniLMEmbedder.from_catalogue(paths.cache_dir)
-    groups = [*(str(c) for c in CATEGORIES), OVERALL]
-    sums = {name: {g: {k: 0.0 for k in KS} for g in groups} for name in RANKINGS}
-    prompt = {budget: {g: 0.0 for g in groups} for budget in BUDGETS}
-    counts = dict.fromkeys(groups, 0)
-    latencies: list[float] = []
-    memories = 0
+    tally = _Tally()
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="bench-locomo-", dir=paths.ensure().cache_dir))
     try:
         for conversation in chosen:
             service, dia_of = _imported(work / conversation.id, conversation, embedder)
-            store = service.store
-            memories = max(memories, store.rows.live_count())
-            budgets = {name: RankSettings.for_context(size) for name, size in BUDGETS.items()}
-            dia_of_text = {m.text: dia_of[m.id] for m in store.rows.memories() if m.id in dia_of}
             try:
-                for question in conversation.questions:
-                    evidence = set(question.evidence)
-                    keys = [str(question.category)] + ([OVERALL] if question.category != 5 else [])
-                    for key in keys:
-                        counts[key] += 1
-                    store.rank = budgets["built-in"]
-                    for name in RANKINGS:
-                        found = [dia_of.get(i, set()) for i in ranked_ids(store, name, question.text, max(KS))]
-                        for k in KS:
-                            share = len(evidence & set().union(*found[:k])) / len(evidence)
-                            for key in keys:
-                                sums[name][key][k] += share
-                    for budget, rank in budgets.items():
-                        store.rank = rank
-                        t0 = time.perf_counter()
-                        recalled = store.recall(question.text)
-                        if budget == "built-in":
-                            latencies.append((time.perf_counter() - t0) * 1000)
-                        reached = set().union(*(dia_of_text.get(t, set()) for t in recalled))
-                        share = len(evidence & reached) / len(evidence)
-                        for key in keys:
-                            prompt[budget][key] += share
+                _score(service.store, conversation, dia_of, tally)
             finally:
                 service.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    latencies.sort()
-    figures: dict[str, object] = {
+    figures = _figures(tally, locomo, len(chosen), time.perf_counter() - started)
+    if as_json:
+        print(json.dumps(figures, indent=2))
+    else:
+        _print_table(figures)
+    return figures
+
+
+def _figures(tally: _Tally, locomo: Path, conversations: int, seconds: float) -> dict[str, object]:
+    counts, groups = tally.counts, tally.groups
+    latencies = sorted(tally.latencies)
+    p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else None
+    return {
         "file": locomo.name,
-        "conversations": len(chosen),
-        "largest_store": memories,
+        "conversations": conversations,
+        "largest_store": tally.largest_store,
         "categories": {str(c): name for c, name in CATEGORIES.items()},
         "overall_covers": "categories 1-4; 5 (adversarial) is scored on the turn it twists, apart",
         "questions": counts,
         "recall": {
-            name: {g: {f"@{k}": round(sums[name][g][k] / max(counts[g], 1), 4) for k in KS} for g in groups}
+            name: {
+                g: {f"@{k}": round(tally.sums[name][g][k] / max(counts[g], 1), 4) for k in KS} for g in groups
+            }
             for name in RANKINGS
         },
         "prompt_evidence_share": {
             budget: {
                 "context_tokens": BUDGETS[budget],
                 "memory_tokens": RankSettings.for_context(BUDGETS[budget]).prompt_tokens,
-                **{g: round(prompt[budget][g] / max(counts[g], 1), 4) for g in groups},
+                **{g: round(tally.prompt[budget][g] / max(counts[g], 1), 4) for g in groups},
             }
             for budget in BUDGETS
         },
         "recall_ms": {
             "p50": round(statistics.median(latencies), 2) if latencies else None,
-            "p95": round(latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))], 2)
-            if latencies
-            else None,
+            "p95": round(p95, 2) if p95 is not None else None,
         },
-        "seconds": round(time.perf_counter() - started, 1),
+        "seconds": round(seconds, 1),
     }
-    if as_json:
-        print(json.dumps(figures, indent=2))
-    else:
-        _print_table(figures)
-    return figures
 
 
 def _imported(
@@ -162,7 +186,9 @@ def _print_table(figures: dict[str, object]) -> None:
         label = f"{group} {CATEGORIES[int(group)]}" if group != OVERALL else "overall (1-4)"
         for name in RANKINGS:
             at = recall[name][group]
-            out(f"{label:<16} {counts[group]:>4}  {name:<7} {at['@1']:>6.3f} {at['@5']:>6.3f} {at['@10']:>6.3f}\n")
+            out(
+                f"{label:<16} {counts[group]:>4}  {name:<7} {at['@1']:>6.3f} {at['@5']:>6.3f} {at['@10']:>6.3f}\n"
+            )
             label = ""
     for budget, share in prompt.items():
         out(
@@ -170,4 +196,3 @@ def _print_table(figures: dict[str, object]) -> None:
             f"{share['memory_tokens']} for memories): {share[OVERALL]:.3f}\n"
         )
     out(f"recall latency: p50 {latency['p50']} ms, p95 {latency['p95']} ms ({figures['seconds']} s in all)\n")
-

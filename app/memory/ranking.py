@@ -245,10 +245,11 @@ def fuse(
             similarities[other] = max(similarities.get(other, 0.0), closeness)
         fused = context
     ranked: list[Ranked] = []
-    for memory_id, score in fused.items():
+    for memory_id, base in fused.items():
         memory = memories.get(memory_id)
         if memory is None or not memory.is_live:
             continue
+        score = base
         if speaker is not None and speaker_of(memory.text) == speaker:
             score *= 1.0 + settings.speaker_boost
         if memory.pinned:

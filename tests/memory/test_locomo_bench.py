@@ -49,15 +49,30 @@ def _locomo_file(path: Path) -> Path:
             turns.append(turn)
         conversation[f"session_{number}"] = turns
     qa = [
-        {"question": "When did Nora adopt Fern?", "answer": "2 March 2024", "evidence": ["D1:1"], "category": 2},
-        {"question": "What is Theo restoring?", "answer": "a sailing boat", "evidence": ["D1:2"], "category": 4},
+        {
+            "question": "When did Nora adopt Fern?",
+            "answer": "2 March 2024",
+            "evidence": ["D1:1"],
+            "category": 2,
+        },
+        {
+            "question": "What is Theo restoring?",
+            "answer": "a sailing boat",
+            "evidence": ["D1:2"],
+            "category": 4,
+        },
         {
             "question": "Where will Theo sail the boat he is restoring?",
             "answer": "Lake Windmere",
             "evidence": ["D1:2; D1:4"],
             "category": 1,
         },
-        {"question": "What would Nora enjoy on a weekend?", "answer": "dogs", "evidence": ["D2:2"], "category": 3},
+        {
+            "question": "What would Nora enjoy on a weekend?",
+            "answer": "dogs",
+            "evidence": ["D2:2"],
+            "category": 3,
+        },
         {"question": "How long did Nora's half marathon take?", "evidence": ["D2:1"], "category": 5},
         {"question": "Which dog sport?", "answer": "agility", "evidence": ["D9:9"], "category": 4},
     ]
@@ -91,7 +106,9 @@ def test_a_file_not_in_locomo_format_is_one_sentence(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_bench_recall_on_a_locomo_file(tmp_path: Path) -> None:
     path = _locomo_file(tmp_path / "talk.json")
-    result = run_cli("bench", "recall", "--locomo", str(path), "--json", data_dir=tmp_path / "aris", timeout=300)
+    result = run_cli(
+        "bench", "recall", "--locomo", str(path), "--json", data_dir=tmp_path / "aris", timeout=300
+    )
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["questions"] == {"1": 1, "2": 1, "3": 1, "4": 1, "5": 1, "all": 4}
