@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from app.memory.ranking import RankSettings, asks_when, fuse, rank_fusion, states_time
+from app.memory.ranking import (
+    RankSettings,
+    asks_when,
+    fuse,
+    named_speakers,
+    rank_fusion,
+    speaker_of,
+    states_time,
+    without_words,
+)
+from app.memory.service import MemoryService
 from app.storage.records import Memory
 
 _STAMP = "2024-01-01T12:00:00.000+00:00"
@@ -74,3 +84,49 @@ def test_questions_and_memories_about_time_are_told_apart() -> None:
     assert states_time("I went there yesterday.") and states_time("We met in May 2022.")
     assert states_time("I ran a half marathon last Sunday.") and states_time("It was two weeks ago.")
     assert not states_time("I love painting sunsets.")
+
+
+def test_speakers_are_a_field_not_a_word() -> None:
+    said = [Memory("a", "Caroline: I researched adoption agencies.", "note", _STAMP, _STAMP)]
+    assert speaker_of(said[0].text) == "Caroline" and speaker_of("The user's sister is Rosa.") is None
+    assert named_speakers("What did Caroline research?", said) == {"Caroline"}
+    assert named_speakers("What are Caroline's plans?", said) == {"Caroline"}
+    reminder = [Memory("b", "Reminder: call the plumber.", "note", _STAMP, _STAMP)]
+    assert named_speakers("what's my reminder?", reminder) == set()
+    assert without_words("What are Caroline's plans?", {"Caroline"}).split() == ["What", "are", "plans?"]
+
+
+def test_an_imported_conversation_answers_from_the_turn_after_the_question(memory: MemoryService) -> None:
+    """The reply holds the answer but none of the question's words; the turn asking it has them."""
+    lines = [
+        ("Theo", "Morning Nora! How was the weekend?"),
+        ("Nora", "Busy, we cleaned the whole garage."),
+        ("Theo", "How long have you and your husband been married now?"),
+        ("Nora", "Five years already, it feels like yesterday!"),
+        ("Theo", "I started restoring an old sailing boat."),
+        ("Nora", "That sounds like a big project, good luck with it."),
+        ("Theo", "Thanks! My uncle helps me on Saturdays."),
+        ("Nora", "My husband loves boats too, he grew up near the sea."),
+        ("Theo", "Have you two ever been sailing together?"),
+        ("Nora", "Once, on our honeymoon, and I was seasick the whole time."),
+        ("Theo", "Ha, I will take you out when the boat is ready."),
+        ("Nora", "Deal, as long as the lake is calm."),
+    ]
+    document = {
+        "format": "aris-memories",
+        "version": 1,
+        "exported_at": _STAMP,
+        "memories": [
+            {
+                "id": f"00000000-0000-4000-8000-{n:012d}",
+                "text": f"{who}: {text}",
+                "kind": "note",
+                "created_at": _STAMP,
+                "updated_at": _STAMP,
+            }
+            for n, (who, text) in enumerate(lines)
+        ],
+    }
+    memory.import_json(document)
+    top = [r.memory.text for r in memory.search("How long have Nora and her husband been married?", limit=2)]
+    assert "Nora: Five years already, it feels like yesterday!" in top, top
