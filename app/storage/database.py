@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import threading
 import time
 import uuid
@@ -51,7 +53,24 @@ def open_database(path: Path | str) -> Database:
             raise storage_error(error, "open the database", Path(path)) from error
 
 
+def _private_file(path: Path) -> None:
+    """Create the database readable by its owner only (0600), or tighten an existing one: it holds the
+    user's memories and conversations. SQLite gives its -wal and -shm files the main file's permissions."""
+    if str(path) == ":memory:":
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            log.warning("Database file %s was readable by others (%o); now 0600", path, mode)
+            path.chmod(0o600)
+    except OSError as error:
+        # sqlite3.connect below reports a folder that cannot be written to in the user's words.
+        log.warning("Could not make %s private: %s", path, error.strerror)
+
+
 def _open_and_upgrade(path: Path) -> Database:
+    _private_file(path)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
     try:
         db = Database(conn)
