@@ -41,6 +41,8 @@ RETRACTED = "retracted"
 MAX_TEXT = 2000
 MIN_PREFIX = 4
 """The shortest id prefix accepted for a memory (shorter ones match too much by accident)."""
+INDEXLESS_CANDIDATES = 20
+"""Word matches compared by meaning when another process owns the vector index (see MemoryStore.similar)."""
 FORGET_SIMILARITY = 0.55
 """A forget request with no word-for-word match removes the closest memory only if it is at least this close."""
 
@@ -202,8 +204,21 @@ class MemoryStore:
         return [memory for memory, s in similar if s >= FORGET_SIMILARITY]
 
     def similar(self, text: str, limit: int = 5) -> list[tuple[Memory, float]]:
-        """Live memories closest in meaning to ``text``, with their similarity."""
-        hits = self.keeper.nearest(self.embedder.embed_one(embedding_text(text)), limit)
+        """Live memories closest in meaning to ``text``, with their similarity.
+
+        Without the index (another process owns it) the closest are sought among the word matches, embedded
+        here: the duplicate check must not depend on which process holds the index ("… 9083" then "… 9083!"
+        was stored twice while the app ran and once without it)."""
+        vector = self.embedder.embed_one(embedding_text(text))
+        if self.keeper.index is None:
+            ids = [memory_id for memory_id, _ in self.rows.full_text(text, INDEXLESS_CANDIDATES)]
+            live = [m for m in self.rows.get_many(ids).values() if m.is_live]
+            if not live:
+                return []
+            vectors = self.embedder.embed([embedding_text(m.text) for m in live])
+            scored = [(m, float(v @ vector)) for m, v in zip(live, vectors, strict=True)]
+            return sorted(scored, key=lambda pair: pair[1], reverse=True)[:limit]
+        hits = self.keeper.nearest(vector, limit)
         found = self.rows.get_many([memory_id for memory_id, _ in hits])
         return [(found[i], s) for i, s in hits if i in found and found[i].is_live]
 

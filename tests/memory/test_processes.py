@@ -65,3 +65,13 @@ def test_an_ambiguous_prefix_lists_the_candidates(memory: MemoryService) -> None
     assert one.id in error.value.message and two.id in error.value.message
     assert len(memory.memories()) == 2  # nothing forgotten
     assert memory.pin("abcd2").id == two.id
+
+
+def test_a_near_duplicate_is_caught_whoever_holds_the_index(holder: Holder, tmp_path: Path) -> None:
+    """The CLI has no vector index while the app runs; its duplicate check must still see the first copy."""
+    assert holder.ask("add The gate code for the garage is 9083") is not None
+    again = run_cli("memory", "add", "The gate code for the garage is 9083!", data_dir=tmp_path / "data")
+    assert again.returncode == 0, again.stderr
+    listed = json.loads(run_cli("memory", "list", "--json", data_dir=tmp_path / "data").stdout)
+    assert [m["text"] for m in listed] == ["The gate code for the garage is 9083."]
+    holder.close()
