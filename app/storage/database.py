@@ -150,7 +150,7 @@ def write(db: Database, action: str) -> Iterator[Database]:
                 with db.atomic():
                     yield db
                 return
-            db.conn.execute("BEGIN IMMEDIATE")
+            _begin_immediate(db)
             try:
                 yield db
             except BaseException:
@@ -162,6 +162,26 @@ def write(db: Database, action: str) -> Iterator[Database]:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             raise storage_error(error, action) from error
+
+
+WRITE_WAIT_S = 60.0
+"""How long a write waits for another Aris process's writes in all (each try waits the busy timeout): the
+running app adding a burst of memories holds the write lock again and again, and SQLite's busy handler is
+not fair, so a CLI `memory add` used to give up after one busy timeout while its turn was coming."""
+
+
+def _begin_immediate(db: Database) -> None:
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while True:
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            text = str(error)
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            log.info("Another Aris process is writing; waiting for its turn")
+            time.sleep(0.02)
 
 
 def node_clock(db: Database) -> HybridClock:
