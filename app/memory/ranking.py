@@ -58,8 +58,8 @@ class RankSettings:
     time_statement_boost: float = 0.1
     """For a question about when: added (on the fused 0-1 scale) to a memory that states a time."""
     next_turn_share: float = 0.5
-    """Share of a memory's fused score passed to the turn stored right after it in the same conversation
-    (see ``MemoryRows.neighbours``): a question's answer follows it."""
+    """Share of a line of dialogue's fused score passed to the other speaker's line stored right after it in
+    the same imported conversation (see ``MemoryRows.neighbours``): a question's answer follows it."""
     previous_turn_share: float = 0.25
     """The same for the turn right before it (what a reply answers)."""
     speaker_boost: float = 0.5

@@ -155,6 +155,13 @@ class MemoryStore:
         hops = self._hop_targets(query, text_hits, memories)
         neighbours = self.rows.neighbours(list(memories))
         memories.update(self.rows.get_many([o for _, o, _ in neighbours if o not in memories]))
+        # Only a line of dialogue and the other speaker's line next to it are question and answer; notes
+        # stored together in one import are not each other's context.
+        neighbours = [
+            (i, o, offset)
+            for i, o, offset in neighbours
+            if i in memories and o in memories and _is_reply(memories[i].text, memories[o].text)
+        ]
         # One read of stored vectors for every candidate the vector search did not score.
         unscored = [i for i in memories if i not in similarities]
         for memory_id, other in self.keeper.vectors(unscored).items():
@@ -356,6 +363,12 @@ class MemoryStore:
                         self.rows.update(target.id, superseded_by=new.id, superseded_at=now)
             self.keeper.sync()
         return dataclasses.replace(decision, stored=new)
+
+
+def _is_reply(text: str, other: str) -> bool:
+    """Whether two lines are said by two different speakers ("Theo: …" and "Nora: …")."""
+    speaker, other_speaker = speaker_of(text), speaker_of(other)
+    return speaker is not None and other_speaker is not None and speaker != other_speaker
 
 
 def check_limit(limit: int) -> None:
