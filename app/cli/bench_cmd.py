@@ -1,7 +1,8 @@
 """`bench`: benchmarks. The voice turn by default; `bench live` for the whole voice loop heard through a private
 sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `bench memory` for the memory
-store; `bench recall` for recall quality on the generated evaluation; `bench skills` for the skills layer;
-`bench llm` for the chat models; `bench sync` for end-to-end encrypted sync between two devices."""
+store; `bench recall` for recall quality on the generated evaluation (with `--locomo PATH`, on a
+long-conversation benchmark in LoCoMo's format); `bench skills` for the skills layer; `bench llm` for the chat
+models; `bench sync` for end-to-end encrypted sync between two devices."""
 
 from __future__ import annotations
 

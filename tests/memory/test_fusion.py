@@ -130,3 +130,10 @@ def test_an_imported_conversation_answers_from_the_turn_after_the_question(memor
     memory.import_json(document)
     top = [r.memory.text for r in memory.search("How long have Nora and her husband been married?", limit=2)]
     assert "Nora: Five years already, it feels like yesterday!" in top, top
+
+
+def test_the_memory_budget_follows_the_models_context() -> None:
+    built_in, downloaded = RankSettings.for_context(2048), RankSettings.for_context(4096)
+    assert built_in == RankSettings()
+    assert downloaded.prompt_tokens >= 4 * built_in.prompt_tokens and downloaded.limit > built_in.limit
+    assert RankSettings.for_context(32768).prompt_tokens == RankSettings.for_context(8192).prompt_tokens
