@@ -162,8 +162,9 @@ class MemoryStore:
             for i, o, offset in neighbours
             if i in memories and o in memories and _is_reply(memories[i].text, memories[o].text)
         ]
-        # One read of stored vectors for every candidate the vector search did not score.
-        unscored = [i for i in memories if i not in similarities]
+        # One read of stored vectors for the word matches, first-pass or second-hop, the vector search missed
+        # (a neighbouring line counts as close as the line it answers: no read for it).
+        unscored = [i for i in dict.fromkeys(i for i, _ in [*text_hits, *hops]) if i not in similarities]
         for memory_id, other in self.keeper.vectors(unscored).items():
             similarities[memory_id] = float(other @ vector)
         if self.keeper.index is None:
