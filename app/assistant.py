@@ -30,6 +30,7 @@ from engine.llm import LlamaResponder
 from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
 from engine.remote_llm import RemoteResponder
 from engine.vad import Endpointer, EndpointSettings
+from models.errors import ModelError
 
 if TYPE_CHECKING:
     from app.skills.router import SkillRouter
@@ -134,12 +135,21 @@ class Assistant:
                 self._memory = OpeningMemory(self._open_memory_service, self.paths.database)
 
     def _open_memory_service(self) -> MemoryHook:
-        from app.memory.service import MemoryService
+        from app.memory.ranking import SMALL_CONTEXT, RankSettings
+        from app.memory.service import MemoryService, MemorySettings
 
+        # The prompt's room for memories follows the model: a few close facts for the built-in 135M model,
+        # more for a downloaded or server model with a larger context.
+        try:
+            context = self.factory.llm_context_tokens()
+        except ModelError:
+            context = SMALL_CONTEXT  # no model installed yet: answers will say so; keep the small budget
+        settings = MemorySettings(rank=RankSettings.for_context(context))
         service = MemoryService.open(
             self.paths,
             self.learning_model,
             embedder=self.factory.embedder(),
+            settings=settings,
             system_prompt=self.system_prompt,
         )
         service.add_forget_listener(self._on_forgotten)

@@ -33,6 +33,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+REMOTE_CONTEXT_TOKENS = 4096
+"""The context window assumed for an external server's model (the API does not say it)."""
+
 
 @dataclass
 class LoadTimes:
@@ -65,6 +68,13 @@ class EngineFactory:
             return user_gguf_model(Path(self.models.llm_path), self.models.llm_chat_format)
         return resolve_model(self.models.llm, self.paths.cache_dir, self.paths.models_dir)
 
+    def llm_context_tokens(self) -> int:
+        """The chosen language model's context window, read from its spec without loading it (an external
+        server's is the client's default)."""
+        if self.models.llm_url:
+            return REMOTE_CONTEXT_TOKENS
+        return self.llm_model().spec.context_tokens
+
     def llm_family(self) -> str | None:
         """The chosen language model's family (prompt and sampling), None for an external server."""
         if self.models.llm_url or self.models.llm_path:
@@ -93,7 +103,12 @@ class EngineFactory:
         if m.llm_url:
             return self._cached(
                 ("llm", m.llm_url, m.llm_model_name, m.llm_timeout_s),
-                lambda: RemoteResponder(m.llm_url or "", model=m.llm_model_name, timeout_s=m.llm_timeout_s),
+                lambda: RemoteResponder(
+                    m.llm_url or "",
+                    model=m.llm_model_name,
+                    timeout_s=m.llm_timeout_s,
+                    context_tokens=REMOTE_CONTEXT_TOKENS,
+                ),
             )
 
         def build() -> LlamaResponder:
@@ -150,7 +165,12 @@ class EngineFactory:
         if m.llm_url:
             return self._cached(
                 ("llm-background", m.llm_url, m.llm_model_name, m.llm_timeout_s),
-                lambda: RemoteResponder(m.llm_url or "", model=m.llm_model_name, timeout_s=m.llm_timeout_s),
+                lambda: RemoteResponder(
+                    m.llm_url or "",
+                    model=m.llm_model_name,
+                    timeout_s=m.llm_timeout_s,
+                    context_tokens=REMOTE_CONTEXT_TOKENS,
+                ),
             )
 
         def build() -> LlamaResponder:

@@ -1,13 +1,15 @@
 """`bench`: benchmarks. The voice turn by default; `bench live` for the whole voice loop heard through a private
 sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `bench memory` for the memory
-store; `bench recall` for recall quality on the generated evaluation; `bench skills` for the skills layer;
-`bench llm` for the chat models; `bench sync` for end-to-end encrypted sync between two devices."""
+store; `bench recall` for recall quality on the generated evaluation (with `--locomo PATH`, on a
+long-conversation benchmark in LoCoMo's format); `bench skills` for the skills layer; `bench llm` for the chat
+models; `bench sync` for end-to-end encrypted sync between two devices."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from app.cli import CommandContext, Handler
 
@@ -60,6 +62,12 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
     p.add_argument(
         "--limit", type=int, help="`bench llm`, `bench stt`: only the first N questions or sentences"
     )
+    p.add_argument(
+        "--locomo",
+        metavar="PATH",
+        type=Path,
+        help="`bench recall`: evidence recall on a file in LoCoMo's format instead of the generated set",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench, extra_suites=extra_suites)
 
@@ -80,7 +88,25 @@ def _memory_bench(ctx: CommandContext) -> int:
 def _recall_bench(ctx: CommandContext) -> int:
     from app.memory.recall_bench import run_recall_bench
 
+    if ctx.args.locomo is not None:
+        return _locomo_bench(ctx, ctx.args.locomo)
     run_recall_bench(ctx.paths, as_json=ctx.args.json, count=ctx.args.count)
+    return 0
+
+
+def _locomo_bench(ctx: CommandContext, path: Path) -> int:
+    """`bench recall --locomo PATH`; a missing file skips with one line (the data is not in the repository)."""
+    from app.memory.errors import MemoryImportError
+    from app.memory.locomo_bench import run_locomo_bench
+
+    if not path.is_file():
+        print(f"bench recall: skipped, there is no LoCoMo file at {path}.", file=sys.stderr)
+        return 0
+    try:
+        run_locomo_bench(ctx.paths, path, as_json=ctx.args.json)
+    except MemoryImportError as error:
+        print(f"aris: {error.message}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,28 +1,31 @@
-"""Hybrid recall ranking: vector similarity and BM25 fused by a weighted sum of their normalised scores, plus
-pinned and recency boosts, then cut to the memories that are clearly about the question, within a token budget.
+"""Hybrid recall ranking: vector similarity and BM25 combined by reciprocal-rank fusion (RRF), plus pinned,
+recency and time-statement boosts, then cut to the memories that are clearly about the question, within a
+token budget scaled to the language model's context.
 
-Reciprocal-rank fusion threw the scores away and came out below its better half at top 1 on the evaluation
-(`bench recall`); the weighted sum of cosine similarity and best-relative BM25 beats both halves at 1, 5 and 10.
+Why ranks and not scores: a weighted sum of cosine similarity and best-relative BM25 won on the generated set
+(`bench recall`) but fell below plain BM25 on a long real conversation (LoCoMo): there, one list is often
+right and the other noise, and a sum of scores lets the noise outvote the right list, whose top scores sit
+close together. RRF adds 1 / (k + rank) from each list: what one list puts at the top stays high however the
+other list ranks it, and what both lists rank well goes first. Questions about time are no longer ranked by
+meaning alone (their answers name the event the question names: "When did Caroline go to the support group?"
+→ "…I went to a support group yesterday"); instead a memory that states a time ("yesterday", "last week", a
+date) gets a small lift for them.
 
-Two paths on top of the sum, both measured on that evaluation (and checked on another seed of it):
-
-- questions about time ("when", "before", "now"…) are ranked by meaning alone: the answer rarely repeats the
-  question's words, and the word matches it does draw are distractors ("Wendell lives in Porto now" for
-  "Where did I live before I moved to Porto?");
-- other questions take a second hop: the names in the best word match lead to the memories about them ("My
-  sister is called Rosa" → "Rosa lives in Lyon now"; the best by BM25 of the newest ``hop_scan`` that name
-  them), which two-part questions need and neither search finds alone; when one of those the question found
-  too, the pair is confirmed and the match moves up.
+A third list joins the fusion with half weight: the second hop, the memories about the names in the best word
+match that the question lacks ("My sister is called Rosa" → "Rosa lives in Lyon"), which two-part questions
+need and neither search finds alone. With half weight a hop counts only where the vector search agrees, so a
+name mentioned in passing does not bring in everything that person ever said.
 
 The cut matters as much as the order: the default language model has 135M parameters and, given several
-unrelated facts, it mixes them up or invents a new one. So only memories close to the best match go in."""
+unrelated facts, it mixes them up or invents a new one. So only memories close to the best match go in; a
+larger model gets a larger budget and a looser cut (see ``RankSettings.for_context``)."""
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.storage.clock import parse_time
@@ -39,25 +42,29 @@ class RankSettings:
     prompt_tokens: int = 80
     """Room for memories in the prompt, in tokens (about 4 characters each): a tiny model does best with a
     few short facts; a larger model's settings can raise it."""
-    candidates: int = 20
+    candidates: int = 40
     """Hits taken from each of vector search and full-text search before fusion."""
-    vector_weight: float = 0.5
-    """Weight of cosine similarity against best-relative BM25 (1 - this) in the fused score (tuned on
-    `bench recall`: 0.4-0.6 all beat both halves)."""
-    time_vector_weight: float = 1.0
-    """``vector_weight`` for questions about time (see ``about_time``): on `bench recall` their word matches
-    only pulled in distractors, so meaning alone ranks them."""
-    hop_decay: float = 0.9
-    """A memory reached through the names in the best word match scores this share of that match's score."""
+    rrf_k: float = 10.0
+    """RRF's rank offset: 1 / (rrf_k + rank). The textbook 60 flattens a list of 40 so much that agreement
+    deep in both lists beats either list's clear first; 10 keeps the first of each list ahead."""
+    hop_weight: float = 0.5
+    """Weight of the second hop's list against 1 for each search (see the module's docstring)."""
     hop_hits: int = 5
     """How many memories the second hop takes."""
     hop_scan: int = 200
     """The second hop ranks only the newest this many memories with the names (all of them in a store where
     the names are rarer than that): ordering every match of two names found in 1,000 memories each took 2 ms
     at 100,000 memories, a fifth of recall."""
-    hop_confirm: float = 0.1
-    """Added to the best word match's score, times the score of the best memory its names lead to that the
-    question itself also found: the two together answer a two-part question."""
+    time_statement_boost: float = 0.1
+    """For a question about when: added (on the fused 0-1 scale) to a memory that states a time."""
+    next_turn_share: float = 0.5
+    """Share of a line of dialogue's fused score passed to the other speaker's line stored right after it in
+    the same imported conversation (see ``MemoryRows.neighbours``): a question's answer follows it."""
+    previous_turn_share: float = 0.25
+    """The same for the turn right before it (what a reply answers)."""
+    speaker_boost: float = 0.5
+    """A question naming one speaker ("What did Caroline research?") multiplies the fused score of what that
+    speaker said ("Caroline: …") by 1 + this: people are asked about what they said themselves."""
     max_term_docs: int = 1000
     """Full-text search ignores words found in this many memories or more (see MemoryRows.full_text)."""
     min_similarity: float = 0.30
@@ -69,16 +76,39 @@ class RankSettings:
     margin: float = 0.15
     """Memories further than this below the best match are left out, however many slots are free."""
     pinned_boost: float = 0.1
-    """Added to the fused score of a pinned memory (the fused score runs from 0 to 1)."""
+    """Added to the fused score of a pinned memory (the fused score runs from 0, for no list, to 1, for
+    first in both searches)."""
     recency_boost: float = 0.02
     """Added for a memory updated just now, halving every ``recency_half_life_days``."""
     recency_half_life_days: float = 90.0
+
+    @classmethod
+    def for_context(cls, context_tokens: int) -> RankSettings:
+        """Settings for a language model with this context window: the built-in 135M model (2,048 tokens)
+        keeps a few close facts; a larger window gets an eighth of it for memories, up to 1,024 tokens, and a
+        looser cut, since a bigger model can ignore a memory that does not help."""
+        if context_tokens <= SMALL_CONTEXT:
+            return cls()
+        budget = min(1024, context_tokens // 8)
+        return cls(limit=budget // 20, prompt_tokens=budget, margin=0.3, candidates=max(30, budget // 20))
+
+
+SMALL_CONTEXT = 2048
+"""The context window of the built-in model, at or below which the prompt keeps the small memory budget."""
 
 
 _TIME_WORDS = re.compile(
     r"\b(when|before|after|now|ago|since|first|last|latest|recently|earlier|later)\b", re.IGNORECASE
 )
+_WHEN = re.compile(r"\b(when|what (date|day|year|month|time)|how long)\b", re.IGNORECASE)
+_MONTHS = r"january|february|march|april|(in|of|on|since) may|may \d|june|july|august|september|october|november|december"
+_STATES_TIME = re.compile(
+    r"\b(yesterday|today|tonight|tomorrow|ago|recently|lately|last|next|this (morning|week|weekend|month|year)|"
+    rf"(mon|tues|wednes|thurs|fri|satur|sun)day|{_MONTHS}|(19|20)\d\d|since|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b[A-Z][\w'-]+")
+_SPEAKER = re.compile(r"^([A-Z][\w'-]*(?: [A-Z][\w'-]*)?): ")
 _PERSONAL = re.compile(r"\b(i|i'm|i've|me|my|mine|myself|we|us|our|ours|you|your|yours)\b", re.IGNORECASE)
 
 
@@ -93,6 +123,39 @@ def is_personal(question: str) -> bool:
 def about_time(question: str) -> bool:
     """Whether ``question`` asks about when something happened or what holds now."""
     return _TIME_WORDS.search(question) is not None
+
+
+def asks_when(question: str) -> bool:
+    """Whether ``question`` asks for a time ("When did…", "What year…"), not just mentions one."""
+    return _WHEN.search(question) is not None
+
+
+def states_time(text: str) -> bool:
+    """Whether ``text`` says when something happened ("yesterday", "last week", "in May", "2022")."""
+    return _STATES_TIME.search(text) is not None
+
+
+def speaker_of(text: str) -> str | None:
+    """Who said a memory recorded as a line of conversation ("Caroline: I went…" → "Caroline"), else None."""
+    match = _SPEAKER.match(text)
+    return match.group(1) if match else None
+
+
+def named_speakers(question: str, memories: Iterable[Memory]) -> set[str]:
+    """The speakers of ``memories`` that ``question`` names, capitalised as a name ("Reminder: …" is not
+    named by "what's my reminder?")."""
+    words = set(re.findall(r"[\w'-]+", question))
+    words |= {w[:-2] for w in words if w.endswith("'s")}
+    found = {speaker_of(m.text) for m in memories}
+    return {s for s in found if s is not None and all(part in words for part in s.split())}
+
+
+def without_words(question: str, names: Iterable[str]) -> str:
+    """``question`` without ``names`` (and their possessive), for a word search that should not rank the
+    speaker's name above what was said."""
+    for name in names:
+        question = re.sub(rf"\b{re.escape(name)}(?:'s)?\b", " ", question, flags=re.IGNORECASE)
+    return question
 
 
 def linked_names(text: str, question: str) -> list[str]:
@@ -123,6 +186,16 @@ class Ranked:
     text_rank: int | None
 
 
+def rank_fusion(lists: Sequence[tuple[Sequence[str], float]], k: float) -> dict[str, float]:
+    """Reciprocal-rank fusion: each id's sum over ``lists`` (ids best first, with a weight) of
+    weight / (k + rank), scaled so that first place in lists of total weight 2 gives 1."""
+    fused: dict[str, float] = {}
+    for ids, weight in lists:
+        for rank, memory_id in enumerate(dict.fromkeys(ids), start=1):
+            fused[memory_id] = fused.get(memory_id, 0.0) + weight * (k + 1) / (2 * (k + rank))
+    return fused
+
+
 def fuse(
     vector_hits: Sequence[tuple[str, float]],
     text_hits: Sequence[tuple[str, float]],
@@ -131,75 +204,64 @@ def fuse(
     *,
     settings: RankSettings,
     now: datetime | None = None,
-    time_question: bool = False,
+    when_question: bool = False,
+    hop_hits: Sequence[tuple[str, float]] = (),
+    neighbours: Sequence[tuple[str, str, int]] = (),
+    speaker: str | None = None,
 ) -> list[Ranked]:
-    """Rank live memories found by either search, best first.
+    """Rank live memories found by either search (or by the second hop), best first.
 
     Args:
         vector_hits: (id, cosine similarity) from the vector index, best first.
-        text_hits: (id, BM25) from full-text search, best (lowest, most negative BM25) first.
+        text_hits: (id, BM25) from full-text search, best first.
         similarities: cosine similarity of every candidate id (text-only hits included).
         memories: the candidate rows; ids missing here or not live are skipped (the index may lag).
         settings: weights and cut-offs.
         now: the time recency is measured from.
-        time_question: the question is about time (``about_time``): weigh meaning by
-            ``settings.time_vector_weight``.
+        when_question: the question asks when (``asks_when``): lift memories that state a time.
+        hop_hits: the second hop's hits, best first (see the module's docstring).
+        neighbours: (id, neighbour id, +1 after / -1 before) for turns of an imported conversation: a
+            neighbour gets a share of the memory's score and counts as close to the question as it.
+        speaker: the one speaker the question names: what they said is lifted.
     """
     now = now or datetime.now(UTC)
     vector_rank = {memory_id: rank for rank, (memory_id, _) in enumerate(vector_hits, start=1)}
     text_rank = {memory_id: rank for rank, (memory_id, _) in enumerate(text_hits, start=1)}
-    # BM25 relative to the best hit: 1 for the best word match, falling towards 0; 0 for no word match.
-    best_bm25 = min((score for _, score in text_hits), default=0.0)
-    words = {i: score / best_bm25 if best_bm25 < 0 else 0.0 for i, score in text_hits}
-    weight = settings.time_vector_weight if time_question else settings.vector_weight
+    fused = rank_fusion(
+        [
+            ([i for i, _ in text_hits], 1.0),
+            ([i for i, _ in vector_hits], 1.0),
+            ([i for i, _ in hop_hits], settings.hop_weight),
+        ],
+        settings.rrf_k,
+    )
+    similarities = dict(similarities)
+    if neighbours:
+        context = dict(fused)
+        for memory_id, other, offset in neighbours:
+            share = settings.next_turn_share if offset > 0 else settings.previous_turn_share
+            context[other] = context.get(other, 0.0) + share * fused.get(memory_id, 0.0)
+            closeness = similarities.get(memory_id, 0.0)
+            similarities[other] = max(similarities.get(other, 0.0), closeness)
+        fused = context
     ranked: list[Ranked] = []
-    for memory_id in dict.fromkeys([*vector_rank, *text_rank]):
+    for memory_id, base in fused.items():
         memory = memories.get(memory_id)
         if memory is None or not memory.is_live:
             continue
-        similarity = similarities.get(memory_id, 0.0)
-        score = weight * similarity + (1.0 - weight) * words.get(memory_id, 0.0)
+        score = base
+        if speaker is not None and speaker_of(memory.text) == speaker:
+            score *= 1.0 + settings.speaker_boost
         if memory.pinned:
             score += settings.pinned_boost
+        if when_question and states_time(memory.text):
+            score += settings.time_statement_boost
         age_days = max(0.0, (now - parse_time(memory.updated_at)).total_seconds() / 86400)
         score += settings.recency_boost * math.pow(0.5, age_days / settings.recency_half_life_days)
+        similarity = similarities.get(memory_id, 0.0)
         ranked.append(Ranked(memory, score, similarity, vector_rank.get(memory_id), text_rank.get(memory_id)))
     ranked.sort(key=lambda r: r.score, reverse=True)
     return ranked
-
-
-def add_hops(
-    ranked: Sequence[Ranked],
-    parent: Ranked,
-    hops: Sequence[tuple[str, float]],
-    memories: dict[str, Memory],
-    similarities: dict[str, float],
-    *,
-    settings: RankSettings,
-) -> list[Ranked]:
-    """``ranked`` with the memories reached from ``parent`` through its names (``hops``, best first), each
-    scoring a decaying share of the parent's score unless it already scored higher. A reached memory counts
-    as close to the question as its parent (for the prompt's cut)."""
-    by_id = {r.memory.id: r for r in ranked}
-    confirmed = 0.0
-    for place, (memory_id, _) in enumerate(hops):
-        if memory_id == parent.memory.id:
-            continue
-        score = parent.score * (settings.hop_decay - 0.01 * place)
-        current = by_id.get(memory_id)
-        if current is not None:
-            confirmed = max(confirmed, current.score)
-            if score > current.score:
-                similarity = max(current.similarity, parent.similarity)
-                by_id[memory_id] = replace(current, score=score, similarity=similarity)
-            continue
-        memory = memories.get(memory_id)
-        if memory is not None and memory.is_live:
-            similarity = max(similarities.get(memory_id, 0.0), parent.similarity)
-            by_id[memory_id] = Ranked(memory, score, similarity, None, None)
-    if confirmed:
-        by_id[parent.memory.id] = replace(parent, score=parent.score + settings.hop_confirm * confirmed)
-    return sorted(by_id.values(), key=lambda r: r.score, reverse=True)
 
 
 def relevant(ranked: Sequence[Ranked], settings: RankSettings, question: str = "") -> list[Ranked]:

@@ -14,7 +14,17 @@ from app.memory.decisions import Action, Decision, decide
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.errors import MemoryInputError, MemoryNotFoundError, VectorIndexError
 from app.memory.phrasing import to_third_person
-from app.memory.ranking import Ranked, RankSettings, about_time, add_hops, fuse, linked_names, relevant
+from app.memory.ranking import (
+    Ranked,
+    RankSettings,
+    asks_when,
+    fuse,
+    linked_names,
+    named_speakers,
+    relevant,
+    speaker_of,
+    without_words,
+)
 from app.memory.rules import KINDS, Candidate, classify, match_rule, split_sentences
 from app.memory.upkeep import IndexKeeper
 from app.memory.vector_index import embedding_text
@@ -31,6 +41,8 @@ RETRACTED = "retracted"
 MAX_TEXT = 2000
 MIN_PREFIX = 4
 """The shortest id prefix accepted for a memory (shorter ones match too much by accident)."""
+INDEXLESS_CANDIDATES = 20
+"""Word matches compared by meaning when another process owns the vector index (see MemoryStore.similar)."""
 FORGET_SIMILARITY = 0.55
 """A forget request with no word-for-word match removes the closest memory only if it is at least this close."""
 
@@ -118,32 +130,57 @@ class MemoryStore:
         return [r.memory.text for r in relevant(ranked, self.rank, user_text)]
 
     def ranked(self, query: str, candidates: int | None = None) -> list[Ranked]:
-        """Vector and full-text hits for ``query``, fused (see ranking.fuse), with the second hop's memories
-        (see ranking.add_hops) unless the question is about time."""
+        """Vector and full-text hits for ``query``, the second hop's memories and the turns around them,
+        fused (see ranking.fuse).
+
+        A name in the question that is the speaker of found memories ("Caroline: …") is a field, not a word:
+        the word search runs without it (else the shortest lines naming that person win, "See you, Caroline!")
+        and what that person said is lifted instead."""
         if not query.strip():
             return []
         n = candidates or self.rank.candidates
         vector = self.embedder.embed_one(query)
         vector_hits = self.keeper.nearest(vector, n)
         text_hits = self.rows.full_text(query, n, max_term_docs=self.rank.max_term_docs)
-        time_question = about_time(query)
         similarities = dict(vector_hits)
         memories = self.rows.get_many(list(dict.fromkeys([*similarities, *(i for i, _ in text_hits)])))
-        hops = [] if time_question else self._hop_targets(query, text_hits, memories)
-        # One read of stored vectors for every word match, first-pass or second-hop, the vector search missed.
+        speakers = named_speakers(query, memories.values())
+        if speakers:
+            plain = self.rows.full_text(
+                without_words(query, speakers), n, max_term_docs=self.rank.max_term_docs
+            )
+            if plain:
+                text_hits = plain
+                memories.update(self.rows.get_many([i for i, _ in plain if i not in memories]))
+        hops = self._hop_targets(query, text_hits, memories)
+        neighbours = self.rows.neighbours(list(memories))
+        memories.update(self.rows.get_many([o for _, o, _ in neighbours if o not in memories]))
+        # Only a line of dialogue and the other speaker's line next to it are question and answer; notes
+        # stored together in one import are not each other's context.
+        neighbours = [
+            (i, o, offset)
+            for i, o, offset in neighbours
+            if i in memories and o in memories and _is_reply(memories[i].text, memories[o].text)
+        ]
+        # One read of stored vectors for the word matches, first-pass or second-hop, the vector search missed
+        # (a neighbouring line counts as close as the line it answers: no read for it).
         unscored = [i for i in dict.fromkeys(i for i, _ in [*text_hits, *hops]) if i not in similarities]
         for memory_id, other in self.keeper.vectors(unscored).items():
             similarities[memory_id] = float(other @ vector)
         if self.keeper.index is None:
             # Without vectors, a word match stands in for closeness, so the relevance cut keeps it.
             similarities.update((memory_id, 1.0) for memory_id, _ in text_hits)
-        ranked = fuse(
-            vector_hits, text_hits, similarities, memories, settings=self.rank, time_question=time_question
+        return fuse(
+            vector_hits,
+            text_hits,
+            similarities,
+            memories,
+            settings=self.rank,
+            when_question=asks_when(query),
+            hop_hits=hops,
+            neighbours=neighbours,
+            speaker=next(iter(speakers)) if len(speakers) == 1 else None,
         )
-        parent = next((r for r in ranked if hops and r.memory.id == text_hits[0][0]), None)
-        if parent is None:
-            return ranked
-        return add_hops(ranked, parent, hops, memories, similarities, settings=self.rank)
 
     def _hop_targets(
         self, query: str, text_hits: list[tuple[str, float]], memories: dict[str, Memory]
@@ -151,7 +188,11 @@ class MemoryStore:
         """The second hop's full-text hits: the memories about the names in the best word match that the
         question lacks (none if it has none); adds their rows to ``memories``."""
         parent = memories.get(text_hits[0][0]) if text_hits else None
-        names = linked_names(parent.text, query) if parent is not None and parent.is_live else []
+        if parent is None or not parent.is_live:
+            return []
+        # Who said a line is not what it is about: "Melanie: …" does not lead to everything Melanie said.
+        speaker = speaker_of(parent.text)
+        names = linked_names(parent.text[len(speaker) + 2 :] if speaker else parent.text, query)
         if not names:
             return []
         hops = self.rows.full_text(" ".join(names), self.rank.hop_hits, scan=self.rank.hop_scan)
@@ -171,8 +212,21 @@ class MemoryStore:
         return [memory for memory, s in similar if s >= FORGET_SIMILARITY]
 
     def similar(self, text: str, limit: int = 5) -> list[tuple[Memory, float]]:
-        """Live memories closest in meaning to ``text``, with their similarity."""
-        hits = self.keeper.nearest(self.embedder.embed_one(embedding_text(text)), limit)
+        """Live memories closest in meaning to ``text``, with their similarity.
+
+        Without the index (another process owns it) the closest are sought among the word matches, embedded
+        here: the duplicate check must not depend on which process holds the index ("… 9083" then "… 9083!"
+        was stored twice while the app ran and once without it)."""
+        vector = self.embedder.embed_one(embedding_text(text))
+        if self.keeper.index is None:
+            ids = [memory_id for memory_id, _ in self.rows.full_text(text, INDEXLESS_CANDIDATES)]
+            live = [m for m in self.rows.get_many(ids).values() if m.is_live]
+            if not live:
+                return []
+            vectors = self.embedder.embed([embedding_text(m.text) for m in live])
+            scored = [(m, float(v @ vector)) for m, v in zip(live, vectors, strict=True)]
+            return sorted(scored, key=lambda pair: pair[1], reverse=True)[:limit]
+        hits = self.keeper.nearest(vector, limit)
         found = self.rows.get_many([memory_id for memory_id, _ in hits])
         return [(found[i], s) for i, s in hits if i in found and found[i].is_live]
 
@@ -310,6 +364,12 @@ class MemoryStore:
                         self.rows.update(target.id, superseded_by=new.id, superseded_at=now)
             self.keeper.sync()
         return dataclasses.replace(decision, stored=new)
+
+
+def _is_reply(text: str, other: str) -> bool:
+    """Whether two lines are said by two different speakers ("Theo: …" and "Nora: …")."""
+    speaker, other_speaker = speaker_of(text), speaker_of(other)
+    return speaker is not None and other_speaker is not None and speaker != other_speaker
 
 
 def check_limit(limit: int) -> None:

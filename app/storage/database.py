@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import threading
 import time
 import uuid
@@ -51,7 +53,24 @@ def open_database(path: Path | str) -> Database:
             raise storage_error(error, "open the database", Path(path)) from error
 
 
+def _private_file(path: Path) -> None:
+    """Create the database readable by its owner only (0600), or tighten an existing one: it holds the
+    user's memories and conversations. SQLite gives its -wal and -shm files the main file's permissions."""
+    if str(path) == ":memory:":
+        return
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            log.warning("Database file %s was readable by others (%o); now 0600", path, mode)
+            path.chmod(0o600)
+    except OSError as error:
+        # sqlite3.connect below reports a folder that cannot be written to in the user's words.
+        log.warning("Could not make %s private: %s", path, error.strerror)
+
+
 def _open_and_upgrade(path: Path) -> Database:
+    _private_file(path)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
     try:
         db = Database(conn)
@@ -131,7 +150,7 @@ def write(db: Database, action: str) -> Iterator[Database]:
                 with db.atomic():
                     yield db
                 return
-            db.conn.execute("BEGIN IMMEDIATE")
+            _begin_immediate(db)
             try:
                 yield db
             except BaseException:
@@ -143,6 +162,26 @@ def write(db: Database, action: str) -> Iterator[Database]:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             raise storage_error(error, action) from error
+
+
+WRITE_WAIT_S = 60.0
+"""How long a write waits for another Aris process's writes in all (each try waits the busy timeout): the
+running app adding a burst of memories holds the write lock again and again, and SQLite's busy handler is
+not fair, so a CLI `memory add` used to give up after one busy timeout while its turn was coming."""
+
+
+def _begin_immediate(db: Database) -> None:
+    deadline = time.monotonic() + WRITE_WAIT_S
+    while True:
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as error:
+            text = str(error)
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+            log.info("Another Aris process is writing; waiting for its turn")
+            time.sleep(0.02)
 
 
 def node_clock(db: Database) -> HybridClock:

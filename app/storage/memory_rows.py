@@ -68,6 +68,24 @@ class MemoryRows:
                 found[row[0]] = Memory.from_row(row)
         return found
 
+    def neighbours(self, ids: Sequence[str]) -> list[tuple[str, str, int]]:
+        """(id, neighbour id, +1 or -1) for the live memories stored just before or after each of ``ids`` with
+        the same creation time: the turns around a turn of an imported conversation, which are its context
+        ("How long have you been married?" then "5 years already!"). Memories learned one by one never share
+        a creation time to the millisecond, so they have none."""
+        found: list[tuple[str, str, int]] = []
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                "SELECT c.id, n.id, n.rowid - c.rowid FROM memories c JOIN memories n "
+                "ON n.rowid IN (c.rowid - 1, c.rowid + 1) AND n.created_at = c.created_at "
+                f"WHERE c.id IN ({marks}) AND n.deleted_at IS NULL AND n.superseded_by IS NULL",
+                chunk,
+            )
+            found.extend((row[0], row[1], int(row[2])) for row in rows)
+        return found
+
     def memories(self, include_deleted: bool = False, limit: int | None = None) -> list[Memory]:
         """Pinned first, then most recently updated. With include_deleted, also superseded and forgotten."""
         where = "" if include_deleted else f"WHERE {LIVE_MEMORY}"

@@ -4,12 +4,15 @@ catches up, and ids are compared literally."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
 
 from app.memory.errors import MemoryNotFoundError
 from app.memory.service import MemoryService
+from app.storage.database import _BUSY_TIMEOUT_MS
+from app.storage.sqlite import sqlite3
 from tests.conftest import run_cli
 from tests.memory.holder import Holder
 
@@ -65,3 +68,29 @@ def test_an_ambiguous_prefix_lists_the_candidates(memory: MemoryService) -> None
     assert one.id in error.value.message and two.id in error.value.message
     assert len(memory.memories()) == 2  # nothing forgotten
     assert memory.pin("abcd2").id == two.id
+
+
+def test_a_near_duplicate_is_caught_whoever_holds_the_index(holder: Holder, tmp_path: Path) -> None:
+    """The CLI has no vector index while the app runs; its duplicate check must still see the first copy."""
+    assert holder.ask("add The gate code for the garage is 9083") is not None
+    again = run_cli("memory", "add", "The gate code for the garage is 9083!", data_dir=tmp_path / "data")
+    assert again.returncode == 0, again.stderr
+    listed = json.loads(run_cli("memory", "list", "--json", data_dir=tmp_path / "data").stdout)
+    assert [m["text"] for m in listed] == ["The gate code for the garage is 9083."]
+    holder.close()
+
+
+def test_a_write_waits_for_another_process_longer_than_the_busy_timeout(memory: MemoryService) -> None:
+    """Another connection (another process, as far as SQLite knows) holds the write lock past the 5 s busy
+    timeout; the add waits for its turn and succeeds instead of failing."""
+    other = sqlite3.connect(str(memory.paths.database), timeout=1, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(_BUSY_TIMEOUT_MS / 1000 + 1.5, other.commit)
+    release.start()
+    try:
+        decision = memory.add("My locker at the pool is number 41")
+    finally:
+        release.join()
+        other.close()
+    assert decision.stored is not None
+    assert [m.text for m in memory.memories()] == ["The user's locker at the pool is number 41."]

@@ -1,0 +1,139 @@
+"""Rank fusion on constructed lists: what either search puts first stays near the top whatever the other
+search says, agreement between them goes first, and questions about when lift memories that state a time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from app.memory.ranking import (
+    RankSettings,
+    asks_when,
+    fuse,
+    named_speakers,
+    rank_fusion,
+    speaker_of,
+    states_time,
+    without_words,
+)
+from app.memory.service import MemoryService
+from app.storage.records import Memory
+
+_STAMP = "2024-01-01T12:00:00.000+00:00"
+_NOW = datetime(2024, 1, 2, tzinfo=UTC)
+
+
+def _memories(texts: dict[str, str]) -> dict[str, Memory]:
+    return {i: Memory(i, text, "note", _STAMP, _STAMP) for i, text in texts.items()}
+
+
+def _order(vector: list[str], text: list[str], memories: dict[str, Memory], **kwargs: object) -> list[str]:
+    ranked = fuse(
+        [(i, 0.5) for i in vector],
+        [(i, -1.0) for i in text],
+        {i: 0.5 for i in memories},
+        memories,
+        settings=RankSettings(),
+        now=_NOW,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return [r.memory.id for r in ranked]
+
+
+def test_the_first_hit_of_either_search_stays_on_top_when_the_other_is_noise() -> None:
+    memories = _memories({f"m{n}": f"memory {n}" for n in range(20)})
+    noise = [f"m{n}" for n in range(10, 20)]
+    for answer_list in ("text", "vector"):
+        lists = {"text": ["m0", "m1", "m2"], "vector": noise}
+        if answer_list == "vector":
+            lists = {"text": noise, "vector": ["m0", "m1", "m2"]}
+        order = _order(lists["vector"], lists["text"], memories)
+        assert "m0" in order[:2], (answer_list, order)
+        # The answer list's top three interleave with the noise, never below the other's fourth.
+        assert max(order.index(i) for i in ("m0", "m1", "m2")) < order.index(noise[3])
+
+
+def test_agreement_between_the_searches_goes_first() -> None:
+    memories = _memories({f"m{n}": f"memory {n}" for n in range(10)})
+    # m5 is fifth by words and fifth by meaning; every other memory is first or second in one list only.
+    order = _order(["m0", "m1", "m2", "m3", "m5"], ["m6", "m7", "m8", "m9", "m5"], memories)
+    assert order[0] == "m5"
+
+
+def test_scores_run_from_zero_to_one_for_the_two_searches() -> None:
+    fused = rank_fusion([(["a", "b"], 1.0), (["a", "c"], 1.0)], 60.0)
+    assert fused["a"] == 1.0
+    assert 0.0 < fused["c"] < fused["b"] + 1e-9 < 0.5
+
+
+def test_a_question_about_when_lifts_the_memory_that_states_a_time() -> None:
+    memories = _memories(
+        {
+            "plan": "Nora: I love going to the support group, it helps a lot.",
+            "went": "Nora: I went to the support group yesterday and it was powerful.",
+        }
+    )
+    both = ["plan", "went"]
+    assert _order(both, both, memories) == ["plan", "went"]
+    assert _order(both, both, memories, when_question=True) == ["went", "plan"]
+
+
+def test_questions_and_memories_about_time_are_told_apart() -> None:
+    assert asks_when("When did Nora go to the support group?")
+    assert asks_when("What year did Theo move?") and asks_when("How long has Theo sailed?")
+    assert not asks_when("What did Nora paint?")
+    assert states_time("I went there yesterday.") and states_time("We met in May 2022.")
+    assert states_time("I ran a half marathon last Sunday.") and states_time("It was two weeks ago.")
+    assert not states_time("I love painting sunsets.")
+
+
+def test_speakers_are_a_field_not_a_word() -> None:
+    said = [Memory("a", "Caroline: I researched adoption agencies.", "note", _STAMP, _STAMP)]
+    assert speaker_of(said[0].text) == "Caroline" and speaker_of("The user's sister is Rosa.") is None
+    assert named_speakers("What did Caroline research?", said) == {"Caroline"}
+    assert named_speakers("What are Caroline's plans?", said) == {"Caroline"}
+    reminder = [Memory("b", "Reminder: call the plumber.", "note", _STAMP, _STAMP)]
+    assert named_speakers("what's my reminder?", reminder) == set()
+    assert without_words("What are Caroline's plans?", {"Caroline"}).split() == ["What", "are", "plans?"]
+
+
+def test_an_imported_conversation_answers_from_the_turn_after_the_question(memory: MemoryService) -> None:
+    """The reply holds the answer but none of the question's words; the turn asking it has them."""
+    lines = [
+        ("Theo", "Morning Nora! How was the weekend?"),
+        ("Nora", "Busy, we cleaned the whole garage."),
+        ("Theo", "How long have you and your husband been married now?"),
+        ("Nora", "Five years already, it feels like yesterday!"),
+        ("Theo", "I started restoring an old sailing boat."),
+        ("Nora", "That sounds like a big project, good luck with it."),
+        ("Theo", "Thanks! My uncle helps me on Saturdays."),
+        ("Nora", "My husband loves boats too, he grew up near the sea."),
+        ("Theo", "Have you two ever been sailing together?"),
+        ("Nora", "Once, on our honeymoon, and I was seasick the whole time."),
+        ("Theo", "Ha, I will take you out when the boat is ready."),
+        ("Nora", "Deal, as long as the lake is calm."),
+    ]
+    document = {
+        "format": "aris-memories",
+        "version": 1,
+        "exported_at": _STAMP,
+        "memories": [
+            {
+                "id": f"00000000-0000-4000-8000-{n:012d}",
+                "text": f"{who}: {text}",
+                "kind": "note",
+                "created_at": _STAMP,
+                "updated_at": _STAMP,
+            }
+            for n, (who, text) in enumerate(lines)
+        ],
+    }
+    memory.import_json(document)
+    top = [r.memory.text for r in memory.search("How long have Nora and her husband been married?", limit=2)]
+    assert "Nora: Five years already, it feels like yesterday!" in top, top
+
+
+def test_the_memory_budget_follows_the_models_context() -> None:
+    built_in, downloaded = RankSettings.for_context(2048), RankSettings.for_context(4096)
+    assert built_in == RankSettings()
+    assert downloaded.prompt_tokens >= 4 * built_in.prompt_tokens and downloaded.limit > built_in.limit
+    assert RankSettings.for_context(32768).prompt_tokens == RankSettings.for_context(8192).prompt_tokens
