@@ -79,14 +79,14 @@ def bench(ctx: CommandContext) -> int:
 
 
 def _memory_bench(ctx: CommandContext) -> int:
-    from app.memory.bench import run_memory_bench
+    from app.bench.memory import run_memory_bench
 
     run_memory_bench(ctx.paths, count=ctx.args.count or 100_000, as_json=ctx.args.json)
     return 0
 
 
 def _recall_bench(ctx: CommandContext) -> int:
-    from app.memory.recall_bench import run_recall_bench
+    from app.bench.recall import run_recall_bench
 
     if ctx.args.locomo is not None:
         return _locomo_bench(ctx, ctx.args.locomo)
@@ -96,8 +96,8 @@ def _recall_bench(ctx: CommandContext) -> int:
 
 def _locomo_bench(ctx: CommandContext, path: Path) -> int:
     """`bench recall --locomo PATH`; a missing file skips with one line (the data is not in the repository)."""
+    from app.bench.locomo import run_locomo_bench
     from app.memory.errors import MemoryImportError
-    from app.memory.locomo_bench import run_locomo_bench
 
     if not path.is_file():
         print(f"bench recall: skipped, there is no LoCoMo file at {path}.", file=sys.stderr)

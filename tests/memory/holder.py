@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from app.memory.bench import memory_sentences
+from app.bench.memory import memory_sentences
 from app.memory.service import MemoryService
 from app.paths import DataPaths
 

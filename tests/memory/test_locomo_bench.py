@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from app.bench.locomo_format import export_document, read_locomo, session_time
 from app.memory.errors import MemoryImportError
-from app.memory.locomo import export_document, read_locomo, session_time
 from app.memory.transfer import parse_export
 from tests.conftest import run_cli
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.memory.evaluation import KINDS, conversations
+from app.bench.recall_set import KINDS, conversations
 from tests.conftest import run_cli
 
 

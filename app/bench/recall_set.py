@@ -202,7 +202,7 @@ class Question:
 
 
 @dataclass(frozen=True)
-class Conversation:
+class GeneratedConversation:
     """One person's conversations with the assistant over many sessions, and questions about them."""
 
     id: str
@@ -213,7 +213,7 @@ class Conversation:
 KINDS = ("single", "multi", "temporal")
 
 
-def conversations(seed: int = SEED, count: int = CONVERSATIONS) -> list[Conversation]:
+def conversations(seed: int = SEED, count: int = CONVERSATIONS) -> list[GeneratedConversation]:
     """The evaluation set: the same for the same seed, on any machine."""
     return [_conversation(random.Random(seed * 1000 + n), f"c{n:02d}") for n in range(count)]
 
@@ -245,7 +245,7 @@ def _when(day: date) -> str:
     return f"{day:%B} {day.day}"
 
 
-def _conversation(rng: random.Random, cid: str) -> Conversation:  # noqa: PLR0912, PLR0915 - one story, told in order
+def _conversation(rng: random.Random, cid: str) -> GeneratedConversation:  # noqa: PLR0912, PLR0915 - one story, told in order
     w = _Writer(rng, cid)
     people = rng.sample(_FIRST, 10)
     relatives = dict(zip(rng.sample(_RELATIONS, 6), people[:6], strict=True))
@@ -343,7 +343,7 @@ def _conversation(rng: random.Random, cid: str) -> Conversation:  # noqa: PLR091
     counts: dict[str, int] = {}
     for q in w.questions:
         counts[q.text] = counts.get(q.text, 0) + 1
-    return Conversation(cid, tuple(w.turns), tuple(q for q in w.questions if counts[q.text] == 1))
+    return GeneratedConversation(cid, tuple(w.turns), tuple(q for q in w.questions if counts[q.text] == 1))
 
 
 def _intro_of(w: _Writer, relation: str) -> str:

@@ -48,7 +48,7 @@ class Question:
 
 
 @dataclass(frozen=True)
-class Conversation:
+class LocomoConversation:
     """One sample: two speakers over many dated sessions, and the questions about them."""
 
     id: str
@@ -56,7 +56,7 @@ class Conversation:
     questions: tuple[Question, ...]
 
 
-def read_locomo(path: Path) -> list[Conversation]:
+def read_locomo(path: Path) -> list[LocomoConversation]:
     """Every conversation of a LoCoMo-format file.
 
     Raises:
@@ -84,7 +84,7 @@ def session_time(text: str) -> datetime:
     return datetime.strptime(clean, "%I:%M %p on %d %B %Y").replace(tzinfo=UTC)
 
 
-def _conversation(sample: dict[str, Any], n: int) -> Conversation:
+def _conversation(sample: dict[str, Any], n: int) -> LocomoConversation:
     talk = sample["conversation"]
     turns: list[Turn] = []
     sessions = sorted((int(m.group(1)), key) for key in talk if (m := _SESSION.match(key)))
@@ -106,7 +106,7 @@ def _conversation(sample: dict[str, Any], n: int) -> Conversation:
         )
         if evidence:
             questions.append(Question(str(qa["question"]), int(qa["category"]), evidence))
-    return Conversation(str(sample.get("sample_id", f"sample-{n}")), tuple(turns), tuple(questions))
+    return LocomoConversation(str(sample.get("sample_id", f"sample-{n}")), tuple(turns), tuple(questions))
 
 
 def memory_text(turn: Turn) -> str:
@@ -114,7 +114,7 @@ def memory_text(turn: Turn) -> str:
     return f"{turn.speaker}: {turn.text}"
 
 
-def export_document(conversation: Conversation) -> tuple[dict[str, Any], dict[str, str]]:
+def export_document(conversation: LocomoConversation) -> tuple[dict[str, Any], dict[str, str]]:
     """The conversation as an Aris memory export (one memory per turn, dated by its session, in order), and
     each memory id's dialogue id."""
     memories: list[dict[str, str]] = []

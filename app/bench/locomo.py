@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.bench.locomo_format import CATEGORIES, LocomoConversation, export_document, read_locomo
 from app.memory.embeddings import MiniLMEmbedder
-from app.memory.locomo import CATEGORIES, Conversation, export_document, read_locomo
 from app.memory.ranking import RankSettings
 from app.memory.service import MemoryService, MemorySettings
 from app.memory.store import MemoryStore
@@ -61,7 +61,7 @@ class _Tally:
 
 
 def _score(
-    store: MemoryStore, conversation: Conversation, dia_of: dict[str, set[str]], tally: _Tally
+    store: MemoryStore, conversation: LocomoConversation, dia_of: dict[str, set[str]], tally: _Tally
 ) -> None:
     """Ask every question of one imported conversation and add up what was found."""
     budgets = {name: RankSettings.for_context(size) for name, size in BUDGETS.items()}
@@ -152,7 +152,7 @@ def _figures(tally: _Tally, locomo: Path, conversations: int, seconds: float) ->
 
 
 def _imported(
-    folder: Path, conversation: Conversation, embedder: MiniLMEmbedder
+    folder: Path, conversation: LocomoConversation, embedder: MiniLMEmbedder
 ) -> tuple[MemoryService, dict[str, set[str]]]:
     """A fresh store holding the conversation, imported as `memory import` does; memory id -> dialogue id,
     with a turn whose text repeats an earlier one (skipped by the import) credited to that earlier memory."""

@@ -1,4 +1,4 @@
-"""`bench recall`: recall@1/5/10 on the generated evaluation (app.memory.evaluation), for the fused ranking
+"""`bench recall`: recall@1/5/10 on the generated evaluation (app.bench.recall_set), for the fused ranking
 and for each of its two components alone, overall and per kind of question.
 
 Each conversation gets a fresh store in a temporary folder holding one memory per user turn (dated by its
@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.bench.recall_set import KINDS, GeneratedConversation, conversations
 from app.memory.embeddings import MiniLMEmbedder
-from app.memory.evaluation import KINDS, Conversation, conversations
 from app.memory.ranking import RankSettings
 from app.memory.store import MemoryStore
 from app.memory.upkeep import IndexKeeper
@@ -107,7 +107,7 @@ def run_recall_bench(
 
 
 def _store(
-    folder: Path, conversation: Conversation, embedder: MiniLMEmbedder, rank: RankSettings
+    folder: Path, conversation: GeneratedConversation, embedder: MiniLMEmbedder, rank: RankSettings
 ) -> tuple[MemoryStore, dict[str, str]]:
     """A store holding the conversation's turns as memories; returns it and memory id -> turn id."""
     data = DataPaths(folder).ensure()
