@@ -1,0 +1,339 @@
+"""The second stage's answers: a request the classifier gave to a skill, answered from slots read out of the
+free text. The request is first tried again on that skill's templates without the words around it ("i wanna
+know how many pounds are in 10 kilos"); failing that, each action reads its own slots; a slot that is missing
+gets a question back ("For how long?") and the next utterance completes the request."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.skills import clock, lists, maths, reminders, timers, units
+from app.skills.base import SkillContext
+from app.skills.extract import (
+    find_day,
+    find_duration,
+    find_place,
+    list_name_of,
+    same_thing,
+    strip_fillers,
+    timer_name,
+)
+from app.skills.matcher import IntentMatch
+from app.skills.places import find_zone
+from app.skills.speech import say_day, say_time
+from app.skills.store import TimerKind
+
+SKILL_OF_CLASS = {
+    "time": "time",
+    "date": "date",
+    "math": "math",
+    "units": "units",
+    "timer_set": "timer",
+    "timer_query": "timer",
+    "timer_cancel": "timer",
+    "reminder_set": "reminder",
+    "reminder_query": "reminder",
+    "reminder_cancel": "reminder",
+    "list_add": "list",
+    "list_query": "list",
+    "list_remove": "list",
+    "offline": "offline",
+}
+"""The skill that answers each class of the classifier."""
+
+ACTS = frozenset({"timer_set", "timer_cancel", "reminder_set", "reminder_cancel", "list_add", "list_remove"})
+"""Classes whose answer changes something: never run only to see whether they would answer."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A skill's reply, and what to do with the next utterance when it was a question."""
+
+    skill: str
+    text: str
+    awaiting: Callable[[str], str | None] | None = None
+    """Completes the request with the user's next words (None when they don't fit: then they are a new
+    request)."""
+
+
+Retry = Callable[[str, str], str | None]
+"""Runs a rephrased sentence through one skill's templates: (sentence, skill) → reply or None."""
+
+
+def answer(label: str, text: str, ctx: SkillContext, retry: Retry) -> Answer | None:
+    """The reply of the skill the classifier chose; None leaves the request to the language model."""
+    skill = SKILL_OF_CLASS.get(label)
+    if skill is None:
+        return None
+    plain = strip_fillers(text)
+    if plain != text.lower().strip(" ?.!,"):
+        again = retry(plain, skill)
+        if again is not None:
+            return Answer(skill, again)
+    found = _ACTIONS[label](plain, ctx)
+    if found is None:
+        return None
+    return found if isinstance(found, Answer) else Answer(skill, found)
+
+
+def _time(text: str, ctx: SkillContext) -> str | None:
+    place = find_place(text)
+    zone_question = re.search(r"\b(time ?zone|timezone|eastern|central|pacific|mountain)\b", text)
+    if place is None:
+        zone_of = re.search(r"(?:is|does|in)\s+([a-z][a-z .,'-]+?)\s+(?:in|use|on|observe)\b", text)
+        if zone_question and zone_of:
+            place = (zone_of.group(1), zone_of.group(1))
+    if place is None:
+        if re.search(r"\b(after|past|before) (noon|midday|midnight)\b", text):
+            now = ctx.local_now()
+            after = now.hour >= 12
+            yes = after if re.search(r"\b(after|past)\b", text) else not after
+            return f"{'Yes' if yes else 'No'}, it's {say_time(now)}."
+        return clock.time_here(IntentMatch("ArisTime"), ctx)
+    said, known = place
+    if not known:
+        return f"Sorry, I don't know the time zone of {said.title()}. Try a nearby big city."
+    found = find_zone(known)
+    if found is None:
+        return None
+    name, zone = found
+    there = datetime.fromtimestamp(ctx.now(), zone)
+    if zone_question:
+        offset = there.strftime("%z")
+        sign, hours, minutes = offset[0], int(offset[1:3]), offset[3:]
+        utc = f"UTC{sign}{hours}" + (f":{minutes}" if minutes != "00" else "")
+        return f"{name} is on {zone.key.replace('_', ' ')} time, {utc} right now; it's {say_time(there)} there."
+    return f"It's {say_time(there)} in {name}, {there:%A}."
+
+
+def _date(text: str, ctx: SkillContext) -> str | None:
+    now = ctx.local_now()
+    found = find_day(text, now.date())
+    if found is None:
+        return clock.date_today(IntentMatch("ArisDate"), ctx)
+    day, said = found
+    moment = datetime(day.year, day.month, day.day)
+    if re.search(r"\bhow many (days|weeks)\b|\bhow long (until|till|to|before)\b", text):
+        days = (day - now.date()).days
+        return f"{said} is {days} day{'s' if days != 1 else ''} away, on {say_day(moment)}."
+    verb = "was" if day < now.date() else "is"
+    return f"{said} {verb} {say_day(moment)}, {day.year}."
+
+
+def _calculate(text: str, ctx: SkillContext) -> str | None:
+    convert = re.search(r"\bconvert\s+(.+?)\s+(?:to|into|in)\s+(.+)$", text)
+    if convert:
+        quantity = convert.group(1)
+        quantity = quantity if re.match(r"^(\d|a |an |one )", quantity) else f"1 {quantity}"
+        converted = units.convert(IntentMatch("ArisUnits", {"quantity": quantity, "unit": convert.group(2)}), ctx)
+        if converted is not None:
+            return converted
+    sums = re.sub(r"^(?:what(?:'s| is| are)|how much is|calculate|compute|work out|figure out)\s+", "", text)
+    sums = _lists_of_numbers(sums)
+    return maths.calculate(IntentMatch("ArisMath", {"expression": sums}), ctx)
+
+
+def _lists_of_numbers(text: str) -> str:
+    """ "the average of 4, 8 and 15" → "(4 + 8 + 15) / 3"; "the sum of 45 and 16" → "45 + 16"."""
+    found = re.search(r"\b(?:the )?(sum|total|average|mean) of (.+)$", text)
+    if not found:
+        found = re.search(r"\b(add up|add together) (.+)$", text)
+    if not found:
+        return text
+    numbers = re.findall(r"-?\d+(?:\.\d+)?", found.group(2).replace(",", " "))
+    if len(numbers) < 2:
+        return text
+    total = " + ".join(numbers)
+    return f"({total}) / {len(numbers)}" if found.group(1) in ("average", "mean") else total
+
+
+def _timer_set(text: str, ctx: SkillContext) -> str | Answer | None:
+    name = timer_name(text)
+    duration = find_duration(text)
+    if duration is None:
+
+        def complete(reply: str) -> str | None:
+            length = find_duration(reply)
+            if length is None:
+                return None
+            return timers.start(IntentMatch("ArisStartTimer", {"duration": length, "timer_label": name}), ctx)
+
+        return Answer("timer", "For how long?", complete)
+    return timers.start(IntentMatch("ArisStartTimer", {"duration": duration, "timer_label": name}), ctx)
+
+
+def _timer_query(text: str, ctx: SkillContext) -> str | None:
+    return timers.status(IntentMatch("HassTimerStatus", {"timer_label": _known_timer(text, ctx)}), ctx)
+
+
+def _timer_cancel(text: str, ctx: SkillContext) -> str | None:
+    if re.search(r"\ball\b|\btimers\b", text):
+        return timers.cancel_all(IntentMatch("HassCancelAllTimers"), ctx)
+    return timers.cancel(IntentMatch("HassCancelTimer", {"timer_label": _known_timer(text, ctx)}), ctx)
+
+
+def _known_timer(text: str, ctx: SkillContext) -> str:
+    """The timer's stored name for the name said ("egg" finds "eggs")."""
+    said = timer_name(text)
+    if not said:
+        return ""
+    for timer in ctx.store.active(TimerKind.TIMER):
+        if same_thing(timer.name, said):
+            return timer.name
+    return said
+
+
+_REMINDER_LEAD = re.compile(
+    r"^.*\b(?:remind me|reminder|alarm|wake me(?: up)?|don't let me forget|do not let me forget|make sure i|"
+    r"ping me|notify me|alert me|get me up)\b"
+)
+
+
+def _reminder_set(text: str, ctx: SkillContext) -> str | Answer | None:
+    rest = _REMINDER_LEAD.sub("", text, count=1).strip()
+    rest = re.sub(r"^(?:set |for me |please |with an alarm |clock )+", "", rest).strip()
+    rest = re.sub(r"^(for|on)\s+(?=\d|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)", "at ", rest)
+    rest = re.sub(r"\bat (\d{1,2}) (\d{2})\b", r"at \1:\2", rest)
+    alarm = bool(re.search(r"\b(alarm|wake)\b", text))
+    if rest:
+        said = reminders.remind(IntentMatch("ArisReminder", {"reminder": rest}), ctx)
+        if said is not None and not said.startswith("When should"):
+            return said
+
+    def complete(reply: str) -> str | None:
+        at = re.sub(r"^(?:for|at)\s+", "", strip_fillers(reply))
+        task = "" if alarm else re.sub(r"^(?:to|about)\s+", "", rest)
+        phrase = f"to {task} at {at}" if task else f"at {at}"
+        said = reminders.remind(IntentMatch("ArisReminder", {"reminder": phrase}), ctx)
+        return None if said is None or said.startswith("When should") else said
+
+    return Answer("reminder", "For what time?" if alarm else "When should I remind you?", complete)
+
+
+def _reminder_query(text: str, ctx: SkillContext) -> str | None:
+    about = re.search(r"\b(?:remind me|reminder|alarm)s?\s+(?:about|to|for|of)\s+(.+)$", text)
+    if about and re.match(r"^(did|have|do|is|are)\b", text):
+        subject = about.group(1)
+        found = [
+            r for r in ctx.store.active(TimerKind.REMINDER) if _overlaps(subject, r.name)
+        ]
+        if not found:
+            return f"No, I have no reminder about {subject}."
+        at = datetime.fromtimestamp(found[0].fires_at).astimezone()
+        return f"Yes: {reminders._spoken_task(found[0].name)}, {say_day(at)} at {say_time(at)}."
+    return reminders.list_reminders(IntentMatch("ArisListReminders"), ctx)
+
+
+def _overlaps(said: str, stored: str) -> bool:
+    words = {w for w in re.findall(r"\w+", said.lower()) if w not in {"the", "a", "my", "to", "about"}}
+    return bool({s[:-1] if s.endswith("s") else s for s in words} & {
+        s[:-1] if s.endswith("s") else s for s in re.findall(r"\w+", stored.lower())
+    })
+
+
+def _reminder_cancel(text: str, ctx: SkillContext) -> str | None:
+    about = re.search(r"\b(?:about|to|for)\s+(.+)$", text)
+    slot = about.group(1) if about else ""
+    if not slot:
+        named = re.search(r"\b(?:the|my)\s+([a-z]+)\s+(?:reminder|alarm)\b", text)
+        slot = named.group(1) if named and named.group(1) not in {"first", "next", "last", "morning"} else ""
+    return reminders.cancel_reminder(IntentMatch("ArisCancelReminder", {"reminder": slot}), ctx)
+
+
+_ADD = re.compile(
+    r"^(?:please )?(?:add|put|stick|pop|place|include|write|jot down|throw|save)\s+(.+?)\s+"
+    r"(?:to|on|onto|in|into|under)\s+(?:my|the|our|a)?\s*(.+?)(?:\s+list)?$"
+)
+
+
+def _list_add(text: str, ctx: SkillContext) -> str | Answer | None:
+    found = _ADD.search(re.sub(r"^remember to\s+", "", text))
+    if found:
+        items, name = found.group(1), list_name_of(found.group(2))
+        said = lists.add(IntentMatch("ArisListAdd", {"items": items, "list_name": name}), ctx)
+        if said is not None:
+            return said
+    return "What should I add, and to which list? Say, for example, add milk to my shopping list."
+
+
+_ON_LIST = re.compile(
+    r"^(?:is|are|do i have|did i (?:put|add)|have i (?:got|put|added))\s+(?:any\s+)?(.+?)\s+"
+    r"(?:on|in)\s+(?:my|the|our)?\s*(.*?)\s*list$"
+)
+
+
+def _list_query(text: str, ctx: SkillContext) -> str | None:
+    member = _ON_LIST.search(text)
+    if member:
+        item, name = member.group(1), list_name_of(member.group(2) or "shopping")
+        named = ctx.store.find_list(name)
+        found = [i for i in named.items if same_thing(i.text, item) or item in i.text.lower()] if named else []
+        if not found:
+            return f"No, {item} isn't on your {name} list."
+        state = " (checked off)" if all(i.done for i in found) else ""
+        return f"Yes, {found[0].text} is on your {name} list{state}."
+    named = re.search(r"\b(?:my|the|our)\s+([a-z -]+?)\s+list\b", text)
+    if named:
+        return lists.read(IntentMatch("ArisListRead", {"list_name": list_name_of(named.group(1))}), ctx)
+    if re.search(r"\blists\b", text):
+        return lists.all_lists(IntentMatch("ArisLists"), ctx)
+    return lists.read(IntentMatch("ArisListRead", {"list_name": "shopping"}), ctx)
+
+
+_REMOVE = re.compile(
+    r"^(?:please )?(?:remove|delete|take|cross|erase|scratch|strike|get rid of|drop)\s+(.+?)"
+    r"(?:\s+(?:off|from|out of|out from)\s+(?:my|the|our)?\s*(.+?)(?:\s+list)?)?(?:\s+off)?$"
+)
+
+
+def _list_remove(text: str, ctx: SkillContext) -> str | None:
+    found = _REMOVE.search(text)
+    if not found:
+        return "What should I take off, and from which list?"
+    items = re.sub(r"^(?:the|some|my)\s+", "", found.group(1))
+    if items in ("it", "that", "this", "everything", "all") or items.endswith(" list"):
+        return None
+    name = list_name_of(found.group(2)) if found.group(2) else _list_holding(items, ctx)
+    if name is None:
+        return f"{items.capitalize()} isn't on any of your lists."
+    named = ctx.store.find_list(name)
+    if named is not None:
+        stored = [i.text for i in named.items if same_thing(i.text, items)]
+        items = stored[0] if stored else items
+    return lists.remove(IntentMatch("ArisListRemove", {"items": items, "list_name": name}), ctx)
+
+
+def _list_holding(item: str, ctx: SkillContext) -> str | None:
+    for named in ctx.store.lists():
+        if any(same_thing(i.text, item) for i in named.items):
+            return named.name
+    return None
+
+
+def _offline(text: str, ctx: SkillContext) -> str | None:
+    if re.search(r"\b(weather|rain|snow|sunny|forecast|temperature|hot|cold|wind|humid)", text):
+        return "I can't check the weather offline."
+    if re.search(r"\b(exchange|rate|currency|dollars?|euros?|yen|pounds? sterling|rupees?|usd|eur|gbp|bitcoin|worth)\b", text):
+        return "I can't check exchange rates offline."
+    return None
+
+
+_ACTIONS: dict[str, Callable[[str, SkillContext], str | Answer | None]] = {
+    "time": _time,
+    "date": _date,
+    "math": _calculate,
+    "units": _calculate,
+    "timer_set": _timer_set,
+    "timer_query": _timer_query,
+    "timer_cancel": _timer_cancel,
+    "reminder_set": _reminder_set,
+    "reminder_query": _reminder_query,
+    "reminder_cancel": _reminder_cancel,
+    "list_add": _list_add,
+    "list_query": _list_query,
+    "list_remove": _list_remove,
+    "offline": _offline,
+}
