@@ -74,18 +74,23 @@ class SkillsBenchResult:
     """Misses and false matches together, as older scripts read them."""
 
 
-def labelled_set(language: str = "en") -> list[tuple[str | None, str]]:
-    """Our own set: (expected skill or None, utterance) pairs."""
+def _own_cells(language: str) -> list[tuple[str, str]]:
+    """(expected cell as written, utterance) from tests/skills/utterances_LANG.tsv."""
     path = resource_path().parent / "tests" / "skills" / f"utterances_{language}.tsv"
     if not path.is_file():
         raise SkillError(f"The labelled utterances ({path}) ship with the source, not the packaged app.")
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        skill, text = line.split("\t", 1)
-        rows.append((None if skill == MODEL else skill, text))
+        if line.strip() and not line.startswith("#"):
+            cell, text = line.split("\t", 1)
+            rows.append((cell, text))
     return rows
+
+
+def labelled_set(language: str = "en") -> list[tuple[str | None, str]]:
+    """Our own set: (expected skill or None, utterance) pairs; None where the model may answer (alternatives
+    such as "none|offline" included)."""
+    return [(None if MODEL in _cell(cell) else cell, text) for cell, text in _own_cells(language)]
 
 
 def _cell(value: str) -> tuple[str, ...]:
@@ -123,7 +128,7 @@ def read_labelled_file(path: Path, *, hwu64: bool = False) -> list[Labelled]:
 
 def own_set(language: str = "en") -> list[Labelled]:
     """Our own labelled utterances as bench rows."""
-    return [Labelled(text, (expected or MODEL,)) for expected, text in labelled_set(language)]
+    return [Labelled(text, _cell(cell)) for cell, text in _own_cells(language)]
 
 
 def run_skills_bench(language: str = "en", rows: Iterable[Labelled] | None = None) -> SkillsBenchResult:
@@ -160,9 +165,7 @@ def _score(rows: list[Labelled], got_of: list[str], times: list[float]) -> Skill
             false_matches.append((row.text, row.label, got))
     in_scope = sum(row.in_scope for row in rows)
     negatives = len(rows) - in_scope
-    per_skill = {
-        skill: SkillFigures(n, ok, round(ok / n, 4)) for skill, (n, ok) in sorted(tally.items())
-    }
+    per_skill = {skill: SkillFigures(n, ok, round(ok / n, 4)) for skill, (n, ok) in sorted(tally.items())}
     return SkillsBenchResult(
         utterances=len(rows),
         in_scope=in_scope,

@@ -107,7 +107,9 @@ def _load(language: str) -> IntentClassifier | None:
     try:
         embedder = MiniLMEmbedder.from_catalogue(None, threads=1)
     except ModelError as error:  # the templates still answer; the log says how to repair the model
-        log.warning("The skills' second stage is off: the sentence embedder could not load (%s)", error.message)
+        log.warning(
+            "The skills' second stage is off: the sentence embedder could not load (%s)", error.message
+        )
         return None
     return IntentClassifier.load(path, embedder)
 

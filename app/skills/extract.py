@@ -84,7 +84,8 @@ def timer_name(text: str) -> str:
     words = [
         w
         for w in found.group(1).split()
-        if w not in {"a", "an", "the", "my", "this", "that", "set", "start", "stop", "cancel", "minute", "hour"}
+        if w
+        not in {"a", "an", "the", "my", "this", "that", "set", "start", "stop", "cancel", "minute", "hour"}
         and not w.isdigit()
     ]
     return " ".join(words[-1:])
@@ -140,7 +141,7 @@ def find_place(text: str) -> tuple[str, str] | None:
 
 
 def _pieces(phrase: str) -> list[str]:
-    pieces = [phrase, phrase.split(",")[0].strip()]
+    pieces = [phrase, phrase.split(",", maxsplit=1)[0].strip()]
     words = phrase.replace(",", " ").split()
     pieces += [" ".join(words[:n]) for n in range(min(len(words), 3), 0, -1)]
     pieces += [" ".join(words[-n:]) for n in range(min(len(words), 2), 0, -1)]
@@ -160,7 +161,9 @@ def find_day(text: str, today: date) -> tuple[date, str] | None:  # noqa: PLR091
     ahead = re.search(r"\bin (\d+) (day|week)s?\b", spoken)
     if ahead:
         days = int(ahead.group(1)) * (7 if ahead.group(2) == "week" else 1)
-        return today + timedelta(days=days), f"In {ahead.group(1)} {ahead.group(2)}{'s' if ahead.group(1) != '1' else ''}"
+        return today + timedelta(
+            days=days
+        ), f"In {ahead.group(1)} {ahead.group(2)}{'s' if ahead.group(1) != '1' else ''}"
     for name, (month, day) in HOLIDAYS.items():
         if re.search(rf"\b{re.escape(name)}\b", spoken):
             when = date(today.year, month, day)

@@ -164,7 +164,12 @@ class SkillRouter:
                     return True
             except StorageError:
                 return True  # handle() will answer with the error
-        guess = self._guess(text) if routes is ROUTES else None
+        return routes is ROUTES and self._second_stage_claims(text)
+
+    def _second_stage_claims(self, text: str) -> bool:
+        """Whether the classifier's skill would answer: one that acts claims what it is given; one that only
+        reads is asked (with templates that only read)."""
+        guess = self._guess(text)
         if guess is None or not guess.in_scope:
             return False
         if guess.label in understand.ACTS:
@@ -172,7 +177,7 @@ class SkillRouter:
         try:
             return understand.answer(guess.label, text, self.context, self._retry_reading) is not None
         except StorageError:
-            return True
+            return True  # handle() will answer with the error
 
     def _routes_and_matcher(self, text: str) -> tuple[dict[str, Route], IntentMatcher] | None:
         """The skills and templates for the language ``text`` is in; None when no skill speaks it."""
@@ -223,7 +228,9 @@ class SkillRouter:
         try:
             found = understand.answer(guess.label, text, self.context, self._retry)
         except StorageError as error:
-            return SkillReply(understand.SKILL_OF_CLASS[guess.label], f"Sorry, I couldn't do that: {error.message}")
+            return SkillReply(
+                understand.SKILL_OF_CLASS[guess.label], f"Sorry, I couldn't do that: {error.message}"
+            )
         if found is None:
             return None
         if found.awaiting is not None:

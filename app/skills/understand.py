@@ -22,8 +22,9 @@ from app.skills.extract import (
     timer_name,
 )
 from app.skills.matcher import IntentMatch
+from app.skills.numbers import parse_number, to_digits
 from app.skills.places import find_zone
-from app.skills.speech import say_day, say_time
+from app.skills.speech import say_day, say_number, say_time
 from app.skills.store import TimerKind
 
 SKILL_OF_CLASS = {
@@ -59,6 +60,23 @@ class Answer:
     request)."""
 
 
+GENERAL_QUESTION = re.compile(
+    r"^(?:why|who|whom|whose|explain|define|describe)\b"
+    r"|^(?:tell me|teach me|talk) about\b"
+    r"|^what(?:'s| is| are| was| were)? (?:a|an)\b"
+    r"|^what (?:does|do) .+ mean\b|\bmeaning of\b|\bhistory of\b|\bdifference between\b"
+    r"|^how (?:does|do|did) (?:a|an|the)\b|\bhow (?:do|does|did|can) .+ work\b"
+    r"|\b(?:on|in|with) (?:my|an?|the) (?:phone|iphone|android|computer|app)\b"
+    r"|\bin (?:python|java|javascript|excel|programming|accounting|music)\b"
+    r"|\b(?:mean|saving|standard) time\b|\btime (?:signature|complexity|travel)\b"
+    r"|\btime of (?:the )?(?:year|day|month)\b|\b(?:sunset|sunrise|dawn|dusk|tide)\b|\bapps?\b"
+    r"|\b(?:best|recommend|should|good|ideas?)\b"
+    r"|^how (?:do|does|can|should|would) (?:you|one|people|we|i) (?!convert\b)"
+    r"|^(?:list|name|give me|write|suggest|make|create) (?:me )?(?:a list of|some|a few|three|five|ten|\d+)\b"
+)
+"""Questions about things rather than requests to a skill ("what is a timer", "who decides the date of
+easter", "how do alarms work"): the classifier sees the skill's words in them, but the model should answer."""
+
 Retry = Callable[[str, str], str | None]
 """Runs a rephrased sentence through one skill's templates: (sentence, skill) → reply or None."""
 
@@ -66,9 +84,9 @@ Retry = Callable[[str, str], str | None]
 def answer(label: str, text: str, ctx: SkillContext, retry: Retry) -> Answer | None:
     """The reply of the skill the classifier chose; None leaves the request to the language model."""
     skill = SKILL_OF_CLASS.get(label)
-    if skill is None:
-        return None
     plain = strip_fillers(text)
+    if skill is None or GENERAL_QUESTION.search(plain):
+        return None
     if plain != text.lower().strip(" ?.!,"):
         again = retry(plain, skill)
         if again is not None:
@@ -105,7 +123,9 @@ def _time(text: str, ctx: SkillContext) -> str | None:
         offset = there.strftime("%z")
         sign, hours, minutes = offset[0], int(offset[1:3]), offset[3:]
         utc = f"UTC{sign}{hours}" + (f":{minutes}" if minutes != "00" else "")
-        return f"{name} is on {zone.key.replace('_', ' ')} time, {utc} right now; it's {say_time(there)} there."
+        return (
+            f"{name} is on {zone.key.replace('_', ' ')} time, {utc} right now; it's {say_time(there)} there."
+        )
     return f"It's {say_time(there)} in {name}, {there:%A}."
 
 
@@ -113,6 +133,8 @@ def _date(text: str, ctx: SkillContext) -> str | None:
     now = ctx.local_now()
     found = find_day(text, now.date())
     if found is None:
+        if not re.search(r"\b(date|day|today)\b", text):
+            return None  # "when is the next leap year": not a question about today
         return clock.date_today(IntentMatch("ArisDate"), ctx)
     day, said = found
     moment = datetime(day.year, day.month, day.day)
@@ -124,16 +146,61 @@ def _date(text: str, ctx: SkillContext) -> str | None:
 
 
 def _calculate(text: str, ctx: SkillContext) -> str | None:
+    text = re.sub(r"\$\s*(?=\d)", "", text)
     convert = re.search(r"\bconvert\s+(.+?)\s+(?:to|into|in)\s+(.+)$", text)
     if convert:
         quantity = convert.group(1)
         quantity = quantity if re.match(r"^(\d|a |an |one )", quantity) else f"1 {quantity}"
-        converted = units.convert(IntentMatch("ArisUnits", {"quantity": quantity, "unit": convert.group(2)}), ctx)
+        converted = units.convert(
+            IntentMatch("ArisUnits", {"quantity": quantity, "unit": convert.group(2)}), ctx
+        )
         if converted is not None:
             return converted
-    sums = re.sub(r"^(?:what(?:'s| is| are)|how much is|calculate|compute|work out|figure out)\s+", "", text)
+    sums = re.sub(
+        r"^(?:what(?:'s| is| are)|how much is|calculate|compute|work out|figure out|solve)\s+", "", text
+    )
+    sums = re.sub(r"\s+(?:is|equals|makes|for me)$", "", sums)
+    special = _percent_off(sums) or _divisible(sums)
+    if special is not None:
+        return special
+    for said, meant in _SPOKEN_SUMS:
+        sums = re.sub(said, meant, sums)
     sums = _lists_of_numbers(sums)
     return maths.calculate(IntentMatch("ArisMath", {"expression": sums}), ctx)
+
+
+_SPOKEN_SUMS = (
+    (r"^divide (.+?) by (.+)$", r"\1 divided by \2"),
+    (r"^multiply (.+?) (?:by|and|with) (.+)$", r"\1 times \2"),
+    (r"^subtract (.+?) from (.+)$", r"\2 minus \1"),
+    (r"^take (.+?) (?:away )?from (.+)$", r"\2 minus \1"),
+    (r"^add (\S+) (?:to|and) (\S+)$", r"\1 plus \2"),
+    (r"^(\S+) by (\S+)$", r"\1 times \2"),
+)
+"""Sums said as instructions ("divide two hundred by four") as the arithmetic parser reads them."""
+
+
+def _percent_off(text: str) -> str | None:
+    """ "15% off 35": the price after the discount."""
+    found = re.search(
+        r"(\d+(?:\.\d+)?)\s*(?:%|percent|per cent) off (?:of )?(\d+(?:\.\d+)?)", to_digits(text)
+    )
+    if not found:
+        return None
+    rate, price = float(found.group(1)), float(found.group(2))
+    return f"That's {say_number(price * (1 - rate / 100))}."
+
+
+def _divisible(text: str) -> str | None:
+    """ "is 91 divisible by 7"."""
+    found = re.search(r"^is (.+?) divisible by (.+)$", text)
+    if not found:
+        return None
+    number, divisor = parse_number(found.group(1)), parse_number(found.group(2))
+    if number is None or divisor is None or divisor == 0:
+        return None
+    yes = number % divisor == 0
+    return f"{'Yes' if yes else 'No'}, {say_number(number)} divided by {say_number(divisor)} is {say_number(number / divisor)}."
 
 
 def _lists_of_numbers(text: str) -> str:
@@ -193,9 +260,15 @@ _REMINDER_LEAD = re.compile(
 
 
 def _reminder_set(text: str, ctx: SkillContext) -> str | Answer | None:
+    if not _REMINDER_LEAD.search(text) and not re.search(r"\b(schedule|appointment|meeting|event)\b", text):
+        return None  # "set the table for dinner": nothing to remind of
     rest = _REMINDER_LEAD.sub("", text, count=1).strip()
     rest = re.sub(r"^(?:set |for me |please |with an alarm |clock )+", "", rest).strip()
-    rest = re.sub(r"^(for|on)\s+(?=\d|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)", "at ", rest)
+    rest = re.sub(
+        r"^(for|on)\s+(?=\d|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday)",
+        "at ",
+        rest,
+    )
     rest = re.sub(r"\bat (\d{1,2}) (\d{2})\b", r"at \1:\2", rest)
     alarm = bool(re.search(r"\b(alarm|wake)\b", text))
     if rest:
@@ -217,9 +290,7 @@ def _reminder_query(text: str, ctx: SkillContext) -> str | None:
     about = re.search(r"\b(?:remind me|reminder|alarm)s?\s+(?:about|to|for|of)\s+(.+)$", text)
     if about and re.match(r"^(did|have|do|is|are)\b", text):
         subject = about.group(1)
-        found = [
-            r for r in ctx.store.active(TimerKind.REMINDER) if _overlaps(subject, r.name)
-        ]
+        found = [r for r in ctx.store.active(TimerKind.REMINDER) if _overlaps(subject, r.name)]
         if not found:
             return f"No, I have no reminder about {subject}."
         at = datetime.fromtimestamp(found[0].fires_at).astimezone()
@@ -229,9 +300,10 @@ def _reminder_query(text: str, ctx: SkillContext) -> str | None:
 
 def _overlaps(said: str, stored: str) -> bool:
     words = {w for w in re.findall(r"\w+", said.lower()) if w not in {"the", "a", "my", "to", "about"}}
-    return bool({s[:-1] if s.endswith("s") else s for s in words} & {
-        s[:-1] if s.endswith("s") else s for s in re.findall(r"\w+", stored.lower())
-    })
+    return bool(
+        {s[:-1] if s.endswith("s") else s for s in words}
+        & {s[:-1] if s.endswith("s") else s for s in re.findall(r"\w+", stored.lower())}
+    )
 
 
 def _reminder_cancel(text: str, ctx: SkillContext) -> str | None:
@@ -256,6 +328,8 @@ def _list_add(text: str, ctx: SkillContext) -> str | Answer | None:
         said = lists.add(IntentMatch("ArisListAdd", {"items": items, "list_name": name}), ctx)
         if said is not None:
             return said
+    if not re.search(r"\b(add|put)\b", text) or not re.search(r"\blist\b", text):
+        return None
     return "What should I add, and to which list? Say, for example, add milk to my shopping list."
 
 
@@ -270,14 +344,18 @@ def _list_query(text: str, ctx: SkillContext) -> str | None:
     if member:
         item, name = member.group(1), list_name_of(member.group(2) or "shopping")
         named = ctx.store.find_list(name)
-        found = [i for i in named.items if same_thing(i.text, item) or item in i.text.lower()] if named else []
+        found = (
+            [i for i in named.items if same_thing(i.text, item) or item in i.text.lower()] if named else []
+        )
         if not found:
             return f"No, {item} isn't on your {name} list."
         state = " (checked off)" if all(i.done for i in found) else ""
         return f"Yes, {found[0].text} is on your {name} list{state}."
-    named = re.search(r"\b(?:my|the|our)\s+([a-z -]+?)\s+list\b", text)
-    if named:
-        return lists.read(IntentMatch("ArisListRead", {"list_name": list_name_of(named.group(1))}), ctx)
+    called = re.search(r"\b(?:my|the|our)\s+([a-z -]+?)\s+list\b", text)
+    if called:
+        return lists.read(IntentMatch("ArisListRead", {"list_name": list_name_of(called.group(1))}), ctx)
+    if not re.match(r"^(what|which|show|read|tell|list|do|does|how many|open|check|give|say)\b", text):
+        return None  # "i love lists": said about lists, not asking for one
     if re.search(r"\blists\b", text):
         return lists.all_lists(IntentMatch("ArisLists"), ctx)
     return lists.read(IntentMatch("ArisListRead", {"list_name": "shopping"}), ctx)
@@ -314,9 +392,12 @@ def _list_holding(item: str, ctx: SkillContext) -> str | None:
 
 
 def _offline(text: str, ctx: SkillContext) -> str | None:
-    if re.search(r"\b(weather|rain|snow|sunny|forecast|temperature|hot|cold|wind|humid)", text):
+    if re.search(r"\b(weather|rain|raining|snow|snowing|sunny|forecast|umbrella|humidity|windy)\b", text):
         return "I can't check the weather offline."
-    if re.search(r"\b(exchange|rate|currency|dollars?|euros?|yen|pounds? sterling|rupees?|usd|eur|gbp|bitcoin|worth)\b", text):
+    if re.search(
+        r"\b(exchange|rate|currency|dollars?|euros?|yen|pounds? sterling|rupees?|usd|eur|gbp|bitcoin|worth)\b",
+        text,
+    ):
         return "I can't check exchange rates offline."
     return None
 

@@ -36,8 +36,9 @@ OUT = Path(__file__).resolve().parent / "en" / "classifier.npz"
 OWN = Path(__file__).resolve().parent / "en" / "training.tsv"
 TARGET_FALSE_MATCH = 0.01
 """Held-out "none" requests a skill may take: half the 2 % the skills promise, as a margin for new data."""
-L2 = 1e-3
-STEPS = 600
+L2 = 1e-5
+"""Weight decay: 1e-3 underfitted (held-out in-scope 80 %), 1e-5 keeps the false matches and finds 88 %."""
+STEPS = 1500
 PER_TEMPLATE = 12
 """Sentences sampled from each template: enough for its words, few enough not to drown HWU64's phrasings."""
 
@@ -89,6 +90,7 @@ SLOT_EXAMPLES = {
 def template_sentences() -> list[tuple[str, str]]:
     """(class, sentence) from our and Home Assistant's English templates, a few per template."""
     from hassil import Intents, TextSlotList
+    from hassil.errors import MissingListError
     from hassil.sample import sample_sentence
 
     intents = Intents.from_dict(_templates("en"))
@@ -96,6 +98,8 @@ def template_sentences() -> list[tuple[str, str]]:
     for name in list(lists):
         if name in SLOT_EXAMPLES:
             lists[name] = TextSlotList.from_strings(SLOT_EXAMPLES[name])
+    for name in ("area", "floor", "name"):
+        lists[name] = TextSlotList.from_strings(SLOT_EXAMPLES[name])
     for name in ("hours", "minutes", "seconds"):
         lists[name] = TextSlotList.from_strings(["5", "ten", "twenty", "one"])
     chooser = random.Random(20261207)
@@ -109,7 +113,7 @@ def template_sentences() -> list[tuple[str, str]]:
             for template in data.sentences:
                 try:
                     found = list(itertools.islice(sample_sentence(template, lists, rules, "en"), 3000))
-                except Exception as error:  # noqa: BLE001 - a template that can't be sampled just teaches less
+                except MissingListError as error:  # a template that can't be sampled just teaches less
                     print(f"skipped a {intent_name} template: {error}", file=sys.stderr)
                     continue
                 found = sorted(set(s.strip() for s in found if s.strip()))
@@ -161,13 +165,17 @@ def fit(vectors: np.ndarray, targets: np.ndarray, classes: int) -> tuple[np.ndar
             moments[index + 1] = beta2 * moments[index + 1] + (1 - beta2) * grad**2
             corrected = moments[index] / (1 - beta1**step)
             scale = np.sqrt(moments[index + 1] / (1 - beta2**step)) + 1e-8
-            param -= rate * corrected / scale
+            np.subtract(param, rate * corrected / scale, out=param)
     return weights, bias
 
 
 def calibrate(probabilities: np.ndarray, targets: np.ndarray, labels: list[str]) -> float:
-    """The lowest threshold keeping held-out false matches at or under TARGET_FALSE_MATCH."""
+    """The lowest threshold keeping held-out false matches at or under TARGET_FALSE_MATCH; a request counts
+    as right when it reaches the right skill (the action within it is the skill's to read)."""
+    from app.skills.understand import SKILL_OF_CLASS
+
     none = labels.index("none")
+    skill = np.array([SKILL_OF_CLASS.get(label, label).replace("units", "math") for label in labels])
     best = probabilities.argmax(axis=1)
     confidence = probabilities.max(axis=1)
     negatives = targets == none
@@ -175,8 +183,10 @@ def calibrate(probabilities: np.ndarray, targets: np.ndarray, labels: list[str])
         taken = (best != none) & (confidence >= threshold)
         false_match = (taken & negatives).sum() / max(negatives.sum(), 1)
         if false_match <= TARGET_FALSE_MATCH:
-            right = (taken & (best == targets) & ~negatives).sum() / max((~negatives).sum(), 1)
-            print(f"threshold {threshold:.2f}: held-out in-scope {right:.1%}, false matches {false_match:.1%}")
+            right = (taken & (skill[best] == skill[targets]) & ~negatives).sum() / max((~negatives).sum(), 1)
+            print(
+                f"threshold {threshold:.2f}: held-out in-scope {right:.1%}, false matches {false_match:.1%}"
+            )
             return float(round(threshold, 2))
     return 0.99
 
@@ -184,7 +194,9 @@ def calibrate(probabilities: np.ndarray, targets: np.ndarray, labels: list[str])
 def main() -> None:
     """Train, calibrate, refit and save."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hwu64", type=Path, default=ROOT.parent / "shared" / "data" / "intents" / "hwu64-train.tsv")
+    parser.add_argument(
+        "--hwu64", type=Path, default=ROOT.parent / "shared" / "data" / "intents" / "hwu64-train.tsv"
+    )
     args = parser.parse_args()
     if not args.hwu64.is_file():
         sys.exit(f"HWU64's training split is not at {args.hwu64}; pass --hwu64 PATH.")
