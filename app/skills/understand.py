@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.skills import clock, lists, maths, reminders, timers, units
 from app.skills.base import SkillContext
@@ -64,7 +64,7 @@ GENERAL_QUESTION = re.compile(
     r"^(?:why|who|whom|whose|explain|define|describe)\b"
     r"|^(?:tell me|teach me|talk) about\b"
     r"|^what(?:'s| is| are| was| were)? (?:a|an)\b"
-    r"|^what (?:does|do) .+ mean\b|\bmeaning of\b|\bhistory of\b|\bdifference between\b"
+    r"|^what (?:does|do) .+ mean\b|\bmeaning of\b|\bhistory of\b|(?<!time )\bdifference between\b"
     r"|^how (?:does|do|did) (?:a|an|the)\b|\bhow (?:do|does|did|can) .+ work\b"
     r"|\b(?:on|in|with) (?:my|an?|the) (?:phone|iphone|android|computer|app)\b"
     r"|\bin (?:python|java|javascript|excel|programming|accounting|music)\b"
@@ -97,7 +97,10 @@ def answer(label: str, text: str, ctx: SkillContext, retry: Retry) -> Answer | N
     return found if isinstance(found, Answer) else Answer(skill, found)
 
 
-def _time(text: str, ctx: SkillContext) -> str | None:
+def _time(text: str, ctx: SkillContext) -> str | None:  # noqa: PLR0911 - one answer per kind of time question
+    between = re.search(r"\bdifference between (.+?) and (.+)$", text)
+    if between:
+        return _difference(between.group(1), between.group(2), ctx)
     place = find_place(text)
     zone_question = re.search(r"\b(time ?zone|timezone|eastern|central|pacific|mountain)\b", text)
     if place is None:
@@ -129,6 +132,33 @@ def _time(text: str, ctx: SkillContext) -> str | None:
     return f"It's {say_time(there)} in {name}, {there:%A}."
 
 
+def _zone_named(said: str, ctx: SkillContext) -> tuple[str, datetime] | None:
+    """(name, the time there now) for a place or zone said any way; "here" and "my location" are local."""
+    said = said.strip(" ?.!")
+    if re.fullmatch(r"(?:here|my (?:location|place|city|time ?zone)|me|us here)", said):
+        return "here", ctx.local_now()
+    for candidate in (said, f"{said} time", said.removesuffix(" time")):
+        found = find_zone(candidate)
+        if found is not None:
+            return found[0], datetime.fromtimestamp(ctx.now(), found[1])
+    return None
+
+
+def _difference(first: str, second: str, ctx: SkillContext) -> str | None:
+    """ "the time difference between london and tokyo": hours between the two zones right now."""
+    one, other = _zone_named(first, ctx), _zone_named(second, ctx)
+    if one is None or other is None:
+        return None
+    offset_one = one[1].utcoffset() or timedelta()
+    offset_other = other[1].utcoffset() or timedelta()
+    hours = (offset_other - offset_one).total_seconds() / 3600
+    if hours == 0:
+        return f"{one[0].capitalize()} and {other[0]} are on the same time."
+    ahead, behind = (other[0], one[0]) if hours > 0 else (one[0], other[0])
+    amount = say_number(abs(hours))
+    return f"{ahead.capitalize()} is {amount} hour{'s' if abs(hours) != 1 else ''} ahead of {behind}."
+
+
 def _date(text: str, ctx: SkillContext) -> str | None:
     now = ctx.local_now()
     found = find_day(text, now.date())
@@ -157,8 +187,19 @@ def _calculate(text: str, ctx: SkillContext) -> str | None:
         if converted is not None:
             return converted
     sums = re.sub(
-        r"^(?:what(?:'s| is| are)|how much is|calculate|compute|work out|figure out|solve)\s+", "", text
+        r"^(?:(?:show me|tell me|give me|what(?:'s| is| are)|how (?:do|can) i (?:get|find|work out)|"
+        r"answer|solve|can you do|can you|do)\s+)?(?:the |this )?(?:answer|result|solution)?\s*"
+        r"(?:to|for|of)?\s*(?:this |the )?(?:problem|equation|sum|question)?\s*",
+        "",
+        text,
     )
+    sums = re.sub(
+        r"^(?:what(?:'s| is| are)|how much is|calculate|compute|work out|figure out|solve|how do i)\s+",
+        "",
+        sums,
+    )
+    sums = re.sub(r"^(?:the )?product of (.+?) and (.+)$", r"\1 times \2", sums)
+    sums = re.sub(r"\b(?:the )?root of\b", "square root of", sums).replace("square square", "square")
     sums = re.sub(r"\s+(?:is|equals|makes|for me)$", "", sums)
     special = _percent_off(sums) or _divisible(sums)
     if special is not None:
@@ -210,7 +251,7 @@ def _lists_of_numbers(text: str) -> str:
         found = re.search(r"\b(add up|add together) (.+)$", text)
     if not found:
         return text
-    numbers = re.findall(r"-?\d+(?:\.\d+)?", found.group(2).replace(",", " "))
+    numbers = re.findall(r"-?\d+(?:\.\d+)?", to_digits(found.group(2).replace(",", " ")))
     if len(numbers) < 2:
         return text
     total = " + ".join(numbers)
@@ -253,15 +294,22 @@ def _known_timer(text: str, ctx: SkillContext) -> str:
     return said
 
 
+_WHEN_WORDS = re.compile(
+    r"\b(?:\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.|o'? ?clock)|noon|midnight|tomorrow|tonight|today|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|next week|every|schedule|appointment|"
+    r"meeting|event|calendar|notification)\b"
+)
+"""What makes a request without "remind me" a reminder: a time or a calendar word."""
+
 _REMINDER_LEAD = re.compile(
-    r"^.*\b(?:remind me|reminder|alarm|wake me(?: up)?|don't let me forget|do not let me forget|make sure i|"
+    r"^.*\b(?:remind me|reminder|alarm|wake me(?: up)?|wake up|wake-up call|wakeup call|notification|don't let me forget|do not let me forget|make sure i|"
     r"ping me|notify me|alert me|get me up)\b"
 )
 
 
 def _reminder_set(text: str, ctx: SkillContext) -> str | Answer | None:
-    if not _REMINDER_LEAD.search(text) and not re.search(r"\b(schedule|appointment|meeting|event)\b", text):
-        return None  # "set the table for dinner": nothing to remind of
+    if not _REMINDER_LEAD.search(text) and not _WHEN_WORDS.search(to_digits(text)):
+        return None  # "set the table for dinner": nothing to remind of, no time to do it
     rest = _REMINDER_LEAD.sub("", text, count=1).strip()
     rest = re.sub(r"^(?:set |for me |please |with an alarm |clock )+", "", rest).strip()
     rest = re.sub(
@@ -328,9 +376,40 @@ def _list_add(text: str, ctx: SkillContext) -> str | Answer | None:
         said = lists.add(IntentMatch("ArisListAdd", {"items": items, "list_name": name}), ctx)
         if said is not None:
             return said
-    if not re.search(r"\b(add|put)\b", text) or not re.search(r"\blist\b", text):
+    create = re.search(r"\b(?:create|make|start|open|prepare|begin|set up)\b.*\blist\b", text)
+    if create:
+        return _new_list(text, ctx)
+    if not re.search(r"\b(add|added|adding|put|enter|insert|update|include)\b", text):
         return None
     return "What should I add, and to which list? Say, for example, add milk to my shopping list."
+
+
+def _new_list(text: str, ctx: SkillContext) -> str | Answer:
+    """ "create a new list called camping", "i need to make a grocery list": the list, then its items."""
+    named = re.search(r"\b(?:called|named|titled) ([a-z' -]+)$", text) or re.search(
+        r"\b(?:a|an|my|new|the)\s+(?!new\b)([a-z'-]+(?: [a-z'-]+)?)\s+list\b", text
+    )
+    name = list_name_of(named.group(1)) if named else ""
+
+    def items_for(list_called: str) -> Callable[[str], str | None]:
+        def complete(reply: str) -> str | None:
+            items = re.sub(r"^(?:add|put)\s+", "", strip_fillers(reply))
+            return lists.add(IntentMatch("ArisListAdd", {"items": items, "list_name": list_called}), ctx)
+
+        return complete
+
+    if not name:
+
+        def called(reply: str) -> str | None:
+            spoken = re.sub(r"^(?:call it|it's|name it)\s+", "", strip_fillers(reply))
+            if not spoken or len(spoken.split()) > 3:
+                return None
+            ctx.store.add_items(list_name_of(spoken), [])
+            return f"Okay, I started your {list_name_of(spoken)} list."
+
+        return Answer("list", "What should the list be called?", called)
+    ctx.store.add_items(name, [])
+    return Answer("list", f"Okay, I started your {name} list. What should I put on it?", items_for(name))
 
 
 _ON_LIST = re.compile(
@@ -354,7 +433,9 @@ def _list_query(text: str, ctx: SkillContext) -> str | None:
     called = re.search(r"\b(?:my|the|our)\s+([a-z -]+?)\s+list\b", text)
     if called:
         return lists.read(IntentMatch("ArisListRead", {"list_name": list_name_of(called.group(1))}), ctx)
-    if not re.match(r"^(what|which|show|read|tell|list|do|does|how many|open|check|give|say)\b", text):
+    if re.match(r"^(?:i|i'm|we|you|lists?)\b", text) and not re.search(
+        r"\b(what|which|show|read|tell)\b", text
+    ):
         return None  # "i love lists": said about lists, not asking for one
     if re.search(r"\blists\b", text):
         return lists.all_lists(IntentMatch("ArisLists"), ctx)
