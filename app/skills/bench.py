@@ -88,9 +88,9 @@ def _own_cells(language: str) -> list[tuple[str, str]]:
 
 
 def labelled_set(language: str = "en") -> list[tuple[str | None, str]]:
-    """Our own set: (expected skill or None, utterance) pairs; None where the model may answer (alternatives
-    such as "none|offline" included)."""
-    return [(None if MODEL in _cell(cell) else cell, text) for cell, text in _own_cells(language)]
+    """Our own set: (expected skill or None, utterance) pairs; None where only the model should answer
+    (a cell of alternatives such as "none|offline" is kept as written)."""
+    return [(None if cell == MODEL else cell, text) for cell, text in _own_cells(language)]
 
 
 def _cell(value: str) -> tuple[str, ...]:

@@ -13,7 +13,8 @@ FILLERS = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|um|uh|well|now|alright|quick question|excuse me|aris|olly|google|siri|alexa)[, ]+"
     r"|(?:can|could|would|will) you(?: please)?(?: tell me| let me know| check| find out| say)?[, ]+"
     r"|please[, ]+(?:tell me|let me know|say)?[, ]*"
-    r"|i (?:want|wanna|need|would like|'d like|was wondering)(?: to (?:know|find out|ask)| you to| if you could)?[, ]+"
+    r"|i (?:want|wanna|need|would like|'d like|was wondering)"
+    r"(?: to (?:know|find out|ask)| know| you to| if you could)?[, ]+"
     r"|i wanna know[, ]+|tell me[, ]+|let me know[, ]+|do you know[, ]+|(?:any )?idea[, ]+)",
 )
 """Words around a request that change nothing about it ("i wanna know how many pounds are in 10 kilos")."""
@@ -21,19 +22,6 @@ FILLERS = re.compile(
 _DURATION = re.compile(
     r"(?:\d+(?:\.\d+)?\s*(?:days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)\b(?:\s*(?:and\s+)?)?)+"
 )
-
-LIST_SYNONYMS = {
-    "to-buy": "shopping",
-    "to buy": "shopping",
-    "buy": "shopping",
-    "food": "shopping",
-    "grocery shopping": "shopping",
-    "things to do": "to-do",
-    "things to-do": "to-do",
-    "chores": "to-do",
-    "do": "to-do",
-}
-"""What people call the two lists everyone has, beyond lists.py's own names."""
 
 HOLIDAYS = {
     "christmas eve": (12, 24),
@@ -97,7 +85,7 @@ def list_name_of(spoken: str) -> str:
 
     name = re.sub(r"^(my|the|our|a|an)\s+", "", spoken.strip().lower())
     name = re.sub(r"\s+list$", "", name)
-    return list_name(LIST_SYNONYMS.get(name, name))
+    return list_name(name)
 
 
 def singular(word: str) -> str:

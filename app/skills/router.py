@@ -54,6 +54,7 @@ ROUTES: dict[str, Route] = {
     "HassDecreaseTimer": Route("timer", timers.decrease, acts=True),
     "ArisReminder": Route("reminder", reminders.remind, acts=True),
     "ArisListReminders": Route("reminder", reminders.list_reminders),
+    "ArisReminderAbout": Route("reminder", reminders.reminder_about),
     "ArisCancelReminder": Route("reminder", reminders.cancel_reminder, acts=True),
     "HassShoppingListAddItem": Route("list", lists.add, acts=True),
     "ArisListAdd": Route("list", lists.add, acts=True),
@@ -173,7 +174,7 @@ class SkillRouter:
         if guess is None or not guess.in_scope:
             return False
         if guess.label in understand.ACTS:
-            return True
+            return understand.would_act(guess.label, text)
         try:
             return understand.answer(guess.label, text, self.context, self._retry_reading) is not None
         except StorageError:

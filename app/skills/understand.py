@@ -71,6 +71,7 @@ GENERAL_QUESTION = re.compile(
     r"|\b(?:mean|saving|standard) time\b|\btime (?:signature|complexity|travel)\b"
     r"|\btime of (?:the )?(?:year|day|month)\b|\b(?:sunset|sunrise|dawn|dusk|tide)\b|\bapps?\b"
     r"|\b(?:best|recommend|should|good|ideas?)\b"
+    r"|^what(?:'s| is) (?:time|a day|a date|a list)$"
     r"|^how (?:do|does|can|should|would) (?:you|one|people|we|i) (?!convert\b)"
     r"|^(?:list|name|give me|write|suggest|make|create) (?:me )?(?:a list of|some|a few|three|five|ten|\d+)\b"
 )
@@ -95,6 +96,24 @@ def answer(label: str, text: str, ctx: SkillContext, retry: Retry) -> Answer | N
     if found is None:
         return None
     return found if isinstance(found, Answer) else Answer(skill, found)
+
+
+def would_act(label: str, text: str) -> bool:
+    """Whether an acting class would take ``text`` (checked without acting, for the pipeline's head start):
+    the same tests its action makes before it changes anything."""
+    plain = strip_fillers(text)
+    if label not in ACTS or GENERAL_QUESTION.search(plain):
+        return False
+    if label == "reminder_set":
+        return bool(_REMINDER_LEAD.search(plain) or _WHEN_WORDS.search(to_digits(plain)))
+    if label == "list_add":
+        return bool(
+            _ADD.search(re.sub(r"^remember to\s+", "", plain))
+            or re.search(r"\b(add|added|adding|put|enter|insert|update|include|create|make|start)\b", plain)
+        )
+    if label == "list_remove":
+        return _REMOVE.search(plain) is not None
+    return True
 
 
 def _time(text: str, ctx: SkillContext) -> str | None:  # noqa: PLR0911 - one answer per kind of time question
@@ -126,9 +145,9 @@ def _time(text: str, ctx: SkillContext) -> str | None:  # noqa: PLR0911 - one an
         offset = there.strftime("%z")
         sign, hours, minutes = offset[0], int(offset[1:3]), offset[3:]
         utc = f"UTC{sign}{hours}" + (f":{minutes}" if minutes != "00" else "")
-        return (
-            f"{name} is on {zone.key.replace('_', ' ')} time, {utc} right now; it's {say_time(there)} there."
-        )
+        short = there.tzname() or ""
+        said = f"{short} ({utc})" if short and not short.startswith(("+", "-")) else utc
+        return f"{name} is on {said} right now; it's {say_time(there)} there."
     return f"It's {say_time(there)} in {name}, {there:%A}."
 
 
@@ -189,7 +208,7 @@ def _calculate(text: str, ctx: SkillContext) -> str | None:
     sums = re.sub(
         r"^(?:(?:show me|tell me|give me|what(?:'s| is| are)|how (?:do|can) i (?:get|find|work out)|"
         r"answer|solve|can you do|can you|do)\s+)?(?:the |this )?(?:answer|result|solution)?\s*"
-        r"(?:to|for|of)?\s*(?:this |the )?(?:problem|equation|sum|question)?\s*",
+        r"(?:to|for|of)?\s*(?:this |the )?(?:problem|equation|question)?\s*",
         "",
         text,
     )
@@ -201,6 +220,7 @@ def _calculate(text: str, ctx: SkillContext) -> str | None:
     sums = re.sub(r"^(?:the )?product of (.+?) and (.+)$", r"\1 times \2", sums)
     sums = re.sub(r"\b(?:the )?root of\b", "square root of", sums).replace("square square", "square")
     sums = re.sub(r"\s+(?:is|equals|makes|for me)$", "", sums)
+    sums = re.sub(r"(\d)\s*%", r"\1 percent", sums)
     special = _percent_off(sums) or _divisible(sums)
     if special is not None:
         return special
@@ -337,21 +357,8 @@ def _reminder_set(text: str, ctx: SkillContext) -> str | Answer | None:
 def _reminder_query(text: str, ctx: SkillContext) -> str | None:
     about = re.search(r"\b(?:remind me|reminder|alarm)s?\s+(?:about|to|for|of)\s+(.+)$", text)
     if about and re.match(r"^(did|have|do|is|are)\b", text):
-        subject = about.group(1)
-        found = [r for r in ctx.store.active(TimerKind.REMINDER) if _overlaps(subject, r.name)]
-        if not found:
-            return f"No, I have no reminder about {subject}."
-        at = datetime.fromtimestamp(found[0].fires_at).astimezone()
-        return f"Yes: {reminders._spoken_task(found[0].name)}, {say_day(at)} at {say_time(at)}."
+        return reminders.reminder_about(IntentMatch("ArisReminderAbout", {"reminder": about.group(1)}), ctx)
     return reminders.list_reminders(IntentMatch("ArisListReminders"), ctx)
-
-
-def _overlaps(said: str, stored: str) -> bool:
-    words = {w for w in re.findall(r"\w+", said.lower()) if w not in {"the", "a", "my", "to", "about"}}
-    return bool(
-        {s[:-1] if s.endswith("s") else s for s in words}
-        & {s[:-1] if s.endswith("s") else s for s in re.findall(r"\w+", stored.lower())}
-    )
 
 
 def _reminder_cancel(text: str, ctx: SkillContext) -> str | None:

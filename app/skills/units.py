@@ -15,6 +15,9 @@ from app.skills.numbers import to_digits
 from app.skills.speech import say_number
 
 _SPOKEN_UNITS = {
+    "kilos": "kilogram",
+    "kilo": "kilogram",
+    "lbs": "pound",
     "degrees celsius": "degC",
     "degree celsius": "degC",
     "celsius": "degC",
