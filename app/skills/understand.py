@@ -86,7 +86,7 @@ def answer(label: str, text: str, ctx: SkillContext, retry: Retry) -> Answer | N
     """The reply of the skill the classifier chose; None leaves the request to the language model."""
     skill = SKILL_OF_CLASS.get(label)
     plain = strip_fillers(text)
-    if skill is None or GENERAL_QUESTION.search(plain):
+    if skill is None or (GENERAL_QUESTION.search(plain) and not _is_sum(label, plain)):
         return None
     if plain != text.lower().strip(" ?.!,"):
         again = retry(plain, skill)
@@ -96,6 +96,11 @@ def answer(label: str, text: str, ctx: SkillContext, retry: Retry) -> Answer | N
     if found is None:
         return None
     return found if isinstance(found, Answer) else Answer(skill, found)
+
+
+def _is_sum(label: str, text: str) -> bool:
+    """ "how do i subtract four from two": a how-to question that is really a sum to work out."""
+    return label in ("math", "units") and len(re.findall(r"\d+(?:\.\d+)?", to_digits(text))) >= 2
 
 
 def would_act(label: str, text: str) -> bool:
@@ -156,7 +161,7 @@ def _zone_named(said: str, ctx: SkillContext) -> tuple[str, datetime] | None:
     said = said.strip(" ?.!")
     if re.fullmatch(r"(?:here|my (?:location|place|city|time ?zone)|me|us here)", said):
         return "here", ctx.local_now()
-    for candidate in (said, f"{said} time", said.removesuffix(" time")):
+    for candidate in (said, f"{said} time", said.removesuffix(" time"), f"the {said}"):
         found = find_zone(candidate)
         if found is not None:
             return found[0], datetime.fromtimestamp(ctx.now(), found[1])
@@ -213,11 +218,11 @@ def _calculate(text: str, ctx: SkillContext) -> str | None:
         text,
     )
     sums = re.sub(
-        r"^(?:what(?:'s| is| are)|how much is|calculate|compute|work out|figure out|solve|how do i)\s+",
+        r"^(?:what(?:'s| is| are)?|how much is|calculate|compute|work out|figure out|solve|how do i)\s+",
         "",
         sums,
     )
-    sums = re.sub(r"^(?:the )?product of (.+?) and (.+)$", r"\1 times \2", sums)
+    sums = re.sub(r"^(?:the )?product of (.+?) and (.+?)(?: is)?$", r"\1 times \2", sums)
     sums = re.sub(r"\b(?:the )?root of\b", "square root of", sums).replace("square square", "square")
     sums = re.sub(r"\s+(?:is|equals|makes|for me)$", "", sums)
     sums = re.sub(r"(\d)\s*%", r"\1 percent", sums)
@@ -460,8 +465,11 @@ def _list_remove(text: str, ctx: SkillContext) -> str | None:
     if not found:
         return "What should I take off, and from which list?"
     items = re.sub(r"^(?:the|some|my)\s+", "", found.group(1))
-    if items in ("it", "that", "this", "everything", "all") or items.endswith(" list"):
+    if items in ("it", "that", "this", "everything", "all"):
         return None
+    if items.endswith(" list") and items != "this list":
+        called = list_name_of(items)  # "remove grocery list": clearing loses items, so it asks first
+        return lists.clear(IntentMatch("ArisListClear", {"list_name": called}), ctx)
     name = list_name_of(found.group(2)) if found.group(2) else _list_holding(items, ctx)
     if name is None:
         return f"{items.capitalize()} isn't on any of your lists."
