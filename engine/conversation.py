@@ -10,10 +10,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from engine.chat import SYSTEM_PROMPT, ChatMessage, Role
 
 MEMORY_HEADER = "Facts about the user:"
+
+
+def local_now() -> datetime:
+    """Now, in the computer's time zone."""
+    return datetime.now().astimezone()
+
+
+def clock_line(now: datetime) -> str:
+    """What the model is told about the moment: date, weekday, time and time zone, so it never guesses them
+    (a small model otherwise answers "what day is it" with a date from its training data)."""
+    offset = now.strftime("%z")
+    utc = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    zone = now.tzname() or utc
+    said_zone = zone if zone.startswith(("UTC", "GMT")) and offset in ("", "+0000") else f"{zone}, {utc}"
+    return (
+        f"It is now {now:%A}, {now:%B} {now.day}, {now.year}, "
+        f"{now.strftime('%I:%M %p').lstrip('0')} (time zone {said_zone})."
+    )
 
 
 @dataclass
@@ -25,6 +44,9 @@ class Conversation:
     keep_after_trim: float = 0.5
     """When the history no longer fits, the oldest turns go until it fills at most this share of its room
     (0-1): the prompt's prefix then stays the same for the many turns it takes to fill up again."""
+    clock: Callable[[], datetime] | None = local_now
+    """The current moment, told to the model on every turn (after the history, so the cached prefix stays);
+    None leaves it out."""
     _first: int = field(default=0, init=False, repr=False)
     """Index of the oldest message still sent; it only moves forward, in large steps."""
 
@@ -64,6 +86,8 @@ class Conversation:
         per_message = 4  # chat-template tokens around each message
         system = ChatMessage(Role.SYSTEM, self.system_prompt)
         tail: list[ChatMessage] = []
+        if self.clock is not None:
+            tail.append(ChatMessage(Role.SYSTEM, clock_line(self.clock())))
         if memories:
             lines = "\n".join(f"- {memory}" for memory in memories)
             tail.append(ChatMessage(Role.SYSTEM, f"{MEMORY_HEADER}\n{lines}"))

@@ -82,6 +82,19 @@ def test_the_product_does_not_import_its_harnesses() -> None:
     assert broken == [], "only the bench commands may start a harness:\n" + "\n".join(broken)
 
 
+def test_harnesses_live_in_the_bench_packages() -> None:
+    """A benchmark or evaluation written inside a product package is the harness creeping back."""
+    strays = [
+        str(path.relative_to(ROOT))
+        for layer in ("app", "ui")
+        for path in sorted((ROOT / layer).rglob("*.py"))
+        if ("bench" in path.stem or "evaluation" in path.stem)
+        and path.relative_to(ROOT).parts[1] != "bench"
+        and path.relative_to(ROOT) not in HARNESS_ENTRY_POINTS
+    ]
+    assert strays == [], f"move these to app/bench/ or ui/bench/: {strays}"
+
+
 def test_rule_checker_sees_lazy_imports(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from ui.app import run_desktop\n    import PySide6.QtCore\n")

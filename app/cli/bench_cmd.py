@@ -6,17 +6,16 @@ models; `bench sync` for end-to-end encrypted sync between two devices."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from app.cli import CommandContext, Handler
+from app.cli import CommandContext, Commands, Handler
 
 SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm")
 
 
-def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Handler] | None = None) -> None:
+def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = None) -> None:
     """Add `bench` to the CLI, with the suites that layers above `app/` add (the desktop's `startup`)."""
     extra_suites = dict(extra_suites or {})
     names = [*SUITES, *extra_suites]
@@ -67,6 +66,19 @@ def register(commands: argparse._SubParsersAction, extra_suites: Mapping[str, Ha
         metavar="PATH",
         type=Path,
         help="`bench recall`: evidence recall on a file in LoCoMo's format instead of the generated set",
+    )
+    p.add_argument(
+        "--file",
+        type=Path,
+        metavar="PATH",
+        help="`bench skills`: a TSV of requests with the columns text and skill (a skill, alternatives a|b, "
+        "or none for the language model) instead of our own set",
+    )
+    p.add_argument(
+        "--hwu64",
+        action="store_true",
+        help="`bench skills --file`: the file is HWU64's (text, intent); its intents map to skills as "
+        "app/bench/hwu64.py says",
     )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench, extra_suites=extra_suites)
@@ -189,21 +201,29 @@ def _stt_bench(ctx: CommandContext) -> int:
 
 
 def _skills_bench(ctx: CommandContext) -> int:
-    """`bench skills`: accuracy, false matches and speed of the skills layer on the labelled set."""
+    """`bench skills`: accuracy, false matches and speed of the skills layer on our labelled set or a file."""
+    from app.bench.skills import read_labelled_file, report, run_skills_bench
     from app.cli.common import print_json
-    from app.skills.bench import report, run_skills_bench
 
-    result = run_skills_bench()
+    if ctx.args.hwu64 and ctx.args.file is None:
+        print("aris: --hwu64 needs --file PATH (e.g. ../shared/data/intents/hwu64-test.tsv)", file=sys.stderr)
+        return 1
+    rows = read_labelled_file(ctx.args.file, hwu64=ctx.args.hwu64) if ctx.args.file else None
+    result = run_skills_bench(rows=rows)
     if ctx.args.json:
         print_json(report(result))
         return 0
     print(
-        f"{result.utterances} utterances ({result.positives} skill requests, {result.negatives} others): "
+        f"{result.utterances} utterances ({result.in_scope} skill requests, {result.negatives} others): "
         f"accuracy {result.accuracy:.1%}, false matches {result.false_match_rate:.1%}, "
         f"median {result.median_ms:.2f} ms, p95 {result.p95_ms:.2f} ms"
     )
-    for error in result.errors:
-        print(f"  expected {error['expected']}, got {error['got']}: {error['text']}")
+    for skill, figures in result.per_skill.items():
+        print(f"  {skill:<22} {figures.right:>5}/{figures.requests:<5} {figures.accuracy:.1%}")
+    for text, expected, got in result.misses:
+        print(f"  missed: expected {expected}, got {got}: {text}")
+    for text, expected, got in result.false_matches:
+        print(f"  false match: expected {expected}, got {got}: {text}")
     return 0
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import argparse
 import time
 from typing import Any
 
-from app.cli import CommandContext
+from app.cli import CommandContext, Commands
 from app.cli.common import print_json
 from app.skills.errors import NoSuchListError, NoSuchTimerError
 from app.skills.lists import list_name
@@ -15,7 +14,7 @@ from app.skills.store import SkillStore, TimerState
 from app.storage.database import open_database
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: Commands) -> None:
     """Add `timers` and `lists` to the CLI."""
     p = commands.add_parser("timers", help="active timers and reminders (the desktop app rings them)")
     p.add_argument(

@@ -132,7 +132,8 @@ def _id_to_label(metadata: Path, cache: LabelCache) -> dict[str, int]:
         raise ChromaFormatError(f"Unreadable vector index metadata {metadata}: {error}") from error
     cache.clear()
     cache[metadata] = (stamp, id_to_label)
-    return id_to_label
+    labels: dict[str, int] = id_to_label
+    return labels
 
 
 def saved_labels(folder: Path, ids: Collection[str], cache: LabelCache) -> dict[Path, list[int]]:

@@ -399,7 +399,7 @@ def match_rule(clause: str) -> Candidate | None:
     for pattern, build in _RULES:
         m = pattern.search(clause)
         if m is not None:
-            candidate = build(m)  # type: ignore[operator]
+            candidate: Candidate | None = build(m)  # type: ignore[operator]
             if candidate is not None:
                 return candidate
     return None

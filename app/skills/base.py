@@ -21,6 +21,10 @@ class SkillContext:
     now: Callable[[], float] = time.time
     pending: Callable[[bool], str] | None = None
     """Runs with True on "yes", False on "no", right after a skill asked first."""
+    awaiting: Callable[[str], str | None] | None = None
+    """Completes a request with the next utterance after a skill asked for what was missing ("For how
+    long?"); returns None when the utterance doesn't fit, and it is then a new request."""
+    awaiting_skill: str = ""
     _store: SkillStore | None = field(default=None, repr=False)
 
     @property

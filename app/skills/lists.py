@@ -24,6 +24,14 @@ _LIST_NAMES = {
     "to-dos": TODO,
     "task": TODO,
     "tasks": TODO,
+    "to-buy": SHOPPING,
+    "to buy": SHOPPING,
+    "things to buy": SHOPPING,
+    "grocery shopping": SHOPPING,
+    "food": SHOPPING,
+    "things to do": TODO,
+    "things to-do": TODO,
+    "chores": TODO,
 }
 
 

@@ -33,6 +33,40 @@ ABBREVIATIONS = {
     "aest": "Australia/Sydney",
     "msk": "Europe/Moscow",
 }
+REGIONS = {
+    "texas": "America/Chicago",
+    "california": "America/Los_Angeles",
+    "florida": "America/New_York",
+    "new york state": "America/New_York",
+    "illinois": "America/Chicago",
+    "colorado": "America/Denver",
+    "arizona": "America/Phoenix",
+    "washington state": "America/Los_Angeles",
+    "oregon": "America/Los_Angeles",
+    "nevada": "America/Los_Angeles",
+    "utah": "America/Denver",
+    "georgia state": "America/New_York",
+    "massachusetts": "America/New_York",
+    "ohio": "America/New_York",
+    "michigan": "America/Detroit",
+    "missouri": "America/Chicago",
+    "minnesota": "America/Chicago",
+    "hawaii": "Pacific/Honolulu",
+    "alaska": "America/Anchorage",
+    "ontario": "America/Toronto",
+    "quebec": "America/Toronto",
+    "british columbia": "America/Vancouver",
+    "alberta": "America/Edmonton",
+    "new south wales": "Australia/Sydney",
+    "queensland": "Australia/Brisbane",
+    "south australia": "Australia/Adelaide",
+    "western australia": "Australia/Perth",
+    "scotland": "Europe/London",
+    "wales": "Europe/London",
+    "bavaria": "Europe/Berlin",
+    "siberia": "Asia/Novosibirsk",
+}
+"""States and regions people ask about that lie (mostly) in one zone; the cities table has none of them."""
 ALIASES = {
     "nyc": "new york",
     "la": "los angeles",
@@ -70,7 +104,9 @@ def find_zone(place: str) -> tuple[str, zoneinfo.ZoneInfo] | None:
     key = re.sub(r"\s+(right now|now|today|currently|at the moment)$", "", key)
     key = ALIASES.get(key, key)
     key = re.sub(r"^the\s+", "", key) if key not in _table() else key
-    zone = ABBREVIATIONS.get(key) or _table().get(key) or _table().get(key.replace("-", " "))
+    zone = (
+        ABBREVIATIONS.get(key) or REGIONS.get(key) or _table().get(key) or _table().get(key.replace("-", " "))
+    )
     if zone is None:
         return None
     name = key.upper() if key in ABBREVIATIONS and len(key) <= 4 else key.title()

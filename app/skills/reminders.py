@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from app.skills.base import SkillContext
+from app.skills.extract import singular
 from app.skills.matcher import IntentMatch
 from app.skills.speech import join_items, say_day, say_time
 from app.skills.store import TimerKind, TimerState
@@ -36,7 +37,9 @@ def _split(text: str, now: datetime) -> tuple[str, When] | None:
 
 
 def _task(text: str) -> str:
-    return re.sub(r"^(to|that|about|for)\s+", "", text.strip()).strip()
+    task = re.sub(r"^(to|that|about|for)\s+", "", text.strip()).strip()
+    # "wake me up with an alarm at 5:30": the alarm is how it rings, not what it is about
+    return re.sub(r"^(?:with|using|by)?\s*(?:an?|the|my)?\s*(?:alarm|wake-?up call)$", "", task).strip()
 
 
 def _when_said(when: When, now: datetime) -> str:
@@ -115,3 +118,22 @@ def cancel_reminder(match: IntentMatch, ctx: SkillContext) -> str | None:
     if len(reminders) == 1:
         return f"Cancelled {_spoken_task(reminders[0].label())}."
     return f"Cancelled {len(reminders)} reminders."
+
+
+def reminder_about(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """ "did I ask you to remind me about laundry": whether a reminder about it is set, and when."""
+    subject = _task(str(match.slots.get("reminder", ""))).strip(" ?.!")
+    if not subject:
+        return list_reminders(match, ctx)
+    found = [r for r in ctx.store.active(TimerKind.REMINDER) if _overlaps(subject, r.name)]
+    if not found:
+        return f"No, I have no reminder about {subject}."
+    at = datetime.fromtimestamp(found[0].fires_at).astimezone()
+    return f"Yes: {_spoken_task(found[0].name)}, {say_day(at)} at {say_time(at)}."
+
+
+def _overlaps(said: str, stored: str) -> bool:
+    """Whether a reminder's words share a content word with what was said ("laundry" finds "do the laundry")."""
+    common = {"the", "a", "an", "my", "to", "about", "for", "of", "me"}
+    said_words = {singular(w) for w in re.findall(r"\w+", said.lower()) if w not in common}
+    return bool(said_words & {singular(w) for w in re.findall(r"\w+", stored.lower())})

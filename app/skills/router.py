@@ -9,8 +9,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.skills import clock, help, lists, maths, reminders, russian, timers, units
+from app.skills import clock, help, lists, maths, reminders, russian, timers, understand, units
 from app.skills.base import SkillContext, SkillHandler
+from app.skills.classifier import Guess, IntentClassifier, classifier_for
 from app.skills.matcher import CYRILLIC, IntentMatcher
 from app.skills.store import SkillStore
 from app.storage.errors import StorageError
@@ -53,6 +54,7 @@ ROUTES: dict[str, Route] = {
     "HassDecreaseTimer": Route("timer", timers.decrease, acts=True),
     "ArisReminder": Route("reminder", reminders.remind, acts=True),
     "ArisListReminders": Route("reminder", reminders.list_reminders),
+    "ArisReminderAbout": Route("reminder", reminders.reminder_about),
     "ArisCancelReminder": Route("reminder", reminders.cancel_reminder, acts=True),
     "HassShoppingListAddItem": Route("list", lists.add, acts=True),
     "ArisListAdd": Route("list", lists.add, acts=True),
@@ -107,16 +109,23 @@ class SkillRouter:
         *,
         language: str = "en",
         now: Callable[[], float] = time.time,
+        second_stage: bool = True,
     ) -> None:
         self.context = SkillContext(open_store, now=now)
         self.language = language
         """The language setting ("auto", "en", "ru"…)."""
         self.matcher = matcher_for(skills_language(language, "") or "en")
+        self.second_stage = second_stage
+        """Whether requests the templates miss go to the classifier (English only)."""
+        self._last_guess: tuple[str, Guess | None] = ("", None)
 
     def warm_up(self) -> None:
-        """Compile the templates and load the unit registry now, so the first real request is fast."""
+        """Compile the templates, load the unit registry and the second stage's embedder now, so the first
+        real request is fast."""
         self.matcher.matches("what time is it in tokyo")
         units._registry().Unit("inch")
+        if self.second_stage:
+            self._guess("what time is it in tokyo")
 
     def close(self) -> None:
         """Release the store's database connection."""
@@ -128,7 +137,9 @@ class SkillRouter:
         """A skill's reply, or None so that the language model answers."""
         started = time.perf_counter()
         pending, self.context.pending = self.context.pending, None
-        reply = self._answer(text, pending)
+        awaiting, self.context.awaiting = self.context.awaiting, None
+        reply = self._complete(text, awaiting) if awaiting is not None else None
+        reply = reply or self._answer(text, pending)
         log.debug("Skills took %.1f ms for %r: %s", (time.perf_counter() - started) * 1000, text, reply)
         return reply
 
@@ -139,10 +150,11 @@ class SkillRouter:
         found = self._routes_and_matcher(text)
         if found is None:
             return False
-        if self.context.pending is not None:
+        if self.context.pending is not None or self.context.awaiting is not None:
             return True
         routes, matcher = found
-        for match in matcher.matches(text):
+        matches = matcher.matches(text)
+        for match in matches:
             route = routes.get(match.intent)
             if route is None:
                 continue
@@ -153,7 +165,20 @@ class SkillRouter:
                     return True
             except StorageError:
                 return True  # handle() will answer with the error
-        return False
+        return routes is ROUTES and self._second_stage_claims(text)
+
+    def _second_stage_claims(self, text: str) -> bool:
+        """Whether the classifier's skill would answer: one that acts claims what it is given; one that only
+        reads is asked (with templates that only read)."""
+        guess = self._guess(text)
+        if guess is None or not guess.in_scope:
+            return False
+        if guess.label in understand.ACTS:
+            return understand.would_act(guess.label, text)
+        try:
+            return understand.answer(guess.label, text, self.context, self._retry_reading) is not None
+        except StorageError:
+            return True  # handle() will answer with the error
 
     def _routes_and_matcher(self, text: str) -> tuple[dict[str, Route], IntentMatcher] | None:
         """The skills and templates for the language ``text`` is in; None when no skill speaks it."""
@@ -182,7 +207,59 @@ class SkillRouter:
                 return SkillReply(route.skill, f"Sorry, I couldn't do that: {error.message}")
             if answer is not None:
                 return SkillReply(route.skill, answer)
+        return self._second_stage(text) if routes is ROUTES else None
+
+    def _classifier(self) -> IntentClassifier | None:
+        return classifier_for("en") if self.second_stage else None
+
+    def _guess(self, text: str) -> Guess | None:
+        """The classifier's reading, kept for the one sentence asked twice (claims, then handle)."""
+        if self._last_guess[0] == text:
+            return self._last_guess[1]
+        classifier = self._classifier()
+        guess = classifier.guess(text) if classifier is not None else None
+        self._last_guess = (text, guess)
+        return guess
+
+    def _second_stage(self, text: str) -> SkillReply | None:
+        """A request the templates missed, given to the skill the classifier reads in it."""
+        guess = self._guess(text)
+        if guess is None or not guess.in_scope:
+            return None
+        try:
+            found = understand.answer(guess.label, text, self.context, self._retry)
+        except StorageError as error:
+            return SkillReply(
+                understand.SKILL_OF_CLASS[guess.label], f"Sorry, I couldn't do that: {error.message}"
+            )
+        if found is None:
+            return None
+        if found.awaiting is not None:
+            self.context.awaiting, self.context.awaiting_skill = found.awaiting, found.skill
+        return SkillReply(found.skill, found.text)
+
+    def _retry(self, sentence: str, skill: str, *, reading_only: bool = False) -> str | None:
+        """``sentence`` (a request without its fillers) on one skill's templates."""
+        for match in self.matcher.matches(sentence):
+            route = ROUTES.get(match.intent)
+            if route is None or route.skill != skill or (reading_only and route.acts):
+                continue
+            answer = route.handler(match, self.context)
+            if answer is not None:
+                return answer
         return None
+
+    def _retry_reading(self, sentence: str, skill: str) -> str | None:
+        return self._retry(sentence, skill, reading_only=True)
+
+    def _complete(self, text: str, awaiting: Callable[[str], str | None]) -> SkillReply | None:
+        """The answer to a question a skill asked ("For how long?" → "ten minutes"); None when the words
+        are a new request instead (including "never mind", which drops the question)."""
+        try:
+            said = awaiting(text)
+        except StorageError as error:
+            return SkillReply(self.context.awaiting_skill, f"Sorry, I couldn't do that: {error.message}")
+        return SkillReply(self.context.awaiting_skill, said) if said is not None else None
 
 
 def open_skill_store(database_path: object) -> Callable[[], SkillStore]:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -281,5 +282,5 @@ def list_id_for(name: str) -> str:
 _TIMER_COLUMNS = "id, kind, name, duration_s, fires_at, state, remaining_s, recurrence"
 
 
-def _timer(row: tuple) -> Timer:
+def _timer(row: tuple[Any, ...]) -> Timer:
     return Timer(row[0], TimerKind(row[1]), row[2], row[3], row[4], TimerState(row[5]), row[6], row[7])

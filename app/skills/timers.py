@@ -7,6 +7,7 @@ import re
 
 from app.skills.base import SkillContext
 from app.skills.durations import parse_duration
+from app.skills.extract import same_thing
 from app.skills.matcher import IntentMatch
 from app.skills.speech import join_items, say_duration
 from app.skills.store import Timer, TimerKind, TimerState
@@ -61,7 +62,7 @@ def _pick(ctx: SkillContext, slots: dict[str, object]) -> tuple[Timer | None, st
         return None, "You have no timers running."
     name = _name(slots)
     if name:
-        named = [t for t in timers if t.name == name]
+        named = [t for t in timers if t.name == name] or [t for t in timers if same_thing(t.name, name)]
         if not named:
             return None, f"You have no {name} timer."
         return named[0], None
@@ -97,7 +98,7 @@ def status(match: IntentMatch, ctx: SkillContext) -> str | None:
     if not timers:
         return "You have no timers running."
     if name:
-        timers = [t for t in timers if t.name == name]
+        timers = [t for t in timers if t.name == name] or [t for t in timers if same_thing(t.name, name)]
         if not timers:
             return f"You have no {name} timer."
     now = ctx.now()

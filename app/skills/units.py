@@ -15,6 +15,9 @@ from app.skills.numbers import to_digits
 from app.skills.speech import say_number
 
 _SPOKEN_UNITS = {
+    "kilos": "kilogram",
+    "kilo": "kilogram",
+    "lbs": "pound",
     "degrees celsius": "degC",
     "degree celsius": "degC",
     "celsius": "degC",
@@ -54,7 +57,7 @@ _NAMES = {"degC": "degrees Celsius", "degF": "degrees Fahrenheit", "kelvin": "ke
 
 
 @functools.cache
-def _registry() -> pint.UnitRegistry:
+def _registry() -> pint.UnitRegistry[float]:
     """Pint's registry; pint loads in ~0.4 s, so only when a conversion is asked."""
     import pint
 
@@ -109,7 +112,7 @@ def convert(match: IntentMatch, ctx: SkillContext) -> str | None:
     return f"{source_said} is {say_number(value)} {_unit_name(target, value)}."
 
 
-def _fluid_ounces(registry: pint.UnitRegistry, amount: float, source: Any, target: Any) -> Any:
+def _fluid_ounces(registry: pint.UnitRegistry[float], amount: float, source: Any, target: Any) -> Any:
     """In the kitchen an ounce of a liquid is a fluid ounce ("how many ounces in a cup")."""
     ounce, fluid = registry.Unit("ounce"), registry.Unit("fluid_ounce")
     if ounce not in (source, target):

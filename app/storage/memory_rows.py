@@ -119,7 +119,7 @@ class MemoryRows:
 
     def live_count(self) -> int:
         """How many memories recall can return."""
-        return self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0]
+        return int(self.db.execute(f"SELECT count(*) FROM memories WHERE {LIVE_MEMORY}").fetchone()[0])
 
     def any_live(self) -> bool:
         """Whether any memory is live (stops at the first one)."""
@@ -131,7 +131,7 @@ class MemoryRows:
 
     def max_seq(self) -> int:
         """The latest change number (0 for an empty table)."""
-        return self.db.execute("SELECT coalesce(max(seq), 0) FROM memories").fetchone()[0]
+        return int(self.db.execute("SELECT coalesce(max(seq), 0) FROM memories").fetchone()[0])
 
     def forgotten_since(self, seq: int) -> bool:
         """Whether a memory was forgotten (tombstoned) after change number ``seq``."""
@@ -202,10 +202,12 @@ class MemoryRows:
 
     def _doc_count(self, word: str, cap: int) -> int:
         """Memories containing ``word``, counted up to ``cap`` (so a common word costs no more than that)."""
-        return self.db.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? LIMIT ?)",
-            [f'"{word}"', cap],
-        ).fetchone()[0]
+        return int(
+            self.db.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM memories_fts WHERE memories_fts MATCH ? LIMIT ?)",
+                [f'"{word}"', cap],
+            ).fetchone()[0]
+        )
 
     def superseded_chain(self, memory_id: str) -> list[str]:
         """Ids of the older memories that ``memory_id`` replaced, directly or through others."""

@@ -43,7 +43,7 @@ def test_history_is_trimmed_in_large_steps_so_most_turns_keep_the_whole_prefix()
         assert cost(messages) <= budget
         assert turn == 0 or messages[1].role is Role.USER  # never an orphaned reply first
         if previous is not None:
-            history_before = len(previous) - 3  # system, memories, question
+            history_before = len(previous) - 4  # system, clock, memories, question
             # Everything the last prompt had before its memories is still this prompt's prefix...
             if shared_prefix(previous, messages) < 1 + history_before:
                 trims += 1
@@ -67,3 +67,16 @@ def test_clear_starts_over() -> None:
 def test_a_bad_trim_share_is_refused() -> None:
     with pytest.raises(ValueError, match="keep_after_trim"):
         Conversation(keep_after_trim=1.5)
+
+
+def test_the_clock_line_comes_after_the_history_and_names_the_day() -> None:
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 11, 30, 16, 5, tzinfo=UTC)
+    conversation = Conversation(clock=lambda: moment)
+    conversation.add_exchange("hello", "hi")
+    messages = conversation.build("what day is it")
+    assert messages[1:3] == conversation.history
+    assert messages[-2] == ChatMessage(
+        Role.SYSTEM, "It is now Monday, November 30, 2026, 4:05 PM (time zone UTC)."
+    )

@@ -82,7 +82,7 @@ def test_claims_acts_on_nothing_and_covers_every_request_a_skill_answers(router,
     """The pipeline prepares a model reply ahead only for what no skill claims; asking must change nothing,
     and every request handle() answers must have been claimed (else the model's reply would be run ahead
     and then thrown away)."""
-    from app.skills.bench import labelled_set
+    from app.bench.skills import labelled_set
 
     rows = labelled_set("en")
     claimed = {text: router.claims(text) for _, text in rows}
@@ -92,3 +92,28 @@ def test_claims_acts_on_nothing_and_covers_every_request_a_skill_answers(router,
     # The questions for the language model are left to it (so its reply can start in the pause).
     model_questions = [text for expected, text in rows if expected is None]
     assert sum(claimed[text] for text in model_questions) <= 3  # "what is a timer" may be claimed
+
+
+class _Recording(_Scripted):
+    """Keeps every prompt it was given."""
+
+    def __init__(self) -> None:
+        self.prompts: list[list] = []
+
+    def respond(self, messages, cancel=None):
+        self.prompts.append(list(messages))
+        yield "Paris."
+
+
+def test_every_model_prompt_carries_the_date_time_and_zone(router) -> None:
+    from datetime import datetime
+
+    model = _Recording()
+    pipeline = VoicePipeline(None, model, None, skills=router)
+    pipeline.text_turn("What should I cook tonight?", None)
+    [prompt] = model.prompts
+    told = " ".join(m.content for m in prompt[1:])
+    now = datetime.now().astimezone()
+    assert now.strftime("%A") in told and str(now.year) in told  # (a turn at midnight may see the next day)
+    assert "time zone" in told and ("AM" in told or "PM" in told)
+    assert prompt[0].content == pipeline.conversation.system_prompt  # the cached prefix stays fixed
