@@ -33,6 +33,7 @@ from engine.vad import Endpointer, EndpointSettings
 from models.errors import ModelError
 
 if TYPE_CHECKING:
+    from app.memory.service import MemoryService
     from app.skills.router import SkillRouter
 
 log = logging.getLogger(__name__)
@@ -55,12 +56,12 @@ class Assistant:
         settings: Settings,
         *,
         on_event: Callable[[TurnEvent], None] | None = None,
-        memory: MemoryHook | None = None,
     ) -> None:
         self.paths = paths
         self.settings = settings
         self.factory = EngineFactory(settings.models, paths)
-        self._memory = memory
+        self._memory: OpeningMemory | None = None
+        """Long-term memory once something asked for it, opening or open (one type for both)."""
         self.memory_enabled = settings.memory_enabled
         """Whether answers recall and turns teach; the shell switches it at run time."""
         self._on_event = on_event
@@ -93,11 +94,12 @@ class Assistant:
             memory = self._memory
             if self._skills is not None:
                 self._skills.language = models.language
-        extractor = getattr(memory, "extractor", None)
-        if memory is not None and extractor is not None:
+        service = memory.opened() if memory is not None else None
+        if service is not None and service.learner.extractor is not None:
             from app.memory.extraction import FactExtractor
 
-            memory.extractor = FactExtractor(self.factory.responder(), self.system_prompt)  # type: ignore[attr-defined]
+            # Learning already asks the new model (through the turn gate); the prompt follows the language.
+            service.learner.extractor = FactExtractor(self.learning_model, self.system_prompt)
 
     @property
     def system_prompt(self) -> str:
@@ -106,35 +108,28 @@ class Assistant:
 
     @property
     def memory(self) -> MemoryHook | None:
-        """Long-term memory, opened from the data folder on first use; None when the user turned it off."""
-        if not self.memory_enabled:
-            return None
-        with self._lock:
-            if isinstance(self._memory, OpeningMemory):
-                return self._memory  # still opening: the turn waits for it only when it needs it
-        return self.open_memory()
+        """Long-term memory as turns use it; None when the user turned it off. A turn waits for the store
+        only when it needs it (see OpeningMemory)."""
+        return self._memory_handle() if self.memory_enabled else None
 
-    @memory.setter
-    def memory(self, value: MemoryHook | None) -> None:
-        self._memory = value
-
-    def open_memory(self) -> MemoryHook:
+    def open_memory(self) -> MemoryService:
         """The memory store, opened on first use even when answers don't use it (the memory browser).
         Slow the first time (vector index, embedder, language model): call it from a worker thread."""
-        with self._lock:
-            if self._memory is None:
-                self._memory = self._open_memory_service()
-            memory = self._memory
-        return memory.service() if isinstance(memory, OpeningMemory) else memory
+        return self._memory_handle().service()
 
     def open_memory_in_background(self) -> None:
         """Start opening memory now on a background thread, so a one-shot question's model load overlaps it
-        (see OpeningMemory); does nothing when memory is off or already open."""
-        with self._lock:
-            if self._memory is None and self.memory_enabled:
-                self._memory = OpeningMemory(self._open_memory_service, self.paths.database)
+        (see OpeningMemory); does nothing when memory is off."""
+        if self.memory_enabled:
+            self._memory_handle()
 
-    def _open_memory_service(self) -> MemoryHook:
+    def _memory_handle(self) -> OpeningMemory:
+        with self._lock:
+            if self._memory is None:
+                self._memory = OpeningMemory(self._open_memory_service, self.paths.database)
+            return self._memory
+
+    def _open_memory_service(self) -> MemoryService:
         from app.memory.ranking import SMALL_CONTEXT, RankSettings
         from app.memory.service import MemoryService, MemorySettings
 
@@ -321,9 +316,8 @@ class Assistant:
 
     def _conversation_log(self) -> ConversationLog:
         if self._log is None:
-            conversations = getattr(self.memory, "conversations", None)
-            if isinstance(conversations, ConversationLog):
-                self._log = conversations
+            if self.memory_enabled:
+                self._log = self.open_memory().conversations  # one connection for memory and the log
             else:
                 from app.storage.database import node_clock, open_database
 

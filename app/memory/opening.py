@@ -14,31 +14,34 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from app.memory.commands import parse_command
 from app.storage.migrations import LIVE_MEMORY
+
+if TYPE_CHECKING:
+    from app.memory.service import MemoryService
 
 log = logging.getLogger(__name__)
 
 
 class OpeningMemory:
-    """The pipeline's memory hook (intercept, recall, learn) in front of a store still opening; every other
-    attribute is the opened store's (waiting for it)."""
+    """Long-term memory as the assistant holds it, in one type whether it is still opening or open: the
+    pipeline's memory hook (intercept, recall, learn), and `service()` for everything else (waiting for it)."""
 
-    def __init__(self, open_store: Callable[[], Any], database: Path) -> None:
+    def __init__(self, open_store: Callable[[], MemoryService], database: Path) -> None:
         """Start ``open_store`` on a background thread if anything is remembered (recall will need it);
         otherwise only when something needs the store, so its CPU does not compete with the first answer
         (on two cores, Chroma's import slowed the model's load). ``database`` is the SQLite file it opens."""
         self._database = database
         self._open_store = open_store
         self._lock = threading.Lock()
-        self._opening: Future[Any] | None = None
+        self._opening: Future[MemoryService] | None = None
         self._empty = not self._remembers_anything()
         if not self._empty:
             self._start()
 
-    def _start(self) -> Future[Any]:
+    def _start(self) -> Future[MemoryService]:
         with self._lock:
             if self._opening is None:
                 executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-memory-open")
@@ -46,10 +49,16 @@ class OpeningMemory:
                 executor.shutdown(wait=False)
             return self._opening
 
-    def service(self) -> Any:
+    def service(self) -> MemoryService:
         """The opened store (opening it now if nobody has asked yet, and waiting for it); raises what
         opening raised."""
         return self._start().result()
+
+    def opened(self) -> MemoryService | None:
+        """The store if its opening has started (waiting for it to finish); None while nothing has needed it."""
+        with self._lock:
+            opening = self._opening
+        return opening.result() if opening is not None else None
 
     def intercept(self, user_text: str) -> str | None:
         """The reply to a memory command (which needs the store), or None without waiting for it."""
@@ -83,9 +92,6 @@ class OpeningMemory:
             log.debug("Memory never opened; nothing to close", exc_info=True)
             return
         store.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.service(), name)
 
     def _remembers_anything(self) -> bool:
         """Whether the database holds a memory recall could return, read without waiting for the opener;

@@ -28,7 +28,7 @@ def assistant(factory, store_paths: DataPaths) -> Iterator[Assistant]:  # type: 
 
 
 def test_turns_are_logged_and_learned_after_the_audio(assistant: Assistant) -> None:
-    memory = assistant.memory
+    memory = assistant.open_memory()
     assert isinstance(memory, MemoryService)
     seen: dict[str, float] = {}
     original_learn = memory.learn
@@ -73,7 +73,7 @@ def test_turns_are_logged_and_learned_after_the_audio(assistant: Assistant) -> N
 def test_forgetting_clears_the_session_history(assistant: Assistant) -> None:
     assistant.ask("My car is a red Volvo.")
     assistant.wait_for_learning(timeout=120)
-    memory = assistant.memory
+    memory = assistant.open_memory()
     assert isinstance(memory, MemoryService)
     learned = memory.list()[0]
     assert learned.text == "The user's car is a red Volvo."
@@ -97,3 +97,17 @@ def test_memory_can_be_turned_off(factory, store_paths: DataPaths) -> None:  # t
         assert not store_paths.chroma_dir.exists()
     finally:
         assistant.close()
+
+
+def test_learning_follows_a_language_switch(assistant: Assistant) -> None:
+    """Switching the reply language in Settings reloads the models; memory's fact extraction then speaks with
+    the new system prompt (the one llama.cpp has cached), through the same turn-gated model."""
+    extractor = assistant.open_memory().learner.extractor
+    assert extractor is not None
+    english = assistant.system_prompt
+    assistant.reload_models(assistant.settings.models.model_copy(update={"language": "ru"}))
+    switched = assistant.open_memory().learner.extractor
+    assert switched is not None and switched is not extractor
+    assert assistant.system_prompt != english
+    assert switched._system_prompt == assistant.system_prompt
+    assert switched._llm is assistant.learning_model  # never the reply model directly, which has no gate

@@ -69,7 +69,7 @@ def assistant(factory, store_paths: DataPaths) -> Iterator[Assistant]:  # type: 
 
 @pytest.mark.slow
 def test_a_misheard_impossible_fact_is_answered_but_not_learned(assistant: Assistant, tmp_path: Path) -> None:
-    memory = assistant.memory
+    memory = assistant.open_memory()
     assert isinstance(memory, MemoryService)
     mars = read_wav(speak("Tell me I'm out of the planet Mars.", tmp_path / "mars.wav"))
     result = assistant.answer_audio(mars)
@@ -84,7 +84,7 @@ def test_a_misheard_impossible_fact_is_answered_but_not_learned(assistant: Assis
 
 
 def test_an_unsure_transcript_is_not_learned(assistant: Assistant) -> None:
-    memory = assistant.memory
+    memory = assistant.open_memory()
     assert isinstance(memory, MemoryService)
     noise = np.random.default_rng(7).normal(0, 0.05, 3 * 16_000).astype(np.float32)
     result = assistant.answer_audio(noise)
