@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-import soxr
 
 from engine.audio.devices import find_device, load_sounddevice
 from engine.audio.protocols import CAPTURE_RATE, AudioChunk
@@ -31,16 +30,8 @@ class SpeakerSink:
         self._played = 0
         self._queued = 0
         self._history = np.zeros(0, dtype=np.float32)
-        """What the device was given, at 16 kHz: the echo reference."""
-        self._history_samples = int(_PLAYBACK_HISTORY_SECONDS * CAPTURE_RATE)
+        self._history_samples = int(_PLAYBACK_HISTORY_SECONDS * sample_rate)
         self._output_count = 0
-        """16 kHz samples added to the history since the sink opened."""
-        # One stream for the whole output, so the reference has no seams every callback block.
-        self._to_capture_rate = (
-            soxr.ResampleStream(sample_rate, CAPTURE_RATE, 1, dtype="float32")
-            if sample_rate != CAPTURE_RATE
-            else None
-        )
         self._paused = False
         self._idle = threading.Event()
         self._idle.set()
@@ -64,10 +55,8 @@ class SpeakerSink:
             self._played += len(take)
             # The history is what the device was given, silence included, so it stays aligned in time.
             block = np.concatenate([take, np.zeros(frames - len(take), dtype=np.float32)])
-            if self._to_capture_rate is not None:
-                block = self._to_capture_rate.resample_chunk(block)
             self._history = np.concatenate([self._history, block])[-self._history_samples :]
-            self._output_count += len(block)
+            self._output_count += frames
             if len(self._buffer) == 0:
                 self._idle.set()
         outdata[: len(take), 0] = take
@@ -84,15 +73,13 @@ class SpeakerSink:
             self._paused = False
 
     def playback_since(self, cursor: int) -> tuple[np.ndarray, int]:
-        """What the device was given after position ``cursor`` (silence included), at 16 kHz, and the new
-        cursor: the echo canceller's reference, in step with the device. At a voice rate other than 16 kHz it
-        trails the device by the resampler's filter delay (about 22 ms from 22,050 Hz), a constant the
-        canceller's delay estimate absorbs like the device's own output latency."""
+        """What the device was given after output position ``cursor`` (silence included), at 16 kHz, and
+        the new cursor: the echo canceller's reference, in step with the device."""
         with self._lock:
             count = min(self._output_count - cursor, len(self._history))
             tail = self._history[len(self._history) - count :] if count > 0 else self._history[:0]
             cursor = self._output_count
-        return tail, cursor
+        return resample(tail, self.sample_rate, CAPTURE_RATE), cursor
 
     def play(self, chunk: AudioChunk) -> None:
         """Queue a chunk."""
@@ -120,7 +107,8 @@ class SpeakerSink:
     def recent_playback(self, seconds: float) -> np.ndarray:
         """The last ``seconds`` handed to the device, at 16 kHz."""
         with self._lock:
-            return self._history[len(self._history) - min(int(seconds * CAPTURE_RATE), len(self._history)) :]
+            tail = self._history[-int(seconds * self.sample_rate) :]
+        return resample(tail, self.sample_rate, CAPTURE_RATE)
 
     @property
     def played_seconds(self) -> float:
