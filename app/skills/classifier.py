@@ -2,9 +2,10 @@
 
 A multinomial logistic regression over MiniLM sentence vectors (the embedder memory already uses), trained by
 resources/intents/train_classifier.py on HWU64's training utterances and our own, and shipped as
-resources/intents/en/classifier.npz (a few hundred KB, regenerated deterministically by that script). A request
-is given to a skill only when that skill's probability reaches the calibrated threshold stored with the weights;
-below it the request is out of scope and the language model answers.
+resources/intents/en/classifier.npz (22 KB: the weights for 15 classes, biases, labels and the threshold;
+regenerated deterministically by that script). A request is given to a skill only when that skill's
+probability reaches the calibrated threshold stored with the weights; below it the request is out of scope
+and the language model answers.
 """
 
 from __future__ import annotations
