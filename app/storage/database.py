@@ -55,7 +55,11 @@ def open_database(path: Path | str) -> Database:
 
 def _private_file(path: Path) -> None:
     """Create the database readable by its owner only (0600), or tighten an existing one: it holds the
-    user's memories and conversations. SQLite gives its -wal and -shm files the main file's permissions."""
+    user's memories and conversations. SQLite gives its -wal and -shm files the main file's permissions.
+
+    The sync server makes its database private the same way (server/db.py); server/ stands alone and is
+    deployed without the app, and importing it here would load SQLAlchemy on every start, so each keeps its
+    own eight lines."""
     if str(path) == ":memory:":
         return
     try:
