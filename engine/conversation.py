@@ -8,6 +8,7 @@ after the system prompt every time, and llama.cpp would re-read the whole histor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +36,24 @@ def clock_line(now: datetime) -> str:
     )
 
 
+TIME_WORDS = re.compile(
+    r"\b(time|times|date|dates|day|days|today|tonight|tomorrow|yesterday|now|week|weeks|weekend|month|months|"
+    r"year|years|hour|hours|minute|minutes|morning|afternoon|evening|night|when|long|ago|until|till|since|"
+    r"age|old|birthday|anniversary|holiday|holidays|christmas|easter|season|late|early|soon|schedule|calendar|"
+    r"deadline|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|сейчас|сегодня|завтра|вчера|время|дата|день|год|когда)\b",
+    re.IGNORECASE,
+)
+"""Words that make a question depend on the moment. The clock is told to the model only then: on questions
+that do not (general knowledge), the extra line derailed the built-in 135M model (3 of 24 answers wrong with
+it, 0 without, over 8 dates)."""
+
+
+def needs_the_clock(user_text: str) -> bool:
+    """Whether answering ``user_text`` may depend on today's date or the time."""
+    return TIME_WORDS.search(user_text) is not None
+
+
 @dataclass
 class Conversation:
     """The running dialogue of one session."""
@@ -45,8 +64,8 @@ class Conversation:
     """When the history no longer fits, the oldest turns go until it fills at most this share of its room
     (0-1): the prompt's prefix then stays the same for the many turns it takes to fill up again."""
     clock: Callable[[], datetime] | None = local_now
-    """The current moment, told to the model on every turn (after the history, so the cached prefix stays);
-    None leaves it out."""
+    """The current moment, told to the model whenever the question may depend on it (after the fixed system
+    prompt, so the cached prefix stays); None leaves it out."""
     _first: int = field(default=0, init=False, repr=False)
     """Index of the oldest message still sent; it only moves forward, in large steps."""
 
@@ -85,14 +104,18 @@ class Conversation:
         count = count_tokens or (lambda text: len(text) // 4 + 1)
         per_message = 4  # chat-template tokens around each message
         system = ChatMessage(Role.SYSTEM, self.system_prompt)
+        # The clock goes before the history, not between it and the question: there the 135M model lost
+        # the conversation ("What is my favourite colour?" right after saying it). The fixed system prompt
+        # stays the cached prefix; the history after the clock is re-read when the minute changes.
+        head = [system]
+        if self.clock is not None and needs_the_clock(user_text):
+            head.append(ChatMessage(Role.SYSTEM, clock_line(self.clock())))
         tail: list[ChatMessage] = []
-        if self.clock is not None:
-            tail.append(ChatMessage(Role.SYSTEM, clock_line(self.clock())))
         if memories:
             lines = "\n".join(f"- {memory}" for memory in memories)
             tail.append(ChatMessage(Role.SYSTEM, f"{MEMORY_HEADER}\n{lines}"))
         tail.append(ChatMessage(Role.USER, user_text))
-        used = sum(count(m.content) + per_message for m in (system, *tail))
+        used = sum(count(m.content) + per_message for m in (*head, *tail))
         room = max(0, budget_tokens - used)
         self._first = min(self._first, len(self.history))
         costs = [count(m.content) + per_message for m in self.history[self._first :]]
@@ -107,4 +130,4 @@ class Conversation:
         # Never start the history with an orphaned assistant reply.
         while self._first < len(self.history) and self.history[self._first].role is Role.ASSISTANT:
             self._first += 1
-        return [system, *self.history[self._first :], *tail]
+        return [*head, *self.history[self._first :], *tail]

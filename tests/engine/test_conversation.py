@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from engine.chat import ChatMessage, Role
 from engine.conversation import MEMORY_HEADER, Conversation
+
+MOMENT = datetime(2026, 11, 30, 16, 5, tzinfo=UTC)
+"""A fixed clock, so consecutive prompts share their prefix as they do within a minute."""
 
 
 def shared_prefix(a: list[ChatMessage], b: list[ChatMessage]) -> int:
@@ -26,13 +31,13 @@ def test_the_system_prompt_comes_first_and_memories_and_question_last() -> None:
     conversation.add_exchange("My dog is Rex.", "Nice name.")
     messages = conversation.build("What is my dog called?", ["The user's dog is called Rex."])
     assert messages[0] == ChatMessage(Role.SYSTEM, conversation.system_prompt)
-    assert messages[1:3] == conversation.history
+    assert messages[1:3] == conversation.history  # no clock: the question does not depend on the moment
     assert messages[-2].role is Role.SYSTEM and messages[-2].content.startswith(MEMORY_HEADER)
     assert messages[-1] == ChatMessage(Role.USER, "What is my dog called?")
 
 
 def test_history_is_trimmed_in_large_steps_so_most_turns_keep_the_whole_prefix() -> None:
-    conversation = Conversation(keep_after_trim=0.5)
+    conversation = Conversation(keep_after_trim=0.5, clock=lambda: MOMENT)
     budget = 400
     previous: list[ChatMessage] | None = None
     trims = 0
@@ -43,7 +48,7 @@ def test_history_is_trimmed_in_large_steps_so_most_turns_keep_the_whole_prefix()
         assert cost(messages) <= budget
         assert turn == 0 or messages[1].role is Role.USER  # never an orphaned reply first
         if previous is not None:
-            history_before = len(previous) - 4  # system, clock, memories, question
+            history_before = len(previous) - 3  # system, memories, question
             # Everything the last prompt had before its memories is still this prompt's prefix...
             if shared_prefix(previous, messages) < 1 + history_before:
                 trims += 1
@@ -69,14 +74,28 @@ def test_a_bad_trim_share_is_refused() -> None:
         Conversation(keep_after_trim=1.5)
 
 
-def test_the_clock_line_comes_after_the_history_and_names_the_day() -> None:
-    from datetime import UTC, datetime
-
-    moment = datetime(2026, 11, 30, 16, 5, tzinfo=UTC)
-    conversation = Conversation(clock=lambda: moment)
+def test_the_clock_line_comes_before_the_history_and_names_the_day() -> None:
+    """After the fixed system prompt (still the cached prefix), not between the history and the question,
+    where the 135M model lost the thread of the conversation."""
+    conversation = Conversation(clock=lambda: MOMENT)
     conversation.add_exchange("hello", "hi")
     messages = conversation.build("what day is it")
-    assert messages[1:3] == conversation.history
-    assert messages[-2] == ChatMessage(
+    assert messages[1] == ChatMessage(
         Role.SYSTEM, "It is now Monday, November 30, 2026, 4:05 PM (time zone UTC)."
     )
+    assert messages[2:4] == conversation.history
+
+
+@pytest.mark.parametrize(
+    ("question", "told"),
+    [
+        ("What should I cook tonight?", True),
+        ("How many days until my birthday?", True),
+        ("When did the Berlin Wall fall?", True),
+        ("What is the capital of France?", False),
+        ("How many legs does a spider have?", False),
+    ],
+)
+def test_the_clock_is_told_when_the_question_depends_on_the_moment(question: str, told: bool) -> None:
+    messages = Conversation(clock=lambda: MOMENT).build(question)
+    assert any(m.content.startswith("It is now") for m in messages) is told

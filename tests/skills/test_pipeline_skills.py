@@ -105,7 +105,7 @@ class _Recording(_Scripted):
         yield "Paris."
 
 
-def test_every_model_prompt_carries_the_date_time_and_zone(router) -> None:
+def test_a_prompt_about_the_moment_carries_the_date_time_and_zone(router) -> None:
     from datetime import datetime
 
     model = _Recording()
