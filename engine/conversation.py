@@ -108,9 +108,9 @@ class Conversation:
         # the conversation ("What is my favourite colour?" right after saying it). The fixed system prompt
         # stays the cached prefix; the history after the clock is re-read when the minute changes.
         head = [system]
-        if self.clock is not None and needs_the_clock(user_text):
-            head.append(ChatMessage(Role.SYSTEM, clock_line(self.clock())))
         tail: list[ChatMessage] = []
+        if self.clock is not None and needs_the_clock(user_text):
+            tail.append(ChatMessage(Role.SYSTEM, clock_line(self.clock())))
         if memories:
             lines = "\n".join(f"- {memory}" for memory in memories)
             tail.append(ChatMessage(Role.SYSTEM, f"{MEMORY_HEADER}\n{lines}"))

@@ -74,16 +74,16 @@ def test_a_bad_trim_share_is_refused() -> None:
         Conversation(keep_after_trim=1.5)
 
 
-def test_the_clock_line_comes_before_the_history_and_names_the_day() -> None:
+def test_the_clock_line_comes_after_the_history_and_names_the_day() -> None:
     """After the fixed system prompt (still the cached prefix), not between the history and the question,
     where the 135M model lost the thread of the conversation."""
     conversation = Conversation(clock=lambda: MOMENT)
     conversation.add_exchange("hello", "hi")
     messages = conversation.build("what day is it")
-    assert messages[1] == ChatMessage(
+    assert messages[-2] == ChatMessage(
         Role.SYSTEM, "It is now Monday, November 30, 2026, 4:05 PM (time zone UTC)."
     )
-    assert messages[2:4] == conversation.history
+    assert messages[1:3] == conversation.history  # the history stays the cached prefix
 
 
 @pytest.mark.parametrize(
