@@ -64,8 +64,8 @@ class Conversation:
     """When the history no longer fits, the oldest turns go until it fills at most this share of its room
     (0-1): the prompt's prefix then stays the same for the many turns it takes to fill up again."""
     clock: Callable[[], datetime] | None = local_now
-    """The current moment, told to the model whenever the question may depend on it (after the fixed system
-    prompt, so the cached prefix stays); None leaves it out."""
+    """The current moment, told to the model whenever the question may depend on it (after the history, so
+    the cached prefix stays); None leaves it out."""
     _first: int = field(default=0, init=False, repr=False)
     """Index of the oldest message still sent; it only moves forward, in large steps."""
 
@@ -104,10 +104,6 @@ class Conversation:
         count = count_tokens or (lambda text: len(text) // 4 + 1)
         per_message = 4  # chat-template tokens around each message
         system = ChatMessage(Role.SYSTEM, self.system_prompt)
-        # The clock goes before the history, not between it and the question: there the 135M model lost
-        # the conversation ("What is my favourite colour?" right after saying it). The fixed system prompt
-        # stays the cached prefix; the history after the clock is re-read when the minute changes.
-        head = [system]
         tail: list[ChatMessage] = []
         if self.clock is not None and needs_the_clock(user_text):
             tail.append(ChatMessage(Role.SYSTEM, clock_line(self.clock())))
@@ -115,7 +111,7 @@ class Conversation:
             lines = "\n".join(f"- {memory}" for memory in memories)
             tail.append(ChatMessage(Role.SYSTEM, f"{MEMORY_HEADER}\n{lines}"))
         tail.append(ChatMessage(Role.USER, user_text))
-        used = sum(count(m.content) + per_message for m in (*head, *tail))
+        used = sum(count(m.content) + per_message for m in (system, *tail))
         room = max(0, budget_tokens - used)
         self._first = min(self._first, len(self.history))
         costs = [count(m.content) + per_message for m in self.history[self._first :]]
@@ -130,4 +126,4 @@ class Conversation:
         # Never start the history with an orphaned assistant reply.
         while self._first < len(self.history) and self.history[self._first].role is Role.ASSISTANT:
             self._first += 1
-        return [*head, *self.history[self._first :], *tail]
+        return [system, *self.history[self._first :], *tail]
