@@ -101,15 +101,7 @@ class EngineFactory:
         and saved for the next process)."""
         m = self.models
         if m.llm_url:
-            return self._cached(
-                ("llm", m.llm_url, m.llm_model_name, m.llm_timeout_s),
-                lambda: RemoteResponder(
-                    m.llm_url or "",
-                    model=m.llm_model_name,
-                    timeout_s=m.llm_timeout_s,
-                    context_tokens=REMOTE_CONTEXT_TOKENS,
-                ),
-            )
+            return self._remote_responder("llm")
 
         def build() -> LlamaResponder:
             responder = self._load_local_llm()
@@ -123,6 +115,20 @@ class EngineFactory:
             return responder
 
         return self._cached(("llm", m.llm, m.llm_path, m.threads), build)
+
+    def _remote_responder(self, role: str) -> RemoteResponder:
+        """A client of the user's OpenAI-compatible server; each role (turns, background learning) keeps a
+        client of its own so one never waits on the other's connection."""
+        m = self.models
+        return self._cached(
+            (role, m.llm_url, m.llm_model_name, m.llm_timeout_s),
+            lambda: RemoteResponder(
+                m.llm_url or "",
+                model=m.llm_model_name,
+                timeout_s=m.llm_timeout_s,
+                context_tokens=REMOTE_CONTEXT_TOKENS,
+            ),
+        )
 
     def _load_local_llm(self) -> LlamaResponder:
         """The chosen GGUF model in a fresh llama.cpp context, sampled as its family likes."""
@@ -163,15 +169,7 @@ class EngineFactory:
         that server too, through a client of its own, and the local model is never loaded."""
         m = self.models
         if m.llm_url:
-            return self._cached(
-                ("llm-background", m.llm_url, m.llm_model_name, m.llm_timeout_s),
-                lambda: RemoteResponder(
-                    m.llm_url or "",
-                    model=m.llm_model_name,
-                    timeout_s=m.llm_timeout_s,
-                    context_tokens=REMOTE_CONTEXT_TOKENS,
-                ),
-            )
+            return self._remote_responder("llm-background")
 
         def build() -> LlamaResponder:
             responder = self._load_local_llm()

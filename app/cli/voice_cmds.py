@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -32,19 +33,18 @@ def register(commands: Commands) -> None:
     p = commands.add_parser("ask", help="ask a typed question; the reply prints as it streams")
     p.add_argument("text")
     p.add_argument("--speak", type=Path, metavar="OUT.wav", help="also write the spoken reply to OUT.wav")
-    p.add_argument("--json", action="store_true", help="print {transcript, reply, timings} when done")
-    p.add_argument("--llm", metavar="PATH", help="use this GGUF chat model instead of the configured one")
-    p.add_argument(
-        "--llm-url",
-        metavar="URL",
-        help="answer with an OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM), e.g. "
-        "http://127.0.0.1:11434/v1",
-    )
+    add_answer_options(p)
     p.set_defaults(handler=ask)
 
     p = commands.add_parser("listen", help="answer one spoken question from the microphone or IN.wav")
     p.add_argument("input", nargs="?", type=Path, metavar="IN.wav", help="a recorded question (default: mic)")
     p.add_argument("--speak", type=Path, metavar="OUT.wav", help="write the spoken reply to OUT.wav")
+    add_answer_options(p)
+    p.set_defaults(handler=listen)
+
+
+def add_answer_options(p: argparse.ArgumentParser) -> None:
+    """The options ``ask`` and ``listen`` share: how the answer prints and which model gives it."""
     p.add_argument("--json", action="store_true", help="print {transcript, reply, timings} when done")
     p.add_argument("--llm", metavar="PATH", help="use this GGUF chat model instead of the configured one")
     p.add_argument(
@@ -53,7 +53,6 @@ def register(commands: Commands) -> None:
         help="answer with an OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM), e.g. "
         "http://127.0.0.1:11434/v1",
     )
-    p.set_defaults(handler=listen)
 
 
 def transcribe(ctx: CommandContext) -> int:

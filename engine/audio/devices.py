@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import AudioDeviceError, NoAudioDeviceError
-from engine.pulse_devices import is_pulse_setting, list_pulse_devices, pulse_name
+from engine.pulse_devices import is_pulse_setting, list_pulse_devices, pulse_name, routed_to
 
 log = logging.getLogger(__name__)
 
@@ -97,3 +97,19 @@ def _pulse_route_index(name: str, devices: list[AudioDevice], *, kind: str, want
         if device.name == "default":
             return device.index
     return None
+
+
+def open_stream(device: str | None, *, want_input: bool, **stream_options: Any) -> Any:
+    """A started sounddevice stream on the chosen device (routed through PulseAudio where the setting names
+    a Pulse device); a device that refuses gives one sentence naming the microphone or the speaker."""
+    sd = load_sounddevice()
+    index = find_device(device, want_input=want_input)
+    stream_type = sd.InputStream if want_input else sd.OutputStream
+    try:
+        with routed_to(device, want_input=want_input):
+            stream = stream_type(device=index, **stream_options)
+            stream.start()
+    except sd.PortAudioError as error:
+        what = "microphone" if want_input else "speaker"
+        raise AudioDeviceError(f"Could not open the {what}: {error}.") from error
+    return stream

@@ -10,11 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from engine.audio.devices import find_device, load_sounddevice
+from engine.audio.devices import open_stream
 from engine.audio.protocols import CAPTURE_RATE, FRAME_SAMPLES
 from engine.cancel import CancelToken
-from engine.errors import AudioDeviceError
-from engine.pulse_devices import routed_to
 
 log = logging.getLogger(__name__)
 
@@ -30,8 +28,6 @@ class MicrophoneSource:
     words of every question) and read frame by frame while a turn listens."""
 
     def __init__(self, device: str | None = None) -> None:
-        sd = load_sounddevice()
-        index = find_device(device, want_input=True)
         self._buffer: deque[np.ndarray | None] = deque(maxlen=_BACKLOG_FRAMES)
         """Captured frames the current reader has not taken yet; None marks push-to-talk's release."""
         self._arrived = threading.Condition()
@@ -48,22 +44,18 @@ class MicrophoneSource:
         """Blocks the device dropped because this process did not take them in time."""
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
-        try:
-            # Whole-frame blocks: 16 ms blocks at low latency made frames 32 ms fresher, but with the
-            # microphone open that way the speaker's stream on PulseAudio (through ALSA) lost whole
-            # announcements (tests/ui/test_timer_rings_live.py: silence in half the runs).
-            with routed_to(device, want_input=True):
-                self._stream = sd.InputStream(
-                    samplerate=CAPTURE_RATE,
-                    channels=1,
-                    dtype="float32",
-                    blocksize=_CAPTURE_BLOCK,
-                    device=index,
-                    callback=self._on_audio,
-                )
-                self._stream.start()
-        except sd.PortAudioError as error:
-            raise AudioDeviceError(f"Could not open the microphone: {error}.") from error
+        # Whole-frame blocks: 16 ms blocks at low latency made frames 32 ms fresher, but with the
+        # microphone open that way the speaker's stream on PulseAudio (through ALSA) lost whole
+        # announcements (tests/ui/test_timer_rings_live.py: silence in half the runs).
+        self._stream = open_stream(
+            device,
+            want_input=True,
+            samplerate=CAPTURE_RATE,
+            channels=1,
+            dtype="float32",
+            blocksize=_CAPTURE_BLOCK,
+            callback=self._on_audio,
+        )
 
     def _on_audio(self, indata: np.ndarray, _frames: int, _time: object, status: Any) -> None:
         self._ready.set()

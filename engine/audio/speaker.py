@@ -7,12 +7,10 @@ import threading
 
 import numpy as np
 
-from engine.audio.devices import find_device, load_sounddevice
+from engine.audio.devices import open_stream
 from engine.audio.protocols import CAPTURE_RATE, AudioChunk
 from engine.audio.resample import resample
 from engine.cancel import CancelToken
-from engine.errors import AudioDeviceError
-from engine.pulse_devices import routed_to
 
 _PLAYBACK_HISTORY_SECONDS = 2.0
 """How much of the speaker's output is kept as the echo reference for barge-in."""
@@ -22,8 +20,6 @@ class SpeakerSink:
     """Plays audio through sounddevice from a callback, so generation continues while the user listens."""
 
     def __init__(self, sample_rate: int, device: str | None = None) -> None:
-        sd = load_sounddevice()
-        index = find_device(device, want_input=False)
         self.sample_rate = sample_rate
         self._lock = threading.Lock()
         self._buffer = np.zeros(0, dtype=np.float32)
@@ -35,18 +31,14 @@ class SpeakerSink:
         self._paused = False
         self._idle = threading.Event()
         self._idle.set()
-        try:
-            with routed_to(device, want_input=False):
-                self._stream = sd.OutputStream(
-                    samplerate=sample_rate,
-                    channels=1,
-                    dtype="float32",
-                    device=index,
-                    callback=self._on_need_audio,
-                )
-                self._stream.start()
-        except sd.PortAudioError as error:
-            raise AudioDeviceError(f"Could not open the speaker: {error}.") from error
+        self._stream = open_stream(
+            device,
+            want_input=False,
+            samplerate=sample_rate,
+            channels=1,
+            dtype="float32",
+            callback=self._on_need_audio,
+        )
 
     def _on_need_audio(self, outdata: np.ndarray, frames: int, _time: object, _status: object) -> None:
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -75,10 +76,15 @@ def test_the_room_records_user_and_aris_on_separate_channels_with_the_echo_delay
 @pytest.mark.slow
 def test_bench_live_runs_end_to_end_and_cleans_up(tmp_path: Path, sound_server: PrivateSoundServer) -> None:
     """The CLI starts and stops its own server; `sound_server` only proves one can run here."""
+    # The bench's server lives in a temporary folder; this run's is under tmp_path, so another bench running
+    # on the same machine cannot be mistaken for one this run left behind.
+    own_tmp = tmp_path / "tmp"
+    own_tmp.mkdir()
     done = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "data"),
          "bench", "live", "--turns", "1", "--echo-minutes", "0.2", "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        env={**os.environ, "TMPDIR": str(own_tmp)},
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     figures = json.loads(done.stdout)
@@ -97,7 +103,7 @@ def test_bench_live_runs_end_to_end_and_cleans_up(tmp_path: Path, sound_server: 
     assert figures["barge_in"]["echoed_reply_minutes"] > 0.1
     assert isinstance(figures["barge_in"]["false_stops"], float)
     # Nothing left behind: no sound server from a bench run still running.
-    assert not [pid for pid in _pulseaudio_pids() if b"aris-live-" in _environ(pid)]
+    assert not [pid for pid in _pulseaudio_pids() if str(own_tmp).encode() in _environ(pid)]
 
 
 def _pulseaudio_pids() -> list[int]:
