@@ -34,14 +34,22 @@ def wait_for(condition, timeout: float, what: str) -> None:  # type: ignore[no-u
 
 @pytest.fixture
 def display() -> Iterator[str]:
-    """A private X server."""
-    number = 90 + os.getpid() % 100
-    name = f":{number}"
+    """A private X server on a display number it picks itself (-displayfd), so test processes running side
+    by side never share one."""
+    read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", name, "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        number = announced.readline().strip()
+    if not number:
+        server.kill()
+        pytest.fail("Xvfb did not start")
+    name = f":{number}"
     wait_for(lambda: Path(f"/tmp/.X11-unix/X{number}").exists(), 10, "Xvfb")
     yield name
     server.terminate()
