@@ -165,7 +165,7 @@ class BargeInMonitor:
         needed = max(onset, round(settings.min_speech_ms / 1000 / FRAME_SECONDS))
         recent: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=needed)
         """(echo-cancelled, as captured) frames."""
-        echo = _EchoFilter.create(settings, reference)
+        echo = EchoFilter.create(settings, reference)
         playback = _Playback(reference)
         self._levels = _EchoLevel(settings)
         state = _RunState()
@@ -365,7 +365,7 @@ class _Playback:
         return 1
 
 
-class _EchoFilter:
+class EchoFilter:
     """The echo canceller fed from the sink's playback, one microphone frame at a time.
 
     WebRTC's canceller also mutes the user when the microphone hears no echo at all (headphones, a
@@ -388,7 +388,7 @@ class _EchoFilter:
         """Levels of the latest speechless frames, counted once no speech follows them."""
 
     @classmethod
-    def create(cls, settings: BargeInSettings, reference: PlaybackReference) -> _EchoFilter | None:
+    def create(cls, settings: BargeInSettings, reference: PlaybackReference) -> EchoFilter | None:
         """A filter when the settings want one, the sink can feed it and the wheel is installed."""
         if not settings.cancel_echo or not hasattr(reference, "playback_since"):
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,8 @@ class MicrophoneSource:
         """Blocks the device dropped because this process did not take them in time."""
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
+        self._taps: tuple[Callable[[np.ndarray], None], ...] = ()
+        """Listeners given every captured frame, whoever reads (the wake-word listener)."""
         try:
             # Whole-frame blocks: 16 ms blocks at low latency made frames 32 ms fresher, but with the
             # microphone open that way the speaker's stream on PulseAudio (through ALSA) lost whole
@@ -73,10 +75,21 @@ class MicrophoneSource:
         while len(self._partial) >= FRAME_SAMPLES:
             frame, self._partial = self._partial[:FRAME_SAMPLES], self._partial[FRAME_SAMPLES:]
             self.level = float(np.sqrt(np.mean(frame**2)))
+            for tap in self._taps:
+                tap(frame)
             if self._listening.is_set():
                 with self._arrived:
                     self._buffer.append(frame)
                     self._arrived.notify_all()
+
+    def add_tap(self, tap: Callable[[np.ndarray], None]) -> None:
+        """Give ``tap`` every frame captured from now on, on the audio thread (it must only queue it):
+        the wake word is listened for all the time, not only while a turn reads the microphone."""
+        self._taps = (*self._taps, tap)
+
+    def remove_tap(self, tap: Callable[[np.ndarray], None]) -> None:
+        """Stop giving frames to ``tap``."""
+        self._taps = tuple(t for t in self._taps if t != tap)  # bound methods compare equal, not identical
 
     def start_listening(self) -> int:
         """Keep what the microphone hears from now on for the next ``frames()`` call; returns the arming,
