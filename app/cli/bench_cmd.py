@@ -2,17 +2,23 @@
 sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `bench memory` for the memory
 store; `bench recall` for recall quality on the generated evaluation (with `--locomo PATH`, on a
 long-conversation benchmark in LoCoMo's format); `bench skills` for the skills layer; `bench llm` for the chat
-models; `bench sync` for end-to-end encrypted sync between two devices."""
+models; `bench sync` for end-to-end encrypted sync between two devices; `bench wake` for the wake word (false
+accepts, false rejects, CPU, latency)."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli import CommandContext, Commands, Handler
 
-SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm")
+if TYPE_CHECKING:
+    from app.bench.wake import WakeBenchOptions
+
+SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm", "wake")
 
 
 def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -72,7 +78,20 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         type=Path,
         metavar="PATH",
         help="`bench skills`: a TSV of requests with the columns text and skill (a skill, alternatives a|b, "
-        "or none for the language model) instead of our own set",
+        "or none for the language model) instead of our own set; `bench wake`: the sentences spoken without "
+        "the wake word (a TSV with a text column, e.g. HWU64's, or one sentence a line)",
+    )
+    p.add_argument(
+        "--wake-word",
+        default="hey_jarvis",
+        help="`bench wake`: okay_nabu, hey_jarvis, hey_mycroft or alexa (default hey_jarvis)",
+    )
+    p.add_argument("--positives", type=int, default=200, help="`bench wake`: wake phrases said (default 200)")
+    p.add_argument(
+        "--negative-minutes",
+        type=int,
+        default=60,
+        help="`bench wake`: minutes of speech, music and noise without the wake word (default 60)",
     )
     p.add_argument(
         "--hwu64",
@@ -227,6 +246,72 @@ def _skills_bench(ctx: CommandContext) -> int:
     return 0
 
 
+def _wake_options(args: argparse.Namespace) -> WakeBenchOptions | str:
+    """The options `bench wake` was given, or the sentence that says what is wrong with them."""
+    from app.bench.wake import WakeBenchOptions, read_sentences
+    from engine.wake import wake_word_named
+
+    if args.positives < 1 or args.negative_minutes < 1:
+        return "--positives and --negative-minutes must be at least 1"
+    try:
+        wake_word = wake_word_named(args.wake_word)
+    except ValueError as error:
+        return str(error)
+    sentences = read_sentences(args.file)
+    if len(sentences) < 20:
+        return f"{args.file} holds {len(sentences)} usable sentences; bench wake needs 20 or more"
+    return WakeBenchOptions(
+        wake_word=wake_word,
+        positives=args.positives,
+        negative_minutes=args.negative_minutes,
+        sentences=sentences,
+    )
+
+
+def _wake_bench(ctx: CommandContext) -> int:
+    """`bench wake --file SENTENCES`: the wake word's false accepts and rejects, CPU and latency. The audio
+    is kept under the user's cache folder (~/.cache/aris/bench-wake), so only the first run makes it."""
+    import platformdirs
+
+    from app.bench.wake import print_report, run_wake_bench
+    from app.bench.wake_speech import SpeechToolError
+    from app.cli.common import print_json
+    from models.resolve import resolve_model
+
+    args = ctx.args
+    if args.file is None or not args.file.is_file():
+        where = "it needs --file PATH" if args.file is None else f"there is no sentence file at {args.file};"
+        print(
+            f"bench wake: skipped, {where} with the sentences to say without the wake word "
+            "(e.g. ../shared/data/intents/hwu64-train.tsv).",
+            file=sys.stderr,
+        )
+        return 0
+    options = _wake_options(args)
+    if isinstance(options, str):
+        print(f"aris: {options}.", file=sys.stderr)
+        return 1
+
+    def voice_path() -> Path:
+        return resolve_model("piper-joe-medium", ctx.paths.cache_dir).path
+
+    def progress(message: str) -> None:
+        print(f"bench wake: {message}", file=sys.stderr, flush=True)
+
+    cache = Path(platformdirs.user_cache_dir("aris", appauthor=False)) / "bench-wake"
+    try:
+        result = run_wake_bench(options, cache, voice_path, progress)
+    except SpeechToolError as error:
+        print(f"aris: {error}", file=sys.stderr)
+        return 1
+    report = result.report()
+    if args.json:
+        print_json(report)
+    else:
+        print_report(report)
+    return 0
+
+
 _SUITE_RUNNERS: dict[str, Handler] = {
     "voice": _voice_bench,
     "live": _live_bench,
@@ -236,4 +321,5 @@ _SUITE_RUNNERS: dict[str, Handler] = {
     "sync": _sync_bench,
     "skills": _skills_bench,
     "llm": _bench_llm,
+    "wake": _wake_bench,
 }
