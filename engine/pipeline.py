@@ -198,6 +198,9 @@ class VoicePipeline:
                         self._drop_head_start(wait=False)  # the speaker went on
                     continue
                 kind, ended = result
+                if kind is EndpointKind.NO_SPEECH:
+                    log.info("Nobody spoke within the wait for a question")
+                    break
                 if kind is EndpointKind.SPEECH_STARTED:
                     log.debug("Speech started")
                 elif ended is not None:

@@ -65,6 +65,9 @@ class EndpointSettings:
     """Audio kept from before speech was detected, so the first syllable is not clipped."""
     max_seconds: float = 30.0
     """A question is cut off after this long."""
+    wait_for_speech_s: float | None = None
+    """No speech starting within this long ends the listening with nothing: the window for a follow-up
+    question, or a wake word nobody followed. None waits as long as the input lasts."""
 
 
 class EndpointKind(StrEnum):
@@ -72,6 +75,8 @@ class EndpointKind(StrEnum):
 
     SPEECH_STARTED = "speech_started"
     SPEECH_ENDED = "speech_ended"
+    NO_SPEECH = "no_speech"
+    """Nobody spoke within ``wait_for_speech_s``."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,9 @@ class Endpointer:
         self._end_frames = max(1, round(s.trailing_silence_ms / 1000 / FRAME_SECONDS))
         self._pre_roll_frames = max(0, round(s.pre_roll_ms / 1000 / FRAME_SECONDS))
         self._max_frames = round(s.max_seconds / FRAME_SECONDS)
+        self._wait_frames = (
+            None if s.wait_for_speech_s is None else round(s.wait_for_speech_s / FRAME_SECONDS)
+        )
         self.reset()
 
     def reset(self) -> None:
@@ -133,6 +141,8 @@ class Endpointer:
                 self._last_speech_frame = index
                 self._silence_run = 0
                 return EndpointKind.SPEECH_STARTED, None
+            if self._wait_frames is not None and self._position >= self._wait_frames:
+                return EndpointKind.NO_SPEECH, None
             # Keep only the pre-roll while waiting for speech.
             keep = self._pre_roll_frames + self._start_frames
             if len(self._frames) > keep:
@@ -200,6 +210,8 @@ def first_utterance(
         if result is None:
             continue
         kind, utterance = result
+        if kind is EndpointKind.NO_SPEECH:
+            return
         if kind is EndpointKind.SPEECH_STARTED:
             yield kind
         elif utterance is not None:

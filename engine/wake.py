@@ -9,6 +9,7 @@ scoring: nothing is listened to at all."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import queue
 import threading
@@ -104,6 +105,9 @@ class WakeDetection:
     """time.monotonic() when it was scored."""
     score: float
     """The model's averaged probability that fired it."""
+    frame_index: int = -1
+    """The microphone's index of the frame it fired in (-1 when fed directly), so listening can start
+    right after it: ``MicrophoneSource.start_listening(since=frame_index + 1)``."""
 
 
 class WakeWordDetector:
@@ -187,7 +191,7 @@ class WakeListener:
         self.detector = detector
         self._on_wake = on_wake
         self._echo = echo
-        self._frames: queue.Queue[np.ndarray | None] = queue.Queue(maxsize=_QUEUE_FRAMES)
+        self._frames: queue.Queue[tuple[np.ndarray, int] | None] = queue.Queue(maxsize=_QUEUE_FRAMES)
         self._muted = threading.Event()
         self._was_muted = False
         self.detections = 0
@@ -211,23 +215,26 @@ class WakeListener:
         else:
             self._muted.clear()
 
-    def push(self, frame: np.ndarray) -> None:
-        """A captured 16 kHz frame; cheap, safe from the audio callback. Dropped while muted."""
+    def push(self, frame: np.ndarray, index: int = -1) -> None:
+        """A captured 16 kHz frame and the microphone's index for it; cheap, safe from the audio callback.
+        Dropped while muted."""
         if self._muted.is_set():
             return
         try:
-            self._frames.put_nowait(frame)
+            self._frames.put_nowait((frame, index))
         except queue.Full:
             with contextlib.suppress(queue.Empty):
                 self._frames.get_nowait()  # the oldest goes: a stalled detector stays current
-            self._frames.put_nowait(frame)
+                self._frames.task_done()
+            self._frames.put_nowait((frame, index))
 
     def _run(self) -> None:
         while True:
-            frame = self._frames.get()
-            if frame is None:
+            item = self._frames.get()
+            if item is None:
                 self._frames.task_done()
                 return
+            frame, index = item
             try:
                 if self._muted.is_set():
                     self._was_muted = True
@@ -239,6 +246,7 @@ class WakeListener:
                 cleaned = echo.clean(frame) if echo is not None else frame
                 detection = self.detector.feed(cleaned)
                 if detection is not None:
+                    detection = dataclasses.replace(detection, frame_index=index)
                     self.detections += 1
                     log.info("Wake word '%s' heard (score %.3f)", detection.wake_word.phrase, detection.score)
                     self._on_wake(detection)
