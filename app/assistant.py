@@ -220,6 +220,7 @@ class Assistant:
                 trailing_silence_ms=silence_ms,
                 max_seconds=float(audio.max_question_seconds),
                 wait_for_speech_s=wait_for_speech_s,
+                adaptive=audio.adaptive_end_of_turn and not push_to_talk,
             )
         )
 

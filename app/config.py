@@ -41,6 +41,11 @@ class AudioSettings(_Section):
         le=3000,
         description="Silence (ms) that ends a hands-free question. Lower answers sooner.",
     )
+    adaptive_end_of_turn: bool = Field(
+        True,
+        description="Hands-free, end a question that reads as complete after 250 ms of silence and wait up "
+        "to 1.2 s after a trailing 'and', 'um' or number; off: always trailing_silence_ms.",
+    )
     barge_in: bool = Field(
         True,
         description="Speech while Aris talks stops the answer. Turn off with laptop speakers if it "
