@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from app.assistant import Assistant
 from engine.audio import AudioSink, MicrophoneSource
@@ -39,6 +40,50 @@ class HandsFreeState(StrEnum):
     """After an answer: a question now needs no wake word."""
     MUTED = "muted"
     """The microphone is muted: nothing is listened to, not even for the wake word."""
+
+
+class TurnRunner(Protocol):
+    """Where turns run: the desktop's engine worker (so a wake word and the push-to-talk key take turns on
+    one thread and each stops the other), or a worker of hands-free's own."""
+
+    def new_turn(self, reason: str) -> CancelToken:
+        """Stop the running turn, if any, for ``reason``; the token of the next one."""
+        ...
+
+    def submit(self, job: Callable[[], None]) -> None:
+        """Run ``job`` on the turns' thread, after what is queued there."""
+        ...
+
+
+class OwnWorker:
+    """A TurnRunner with its own thread, for when nothing else runs turns (the `hands-free` command)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._cancel: CancelToken | None = None
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-hands-free")
+        self.last: Future[None] | None = None
+        """The latest job submitted (for tests)."""
+
+    def new_turn(self, reason: str) -> CancelToken:
+        """Stop the running turn and hand out the next token."""
+        cancel = CancelToken()
+        with self._lock:
+            previous, self._cancel = self._cancel, cancel
+        if previous is not None:
+            previous.cancel(reason)
+        return cancel
+
+    def submit(self, job: Callable[[], None]) -> None:
+        """Queue ``job`` on the thread."""
+        self.last = self._worker.submit(job)
+
+    def close(self) -> None:
+        """Stop the running turn and the thread (waiting for the job to unwind)."""
+        with self._lock:
+            if self._cancel is not None:
+                self._cancel.cancel("closing")
+        self._worker.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass(frozen=True)
@@ -68,6 +113,7 @@ class HandsFree:
         *,
         on_state: Callable[[HandsFreeState], None] | None = None,
         on_result: Callable[[TurnResult], None] | None = None,
+        runner: TurnRunner | None = None,
     ) -> None:
         self.assistant = assistant
         self.microphone = microphone
@@ -80,9 +126,10 @@ class HandsFree:
         self._cancel: CancelToken | None = None
         self._muted = False
         self.state = HandsFreeState.WAITING
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-hands-free")
-        self.conversation: Future[None] | None = None
-        """The latest conversation the wake word started (for tests and the CLI)."""
+        self._own_worker: OwnWorker | None = None
+        if runner is None:
+            runner = self._own_worker = OwnWorker()
+        self._runner: TurnRunner = runner
         echo = EchoFilter.create(BargeInSettings(), sink) if sink is not None else None
         detector = WakeWordDetector(WakeSettings(self.settings.wake_word))
         self._listener = WakeListener(detector, self._on_wake, echo=echo)
@@ -106,15 +153,14 @@ class HandsFree:
         with self._lock:
             if self._muted:
                 return
-            previous, cancel = self._cancel, CancelToken()
+            # Barge-in by name: whatever runs (an answer, a question being waited for) stops at once.
+            cancel = self._runner.new_turn("wake word")
             self._cancel = cancel
-            if previous is not None:
-                previous.cancel("wake word")  # barge-in by name: the answer stops at once
             since = detection.frame_index + 1 if detection.frame_index >= 0 else None
             arming = self.microphone.start_listening(since=since)
         if self.settings.cue and self.sink is not None:
             self.sink.play(listening_cue())
-        self.conversation = self._worker.submit(self._conversation, cancel, arming)
+        self._runner.submit(lambda: self._conversation(cancel, arming))
 
     def _conversation(self, cancel: CancelToken, arming: int) -> None:
         """One question after the wake word, then follow-ups for as long as they come."""
@@ -171,5 +217,6 @@ class HandsFree:
         with self._lock:
             if self._cancel is not None:
                 self._cancel.cancel("closing")
-        self._worker.shutdown(wait=True, cancel_futures=True)
+        if self._own_worker is not None:
+            self._own_worker.close()
         self._listener.close()

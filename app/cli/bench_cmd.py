@@ -62,6 +62,17 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         help="`bench live`: minutes of echoed reply checked for self-interruptions (default 2)",
     )
     p.add_argument(
+        "--hesitant",
+        type=int,
+        default=30,
+        help="`bench live`: questions with a pause inside them, for the hands-free cut-off rate (default 30)",
+    )
+    p.add_argument(
+        "--hands-free-only",
+        action="store_true",
+        help="`bench live`: only the hands-free figures (first audio and cut-offs, adaptive and fixed wait)",
+    )
+    p.add_argument(
         "--models", metavar="ID,…", help="`bench llm`: these chat models (default: every installed one)"
     )
     p.add_argument(
@@ -151,7 +162,12 @@ def _sync_bench(ctx: CommandContext) -> int:
 def _live_bench(ctx: CommandContext) -> int:
     from app.bench.live.run import LiveOptions, run_live_bench
 
-    options = LiveOptions(turns=ctx.args.turns, echo_minutes=ctx.args.echo_minutes)
+    options = LiveOptions(
+        turns=ctx.args.turns,
+        echo_minutes=ctx.args.echo_minutes,
+        hesitant=ctx.args.hesitant,
+        hands_free_only=ctx.args.hands_free_only,
+    )
     run_live_bench(ctx.paths, options, as_json=ctx.args.json)
     return 0
 
