@@ -495,10 +495,11 @@ def new_turn_id() -> str:
 def _pause_for(transcript: Future[Transcript], settings: EndpointSettings) -> int:
     """The silence (ms) that ends the question, from how its transcript so far ends."""
     try:
-        text = transcript.result().text
+        heard = transcript.result()
     except (CancelledError, EngineError):
         return settings.trailing_silence_ms
-    judgement = judge_turn_end(text)
+    text = heard.text
+    judgement = judge_turn_end(text, heard.avg_logprob)
     pause = {
         TurnEnd.COMPLETE: settings.complete_ms,
         TurnEnd.UNFINISHED: max(settings.unfinished_ms, settings.trailing_silence_ms),

@@ -170,8 +170,8 @@ class WakeWordDetector:
 class FrameCleaner(Protocol):
     """Takes the echo of Aris's own voice out of a microphone frame (engine.bargein.EchoFilter)."""
 
-    def clean(self, frame: np.ndarray) -> np.ndarray:
-        """The frame without the playback's echo."""
+    def clean_while_playing(self, frame: np.ndarray) -> np.ndarray:
+        """The frame without the playback's echo (as captured while nothing plays)."""
         ...
 
 
@@ -243,7 +243,7 @@ class WakeListener:
                     self._was_muted = False
                     self.detector.reset()
                 echo = self._echo
-                cleaned = echo.clean(frame) if echo is not None else frame
+                cleaned = echo.clean_while_playing(frame) if echo is not None else frame
                 detection = self.detector.feed(cleaned)
                 if detection is not None:
                     detection = dataclasses.replace(detection, frame_index=index)

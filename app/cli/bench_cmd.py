@@ -3,7 +3,7 @@ sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `
 store; `bench recall` for recall quality on the generated evaluation (with `--locomo PATH`, on a
 long-conversation benchmark in LoCoMo's format); `bench skills` for the skills layer; `bench llm` for the chat
 models; `bench sync` for end-to-end encrypted sync between two devices; `bench wake` for the wake word (false
-accepts, false rejects, CPU, latency)."""
+accepts, false rejects, CPU, latency); `bench endpoint` for the adaptive end of turn against the fixed wait."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from app.cli import CommandContext, Commands, Handler
 if TYPE_CHECKING:
     from app.bench.wake import WakeBenchOptions
 
-SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm", "wake")
+SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm", "wake", "endpoint")
 
 
 def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -66,6 +66,13 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         type=int,
         default=30,
         help="`bench live`: questions with a pause inside them, for the hands-free cut-off rate (default 30)",
+    )
+    p.add_argument(
+        "--stt-ms",
+        type=int,
+        default=300,
+        help="`bench endpoint`: when a pause's transcript is taken to be ready, ms after the pause's "
+        "speculation starts (default 300, Whisper tiny.en on a quiet 2-core machine)",
     )
     p.add_argument(
         "--hands-free-only",
@@ -328,6 +335,31 @@ def _wake_bench(ctx: CommandContext) -> int:
     return 0
 
 
+def _endpoint_bench(ctx: CommandContext) -> int:
+    """`bench endpoint`: cut-offs on questions with a pause inside, and how soon complete ones end."""
+    from app.bench.turn_end import run_turn_end_bench
+    from app.cli.common import print_json, settings_for
+    from app.engine_factory import EngineFactory
+
+    if ctx.args.hesitant < 1 or ctx.args.stt_ms < 0:
+        print("aris: --hesitant must be at least 1 and --stt-ms at least 0", file=sys.stderr)
+        return 1
+    transcriber = EngineFactory(settings_for(ctx).models, ctx.paths).transcriber()
+    report = run_turn_end_bench(transcriber.transcribe, hesitant=ctx.args.hesitant, stt_ms=ctx.args.stt_ms)
+    if ctx.args.json:
+        print_json(report)
+        return 0
+    for mode in ("adaptive", "fixed"):
+        figures = report[mode]
+        assert isinstance(figures, dict)
+        print(
+            f"{mode}: {figures['cutoffs']} of {report['hesitant_n']} hesitant questions cut off "
+            f"({figures['cutoff_rate']:.1%}); complete questions end {figures['end_wait_ms_median']} ms "
+            "after the last word (median)"
+        )
+    return 0
+
+
 _SUITE_RUNNERS: dict[str, Handler] = {
     "voice": _voice_bench,
     "live": _live_bench,
@@ -338,4 +370,5 @@ _SUITE_RUNNERS: dict[str, Handler] = {
     "skills": _skills_bench,
     "llm": _bench_llm,
     "wake": _wake_bench,
+    "endpoint": _endpoint_bench,
 }

@@ -39,6 +39,13 @@ def test_how_a_transcript_ends(text: str, expected: TurnEnd) -> None:
     assert judge_turn_end(text) is expected
 
 
+def test_a_doubtful_complete_looking_transcript_is_not_complete() -> None:
+    """Whisper "completes" a question cut in a pause ("Add milk and" → "Add meal candy."), less surely."""
+    assert judge_turn_end("Add meal candy.", avg_logprob=-0.83) is TurnEnd.UNSURE
+    assert judge_turn_end("Add milk and", avg_logprob=-0.83) is TurnEnd.UNFINISHED
+    assert judge_turn_end("What is the capital of France?", avg_logprob=-0.11) is TurnEnd.COMPLETE
+
+
 class ByLength:
     """Transcribes by how much of the question it is given: the part before the pause, or all of it."""
 

@@ -169,3 +169,48 @@ def test_the_wake_word_said_into_the_microphone_is_heard_while_no_turn_reads_it(
     finally:
         microphone.close()
         listener.close()
+
+
+class _Played:
+    """A speaker whose output the microphone hears back (delayed, quieter): Aris's own voice in the room."""
+
+    def __init__(self, played: np.ndarray) -> None:
+        self.played = played
+        self.position = 0
+
+    def playback_since(self, cursor: int) -> tuple[np.ndarray, int]:
+        chunk = self.played[cursor : cursor + 512]
+        self.position = cursor + len(chunk)
+        return chunk, self.position
+
+    def recent_playback(self, seconds: float) -> np.ndarray:
+        return self.played[max(0, self.position - int(seconds * RATE)) : self.position]
+
+
+def test_aris_saying_the_wake_word_does_not_wake_it_through_the_echo_canceller(piper: PiperSpeaker) -> None:
+    """An answer that says "Hey Jarvis" comes back through the room; the canceller takes it out before the
+    detector (without it, the same microphone signal wakes it)."""
+    from engine.bargein import BargeInSettings, EchoFilter
+
+    answer = np.concatenate(
+        [
+            piper.say("Sure. Here is what I found about the weather today."),
+            piper.say("Hey Jarvis is my name."),
+        ]
+    )
+    played = _padded(answer, 0.2, 1.0)
+    delay = int(0.04 * RATE)
+    heard = 0.5 * np.concatenate([np.zeros(delay, np.float32), played[:-delay]])
+
+    def detections(echo: bool) -> int:
+        detector = WakeWordDetector()
+        reference = _Played(played)
+        cleaner = EchoFilter.create(BargeInSettings(), reference) if echo else None  # type: ignore[arg-type]
+        found = 0
+        for frame in frames_of(heard)[:-1]:
+            cleaned = cleaner.clean_while_playing(frame) if cleaner is not None else frame
+            found += detector.feed(cleaned) is not None
+        return found
+
+    assert detections(echo=False) == 1
+    assert detections(echo=True) == 0
