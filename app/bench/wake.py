@@ -67,6 +67,8 @@ class WakeBenchOptions:
     negative_minutes: int = 60
     sentences: tuple[str, ...] = ()
     """What the negatives say (one per line of the sentence file)."""
+    threshold: float | None = None
+    """The detector's cut-off; None: the model's own."""
 
 
 @dataclass
@@ -296,7 +298,7 @@ def run_wake_bench(
     # The sentences said are part of the recipe: another file makes other audio.
     digest = hashlib.sha256("\n".join(options.sentences).encode()).hexdigest()[:10]
     cache = _Cache(cache_dir / CACHE_VERSION / digest)
-    settings = WakeSettings(options.wake_word)
+    settings = WakeSettings(options.wake_word, threshold=options.threshold)
     generation = 0.0
 
     negatives = _Scorer(settings)

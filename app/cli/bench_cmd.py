@@ -106,6 +106,12 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
     )
     p.add_argument("--positives", type=int, default=200, help="`bench wake`: wake phrases said (default 200)")
     p.add_argument(
+        "--wake-threshold",
+        type=float,
+        help="`bench wake`: the detector's cut-off between 0 and 1 (default: the model's own, 0.97 for "
+        "hey_jarvis)",
+    )
+    p.add_argument(
         "--negative-minutes",
         type=int,
         default=60,
@@ -280,6 +286,8 @@ def _wake_options(args: argparse.Namespace) -> WakeBenchOptions | str:
         wake_word = wake_word_named(args.wake_word)
     except ValueError as error:
         return str(error)
+    if args.wake_threshold is not None and not 0 < args.wake_threshold < 1:
+        return "--wake-threshold must be between 0 and 1"
     sentences = read_sentences(args.file)
     if len(sentences) < 20:
         return f"{args.file} holds {len(sentences)} usable sentences; bench wake needs 20 or more"
@@ -288,6 +296,7 @@ def _wake_options(args: argparse.Namespace) -> WakeBenchOptions | str:
         positives=args.positives,
         negative_minutes=args.negative_minutes,
         sentences=sentences,
+        threshold=args.wake_threshold,
     )
 
 
