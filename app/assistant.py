@@ -207,15 +207,21 @@ class Assistant:
         self._memory = None
         self._log = None
 
-    def endpointer(self, *, push_to_talk: bool = False) -> Endpointer:
+    def endpointer(self, *, push_to_talk: bool = False, wait_for_speech_s: float | None = None) -> Endpointer:
         """An endpointer with the user's trailing-silence setting; with push-to-talk the question ends when
-        the key is released, and only a long pause (someone who forgot to release) ends it sooner."""
+        the key is released, and only a long pause (someone who forgot to release) ends it sooner. With
+        ``wait_for_speech_s``, nobody speaking that long ends the listening (a follow-up window)."""
         audio = self.settings.audio
         silence_ms = audio.trailing_silence_ms
         if push_to_talk:
             silence_ms = max(silence_ms, PUSH_TO_TALK_SILENCE_MS)
         return Endpointer(
-            EndpointSettings(trailing_silence_ms=silence_ms, max_seconds=float(audio.max_question_seconds))
+            EndpointSettings(
+                trailing_silence_ms=silence_ms,
+                max_seconds=float(audio.max_question_seconds),
+                wait_for_speech_s=wait_for_speech_s,
+                adaptive=audio.adaptive_end_of_turn and not push_to_talk,
+            )
         )
 
     def ask(
@@ -250,16 +256,19 @@ class Assistant:
         *,
         live: bool = False,
         push_to_talk: bool = False,
+        wait_for_speech_s: float | None = None,
     ) -> TurnResult | None:
         """Listen for one question and answer it; None when no speech was heard.
 
         ``live`` says the source is a microphone that keeps listening while Aris speaks, so the user can
         interrupt the answer by talking (when barge-in is on in the settings). With ``push_to_talk`` the
-        question ends when the source stops (key released), not at the first pause."""
+        question ends when the source stops (key released), not at the first pause. With
+        ``wait_for_speech_s``, nobody starting to speak that long ends the listening with None."""
         cancel = cancel or CancelToken()
         pipeline = self.pipeline
         with self.turn_gate.turn():
-            utterance = pipeline.listen(source, self.endpointer(push_to_talk=push_to_talk), cancel)
+            endpointer = self.endpointer(push_to_talk=push_to_talk, wait_for_speech_s=wait_for_speech_s)
+            utterance = pipeline.listen(source, endpointer, cancel)
             if utterance is None:
                 return None
             # Push-to-talk's clock starts at the release; hands-free's when the last word ended, so the

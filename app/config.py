@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.errors import SettingsError
+from engine.wake import WakeWord
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +41,29 @@ class AudioSettings(_Section):
         le=3000,
         description="Silence (ms) that ends a hands-free question. Lower answers sooner.",
     )
+    adaptive_end_of_turn: bool = Field(
+        True,
+        description="Hands-free, end a question that reads as complete after 250 ms of silence and wait up "
+        "to 1.2 s after a trailing 'and', 'um' or number; off: always trailing_silence_ms.",
+    )
     barge_in: bool = Field(
         True,
         description="Speech while Aris talks stops the answer. Turn off with laptop speakers if it "
         "interrupts itself.",
     )
     max_question_seconds: int = Field(30, ge=3, le=120, description="Longest question recorded, in seconds.")
+    wake_word: WakeWord | None = Field(
+        None,
+        description="Listen all the time for this phrase (okay_nabu, hey_jarvis, hey_mycroft, alexa) and "
+        "take the question after it; None (the default) listens only on the key or button.",
+    )
+    follow_up_seconds: float = Field(
+        5.0,
+        ge=0.0,
+        le=30.0,
+        description="After a hands-free answer, seconds a follow-up question is taken without the wake "
+        "word; 0 turns follow-ups off.",
+    )
 
 
 class ModelSettings(_Section):

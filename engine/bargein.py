@@ -165,7 +165,7 @@ class BargeInMonitor:
         needed = max(onset, round(settings.min_speech_ms / 1000 / FRAME_SECONDS))
         recent: deque[tuple[np.ndarray, np.ndarray]] = deque(maxlen=needed)
         """(echo-cancelled, as captured) frames."""
-        echo = _EchoFilter.create(settings, reference)
+        echo = EchoFilter.create(settings, reference)
         playback = _Playback(reference)
         self._levels = _EchoLevel(settings)
         state = _RunState()
@@ -365,7 +365,7 @@ class _Playback:
         return 1
 
 
-class _EchoFilter:
+class EchoFilter:
     """The echo canceller fed from the sink's playback, one microphone frame at a time.
 
     WebRTC's canceller also mutes the user when the microphone hears no echo at all (headphones, a
@@ -374,6 +374,11 @@ class _EchoFilter:
 
     NO_ECHO_COUPLING = 0.02
     """Microphone level over playback level (about -34 dB) below which there is no echo to remove."""
+    SILENT_PLAYBACK = 1e-4
+    """Peak of a stretch of playback below which nothing was played."""
+    TAIL_FRAMES = 32
+    """Frames (~1 s) after the playback went silent that are still cleaned: the room's echo tail, and the
+    pauses between sentences."""
 
     def __init__(self, canceller: EchoCanceller, reference: PlaybackReference) -> None:
         self._canceller = canceller
@@ -384,11 +389,13 @@ class _EchoFilter:
         self._pending = np.zeros(0, dtype=np.float32)
         self.coupling = 0.1
         """Running estimate of the echo path's gain; starts by assuming an echo until measured."""
+        self._quiet_frames = self.TAIL_FRAMES + 1
+        """Frames since the playback last held sound (clean_while_playing)."""
         self._unsure: deque[float] = deque()
         """Levels of the latest speechless frames, counted once no speech follows them."""
 
     @classmethod
-    def create(cls, settings: BargeInSettings, reference: PlaybackReference) -> _EchoFilter | None:
+    def create(cls, settings: BargeInSettings, reference: PlaybackReference) -> EchoFilter | None:
         """A filter when the settings want one, the sink can feed it and the wheel is installed."""
         if not settings.cancel_echo or not hasattr(reference, "playback_since"):
             return None
@@ -400,12 +407,29 @@ class _EchoFilter:
             log.exception("The echo canceller would not start; listening without it")
             return None
 
+    def clean_while_playing(self, frame: np.ndarray) -> np.ndarray:
+        """Like :meth:`clean` while the sink plays (and for a second after, the room's tail); otherwise the
+        frame as captured, keeping the reference in step without running the canceller and its VAD. For a
+        listener that runs all day (the wake word): idle, it costs ~0.7 % of a core instead of ~6 %."""
+        played, self._cursor = self._since(self._cursor)
+        if len(played) and float(np.max(np.abs(played))) > self.SILENT_PLAYBACK:
+            self._quiet_frames = 0
+        else:
+            self._quiet_frames += 1
+        if self._quiet_frames > self.TAIL_FRAMES:
+            self._pending = self._pending[:0]
+            return frame
+        return self._clean_with(frame, played)
+
     def clean(self, frame: np.ndarray) -> np.ndarray:
         """``frame`` without the echo of what the sink played since the last call.
 
         When the raw microphone holds no speech at all (not even our echo), its level is room noise or a
         faint echo, and updates the coupling; speech in it (the user's, or a strong echo) does not."""
         played, self._cursor = self._since(self._cursor)
+        return self._clean_with(frame, played)
+
+    def _clean_with(self, frame: np.ndarray, played: np.ndarray) -> np.ndarray:
         # Playback and capture advance in step, one frame of each, so the canceller sees a constant delay
         # even when a busy machine hands this thread microphone frames late and in bursts.
         self._pending = np.concatenate([self._pending, played])[-_MAX_PENDING:]

@@ -11,6 +11,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from concurrent.futures import CancelledError, Future
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -43,10 +44,11 @@ from engine.head_start import HeadStart
 from engine.personal import UNKNOWN_REPLY, asks_about_user
 from engine.skills import SkillHook
 from engine.speculation import EarlyTranscriber
-from engine.stt import Transcriber
+from engine.stt import Transcriber, Transcript
 from engine.text import SentenceSplitter
 from engine.tts import Synthesizer
-from engine.vad import Endpointer, EndpointKind, Utterance
+from engine.turn_end import TurnEnd, judge_turn_end
+from engine.vad import Endpointer, EndpointKind, EndpointSettings, Utterance
 
 log = logging.getLogger(__name__)
 
@@ -186,6 +188,9 @@ class VoicePipeline:
         utterance: Utterance | None = None
         arrivals: list[float] = []  # when each frame came in: a live source delivers it as captured
         endpointer.reset()
+        adaptive = speculate and endpointer.settings.adaptive
+        pending: Future[Transcript] | None = None
+        """The pause's speculative transcript, until it has set the pause's length."""
         with closing(iter(source.frames(cancel))) as frames:  # type: ignore[type-var]
             for frame in frames:
                 arrivals.append(time.monotonic())
@@ -193,11 +198,22 @@ class VoicePipeline:
                 if result is None:
                     paused = endpointer.paused_audio() if speculate else None
                     if paused is not None:
-                        self._speculate(paused)
-                    elif self._head_start is not None and endpointer.silent_frames == 0:
-                        self._drop_head_start(wait=False)  # the speaker went on
+                        pending = self._speculate(paused)
+                    elif endpointer.silent_frames == 0:
+                        pending = None
+                        if self._head_start is not None:
+                            self._drop_head_start(wait=False)  # the speaker went on
+                    if adaptive and pending is not None and pending.done():
+                        ended = endpointer.end_pause_after(_pause_for(pending, endpointer.settings))
+                        pending = None
+                        if ended is not None:
+                            utterance = ended
+                            break
                     continue
                 kind, ended = result
+                if kind is EndpointKind.NO_SPEECH:
+                    log.info("Nobody spoke within the wait for a question")
+                    break
                 if kind is EndpointKind.SPEECH_STARTED:
                     log.debug("Speech started")
                 elif ended is not None:
@@ -213,15 +229,16 @@ class VoicePipeline:
         last_word = min(len(arrivals), max(1, utterance.end_sample // FRAME_SAMPLES)) - 1
         return dataclasses.replace(utterance, speech_end_at=arrivals[last_word])
 
-    def _speculate(self, paused: np.ndarray) -> None:
+    def _speculate(self, paused: np.ndarray) -> Future[Transcript]:
         """Transcribe the question so far, and prepare the reply's first clause from that transcript."""
         transcript = self.early.offer(paused)
         if not self.settings.reply_head_start:
-            return
+            return transcript
         self._drop_head_start(wait=False)
         self._head_start = HeadStart(
             transcript, self._reply_ahead, self.synthesizer.synthesize, self.settings.first_clause_chars
         )
+        return transcript
 
     def _reply_ahead(self, text: str, cancel: CancelToken) -> Iterable[str] | None:
         """The model's reply to ``text`` for a head start; None when a skill or a memory command would
@@ -473,3 +490,20 @@ def _heard_text(sentences: list[_SpokenSentence], played: float) -> str:
 def new_turn_id() -> str:
     """A fresh turn id."""
     return uuid.uuid4().hex[:12]
+
+
+def _pause_for(transcript: Future[Transcript], settings: EndpointSettings) -> int:
+    """The silence (ms) that ends the question, from how its transcript so far ends."""
+    try:
+        heard = transcript.result()
+    except (CancelledError, EngineError):
+        return settings.trailing_silence_ms
+    text = heard.text
+    judgement = judge_turn_end(text, heard.avg_logprob)
+    pause = {
+        TurnEnd.COMPLETE: settings.complete_ms,
+        TurnEnd.UNFINISHED: max(settings.unfinished_ms, settings.trailing_silence_ms),
+        TurnEnd.UNSURE: settings.trailing_silence_ms,
+    }[judgement]
+    log.info("End of turn: %r reads as %s; the question ends after %d ms of silence", text, judgement, pause)
+    return pause

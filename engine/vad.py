@@ -65,6 +65,17 @@ class EndpointSettings:
     """Audio kept from before speech was detected, so the first syllable is not clipped."""
     max_seconds: float = 30.0
     """A question is cut off after this long."""
+    adaptive: bool = False
+    """Let the question's transcript so far set the pause that ends it (engine/turn_end.py): a complete
+    question ends after ``complete_ms``, an unfinished one after ``unfinished_ms``; unsure keeps
+    ``trailing_silence_ms``. Hands-free only: push-to-talk ends on the key."""
+    complete_ms: int = 250
+    """Silence that ends a question that reads as complete (it ends when its transcript is ready, if later)."""
+    unfinished_ms: int = 1200
+    """Silence that ends a question that stops on "and", "um", "for", a number…: the speaker is mid-thought."""
+    wait_for_speech_s: float | None = None
+    """No speech starting within this long ends the listening with nothing: the window for a follow-up
+    question, or a wake word nobody followed. None waits as long as the input lasts."""
 
 
 class EndpointKind(StrEnum):
@@ -72,6 +83,8 @@ class EndpointKind(StrEnum):
 
     SPEECH_STARTED = "speech_started"
     SPEECH_ENDED = "speech_ended"
+    NO_SPEECH = "no_speech"
+    """Nobody spoke within ``wait_for_speech_s``."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,9 @@ class Endpointer:
         self._end_frames = max(1, round(s.trailing_silence_ms / 1000 / FRAME_SECONDS))
         self._pre_roll_frames = max(0, round(s.pre_roll_ms / 1000 / FRAME_SECONDS))
         self._max_frames = round(s.max_seconds / FRAME_SECONDS)
+        self._wait_frames = (
+            None if s.wait_for_speech_s is None else round(s.wait_for_speech_s / FRAME_SECONDS)
+        )
         self.reset()
 
     def reset(self) -> None:
@@ -113,6 +129,8 @@ class Endpointer:
         self._in_speech = False
         self._speech_begin = 0
         self._last_speech_frame = 0
+        self._pause_end_frames: int | None = None
+        """This pause's own length to end the question (end_pause_after), until speech resumes."""
 
     def feed(self, frame: np.ndarray) -> tuple[EndpointKind, Utterance | None] | None:
         """Score one frame; returns an event when speech starts or an utterance completes."""
@@ -133,6 +151,8 @@ class Endpointer:
                 self._last_speech_frame = index
                 self._silence_run = 0
                 return EndpointKind.SPEECH_STARTED, None
+            if self._wait_frames is not None and self._position >= self._wait_frames:
+                return EndpointKind.NO_SPEECH, None
             # Keep only the pre-roll while waiting for speech.
             keep = self._pre_roll_frames + self._start_frames
             if len(self._frames) > keep:
@@ -143,11 +163,26 @@ class Endpointer:
         if is_speech:
             self._last_speech_frame = index
             self._silence_run = 0
+            self._pause_end_frames = None
         else:
             self._silence_run += 1
         cut_off = index - self._speech_begin + 1 >= self._max_frames
-        if self._silence_run >= self._end_frames or cut_off:
+        if self._silence_run >= self._pause_frames() or cut_off:
             return EndpointKind.SPEECH_ENDED, self._finish(cut_off)
+        return None
+
+    def _pause_frames(self) -> int:
+        return self._end_frames if self._pause_end_frames is None else self._pause_end_frames
+
+    def end_pause_after(self, ms: int) -> Utterance | None:
+        """End the question after ``ms`` of silence in this pause instead of the setting (the transcript so
+        far says it is complete, or unfinished); speech resuming restores the setting. Returns the
+        utterance at once if the pause is already that long."""
+        if not self._in_speech or self._silence_run == 0:
+            return None
+        self._pause_end_frames = max(_TRAILING_KEEP_FRAMES, round(ms / 1000 / FRAME_SECONDS))
+        if self._silence_run >= self._pause_end_frames:
+            return self._finish(cut_off=False)
         return None
 
     @property
@@ -178,6 +213,7 @@ class Endpointer:
     def _finish(self, cut_off: bool) -> Utterance:
         audio = self._audio()
         end_sample = (self._last_speech_frame + 1) * FRAME_SAMPLES
+        self._pause_end_frames = None
         self._in_speech = False
         self._speech_run = 0
         self._silence_run = 0
@@ -200,6 +236,8 @@ def first_utterance(
         if result is None:
             continue
         kind, utterance = result
+        if kind is EndpointKind.NO_SPEECH:
+            return
         if kind is EndpointKind.SPEECH_STARTED:
             yield kind
         elif utterance is not None:

@@ -2,17 +2,23 @@
 sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `bench memory` for the memory
 store; `bench recall` for recall quality on the generated evaluation (with `--locomo PATH`, on a
 long-conversation benchmark in LoCoMo's format); `bench skills` for the skills layer; `bench llm` for the chat
-models; `bench sync` for end-to-end encrypted sync between two devices."""
+models; `bench sync` for end-to-end encrypted sync between two devices; `bench wake` for the wake word (false
+accepts, false rejects, CPU, latency); `bench endpoint` for the adaptive end of turn against the fixed wait."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.cli import CommandContext, Commands, Handler
 
-SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm")
+if TYPE_CHECKING:
+    from app.bench.wake import WakeBenchOptions
+
+SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm", "wake", "endpoint")
 
 
 def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -56,6 +62,24 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         help="`bench live`: minutes of echoed reply checked for self-interruptions (default 2)",
     )
     p.add_argument(
+        "--hesitant",
+        type=int,
+        default=30,
+        help="`bench live`: questions with a pause inside them, for the hands-free cut-off rate (default 30)",
+    )
+    p.add_argument(
+        "--stt-ms",
+        type=int,
+        default=300,
+        help="`bench endpoint`: when a pause's transcript is taken to be ready, ms after the pause's "
+        "speculation starts (default 300, Whisper tiny.en on a quiet 2-core machine)",
+    )
+    p.add_argument(
+        "--hands-free-only",
+        action="store_true",
+        help="`bench live`: only the hands-free figures (first audio and cut-offs, adaptive and fixed wait)",
+    )
+    p.add_argument(
         "--models", metavar="ID,…", help="`bench llm`: these chat models (default: every installed one)"
     )
     p.add_argument(
@@ -72,7 +96,26 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         type=Path,
         metavar="PATH",
         help="`bench skills`: a TSV of requests with the columns text and skill (a skill, alternatives a|b, "
-        "or none for the language model) instead of our own set",
+        "or none for the language model) instead of our own set; `bench wake`: the sentences spoken without "
+        "the wake word (a TSV with a text column, e.g. HWU64's, or one sentence a line)",
+    )
+    p.add_argument(
+        "--wake-word",
+        default="hey_jarvis",
+        help="`bench wake`: okay_nabu, hey_jarvis, hey_mycroft or alexa (default hey_jarvis)",
+    )
+    p.add_argument("--positives", type=int, default=200, help="`bench wake`: wake phrases said (default 200)")
+    p.add_argument(
+        "--wake-threshold",
+        type=float,
+        help="`bench wake`: the detector's cut-off between 0 and 1 (default: the model's own, 0.97 for "
+        "hey_jarvis)",
+    )
+    p.add_argument(
+        "--negative-minutes",
+        type=int,
+        default=60,
+        help="`bench wake`: minutes of speech, music and noise without the wake word (default 60)",
     )
     p.add_argument(
         "--hwu64",
@@ -132,7 +175,12 @@ def _sync_bench(ctx: CommandContext) -> int:
 def _live_bench(ctx: CommandContext) -> int:
     from app.bench.live.run import LiveOptions, run_live_bench
 
-    options = LiveOptions(turns=ctx.args.turns, echo_minutes=ctx.args.echo_minutes)
+    options = LiveOptions(
+        turns=ctx.args.turns,
+        echo_minutes=ctx.args.echo_minutes,
+        hesitant=ctx.args.hesitant,
+        hands_free_only=ctx.args.hands_free_only,
+    )
     run_live_bench(ctx.paths, options, as_json=ctx.args.json)
     return 0
 
@@ -227,6 +275,100 @@ def _skills_bench(ctx: CommandContext) -> int:
     return 0
 
 
+def _wake_options(args: argparse.Namespace) -> WakeBenchOptions | str:
+    """The options `bench wake` was given, or the sentence that says what is wrong with them."""
+    from app.bench.wake import WakeBenchOptions, read_sentences
+    from engine.wake import wake_word_named
+
+    if args.positives < 1 or args.negative_minutes < 1:
+        return "--positives and --negative-minutes must be at least 1"
+    try:
+        wake_word = wake_word_named(args.wake_word)
+    except ValueError as error:
+        return str(error)
+    if args.wake_threshold is not None and not 0 < args.wake_threshold < 1:
+        return "--wake-threshold must be between 0 and 1"
+    sentences = read_sentences(args.file)
+    if len(sentences) < 20:
+        return f"{args.file} holds {len(sentences)} usable sentences; bench wake needs 20 or more"
+    return WakeBenchOptions(
+        wake_word=wake_word,
+        positives=args.positives,
+        negative_minutes=args.negative_minutes,
+        sentences=sentences,
+        threshold=args.wake_threshold,
+    )
+
+
+def _wake_bench(ctx: CommandContext) -> int:
+    """`bench wake --file SENTENCES`: the wake word's false accepts and rejects, CPU and latency. The audio
+    is kept under the user's cache folder (~/.cache/aris/bench-wake), so only the first run makes it."""
+    import platformdirs
+
+    from app.bench.wake import print_report, run_wake_bench
+    from app.bench.wake_speech import SpeechToolError
+    from app.cli.common import print_json
+    from models.resolve import resolve_model
+
+    args = ctx.args
+    if args.file is None or not args.file.is_file():
+        where = "it needs --file PATH" if args.file is None else f"there is no sentence file at {args.file};"
+        print(
+            f"bench wake: skipped, {where} with the sentences to say without the wake word "
+            "(e.g. ../shared/data/intents/hwu64-train.tsv).",
+            file=sys.stderr,
+        )
+        return 0
+    options = _wake_options(args)
+    if isinstance(options, str):
+        print(f"aris: {options}.", file=sys.stderr)
+        return 1
+
+    def voice_path() -> Path:
+        return resolve_model("piper-joe-medium", ctx.paths.cache_dir).path
+
+    def progress(message: str) -> None:
+        print(f"bench wake: {message}", file=sys.stderr, flush=True)
+
+    cache = Path(platformdirs.user_cache_dir("aris", appauthor=False)) / "bench-wake"
+    try:
+        result = run_wake_bench(options, cache, voice_path, progress)
+    except SpeechToolError as error:
+        print(f"aris: {error}", file=sys.stderr)
+        return 1
+    report = result.report()
+    if args.json:
+        print_json(report)
+    else:
+        print_report(report)
+    return 0
+
+
+def _endpoint_bench(ctx: CommandContext) -> int:
+    """`bench endpoint`: cut-offs on questions with a pause inside, and how soon complete ones end."""
+    from app.bench.turn_end import run_turn_end_bench
+    from app.cli.common import print_json, settings_for
+    from app.engine_factory import EngineFactory
+
+    if ctx.args.hesitant < 1 or ctx.args.stt_ms < 0:
+        print("aris: --hesitant must be at least 1 and --stt-ms at least 0", file=sys.stderr)
+        return 1
+    transcriber = EngineFactory(settings_for(ctx).models, ctx.paths).transcriber()
+    report = run_turn_end_bench(transcriber.transcribe, hesitant=ctx.args.hesitant, stt_ms=ctx.args.stt_ms)
+    if ctx.args.json:
+        print_json(report)
+        return 0
+    for mode in ("adaptive", "fixed"):
+        figures = report[mode]
+        assert isinstance(figures, dict)
+        print(
+            f"{mode}: {figures['cutoffs']} of {report['hesitant_n']} hesitant questions cut off "
+            f"({figures['cutoff_rate']:.1%}); complete questions end {figures['end_wait_ms_median']} ms "
+            "after the last word (median)"
+        )
+    return 0
+
+
 _SUITE_RUNNERS: dict[str, Handler] = {
     "voice": _voice_bench,
     "live": _live_bench,
@@ -236,4 +378,6 @@ _SUITE_RUNNERS: dict[str, Handler] = {
     "sync": _sync_bench,
     "skills": _skills_bench,
     "llm": _bench_llm,
+    "wake": _wake_bench,
+    "endpoint": _endpoint_bench,
 }

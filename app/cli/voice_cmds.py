@@ -1,4 +1,4 @@
-"""Voice commands: transcribe, say, ask, listen."""
+"""Voice commands: transcribe, say, ask, listen, hands-free."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.assistant import Assistant
 from app.cli import CommandContext, Commands
@@ -16,6 +17,10 @@ from engine.errors import AudioDeviceError
 from engine.events import EventType, TokenGenerated, TurnEvent
 from engine.pipeline import TurnResult
 from engine.tts import synthesize_all
+from engine.wake import WakeWord, wake_word_named
+
+if TYPE_CHECKING:
+    from app.hands_free import HandsFreeSettings
 
 
 def register(commands: Commands) -> None:
@@ -53,6 +58,23 @@ def add_answer_options(p: argparse.ArgumentParser) -> None:
         help="answer with an OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM), e.g. "
         "http://127.0.0.1:11434/v1",
     )
+
+    p = commands.add_parser(
+        "hands-free", help="listen for the wake word and answer each question after it, until Ctrl-C"
+    )
+    p.add_argument(
+        "--wake-word",
+        metavar="NAME",
+        help="okay_nabu, hey_jarvis, hey_mycroft or alexa (default: the setting, else hey_jarvis)",
+    )
+    p.add_argument(
+        "--follow-up",
+        type=float,
+        metavar="SECONDS",
+        help="seconds after an answer in which a follow-up needs no wake word (default: the setting, 5)",
+    )
+    p.add_argument("--json", action="store_true", help="print one {transcript, reply, timings} line a turn")
+    p.set_defaults(handler=hands_free)
 
 
 def transcribe(ctx: CommandContext) -> int:
@@ -176,4 +198,73 @@ def listen(ctx: CommandContext) -> int:
     if isinstance(sink, WavSink):
         sink.save(ctx.args.speak)
     _report(ctx, result)
+    return 0
+
+
+def _hands_free_settings(ctx: CommandContext, assistant: Assistant) -> HandsFreeSettings | str:
+    """The wake word and follow-up window from the flags, else the settings; or what is wrong with them."""
+    from app.hands_free import HandsFreeSettings
+
+    audio = assistant.settings.audio
+    try:
+        wake_word = wake_word_named(ctx.args.wake_word) if ctx.args.wake_word else audio.wake_word
+        follow_up = audio.follow_up_seconds if ctx.args.follow_up is None else ctx.args.follow_up
+        return HandsFreeSettings(wake_word=wake_word or WakeWord.HEY_JARVIS, follow_up_s=follow_up)
+    except ValueError as error:
+        return str(error)
+
+
+def hands_free(ctx: CommandContext) -> int:
+    """`hands-free [--wake-word NAME] [--follow-up S] [--json]`: the wake word, then a question, until
+    interrupted (Ctrl-C or SIGTERM)."""
+    import signal
+    import threading
+
+    from app.hands_free import HandsFree, HandsFreeState
+
+    streaming = not ctx.args.json
+    assistant = Assistant(ctx.paths, settings_for(ctx), on_event=_streaming_printer(streaming))
+    settings = _hands_free_settings(ctx, assistant)
+    if isinstance(settings, str):
+        print(f"aris: {settings}.", file=sys.stderr)
+        return 1
+    ctx.args.input = None
+    ctx.args.speak = None
+    source, sink = _open_audio(ctx, assistant)
+    assert isinstance(source, MicrophoneSource)
+    stop = threading.Event()
+
+    def on_state(state: HandsFreeState) -> None:
+        lines = {
+            HandsFreeState.WAITING: f"Say '{settings.wake_word.phrase}' to ask.",
+            HandsFreeState.LISTENING: "Listening… ask your question.",
+            HandsFreeState.FOLLOW_UP: f"Listening for a follow-up ({settings.follow_up_s:g} s)…",
+            HandsFreeState.MUTED: "Muted.",
+        }
+        print(lines[state], file=sys.stderr, flush=True)
+
+    def on_result(result: TurnResult) -> None:
+        if ctx.args.json:
+            _report(ctx, result)
+        elif result.transcript:
+            print(f"\n(you said: {result.transcript})", file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    loop: HandsFree | None = None
+    try:
+        if not source.wait_ready():
+            raise AudioDeviceError("The microphone opened but delivers no sound. Run: python main.py doctor")
+        loop = HandsFree(assistant, source, sink, settings, on_state=on_state, on_result=on_result)
+        while not stop.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if loop is not None:
+            loop.close()
+        if isinstance(sink, SpeakerSink):
+            sink.close()
+        source.close()
+        assistant.close()
     return 0

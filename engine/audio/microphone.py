@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 _CAPTURE_BLOCK = FRAME_SAMPLES
 """Samples per microphone callback (32 ms); frames are assembled from whatever blocks arrive."""
+_RECENT_FRAMES = round(2 / (FRAME_SAMPLES / CAPTURE_RATE))
+"""Frames (2 s) kept whoever listens, so listening can start a little in the past (right after the wake
+word, which the detector confirms ~100-250 ms after it was said)."""
 _BACKLOG_FRAMES = round(60 / (FRAME_SAMPLES / CAPTURE_RATE))
 """Frames kept for a reader that has not caught up (60 s); older ones are dropped, so an armed microphone
 nobody reads cannot grow without bound."""
@@ -44,6 +47,11 @@ class MicrophoneSource:
         """Blocks the device dropped because this process did not take them in time."""
         self.level = 0.0
         """RMS of the latest frame, for the level meter."""
+        self._taps: tuple[Callable[[np.ndarray, int], None], ...] = ()
+        """Listeners given every captured frame and its index, whoever reads (the wake-word listener)."""
+        self._captured = 0
+        """Frames captured since the device opened: the index of the next one."""
+        self._recent: deque[tuple[int, np.ndarray]] = deque(maxlen=_RECENT_FRAMES)
         # Whole-frame blocks: 16 ms blocks at low latency made frames 32 ms fresher, but with the
         # microphone open that way the speaker's stream on PulseAudio (through ALSA) lost whole
         # announcements (tests/ui/test_timer_rings_live.py: silence in half the runs).
@@ -65,14 +73,29 @@ class MicrophoneSource:
         while len(self._partial) >= FRAME_SAMPLES:
             frame, self._partial = self._partial[:FRAME_SAMPLES], self._partial[FRAME_SAMPLES:]
             self.level = float(np.sqrt(np.mean(frame**2)))
-            if self._listening.is_set():
-                with self._arrived:
+            with self._arrived:
+                index = self._captured
+                self._captured += 1
+                self._recent.append((index, frame))
+                if self._listening.is_set():
                     self._buffer.append(frame)
                     self._arrived.notify_all()
+            for tap in self._taps:
+                tap(frame, index)
 
-    def start_listening(self) -> int:
-        """Keep what the microphone hears from now on for the next ``frames()`` call; returns the arming,
-        for :meth:`disarm`.
+    def add_tap(self, tap: Callable[[np.ndarray, int], None]) -> None:
+        """Give ``tap`` every frame captured from now on with its index (for ``start_listening(since=)``),
+        on the audio thread (it must only queue it): the wake word is listened for all the time, not only
+        while a turn reads the microphone."""
+        self._taps = (*self._taps, tap)
+
+    def remove_tap(self, tap: Callable[[np.ndarray, int], None]) -> None:
+        """Stop giving frames to ``tap``."""
+        self._taps = tuple(t for t in self._taps if t != tap)  # bound methods compare equal, not identical
+
+    def start_listening(self, since: int | None = None) -> int:
+        """Keep what the microphone hears from now on (or from frame index ``since``, at most 2 s back) for
+        the next ``frames()`` call; returns the arming, for :meth:`disarm`.
 
         Call it at the moment the user is told to speak (push-to-talk pressed, "speak now" printed): the
         turn's thread reaches ``frames()`` only after loading the VAD and waiting for the last turn to
@@ -81,6 +104,8 @@ class MicrophoneSource:
         any of these frames."""
         with self._arrived:
             self._buffer.clear()
+            if since is not None:
+                self._buffer.extend(frame for index, frame in self._recent if index >= since)
             self._armed = True
             self._generation += 1
             self._listening.set()

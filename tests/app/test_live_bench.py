@@ -82,7 +82,7 @@ def test_bench_live_runs_end_to_end_and_cleans_up(tmp_path: Path, sound_server: 
     own_tmp.mkdir()
     done = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "data"),
-         "bench", "live", "--turns", "1", "--echo-minutes", "0.2", "--json"],
+         "bench", "live", "--turns", "1", "--echo-minutes", "0.2", "--hesitant", "2", "--json"],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
         env={**os.environ, "TMPDIR": str(own_tmp)},
     )  # fmt: skip
@@ -90,6 +90,9 @@ def test_bench_live_runs_end_to_end_and_cleans_up(tmp_path: Path, sound_server: 
     figures = json.loads(done.stdout)
     assert 200 < figures["hands_free"]["first_audio_ms_median"] < 15_000
     assert "from_last_word_ms" not in figures["hands_free"]  # hands-free has no key to release
+    hands_free = figures["hands_free"]
+    assert hands_free["hesitant_n"] == 2 and 0 <= hands_free["cutoff_rate"] <= 1
+    assert 200 < hands_free["fixed_wait"]["first_audio_ms_median"] < 15_000
     ptt = figures["push_to_talk"]
     assert 100 < ptt["first_audio_ms_median"] < 15_000  # the clock starts at the key's release
     assert ptt["from_last_word_ms_median"] == ptt["first_audio_ms_median"] + ptt["release_after_ms"]

@@ -75,3 +75,14 @@ def stop_latencies(user: np.ndarray, aris: np.ndarray, rate: int) -> list[int]:
 def sound_ms(channel: np.ndarray, rate: int, gap_ms: int = 900) -> int:
     """Total duration of the channel's stretches of sound."""
     return sum(s.end_ms - s.start_ms for s in spans(channel, rate, gap_ms))
+
+
+def cutoffs(user: np.ndarray, aris: np.ndarray, rate: int, question_gap_ms: int = 1300) -> int:
+    """Questions Aris started answering before they ended: its first sound falls inside the question (the
+    question's own pauses, up to ``question_gap_ms``, are part of it)."""
+    replies = spans(aris, rate)
+    return sum(
+        1
+        for question in spans(user, rate, gap_ms=question_gap_ms)
+        if any(question.start_ms <= r.start_ms < question.end_ms for r in replies)
+    )

@@ -47,6 +47,21 @@ LONG_PROMPTS = (
     "Tell me a long story about a sailor lost at sea for a whole year.",
 )
 INTERRUPTION = "Stop. What time is it?"
+HESITANT = (
+    ("Set a timer for", "ten minutes."),
+    ("What is the weather like in", "Paris today?"),
+    ("Add milk and", "eggs to my shopping list."),
+    ("What is twenty", "plus twenty two?"),
+    ("Remind me to call my mother at", "six o'clock."),
+    ("How many legs does a", "spider have?"),
+    ("Tell me, um", "what the capital of Spain is."),
+    ("What is the capital of", "Italy?"),
+    ("Set an alarm for seven", "thirty tomorrow."),
+    ("Who wrote the play", "Romeo and Juliet?"),
+)
+"""Questions said with a pause inside them (the second part follows after HESITANT_PAUSES_S)."""
+HESITANT_VOICES = ("en-us", "en-gb", "en-us+f2")
+HESITANT_PAUSES_S = (0.5, 0.7, 0.9)
 PTT_RELEASE_S = 0.3
 """The push-to-talk key is released this long after the last word."""
 BARGE_IN_AFTER_S = 2.0
@@ -65,13 +80,17 @@ class LiveOptions:
     turns: int = 5
     echo_minutes: float = 2.0
     """Minutes of echoed reply with no one speaking, split between the direct and the resampled path."""
+    hesitant: int = 30
+    """Questions with a pause inside them, for the cut-off rate (HESITANT × voices × pauses, rotating)."""
+    hands_free_only: bool = False
+    """Measure only hands-free (first audio and cut-offs, with the adaptive and the fixed end of turn)."""
 
 
 def _median(values: Sequence[float]) -> float | None:
     return round(statistics.median(values), 1) if values else None
 
 
-def _espeak(text: str, path: Path) -> Path:
+def _espeak(text: str, path: Path, voice: str = "en-us") -> Path:
     """``text`` in espeak-ng's voice as a 16 kHz WAV that ends with its last word.
 
     espeak-ng pads its output with ~380 ms of silence; ``paplay`` returns only after playing that, so a
@@ -79,9 +98,7 @@ def _espeak(text: str, path: Path) -> Path:
     espeak = shutil.which("espeak-ng")
     if espeak is None:
         raise SoundServerError("espeak-ng is not installed; install it with: sudo apt-get install espeak-ng")
-    subprocess.run(
-        [espeak, "-v", "en-us", "-s", "150", "-w", str(path), text], check=True, capture_output=True
-    )
+    subprocess.run([espeak, "-v", voice, "-s", "150", "-w", str(path), text], check=True, capture_output=True)
     audio = read_wav(path)
     found = analysis.spans(audio, RATE)
     if found:
@@ -164,6 +181,27 @@ class LiveSession:
             future.result(timeout=120)
             time.sleep(SETTLE_S)
         return _answer_latencies(recording.stop())
+
+    def hesitant(self, trials: Sequence[tuple[Path, float, Path]], name: str) -> dict[str, object]:
+        """Questions with a pause inside them, played in hands-free; a cut-off is an answer that started
+        before the question ended."""
+        recording = self.room.record(self.workdir / f"{name}.wav")
+        for first, pause, rest in trials:
+            future = self._listen(push_to_talk=False)
+            time.sleep(0.3)
+            self.room.play(first)
+            time.sleep(pause)
+            self.room.play(rest)
+            future.result(timeout=120)
+            time.sleep(SETTLE_S)
+        samples = recording.stop()
+        cut = analysis.cutoffs(samples[:, USER], samples[:, SPEAKER], RATE)
+        return {"cutoffs": cut, "hesitant_n": len(trials), "cutoff_rate": round(cut / len(trials), 3)}
+
+    def set_adaptive_end_of_turn(self, adaptive: bool) -> None:
+        """Use the adaptive end of turn, or the fixed trailing silence of the settings."""
+        audio = self.assistant.settings.audio.model_copy(update={"adaptive_end_of_turn": adaptive})
+        self.assistant.settings = self.assistant.settings.with_changes(audio=audio)
 
     def push_to_talk(self, questions: list[Path]) -> dict[str, object]:
         """The key is held while the question plays and released 300 ms after its last word."""
@@ -257,9 +295,23 @@ def run_live_bench(
             _espeak(QUESTIONS[i % len(QUESTIONS)], workdir / f"q{i}.wav") for i in range(options.turns)
         ]
         interruption = _espeak(INTERRUPTION, workdir / "stop.wav")
+        hesitant = _hesitant_trials(options.hesitant, workdir)
         session = LiveSession(settings_paths, room, workdir)
         try:
-            hands_free = session.hands_free(questions)
+            hands_free = {**session.hands_free(questions), **session.hesitant(hesitant, "hesitant")}
+            session.set_adaptive_end_of_turn(False)
+            fixed = {**session.hands_free(questions), **session.hesitant(hesitant, "hesitant_fixed")}
+            session.set_adaptive_end_of_turn(True)
+            hands_free["fixed_wait"] = {
+                "trailing_silence_ms": session.assistant.settings.audio.trailing_silence_ms,
+                **{
+                    k: fixed[k] for k in ("first_audio_ms", "first_audio_ms_median", "cutoffs", "cutoff_rate")
+                },
+            }
+            if options.hands_free_only:
+                return _report(
+                    {"hands_free": hands_free, "seconds": round(time.monotonic() - started, 1)}, as_json
+                )
             push_to_talk = session.push_to_talk(questions)
             barge_in = session.barge_in(options.turns, interruption, "barge_in")
             room.echo_on(delay_ms=ECHO_DELAY_MS, gain_db=ECHO_GAIN_DB)
@@ -290,6 +342,10 @@ def run_live_bench(
         },
         "seconds": round(time.monotonic() - started, 1),
     }
+    return _report(results, as_json)
+
+
+def _report(results: dict[str, object], as_json: bool) -> dict[str, object]:
     if as_json:
         print(json.dumps(results))
     else:
@@ -297,12 +353,38 @@ def run_live_bench(
     return results
 
 
+def _hesitant_trials(count: int, workdir: Path) -> list[tuple[Path, float, Path]]:
+    """``count`` hesitant questions: each template in turn, in each voice, with each pause."""
+    trials = []
+    for index in range(count):
+        first, rest = HESITANT[index % len(HESITANT)]
+        voice = HESITANT_VOICES[(index // len(HESITANT)) % len(HESITANT_VOICES)]
+        pause = HESITANT_PAUSES_S[index % len(HESITANT_PAUSES_S)]
+        trials.append(
+            (
+                _espeak(first, workdir / f"h{index}a.wav", voice),
+                pause,
+                _espeak(rest, workdir / f"h{index}b.wav", voice),
+            )
+        )
+    return trials
+
+
 def _print_table(r: dict[str, Any]) -> None:
-    b = r["barge_in"]
+    h = r["hands_free"]
+    fixed = h["fixed_wait"]
     print("Measured from the outside (private PulseAudio; latencies read off a recording of the room)")
     print(
-        f"hands-free: end of question → first reply audio, median {r['hands_free']['first_audio_ms_median']} ms"
+        f"hands-free: end of question → first reply audio, median {h['first_audio_ms_median']} ms "
+        f"(fixed {fixed['trailing_silence_ms']} ms wait: {fixed['first_audio_ms_median']} ms)"
     )
+    print(
+        f"hands-free cut-offs on {h['hesitant_n']} questions with a pause inside: {h['cutoffs']} "
+        f"({h['cutoff_rate']:.1%}; fixed wait: {fixed['cutoffs']}, {fixed['cutoff_rate']:.1%})"
+    )
+    if "barge_in" not in r:
+        return
+    b = r["barge_in"]
     print(
         f"push-to-talk (released {r['push_to_talk']['release_after_ms']} ms after the last word): "
         f"median {r['push_to_talk']['first_audio_ms_median']} ms after the release "
