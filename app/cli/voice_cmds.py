@@ -47,18 +47,6 @@ def register(commands: Commands) -> None:
     add_answer_options(p)
     p.set_defaults(handler=listen)
 
-
-def add_answer_options(p: argparse.ArgumentParser) -> None:
-    """The options ``ask`` and ``listen`` share: how the answer prints and which model gives it."""
-    p.add_argument("--json", action="store_true", help="print {transcript, reply, timings} when done")
-    p.add_argument("--llm", metavar="PATH", help="use this GGUF chat model instead of the configured one")
-    p.add_argument(
-        "--llm-url",
-        metavar="URL",
-        help="answer with an OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM), e.g. "
-        "http://127.0.0.1:11434/v1",
-    )
-
     p = commands.add_parser(
         "hands-free", help="listen for the wake word and answer each question after it, until Ctrl-C"
     )
@@ -75,6 +63,18 @@ def add_answer_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--json", action="store_true", help="print one {transcript, reply, timings} line a turn")
     p.set_defaults(handler=hands_free)
+
+
+def add_answer_options(p: argparse.ArgumentParser) -> None:
+    """The options ``ask`` and ``listen`` share: how the answer prints and which model gives it."""
+    p.add_argument("--json", action="store_true", help="print {transcript, reply, timings} when done")
+    p.add_argument("--llm", metavar="PATH", help="use this GGUF chat model instead of the configured one")
+    p.add_argument(
+        "--llm-url",
+        metavar="URL",
+        help="answer with an OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM), e.g. "
+        "http://127.0.0.1:11434/v1",
+    )
 
 
 def transcribe(ctx: CommandContext) -> int:
