@@ -134,8 +134,8 @@ class MemoryStore:
         fused (see ranking.fuse).
 
         A name in the question that is the speaker of found memories ("Caroline: …") is a field, not a word:
-        the word search runs without it (else the shortest lines naming that person win, "See you, Caroline!")
-        and what that person said is lifted instead."""
+        both searches run again without it (else the shortest lines naming or said by that person win, "See
+        you, Caroline!", "Nate: Bye!") and what that person said goes first instead."""
         if not query.strip():
             return []
         n = candidates or self.rank.candidates
@@ -146,12 +146,17 @@ class MemoryStore:
         memories = self.rows.get_many(list(dict.fromkeys([*similarities, *(i for i, _ in text_hits)])))
         speakers = named_speakers(query, memories.values())
         if speakers:
-            plain = self.rows.full_text(
-                without_words(query, speakers), n, max_term_docs=self.rank.max_term_docs
-            )
+            unnamed = without_words(query, speakers)
+            plain = self.rows.full_text(unnamed, n, max_term_docs=self.rank.max_term_docs)
             if plain:
                 text_hits = plain
-                memories.update(self.rows.get_many([i for i, _ in plain if i not in memories]))
+            # The same for meaning: with the name in it, the question's vector is closest to the shortest
+            # lines of that speaker ("Nate: See ya!" for "What state did Nate visit?").
+            vector = self.embedder.embed_one(unnamed)
+            vector_hits = self.keeper.nearest(vector, n)
+            similarities = dict(vector_hits)
+            found = [i for i, _ in [*text_hits, *vector_hits] if i not in memories]
+            memories.update(self.rows.get_many(found))
         hops = self._hop_targets(query, text_hits, memories)
         neighbours = self.rows.neighbours(list(memories))
         memories.update(self.rows.get_many([o for _, o, _ in neighbours if o not in memories]))
