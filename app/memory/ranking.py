@@ -62,6 +62,9 @@ class RankSettings:
     the same imported conversation (see ``MemoryRows.neighbours``): a question's answer follows it."""
     previous_turn_share: float = 0.25
     """The same for the turn right before it (what a reply answers)."""
+    speaker_boost: float = 0.5
+    """A question naming one speaker ("What did Caroline research?") multiplies the fused score of what that
+    speaker said ("Caroline: …") by 1 + this: people are asked about what they said themselves."""
     max_term_docs: int = 1000
     """Full-text search ignores words found in this many memories or more (see MemoryRows.full_text)."""
     min_similarity: float = 0.30
@@ -219,11 +222,7 @@ def fuse(
         hop_hits: the second hop's hits, best first (see the module's docstring).
         neighbours: (id, neighbour id, +1 after / -1 before) for turns of an imported conversation: a
             neighbour gets a share of the memory's score and counts as close to the question as it.
-        speaker: the one speaker the question names: what they said goes first, the rest after it in
-            their own order. People are asked about what they said themselves: on LoCoMo, 96 % of the
-            evidence for a question naming one speaker is that speaker's own line. An ordering, not a factor
-            on the score: it needs no weight to be tuned, and the other speaker's lines, which share the
-            question's words as often as the answer does, cannot outvote it.
+        speaker: the one speaker the question names: what they said is lifted.
     """
     now = now or datetime.now(UTC)
     vector_rank = {memory_id: rank for rank, (memory_id, _) in enumerate(vector_hits, start=1)}
@@ -251,6 +250,8 @@ def fuse(
         if memory is None or not memory.is_live:
             continue
         score = base
+        if speaker is not None and speaker_of(memory.text) == speaker:
+            score *= 1.0 + settings.speaker_boost
         if memory.pinned:
             score += settings.pinned_boost
         if when_question and states_time(memory.text):
@@ -259,9 +260,7 @@ def fuse(
         score += settings.recency_boost * math.pow(0.5, age_days / settings.recency_half_life_days)
         similarity = similarities.get(memory_id, 0.0)
         ranked.append(Ranked(memory, score, similarity, vector_rank.get(memory_id), text_rank.get(memory_id)))
-    ranked.sort(
-        key=lambda r: (speaker is not None and speaker_of(r.memory.text) == speaker, r.score), reverse=True
-    )
+    ranked.sort(key=lambda r: r.score, reverse=True)
     return ranked
 
 

@@ -31,6 +31,7 @@ from app.memory.vector_index import embedding_text
 from app.storage.clock import utc_now
 from app.storage.conversations import ConversationLog
 from app.storage.database import write
+from app.storage.fts import content_words
 from app.storage.memory_rows import MemoryRows
 from app.storage.records import Memory
 
@@ -135,7 +136,7 @@ class MemoryStore:
 
         A name in the question that is the speaker of found memories ("Caroline: …") is a field, not a word:
         both searches run again without it (else the shortest lines naming or said by that person win, "See
-        you, Caroline!", "Nate: Bye!") and what that person said goes first instead."""
+        you, Caroline!", "Nate: Bye!") and what that person said is lifted instead."""
         if not query.strip():
             return []
         n = candidates or self.rank.candidates
@@ -147,9 +148,10 @@ class MemoryStore:
         speakers = named_speakers(query, memories.values())
         if speakers:
             unnamed = without_words(query, speakers)
-            plain = self.rows.full_text(unnamed, n, max_term_docs=self.rank.max_term_docs)
-            if plain:
-                text_hits = plain
+            # A question left with no word found but the name would rank that speaker's lines shortest
+            # first ("Nate: Bye!"): no word list then; only a question of nothing but the name keeps it.
+            if content_words(unnamed):
+                text_hits = self.rows.full_text(unnamed, n, max_term_docs=self.rank.max_term_docs)
             # The same for meaning: with the name in it, the question's vector is closest to the shortest
             # lines of that speaker ("Nate: See ya!" for "What state did Nate visit?").
             vector = self.embedder.embed_one(unnamed)
