@@ -140,12 +140,18 @@ class MemoryStore:
         if not query.strip():
             return []
         n = candidates or self.rank.candidates
-        vector = self.embedder.embed_one(query)
-        vector_hits = self.keeper.nearest(vector, n)
         text_hits = self.rows.full_text(query, n, max_term_docs=self.rank.max_term_docs)
-        similarities = dict(vector_hits)
-        memories = self.rows.get_many(list(dict.fromkeys([*similarities, *(i for i, _ in text_hits)])))
+        memories = self.rows.get_many([i for i, _ in text_hits])
         speakers = named_speakers(query, memories.values())
+        vector_hits: list[tuple[str, float]] = []
+        if not speakers:
+            # The word search finds a named speaker's lines by the name; a name too common for it to search
+            # (see max_term_docs) may still be found among the lines closest in meaning.
+            vector = self.embedder.embed_one(query)
+            vector_hits = self.keeper.nearest(vector, n)
+            memories.update(self.rows.get_many([i for i, _ in vector_hits if i not in memories]))
+            speakers = named_speakers(query, memories.values())
+        similarities = dict(vector_hits)
         if speakers:
             unnamed = without_words(query, speakers)
             # A question left with no word found but the name would rank that speaker's lines shortest
