@@ -31,6 +31,7 @@ from app.memory.vector_index import embedding_text
 from app.storage.clock import utc_now
 from app.storage.conversations import ConversationLog
 from app.storage.database import write
+from app.storage.fts import content_words
 from app.storage.memory_rows import MemoryRows
 from app.storage.records import Memory
 
@@ -134,24 +135,36 @@ class MemoryStore:
         fused (see ranking.fuse).
 
         A name in the question that is the speaker of found memories ("Caroline: …") is a field, not a word:
-        the word search runs without it (else the shortest lines naming that person win, "See you, Caroline!")
-        and what that person said is lifted instead."""
+        both searches run again without it (else the shortest lines naming or said by that person win, "See
+        you, Caroline!", "Nate: Bye!") and what that person said is lifted instead."""
         if not query.strip():
             return []
         n = candidates or self.rank.candidates
-        vector = self.embedder.embed_one(query)
-        vector_hits = self.keeper.nearest(vector, n)
         text_hits = self.rows.full_text(query, n, max_term_docs=self.rank.max_term_docs)
-        similarities = dict(vector_hits)
-        memories = self.rows.get_many(list(dict.fromkeys([*similarities, *(i for i, _ in text_hits)])))
+        memories = self.rows.get_many([i for i, _ in text_hits])
         speakers = named_speakers(query, memories.values())
+        vector_hits: list[tuple[str, float]] = []
+        if not speakers:
+            # The word search finds a named speaker's lines by the name; a name too common for it to search
+            # (see max_term_docs) may still be found among the lines closest in meaning.
+            vector = self.embedder.embed_one(query)
+            vector_hits = self.keeper.nearest(vector, n)
+            memories.update(self.rows.get_many([i for i, _ in vector_hits if i not in memories]))
+            speakers = named_speakers(query, memories.values())
+        similarities = dict(vector_hits)
         if speakers:
-            plain = self.rows.full_text(
-                without_words(query, speakers), n, max_term_docs=self.rank.max_term_docs
-            )
-            if plain:
-                text_hits = plain
-                memories.update(self.rows.get_many([i for i, _ in plain if i not in memories]))
+            unnamed = without_words(query, speakers)
+            # A question left with no word found but the name would rank that speaker's lines shortest
+            # first ("Nate: Bye!"): no word list then; only a question of nothing but the name keeps it.
+            if content_words(unnamed):
+                text_hits = self.rows.full_text(unnamed, n, max_term_docs=self.rank.max_term_docs)
+            # The same for meaning: with the name in it, the question's vector is closest to the shortest
+            # lines of that speaker ("Nate: See ya!" for "What state did Nate visit?").
+            vector = self.embedder.embed_one(unnamed)
+            vector_hits = self.keeper.nearest(vector, n)
+            similarities = dict(vector_hits)
+            found = [i for i, _ in [*text_hits, *vector_hits] if i not in memories]
+            memories.update(self.rows.get_many(found))
         hops = self._hop_targets(query, text_hits, memories)
         neighbours = self.rows.neighbours(list(memories))
         memories.update(self.rows.get_many([o for _, o, _ in neighbours if o not in memories]))

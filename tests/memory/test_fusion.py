@@ -137,3 +137,63 @@ def test_the_memory_budget_follows_the_models_context() -> None:
     assert built_in == RankSettings()
     assert downloaded.prompt_tokens >= 4 * built_in.prompt_tokens and downloaded.limit > built_in.limit
     assert RankSettings.for_context(32768).prompt_tokens == RankSettings.for_context(8192).prompt_tokens
+
+
+def _conversation(lines: list[tuple[str, str]]) -> dict[str, object]:
+    """An export holding ``lines`` as one imported conversation (one timestamp, in order)."""
+    return {
+        "format": "aris-memories",
+        "version": 1,
+        "exported_at": _STAMP,
+        "memories": [
+            {
+                "id": f"00000000-0000-4000-8000-{n:012d}",
+                "text": f"{who}: {text}",
+                "kind": "note",
+                "created_at": _STAMP,
+                "updated_at": _STAMP,
+            }
+            for n, (who, text) in enumerate(lines)
+        ],
+    }
+
+
+def test_a_named_speakers_small_talk_does_not_answer_for_them(memory: MemoryService) -> None:
+    """With the name in it, the question's vector is closest to the speaker's shortest lines (MiniLM scores
+    "Nate: You bet!" 0.61 and the Tampa line 0.59 for this question); without it, to what was said. No word
+    of the question is in the answer, so only the vector search can find it."""
+    lines = [
+        ("Joanna", "Hey Nate, how was your week?"),
+        ("Nate", "I took my turtles to the beach in Tampa yesterday!"),
+        ("Joanna", "My screenplay got picked up by a studio!"),
+        ("Nate", "You bet!"),
+        ("Joanna", "I drove down to Florida last spring with my sister."),
+        ("Nate", "See ya!"),
+        ("Joanna", "Talk soon, take care of the little guys."),
+        ("Nate", "Take care!"),
+        ("Joanna", "Did you watch the tournament final?"),
+        ("Nate", "Thanks, Joanna!"),
+        ("Joanna", "Bye for now."),
+        ("Nate", "Bye!"),
+    ]
+    memory.import_json(_conversation(lines))
+    top = [r.memory.text for r in memory.search("Where did Nate go on a trip?", limit=2)]
+    assert top[0] == "Nate: I took my turtles to the beach in Tampa yesterday!", top
+
+
+def test_a_line_the_question_misattributes_stays_in_reach(memory: MemoryService) -> None:
+    """What the named speaker said is lifted, not put first: asked about Nate's screenplay, the line where
+    Joanna (not Nate) tells of hers must still be found, so the answer can say who it was."""
+    lines = [
+        ("Joanna", "My screenplay got picked up by a film studio last week!"),
+        ("Nate", "That's amazing, congratulations!"),
+        ("Joanna", "Thanks! How is the gaming going?"),
+        ("Nate", "I won my first big tournament on Saturday."),
+        ("Joanna", "Wow, what game was it?"),
+        ("Nate", "Counter-Strike, with my old team."),
+        ("Joanna", "I'm baking a dairy-free cake tonight."),
+        ("Nate", "I love coconut ice cream, I make it myself."),
+    ]
+    memory.import_json(_conversation(lines))
+    top = [r.memory.text for r in memory.search("Which film studio picked up Nate's screenplay?", limit=3)]
+    assert "Joanna: My screenplay got picked up by a film studio last week!" in top, top
