@@ -1,11 +1,11 @@
 """The second understanding stage: which skill a request is for, however it is phrased.
 
-A multinomial logistic regression over MiniLM sentence vectors (the embedder memory already uses), trained by
-resources/intents/train_classifier.py on HWU64's training utterances and our own, and shipped as
-resources/intents/en/classifier.npz (22 KB: the weights for 15 classes, biases, labels and the threshold;
-regenerated deterministically by that script). A request is given to a skill only when that skill's
-probability reaches the calibrated threshold stored with the weights; below it the request is out of scope
-and the language model answers.
+A multinomial logistic regression over MiniLM sentence vectors (the embedder memory already uses) and hashed
+word and word-pair features, trained by resources/intents/train_classifier.py on HWU64's training utterances
+and our own, and shipped as resources/intents/en/classifier.npz (about 260 KB: weights for the skills' classes
+and for the kinds of request no skill serves, biases, labels and the threshold; regenerated deterministically
+by that script). A request is given to a skill only when that skill's probability reaches the calibrated
+threshold stored with the weights; below it, or when an out-of-scope class wins, the language model answers.
 """
 
 from __future__ import annotations

@@ -1,17 +1,22 @@
 """Regenerate resources/intents/en/classifier.npz, the skills' second understanding stage
-(app/skills/classifier.py): a multinomial logistic regression over the bundled MiniLM sentence vectors.
+(app/skills/classifier.py): a multinomial logistic regression over the bundled MiniLM sentence vectors and
+hashed word and word-pair features.
 
 Training data, all of it deterministic:
 - HWU64's training split (Liu et al. 2019, CC BY 4.0; not in this repository), its intents mapped to our
-  classes by app/bench/hwu64.py; every intent no skill serves is a "none" example;
+  classes by app/bench/hwu64.py; every intent no skill serves teaches "none:" and its scenario
+  ("none:music"), all of them out of scope at run time;
 - the sentences our own and Home Assistant's templates expand to (hassil's sampler, open slots filled with
   a few example values);
 - our own phrasings in resources/intents/en/training.tsv.
 The out-of-scope threshold is calibrated on a held-out fifth of HWU64's training split (chosen by a hash of
 each sentence, never the test split): the lowest threshold at which at most TARGET_FALSE_MATCH of held-out
-"none" requests would reach a skill. The model is then refitted on everything with that threshold.
+out-of-scope requests would reach a skill (never under LOWEST_THRESHOLD). The model is then refitted on
+everything with that threshold.
 
 Run: .venv/bin/python resources/intents/train_classifier.py [--hwu64 ../shared/data/intents/hwu64-train.tsv]
+Score changes by cross-validation on the training split (end to end through the router), never on the test:
+     .venv/bin/python resources/intents/train_classifier.py --cross-validate 0,1
 """
 
 from __future__ import annotations
