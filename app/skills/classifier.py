@@ -1,18 +1,21 @@
 """The second understanding stage: which skill a request is for, however it is phrased.
 
-A multinomial logistic regression over MiniLM sentence vectors (the embedder memory already uses), trained by
-resources/intents/train_classifier.py on HWU64's training utterances and our own, and shipped as
-resources/intents/en/classifier.npz (22 KB: the weights for 15 classes, biases, labels and the threshold;
-regenerated deterministically by that script). A request is given to a skill only when that skill's
-probability reaches the calibrated threshold stored with the weights; below it the request is out of scope
-and the language model answers.
+A multinomial logistic regression over MiniLM sentence vectors (the embedder memory already uses) and hashed
+word and word-pair features, trained by resources/intents/train_classifier.py on HWU64's training utterances
+and our own, and shipped as resources/intents/en/classifier.npz (about 260 KB: weights for the skills' classes
+and for the kinds of request no skill serves, biases, labels and the threshold; regenerated deterministically
+by that script). A request is given to a skill only when that skill's probability reaches the calibrated
+threshold stored with the weights; below it, or when an out-of-scope class wins, the language model answers.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
+import re
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -24,7 +27,12 @@ from models.locate import resource_path
 log = logging.getLogger(__name__)
 
 OUT_OF_SCOPE = "none"
-"""The class of everything no skill serves."""
+"""The class of everything no skill serves (subclasses "none:music", "none:email"… keep the many kinds of
+request no skill serves apart while training, which sharpens the border; all of them are out of scope)."""
+
+BUCKETS = 4096
+"""Hashed word and word-pair features beside the sentence vector: the words that decide a skill ("remind",
+"list", "alarm") weigh directly instead of only through a vector that also carries the rest of the sentence."""
 
 
 class Embedder(Protocol):
@@ -50,13 +58,22 @@ class IntentClassifier:
     """Softmax weights over sentence vectors, with the out-of-scope threshold calibrated on held-out data."""
 
     def __init__(
-        self, weights: np.ndarray, bias: np.ndarray, labels: list[str], threshold: float, embedder: Embedder
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        labels: list[str],
+        threshold: float,
+        embedder: Embedder,
+        *,
+        word_weights: np.ndarray | None = None,
     ) -> None:
         self.weights = weights.astype(np.float32)
         self.bias = bias.astype(np.float32)
         self.labels = labels
         self.threshold = threshold
         self.embedder = embedder
+        self.word_weights = None if word_weights is None else word_weights.astype(np.float32)
+        """Weights of the hashed word features, shape (BUCKETS, classes); None for vectors alone."""
 
     @classmethod
     def load(cls, path: Path, embedder: Embedder) -> IntentClassifier:
@@ -68,18 +85,49 @@ class IntentClassifier:
                 [str(label) for label in saved["labels"]],
                 float(saved["threshold"]),
                 embedder,
+                word_weights=saved["word_weights"] if "word_weights" in saved.files else None,
             )
 
-    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        """Class probabilities for sentence vectors, shape (n, classes)."""
-        return softmax(vectors @ self.weights + self.bias)
+    def probabilities(self, vectors: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
+        """Class probabilities for sentence vectors (and, with word weights, their texts), shape (n, classes)."""
+        scores = vectors @ self.weights + self.bias
+        if self.word_weights is not None and texts is not None:
+            for row, text in enumerate(texts):
+                buckets, values = word_features(text)
+                scores[row] += values @ self.word_weights[buckets]
+        return softmax(scores)
 
     def guess(self, text: str) -> Guess:
         """The most likely label and whether it is confident enough to act on."""
-        probabilities = self.probabilities(self.embedder.embed([text.lower()]))[0]
+        lowered = text.lower()
+        probabilities = self.probabilities(self.embedder.embed([lowered]), [lowered])[0]
         best = int(np.argmax(probabilities))
         label, probability = self.labels[best], float(probabilities[best])
-        return Guess(label, probability, label != OUT_OF_SCOPE and probability >= self.threshold)
+        if is_out_of_scope(label):
+            return Guess(OUT_OF_SCOPE, probability, False)
+        return Guess(label, probability, probability >= self.threshold)
+
+
+def is_out_of_scope(label: str) -> bool:
+    """ "none" and its subclasses ("none:music")."""
+    return label == OUT_OF_SCOPE or label.startswith(OUT_OF_SCOPE + ":")
+
+
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def word_features(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """(bucket indices, values) of a sentence's words and word pairs, hashed into BUCKETS with a stable hash
+    (crc32: the same on every machine and run); the values have unit length so long sentences don't shout."""
+    words = _WORD.findall(text.lower())
+    grams = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+    if not grams:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    buckets, counts = np.unique(
+        np.array([zlib.crc32(g.encode()) % BUCKETS for g in grams], dtype=np.int64), return_counts=True
+    )
+    values = counts.astype(np.float32)
+    return buckets, values / np.linalg.norm(values)
 
 
 def softmax(scores: np.ndarray) -> np.ndarray:

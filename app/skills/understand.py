@@ -74,9 +74,11 @@ GENERAL_QUESTION = re.compile(
     r"|^what(?:'s| is) (?:time|a day|a date|a list)$"
     r"|^how (?:do|does|can|should|would) (?:you|one|people|we|i) (?!convert\b)"
     r"|^(?:list|name|give me|write|suggest|make|create) (?:me )?(?:a list of|some|a few|three|five|ten|\d+)\b"
+    r"|^(?:timers|alarms|reminders|lists|clocks|calendars) (?:are|were|make|seem)\b|\bborn\b"
 )
 """Questions about things rather than requests to a skill ("what is a timer", "who decides the date of
-easter", "how do alarms work"): the classifier sees the skill's words in them, but the model should answer."""
+easter", "how do alarms work"), opinions about them ("timers are useful") and the user's own past ("what
+day was I born on"): the classifier sees the skill's words in them, but the model should answer."""
 
 Retry = Callable[[str, str], str | None]
 """Runs a rephrased sentence through one skill's templates: (sentence, skill) → reply or None."""
