@@ -30,6 +30,7 @@ SURFACES = {
     "#FCA5A5": "#7F1D1D",
     "#EFF6FF": "#172554",
     "#BFDBFE": "#1E3A8A",
+    "#6B7280": "#94A3B8",
 }
 """Backgrounds and borders, light → dark."""
 TEXT = {
