@@ -71,6 +71,17 @@ def test_cancel_stops_the_download(qtbot, page: ModelsPage, server) -> None:
     assert not is_installed(page.manager.spec(VOICE_ID), page.manager.paths.models_dir)
 
 
+def test_a_wrong_file_on_the_server_is_explained_in_the_page(qtbot, page: ModelsPage, server) -> None:
+    server.behaviour.truncate = 1_000_000  # a stale mirror: another file than the catalogue's
+    with qtbot.waitSignal(page.download_failed, timeout=30_000):
+        click(qtbot, page.download_button)
+    status = page.status.text()
+    assert "not the one Aris expects" in status and "nothing was installed" in status
+    assert "resume" not in status and "command" not in status  # neither CLI words nor advice that cannot help
+    qtbot.waitUntil(page.download_button.isEnabled)
+    assert not is_installed(page.manager.spec(VOICE_ID), page.manager.paths.models_dir)
+
+
 def test_models_page_in_the_settings_dialog(qtbot, tmp_path: Path, one_voice_catalogue: Path) -> None:
     dialog = SettingsDialog(Settings(), DataPaths(tmp_path / "d").ensure(), devices=[])
     qtbot.addWidget(dialog)
