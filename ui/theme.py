@@ -39,7 +39,7 @@ TEXT = {
     "#374151": "#D1D5DB",
     "#4B5563": "#CBD5E1",
     "#6B7280": "#94A3B8",
-    "#9CA3AF": "#94A3B8",
+    "#9CA3AF": "#64748B",  # disabled buttons only: dimmer than any enabled text, as in the light look
     "#4338CA": "#A5B4FC",
     "#312E81": "#E0E7FF",
     "#B91C1C": "#FCA5A5",
