@@ -196,3 +196,32 @@ def test_ctrl_n_while_an_answer_plays_keeps_what_was_heard_in_the_old_conversati
     assert bubble_texts(window)[2:] == [question, stored[3][1]]
     assert panel.current_id == old_id and panel.selected_id() == old_id
     qtbot.waitUntil(lambda: bridge.assistant.conversation_id == old_id, timeout=10_000)
+
+
+def test_a_click_on_another_conversation_while_an_answer_plays_stops_it_and_keeps_it(
+    qtbot, make_session, paths
+) -> None:
+    ids = seed(paths)
+    session = make_session()
+    window, bridge, panel = session.window, session.bridge, session.window.history
+    window.resize(1180, 760)
+    qtbot.waitUntil(lambda: panel.current_id == ids["tea"], timeout=10_000)  # the newest, restored
+    qtbot.waitUntil(lambda: bridge.assistant.conversation_id == ids["tea"], timeout=10_000)
+    question = "Tell me a long story about a dragon who learns to cook."
+    speaking = []
+    bridge.state_changed.connect(lambda state: speaking.append(state is TurnState.SPEAKING))
+    session.controller.ask(question)
+    qtbot.waitUntil(lambda: any(speaking), timeout=60_000)
+    qtbot.wait(2000)
+    shown = window.conversation.bubbles[-1].text
+    with qtbot.waitSignal(bridge.turn_cancelled, timeout=10_000):  # stopped by the click, not later
+        click_row(panel, "What is the weather in Lisbon?")
+    qtbot.waitUntil(
+        lambda: bubble_texts(window) == ["What is the weather in Lisbon?", "Sunny and warm."], timeout=10_000
+    )
+    qtbot.waitUntil(lambda: len(stored_messages(paths, ids["tea"])) == 4, timeout=10_000)
+    kept = stored_messages(paths, ids["tea"])[2:]
+    assert kept[0] == ("user", question) and kept[1][0] == "assistant"
+    assert words(kept[1][1]) and set(words(kept[1][1])) <= set(words(shown))
+    assert panel.current_id == ids["lisbon"] and panel.selected_id() == ids["lisbon"]
+    qtbot.waitUntil(lambda: bridge.assistant.conversation_id == ids["lisbon"], timeout=10_000)
