@@ -163,14 +163,14 @@ class Downloader:
             if _cancelled(job):
                 raise DownloadCancelledError(f"Download of '{job.spec.name}' cancelled.") from error
             raise DownloadError(
-                f"The download of '{job.spec.name}' kept breaking off ({error}); run the same command "
-                "again to resume where it stopped."
+                f"The download of '{job.spec.name}' kept breaking off ({error}). Downloading it again "
+                "resumes where it stopped."
             ) from error
         if partial.stat().st_size != model_file.size or not checksum_matches(partial, model_file.checksum):
             partial.unlink(missing_ok=True)
             raise ModelCorruptError(
-                f"The downloaded {model_file.path} of '{job.spec.name}' does not match the catalogue checksum; "
-                "it was deleted and nothing was changed."
+                f"The file on the server for '{job.spec.name}' is not the one Aris expects ({model_file.path} "
+                "does not match the catalogue checksum); it was deleted and nothing was installed."
             )
         os.replace(partial, job.target)
 
@@ -191,6 +191,15 @@ class Downloader:
             ):
                 _check_status(job.spec, url, response.status_code, offset, partial)
                 resumed = response.status_code == 206
+                served = _served_size(response.headers, offset if resumed else 0)
+                if served is not None and served != size:
+                    # Another file than the catalogue's (a stale mirror): retrying or resuming cannot help.
+                    partial.unlink(missing_ok=True)
+                    raise ModelCorruptError(
+                        f"The file on the server for '{job.spec.name}' is not the one Aris expects "
+                        f"({job.model_file.path} is {served:,} bytes there, {size:,} in the catalogue); "
+                        "nothing was installed."
+                    )
                 written = self._write(
                     job, response, partial, offset if resumed else 0, "ab" if resumed else "wb"
                 )
@@ -309,6 +318,18 @@ def _check_status(spec: ModelSpec, url: str, status: int, offset: int, partial: 
         raise _RetryableError("the server refused to resume")
     if status >= 400:
         raise DownloadError(f"The server refused the download of '{spec.name}' (HTTP {status}).")
+
+
+def _served_size(headers: httpx.Headers, offset: int) -> int | None:
+    """The size of the whole file the server is sending, from its headers; None when it does not say."""
+    content_range = headers.get("content-range", "")
+    total = content_range.rpartition("/")[2]
+    if total.isdigit():
+        return int(total)
+    length = headers.get("content-length", "")
+    if length.isdigit() and not headers.get("content-encoding"):
+        return offset + int(length)
+    return None
 
 
 def _partial(target: Path) -> Path:

@@ -27,6 +27,7 @@ def run_desktop(paths: DataPaths) -> int:
     from ui.controller import EVENT_LOOP_PROPERTY
     from ui.instance import Command, send_command
 
+    _qt_messages_to_the_log()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if send_command(paths.socket_name, Command.SHOW) is not None:
         log.info("Aris is already running; asked it to show its window")
@@ -50,6 +51,9 @@ def run_desktop(paths: DataPaths) -> int:
     controller.start_sync()
     QApplication.setQuitOnLastWindowClosed(False)
     app.setProperty(EVENT_LOOP_PROPERTY, True)
+    from ui.stop_signals import StopSignals
+
+    StopSignals(controller.quit, controller)  # Ctrl+C in the terminal quits like Quit in the tray
     code = app.exec()
     if controller.has_quit:
         # quit() closed the database, the engine and sync in order; freeing the loaded models object by
@@ -59,6 +63,28 @@ def run_desktop(paths: DataPaths) -> int:
         sys.stderr.flush()
         os._exit(code)
     return code
+
+
+def _qt_messages_to_the_log() -> None:
+    """Qt's own warnings (a platform plugin's remarks, a font it substituted) go to the log file like ours,
+    not to the terminal the app was started from."""
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+    qt_log = logging.getLogger("qt")
+
+    def handle(kind: QtMsgType, context: object, message: str) -> None:
+        category = getattr(context, "category", None) or "qt"
+        qt_log.log(levels.get(kind, logging.WARNING), "%s: %s", category, message)
+
+    qInstallMessageHandler(handle)
+    logging.captureWarnings(True)  # a library's DeprecationWarning likewise
 
 
 def build_session(paths: DataPaths, *, use_tray: bool | None = None, use_hotkey: bool = True):

@@ -9,6 +9,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
 
+THINKING_TEXT = "Thinking"
+THINKING_STEP_MS = 400
+"""The dots after "Thinking" change this often: the window visibly works while the model reads the prompt
+(seconds on a busy machine), rather than looking frozen."""
+
 
 class Bubble(QFrame):
     """One message: its text and the time it was said."""
@@ -51,6 +56,44 @@ class Bubble(QFrame):
         layout.addWidget(self._text)
         layout.addLayout(meta_row)
         self.setAccessibleName(f"{'Your message' if role == 'user' else 'Answer from Aris'}")
+        self._dots = 0
+        self._thinking_timer: QTimer | None = None
+
+    @property
+    def thinking(self) -> bool:
+        """True while the bubble stands for an answer whose first word has not come yet."""
+        return self._thinking_timer is not None
+
+    def set_thinking(self, thinking: bool) -> None:
+        """Show "Thinking…" with moving dots until the answer's first word (or the end of the turn)."""
+        if thinking == self.thinking:
+            return
+        self._text.setProperty("thinking", thinking)
+        self._text.style().unpolish(self._text)
+        self._text.style().polish(self._text)
+        if thinking:
+            self._thinking_timer = QTimer(self)
+            self._thinking_timer.setInterval(THINKING_STEP_MS)
+            self._thinking_timer.timeout.connect(self._step_dots)
+            self._thinking_timer.start()
+            self._dots = 0
+            self._text.setTextFormat(Qt.TextFormat.PlainText)
+            self._text.setText(THINKING_TEXT + "…")
+            self.copy_button.hide()
+            self.setAccessibleDescription("Aris is thinking")
+        else:
+            assert self._thinking_timer is not None
+            self._thinking_timer.stop()
+            self._thinking_timer.deleteLater()
+            self._thinking_timer = None
+            self._text.setTextFormat(Qt.TextFormat.MarkdownText)
+            self._text.setText(self._raw)
+            self.copy_button.show()
+            self.setAccessibleDescription("")
+
+    def _step_dots(self) -> None:
+        self._dots = (self._dots + 1) % 4
+        self._text.setText(THINKING_TEXT + "." * self._dots + " " * (3 - self._dots))
 
     @staticmethod
     def _meta_text(role: str, when: datetime) -> str:
@@ -62,9 +105,12 @@ class Bubble(QFrame):
         return self._raw
 
     def set_text(self, text: str) -> None:
-        """Replace the message."""
+        """Replace the message (a thinking bubble becomes the answer)."""
         self._raw = text
-        self._text.setText(text)
+        if self.thinking:
+            self.set_thinking(False)
+        else:
+            self._text.setText(text)
 
     def append(self, piece: str) -> None:
         """Add streamed text."""

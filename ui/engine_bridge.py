@@ -93,8 +93,10 @@ class EngineBridge(QObject):
     """(code, message for the user)."""
     memory_opened = Signal(object)
     """The BrowsableMemory for the browser."""
-    conversation_logged = Signal(str)
-    """A turn was written to this conversation (its id): the history list shows it."""
+    conversation_logged = Signal(str, bool)
+    """(conversation id, still shown): a turn was written to this conversation, which the history list
+    shows; not shown any more when the user switched to another conversation while the turn ran (its
+    reply, up to what was heard, is kept in the conversation it was asked in)."""
     audio_recovered = Signal(str)
     """("microphone" | "speaker"): a device that was missing is open now (after a retry)."""
     audio_switched = Signal()
@@ -130,6 +132,9 @@ class EngineBridge(QObject):
         self._shut_down = False
         self._retrying = False
         self._sample_rate: int | None = None
+        self._switches = 0
+        """How many times the window switched conversation: a turn that began before the last switch
+        belongs to the conversation left behind."""
 
     # ---- start-up ---------------------------------------------------------------------------------------
 
@@ -328,8 +333,11 @@ class EngineBridge(QObject):
         """Answer a typed question; a turn in progress is stopped first."""
         cancel = self._new_turn("typed question")
         microphone = self._live_microphone()
+        switches = self._switches
         self._submit(
-            lambda: self._run(lambda: self.assistant.ask(text, self._sink, cancel, microphone=microphone))
+            lambda: self._run(
+                lambda: self.assistant.ask(text, self._sink, cancel, microphone=microphone), switches
+            )
         )
 
     def start_listening(self) -> bool:
@@ -352,7 +360,8 @@ class EngineBridge(QObject):
                 if microphone is not None and arming is not None:
                     microphone.disarm(arming)  # the turn failed before it listened
 
-        self._submit(lambda: self._run(listen))
+        switches = self._switches
+        self._submit(lambda: self._run(listen, switches))
         return True
 
     def _live_microphone(self) -> MicrophoneSource | None:
@@ -450,15 +459,18 @@ class EngineBridge(QObject):
     ) -> None:
         """Continue a past conversation with its (question, answer) pairs, or start a new one (None); the
         current turn is stopped first."""
+        self._switches += 1
         self._new_turn("switched conversation")
         pairs = list(history)
         self._submit(lambda: self.assistant.switch_conversation(conversation_id, pairs))
 
-    def _run(self, turn) -> None:
+    def _run(self, turn, switches: int) -> None:
+        """Run a turn begun after ``switches`` conversation switches (the worker runs the switch itself
+        after this turn, so the turn is logged in the conversation it was asked in)."""
         try:
             turn()
             if self.assistant.conversation_id is not None:
-                self.conversation_logged.emit(self.assistant.conversation_id)
+                self.conversation_logged.emit(self.assistant.conversation_id, switches == self._switches)
         except ArisError as error:
             # The pipeline already emitted TurnFailed for engine errors raised inside a turn; errors before
             # the turn began (a model that will not load) are reported here.

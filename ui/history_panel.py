@@ -74,6 +74,9 @@ class HistoryPanel(QFrame):
         self.list.setObjectName("historyList")
         self.list.setAccessibleName("Past conversations")
         self.list.setWordWrap(True)
+        # A long title wraps or is cut with "…"; a sideways scroll bar under the list helped nobody.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemActivated.connect(self._on_item_chosen)
         self.list.itemClicked.connect(self._on_item_chosen)
         self.list.itemSelectionChanged.connect(self._update_buttons)

@@ -48,7 +48,7 @@ class HistoryPresenter(QObject):
         """Show the last conversation once the list first loads (unless the user started talking)."""
         panel = window.history
         panel.new_requested.connect(self.new_conversation)
-        panel.conversation_chosen.connect(self.open_conversation)
+        panel.conversation_chosen.connect(self._on_conversation_chosen)
         panel.delete_confirmed.connect(self.delete_conversation)
         panel.search_changed.connect(lambda _query: self.refresh())
         bridge.conversation_logged.connect(self._on_conversation_logged)
@@ -81,6 +81,13 @@ class HistoryPresenter(QObject):
             self._on_failed,
             owner=self,
         )
+
+    def _on_conversation_chosen(self, conversation_id: str) -> None:
+        """A click on another conversation: an answer still playing stops now (what was heard of it stays
+        in the conversation it belongs to), not once the other conversation has loaded."""
+        self._before_switch()
+        self.bridge.stop()
+        self.open_conversation(conversation_id)
 
     def delete_conversation(self, conversation_id: str) -> None:
         """Delete (the panel asked first); the window empties if it showed that conversation."""
@@ -120,9 +127,10 @@ class HistoryPresenter(QObject):
         self.window.history.set_current(conversation_id)
         self.conversation_shown.emit(conversation_id)
 
-    def _on_conversation_logged(self, conversation_id: str) -> None:
-        self.window.history.set_current(conversation_id)
-        self.refresh()
+    def _on_conversation_logged(self, conversation_id: str, shown: bool) -> None:
+        if shown:
+            self.window.history.set_current(conversation_id)
+        self.refresh()  # a turn of the conversation left behind moves it up the list, unselected
 
 
 def _local_time(iso: str) -> datetime:

@@ -129,7 +129,11 @@ class ListsPanel(QWidget):
         if named is None or not named.items:
             return
         answer = QMessageBox.question(
-            self, "Clear list", f"Remove all {len(named.items)} items from your {named.name} list?"
+            self,
+            "Clear list",
+            f"Remove all {len(named.items)} items from your {named.name} list?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,  # destructive: Enter must not do it
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.store.update_items(named, [i.id for i in named.items], done=None)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -91,14 +92,22 @@ class ModelsPage(QWidget):
         self.kind_combo = QComboBox()
         for label, kind in _KINDS:
             self.kind_combo.addItem(label, kind)
-        self.kind_combo.currentIndexChanged.connect(self.refresh)
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
+        self.search_box = QLineEdit()
+        self.search_box.setPlaceholderText("Search by name, language or description…")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setAccessibleName("Search models")
+        self.search_box.textChanged.connect(lambda _text: self.refresh())
         self.table = QTableWidget(0, len(_COLUMNS))
         self.table.setHorizontalHeaderLabels(_COLUMNS)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.description = _hint("")
         self.download_button = QPushButton("Download")
@@ -127,7 +136,10 @@ class ModelsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.recommendation)
-        layout.addWidget(self.kind_combo)
+        filters = QHBoxLayout()
+        filters.addWidget(self.kind_combo)
+        filters.addWidget(self.search_box, 1)
+        layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.description)
         layout.addLayout(buttons)
@@ -143,7 +155,10 @@ class ModelsPage(QWidget):
         """Reload the rows for the chosen kind, keeping the selection."""
         selected = self.selected_id()
         kind = ModelKind(self.kind_combo.currentData())
-        self._rows = self.manager.rows(kind=kind)
+        self._rows = sorted(
+            (row for row in self.manager.rows(kind=kind) if _matches(row, self.search_box.text())),
+            key=_order,
+        )
         self.table.setRowCount(len(self._rows))
         for index, row in enumerate(self._rows):
             size = f"{row.size_bytes / 1e6:,.0f} MB" if row.size_bytes else "?"
@@ -152,16 +167,29 @@ class ModelsPage(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, row.id)
+                item.setToolTip(f"{row.id}: {row.description}")  # the full name where the column is narrow
                 self.table.setItem(index, column, item)
         if selected:
             self.select(selected)
         self._update_buttons()
+
+    def _on_kind_changed(self) -> None:
+        """Another kind: select the model in use, never a download the user did not point at."""
+        self.table.clearSelection()
+        self.refresh()
+        in_use = next((row.id for row in self._rows if row.in_use), None)
+        if in_use is not None:
+            self.select(in_use)
+        else:
+            self.table.clearSelection()
+            self._update_buttons()
 
     def select(self, model_id: str) -> bool:
         """Select a model's row (switching the kind filter if needed); False if it is not listed."""
         for index, row in enumerate(self._rows):
             if row.id == model_id:
                 self.table.selectRow(index)
+                self.table.scrollTo(self.table.model().index(index, 0))
                 return True
         return False
 
@@ -180,7 +208,8 @@ class ModelsPage(QWidget):
         row = self._selected_row()
         busy = self._thread is not None
         self.description.setText(f"{row.description}. Licence: {row.licence}." if row else "")
-        self.download_button.setEnabled(bool(row and row.available and not row.installed and not busy))
+        downloadable = bool(row and row.available and not row.installed and row.source != "package")
+        self.download_button.setEnabled(downloadable and not busy)
         self.cancel_button.setEnabled(busy)
         self.use_button.setEnabled(bool(row and row.installed and not row.in_use and row.kind != "embedding"))
         self.remove_button.setEnabled(
@@ -291,13 +320,28 @@ def recommendation(manager: ModelManager) -> str:
 
 
 def _status(row: ModelRow) -> str:
-    state = (
-        "In use"
-        if row.in_use
-        else "Installed"
-        if row.installed
-        else "Download"
-        if row.available
-        else "No published checksum"
-    )
+    if row.source == "package":
+        state = "Built in · in use" if row.in_use else "Built in"  # comes with Aris: nothing to download
+    else:
+        state = (
+            "In use"
+            if row.in_use
+            else "Installed"
+            if row.installed
+            else "Download"
+            if row.available
+            else "No published checksum"
+        )
     return f"{state} · recommended" if row.recommended else state
+
+
+def _matches(row: ModelRow, query: str) -> bool:
+    """Every word of the search appears in the name, a language code or the description."""
+    text = " ".join((row.id, *row.languages, row.description)).lower()
+    return all(word in text for word in query.lower().split())
+
+
+def _order(row: ModelRow) -> tuple[str, int, str]:
+    """By language, then the better (bigger) model first within a language: piper's high, medium and low
+    voices and the larger chat models are bigger files."""
+    return (row.languages[0] if row.languages else "", -(row.size_bytes or 0), row.id)

@@ -169,6 +169,18 @@ class _Scrolled(QScrollArea):
         return QSize(page.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width(), 120)
 
 
+class _FittingTabs(QTabWidget):
+    """Tabs whose height is the shown page's, so the dialog can fit each tab."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """The widest page's width and the shown page's height."""
+        full = super().sizeHint()
+        page = self.currentWidget()
+        if page is None:
+            return full
+        return QSize(full.width(), self.tabBar().sizeHint().height() + page.sizeHint().height() + 4)
+
+
 class SettingsDialog(QDialog):
     """Edit a copy of the settings."""
 
@@ -207,7 +219,7 @@ class SettingsDialog(QDialog):
         self._device_poll = QTimer(self)
         self._device_poll.setInterval(DEVICE_POLL_MS)
         self._device_poll.timeout.connect(self.refresh_devices)
-        tabs = QTabWidget(self)
+        tabs = _FittingTabs(self)
         tabs.addTab(_Scrolled(self._general_tab()), "General")
         tabs.addTab(_Scrolled(self._audio_tab()), "Audio")
         tabs.addTab(_Scrolled(self._shortcut_tab(hotkey_problem)), "Shortcut")
@@ -233,8 +245,20 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self._result = settings
-        hint = self.sizeHint()
-        fit_to_screen(self, hint.width(), hint.height())
+        self._width = self.sizeHint().width()  # the widest tab's: switching tabs never changes the width
+        tabs.currentChanged.connect(self._fit_to_tab)
+        self._fit_to_tab(tabs.currentIndex())
+
+    def _fit_to_tab(self, _index: int) -> None:
+        """As tall as the tab shown needs, within the screen (a tab widget asks for its tallest tab, which
+        left the short ones mostly empty); as wide as the widest, so switching never changes the width."""
+        self.tabs.updateGeometry()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        fit_to_screen(
+            self, max(self._width, self.width() if self.isVisible() else 0), self.sizeHint().height()
+        )
 
     # ---- tabs -------------------------------------------------------------------------------------------
 

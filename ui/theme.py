@@ -30,6 +30,7 @@ SURFACES = {
     "#FCA5A5": "#7F1D1D",
     "#EFF6FF": "#172554",
     "#BFDBFE": "#1E3A8A",
+    "#6B7280": "#94A3B8",
 }
 """Backgrounds and borders, light → dark."""
 TEXT = {
@@ -38,7 +39,7 @@ TEXT = {
     "#374151": "#D1D5DB",
     "#4B5563": "#CBD5E1",
     "#6B7280": "#94A3B8",
-    "#9CA3AF": "#94A3B8",
+    "#9CA3AF": "#64748B",  # disabled buttons only: dimmer than any enabled text, as in the light look
     "#4338CA": "#A5B4FC",
     "#312E81": "#E0E7FF",
     "#B91C1C": "#FCA5A5",

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject
 
+from engine.events import TurnState
 from ui.conversation_view import Bubble
 from ui.engine_bridge import EngineBridge
 from ui.main_window import MainWindow
@@ -26,7 +27,10 @@ class TurnPresenter(QObject):
         self.notifier = notifier
         self._replies: dict[str, Bubble] = {}
         self._questions: dict[str, Bubble] = {}
+        self._turn: str | None = None
+        """The turn running now (the bridge's states carry no turn id)."""
         bridge.turn_started.connect(self._on_turn_started)
+        bridge.state_changed.connect(self._on_state_changed)
         bridge.transcript_ready.connect(self._on_transcript_ready)
         bridge.token_generated.connect(self._on_token_generated)
         bridge.turn_finished.connect(self._on_turn_finished)
@@ -37,8 +41,10 @@ class TurnPresenter(QObject):
         """The view was cleared (another conversation): late events of old turns add nothing."""
         self._replies.clear()
         self._questions.clear()
+        self._turn = None
 
     def _on_turn_started(self, turn_id: str, spoken: bool) -> None:
+        self._turn = turn_id
         if spoken:
             self._questions[turn_id] = self.window.conversation.add("user", "…")
         self.window.stop_button.setEnabled(True)
@@ -48,17 +54,29 @@ class TurnPresenter(QObject):
         if bubble is not None:
             bubble.set_text(text or "(nothing heard)")
 
+    def _on_state_changed(self, state: TurnState) -> None:
+        """While the first word is awaited, Aris's bubble says it is thinking (the model may take seconds
+        to read the prompt on a busy machine)."""
+        turn = self._turn
+        if state is TurnState.THINKING and turn is not None and turn not in self._replies:
+            bubble = self._replies[turn] = self.window.conversation.add("assistant", "", datetime.now())
+            bubble.set_thinking(True)
+        elif state is TurnState.IDLE:
+            self._turn = None
+
     def _on_token_generated(self, turn_id: str, piece: str) -> None:
         bubble = self._replies.get(turn_id)
         if bubble is None:
             bubble = self._replies[turn_id] = self.window.conversation.add("assistant", "", datetime.now())
-            piece = piece.lstrip()
-        bubble.append(piece)
+        if bubble.thinking or not bubble.text:
+            bubble.set_text(piece.lstrip())
+        else:
+            bubble.append(piece)
 
     def _on_turn_finished(self, turn_id: str, reply: str) -> None:
         bubble = self._replies.get(turn_id)
         if bubble is not None:
-            bubble.set_text(reply)
+            bubble.set_text(reply or "(no answer)")
         if reply:
             # Asked from the shortcut with the window hidden or minimised: say the answer is there.
             preview = reply if len(reply) <= PREVIEW_CHARS else reply[: PREVIEW_CHARS - 1].rstrip() + "…"
@@ -67,12 +85,17 @@ class TurnPresenter(QObject):
     def _on_turn_cancelled(self, turn_id: str, _heard: str) -> None:
         bubble = self._replies.get(turn_id)
         if bubble is not None:
+            if bubble.thinking:
+                bubble.set_text("(stopped before answering)")
             bubble.set_note("stopped")
         question = self._questions.get(turn_id)
         if question is not None and question.text == "…":
             question.set_text("(stopped)")
 
     def _on_turn_failed(self, code: str, message: str) -> None:
+        for reply in self._replies.values():
+            if reply.thinking:
+                reply.set_text("(no answer)")
         if code == "no_speech":
             for bubble in self._questions.values():
                 if bubble.text == "…":

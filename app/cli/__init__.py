@@ -110,13 +110,17 @@ def _without_tracebacks(record: logging.LogRecord) -> bool:
     return record.exc_info is None
 
 
-def configure_logging(verbosity: int, log_dir: Path | None = None) -> None:
-    """Warnings to stderr (with tracebacks only at -v), everything from INFO up to logs/aris.log."""
+def configure_logging(verbosity: int, log_dir: Path | None = None, *, windowed: bool = False) -> None:
+    """Warnings to stderr (with tracebacks only at -v), everything from INFO up to logs/aris.log.
+
+    ``windowed``: the desktop app says what is wrong in its window, so its terminal gets only errors
+    (a normal start prints nothing); -v brings the rest back."""
     root = logging.getLogger()
     root.handlers.clear()
     root.setLevel(logging.DEBUG if verbosity > 1 else logging.INFO)
     console = logging.StreamHandler()
-    console.setLevel(logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG)
+    quiet = logging.ERROR if windowed else logging.WARNING
+    console.setLevel(quiet if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG)
     if verbosity == 0:
         console.setFormatter(_TerminalFormatter())
         console.addFilter(_without_tracebacks)
@@ -149,7 +153,7 @@ def main(argv: Sequence[str] | None = None, extensions: CommandLineExtensions = 
         return 2
     try:
         paths = resolve_data_paths(args.data_dir).ensure()
-        configure_logging(args.verbose, paths.log_dir)
+        configure_logging(args.verbose, paths.log_dir, windowed=handler is extensions.desktop)
         return handler(CommandContext(args, paths))
     except ArisError as error:
         log.debug("Command failed", exc_info=True)

@@ -126,6 +126,7 @@ class WavSink:
                 # The speaker had run dry: playback of this chunk starts now.
                 self._clock_offset = self._heard(now) if self._clock_start is not None else 0.0
                 self._clock_start = now
+                self._flushed_at = None  # a flush stopped the last reply, not the speaker
             self._chunks.append(chunk.samples)
             self._queued += chunk.seconds
 

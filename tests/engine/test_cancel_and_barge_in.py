@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.audio import CAPTURE_RATE, FRAME_SAMPLES, WavSink, read_wav, resample
+from engine.audio import CAPTURE_RATE, FRAME_SAMPLES, AudioChunk, WavSink, read_wav, resample
 from engine.bargein import BargeInMonitor, echo_correlation
 from engine.cancel import CancelToken
 from engine.events import EventType, TurnEvent
@@ -133,3 +133,19 @@ def test_own_voice_echo_does_not_interrupt(pipeline: VoicePipeline) -> None:
     assert not result.cancelled, "Aris interrupted itself on its own echo"
     assert monitor.echoes_ignored > 0, "the monitor never heard the echo, so this test proved nothing"
     assert sink.played_seconds == pytest.approx(len(sink.audio()) / sink.sample_rate, abs=0.05)
+
+
+def test_a_stopped_speaker_plays_the_next_reply() -> None:
+    """The desktop keeps one speaker for the session: a stop silences one reply, and what the next reply
+    plays is counted as heard again (the stand-in speaker used to stay stopped, so every later stopped
+    answer was kept with nothing heard)."""
+    sink = WavSink(realtime=True)
+    one_second = AudioChunk(np.zeros(16_000, np.float32), 16_000)
+    sink.play(one_second)
+    time.sleep(0.2)
+    sink.flush()
+    stopped_at = sink.played_seconds
+    assert 0.0 < stopped_at < 1.0
+    sink.play(one_second)
+    time.sleep(0.2)
+    assert sink.played_seconds > stopped_at

@@ -20,6 +20,8 @@ class Behaviour:
     cuts_left: int = 0
     corrupt: bool = False
     """Serve the file with one byte changed."""
+    truncate: int | None = None
+    """Serve only the file's first bytes, as a whole file of that size (a stale or broken mirror)."""
     throttle_s: float = 0.0
     """Pause after each 64 KB, so a test can press Cancel while it runs."""
     requests: list[tuple[str, str | None]] = field(default_factory=list)
@@ -46,6 +48,8 @@ class LoopbackServer:
                 data = source.read_bytes()
                 if behaviour.corrupt:
                     data = data[:100] + bytes([data[100] ^ 0xFF]) + data[101:]
+                if behaviour.truncate is not None:
+                    data = data[: behaviour.truncate]
                 start = 0
                 status = 200
                 header = self.headers.get("Range")

@@ -64,7 +64,7 @@ def test_resumes_after_the_server_cuts_the_connection_half_way(
 def test_resumes_after_a_restart(tmp_path: Path, server, voice_spec: ModelSpec) -> None:
     server.behaviour.cut_after = SIZE // 3
     server.behaviour.cuts_left = 1
-    with pytest.raises(DownloadError, match="run the same command again to resume"):
+    with pytest.raises(DownloadError, match="Downloading it again resumes where it stopped"):
         Downloader(tmp_path, mirror=server.url, retries=0).install(voice_spec)
     partial = staging_folder(tmp_path, voice_spec.name) / "en_US-joe-medium.onnx.part"
     kept = partial.stat().st_size
@@ -83,11 +83,25 @@ def test_wrong_checksum_is_refused_and_the_installed_copy_stays(
     installed = tmp_path / voice_spec.name / "en_US-joe-medium.onnx"
     before = installed.stat().st_mtime_ns
     server.behaviour.corrupt = True
-    with pytest.raises(ModelCorruptError, match="does not match the catalogue checksum"):
+    with pytest.raises(ModelCorruptError, match=r"not the one Aris expects.*nothing was installed"):
         Downloader(tmp_path, mirror=server.url).install(voice_spec)
     assert not list(staging_folder(tmp_path, voice_spec.name).glob("*.part"))  # the bad file is gone
     assert installed.stat().st_mtime_ns == before  # the model in use was not touched
     resolve_model(voice_spec.name, None, tmp_path)  # and still verifies
+
+
+def test_a_file_of_another_size_on_the_server_is_refused_at_once(
+    tmp_path: Path, server, voice_spec: ModelSpec
+) -> None:
+    server.behaviour.truncate = SIZE - 1000
+    with pytest.raises(ModelCorruptError) as caught:
+        Downloader(tmp_path, mirror=server.url, retry_wait_s=0).install(voice_spec)
+    message = caught.value.message
+    assert "is not the one Aris expects" in message and "nothing was installed" in message
+    assert "resume" not in message and "command" not in message  # no advice that cannot help
+    assert len(server.behaviour.requests) == 1  # not retried: the same file would come back
+    assert not list(staging_folder(tmp_path, voice_spec.name).glob("*.part"))
+    assert not is_installed(voice_spec, tmp_path)
 
 
 def test_404_is_one_clear_sentence(tmp_path: Path, server, voice_spec: ModelSpec) -> None:

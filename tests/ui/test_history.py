@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.storage.conversations import ConversationLog
 from app.storage.database import node_clock, open_database
+from engine.events import TurnState
+from tests.hearing import words
 from tests.ui.modal import click, click_box_button, when_modal
 
 
@@ -146,3 +148,80 @@ def test_the_history_folds_away_when_the_window_is_narrow_and_comes_back(qtbot, 
     window.resize(1180, 760)
     qtbot.waitUntil(lambda: window.history.width() >= window.history.minimumSizeHint().width(), timeout=2000)
     controller.bridge.shutdown()
+
+
+def stored_messages(paths, conversation_id: str) -> list[tuple[str, str]]:
+    db = open_database(paths.database)
+    messages = [(m.role, m.text) for m in ConversationLog(db, node_clock(db)).messages(conversation_id)]
+    db.close()
+    return messages
+
+
+def test_ctrl_n_while_an_answer_plays_keeps_what_was_heard_in_the_old_conversation(
+    qtbot, make_session, paths
+) -> None:
+    session = make_session()  # a real-time speaker: the answer takes as long to hear as to say
+    window, bridge, panel = session.window, session.bridge, session.window.history
+    window.resize(1180, 760)
+    question = "Tell me a long story about a dragon who learns to cook."
+    with qtbot.waitSignal(bridge.conversation_logged, timeout=120_000):
+        session.controller.ask("What is the capital of France?")
+    old_id = bridge.assistant.conversation_id
+    speaking = []
+    bridge.state_changed.connect(lambda state: speaking.append(state is TurnState.SPEAKING))
+    session.controller.ask(question)
+    qtbot.waitUntil(lambda: any(speaking), timeout=60_000)
+    qtbot.wait(2000)  # two seconds of the answer are heard
+    shown = window.conversation.bubbles[-1].text
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    with qtbot.waitSignal(bridge.conversation_logged, timeout=30_000) as logged:
+        QTest.keyClick(window.input, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        assert window.conversation.bubbles == [] and panel.current_id is None  # switched at once
+
+    # The stopped answer went to the conversation it was asked in, up to what was heard, and that
+    # conversation is not taken for the new one.
+    assert logged.args == [old_id, False]
+    stored = stored_messages(paths, old_id)
+    assert [role for role, _text in stored] == ["user", "assistant", "user", "assistant"]
+    assert stored[2][1] == question
+    heard = words(stored[3][1])
+    assert heard and set(heard) <= set(words(shown)), (stored[3][1], shown)
+    qtbot.waitUntil(lambda: bridge.assistant.conversation_id is None, timeout=10_000)
+    assert panel.current_id is None and panel.selected_id() is None
+
+    # The old conversation opens again with the partial answer, and the next question continues it.
+    with qtbot.waitSignal(session.controller.conversations.conversation_shown, timeout=5000):
+        click_row(panel, "What is the capital of France?")
+    assert bubble_texts(window)[2:] == [question, stored[3][1]]
+    assert panel.current_id == old_id and panel.selected_id() == old_id
+    qtbot.waitUntil(lambda: bridge.assistant.conversation_id == old_id, timeout=10_000)
+
+
+def test_a_click_on_another_conversation_while_an_answer_plays_stops_it_and_keeps_it(
+    qtbot, make_session, paths
+) -> None:
+    ids = seed(paths)
+    session = make_session()
+    window, bridge, panel = session.window, session.bridge, session.window.history
+    window.resize(1180, 760)
+    qtbot.waitUntil(lambda: panel.current_id == ids["tea"], timeout=10_000)  # the newest, restored
+    qtbot.waitUntil(lambda: bridge.assistant.conversation_id == ids["tea"], timeout=10_000)
+    question = "Tell me a long story about a dragon who learns to cook."
+    speaking = []
+    bridge.state_changed.connect(lambda state: speaking.append(state is TurnState.SPEAKING))
+    session.controller.ask(question)
+    qtbot.waitUntil(lambda: any(speaking), timeout=60_000)
+    qtbot.wait(2000)
+    shown = window.conversation.bubbles[-1].text
+    with qtbot.waitSignal(bridge.turn_cancelled, timeout=10_000):  # stopped by the click, not later
+        click_row(panel, "What is the weather in Lisbon?")
+    qtbot.waitUntil(
+        lambda: bubble_texts(window) == ["What is the weather in Lisbon?", "Sunny and warm."], timeout=10_000
+    )
+    qtbot.waitUntil(lambda: len(stored_messages(paths, ids["tea"])) == 4, timeout=10_000)
+    kept = stored_messages(paths, ids["tea"])[2:]
+    assert kept[0] == ("user", question) and kept[1][0] == "assistant"
+    assert words(kept[1][1]) and set(words(kept[1][1])) <= set(words(shown))
+    assert panel.current_id == ids["lisbon"] and panel.selected_id() == ids["lisbon"]
+    qtbot.waitUntil(lambda: bridge.assistant.conversation_id == ids["lisbon"], timeout=10_000)

@@ -121,3 +121,19 @@ def test_hotkey_text_round_trips(qt: str, pynput: str) -> None:
 def test_an_unusable_key_is_refused() -> None:
     with pytest.raises(ValueError, match="cannot be used"):
         qt_to_pynput("Ctrl+Volume Up")
+
+
+def test_the_dialog_is_as_tall_as_the_tab_shown(qtbot, paths) -> None:
+    from app.config import Settings
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), paths, devices=DEVICES)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    general = dialog.height()
+    page = dialog.tabs.currentWidget()
+    assert page.height() >= page.sizeHint().height()  # nothing of the General tab is cut off
+    click_tab(dialog.tabs, "Models")
+    assert dialog.height() > general + 100  # the tall tab gets its room (within the screen)
+    click_tab(dialog.tabs, "General")
+    assert dialog.height() == general  # and the short one is not left mostly empty

@@ -101,3 +101,55 @@ def test_no_microphone_is_explained_not_a_crash(make_session, qtbot) -> None:
     session.controller.talk_toggle()
     assert "microphone" in session.window.notice.text.lower()
     assert not session.controller.button_ptt.listening
+
+
+def test_the_answer_says_it_is_thinking_until_its_first_word(
+    make_session, factory, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = make_session()
+    window, bridge = session.window, session.bridge
+    # A busy machine: the model takes its time over the prompt before the first word.
+    go_on = threading.Event()
+    model = factory.responder()
+    real_respond = model.respond
+
+    def slow_to_start(*args, **kwargs):
+        go_on.wait(30)
+        yield from real_respond(*args, **kwargs)
+
+    monkeypatch.setattr(model, "respond", slow_to_start)
+    session.controller.ask("What is the capital of France?")
+    qtbot.waitUntil(lambda: len(window.conversation.bubbles) == 2, timeout=30_000)
+    thinking = window.conversation.bubbles[-1]
+    assert thinking.role == "assistant" and thinking.thinking
+    assert thinking._text.text().startswith("Thinking")
+    first = thinking._text.text()
+    qtbot.waitUntil(lambda: thinking._text.text() != first, timeout=5000)  # the dots move: not frozen
+    assert window.state_badge.text == "Thinking…"
+
+    with qtbot.waitSignal(bridge.turn_finished, timeout=60_000) as finished:
+        go_on.set()
+    assert window.conversation.bubbles[-1] is thinking and not thinking.thinking
+    assert thinking.text == finished.args[1] and "paris" in words(thinking.text)
+    assert thinking._text.text() and not thinking._text.text().startswith("Thinking")
+
+
+def test_a_turn_stopped_while_thinking_says_so(make_session, factory, qtbot, monkeypatch) -> None:
+    session = make_session()
+    window, bridge = session.window, session.bridge
+    model = factory.responder()
+    real_respond = model.respond
+
+    def never_starts(messages, cancel=None, *args, **kwargs):
+        assert cancel is not None
+        cancel.wait(30)
+        yield from real_respond(messages, cancel, *args, **kwargs)
+
+    monkeypatch.setattr(model, "respond", never_starts)
+    session.controller.ask("What is the capital of France?")
+    qtbot.waitUntil(lambda: len(window.conversation.bubbles) == 2, timeout=30_000)
+    with qtbot.waitSignal(bridge.turn_cancelled, timeout=10_000):
+        window.stop_button.click()
+    reply = window.conversation.bubbles[-1]
+    assert not reply.thinking and reply.text == "(stopped before answering)"
+    assert "stopped" in reply._meta.text()
