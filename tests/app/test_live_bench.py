@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -74,12 +76,15 @@ def test_the_room_records_user_and_aris_on_separate_channels_with_the_echo_delay
 
 
 @pytest.mark.slow
-def test_bench_live_runs_end_to_end_and_cleans_up(tmp_path: Path, sound_server: PrivateSoundServer) -> None:
+def test_bench_live_runs_end_to_end_and_cleans_up(
+    tmp_path: Path, sound_server: PrivateSoundServer, request: pytest.FixtureRequest
+) -> None:
     """The CLI starts and stops its own server; `sound_server` only proves one can run here."""
-    # The bench's server lives in a temporary folder; this run's is under tmp_path, so another bench running
-    # on the same machine cannot be mistaken for one this run left behind.
-    own_tmp = tmp_path / "tmp"
-    own_tmp.mkdir()
+    # The bench's server lives in a temporary folder; this run's is in a folder of its own, so another bench
+    # running on the same machine cannot be mistaken for one this run left behind. It is short and in /tmp:
+    # under tmp_path the server's socket path passes the 108 bytes a Unix socket's name may have.
+    own_tmp = Path(tempfile.mkdtemp(prefix="aris-bench-"))
+    request.addfinalizer(lambda: shutil.rmtree(own_tmp, ignore_errors=True))
     done = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "--data-dir", str(tmp_path / "data"),
          "bench", "live", "--turns", "1", "--echo-minutes", "0.2", "--hesitant", "2", "--json"],
