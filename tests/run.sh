@@ -4,5 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen ORT_DISABLE_TELEMETRY=1 ANONYMIZED_TELEMETRY=False HF_HUB_OFFLINE=1
 .venv/bin/python -m ruff check .
-# Two processes, each file's tests kept in one (they share its fixtures); `tests/run.sh -n 0 …` runs in one.
-.venv/bin/python -m pytest -n 2 --dist loadfile "$@"
+# One process: in two (`tests/run.sh -n 2 --dist loadfile`, pytest-xdist) the suite took 26 min instead of
+# ~23 under load, but a sync test restarting its server lost its port to the other process and the echo
+# test failed with the other process's model work beside it. Those are to fix before two becomes the default.
+.venv/bin/python -m pytest "$@"
