@@ -18,6 +18,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.soundserver import PrivateSoundServer, SoundServerError
+from engine.audio import MicrophoneSource
 
 ROOT = Path(__file__).resolve().parents[1]
 CAPITAL_QUESTION = "What is the capital of France?"
@@ -122,3 +123,15 @@ def pulse(sound_server: PrivateSoundServer) -> dict[str, str]:
     sound_server.load("module-null-sink", "sink_name=vspeaker")
     sound_server.set_defaults("vspeaker", "vspeaker.monitor")
     return sound_server.env
+
+
+@pytest.fixture()
+def microphone(pulse: dict[str, str], sound_server: PrivateSoundServer) -> Iterator[MicrophoneSource]:
+    """The room's microphone, opened in this process: what is played on its speaker is heard."""
+    sound_server.use_here()
+    opened = MicrophoneSource()
+    try:
+        assert opened.wait_ready(), "the virtual microphone delivers no sound"
+        yield opened
+    finally:
+        opened.close()

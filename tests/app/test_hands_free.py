@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,18 +48,6 @@ def wake_wav(tmp_path: Path, session_paths) -> Path:
     path = tmp_path / "hey-jarvis.wav"
     write_wav(path, np.concatenate([silence, piper.say("Hey Jarvis."), silence]), RATE)
     return path
-
-
-@pytest.fixture()
-def microphone(pulse: dict[str, str], sound_server: PrivateSoundServer) -> Iterator[MicrophoneSource]:
-    """The room's microphone, opened in this process."""
-    sound_server.use_here()
-    opened = MicrophoneSource()
-    try:
-        assert opened.wait_ready(), "the virtual microphone delivers no sound"
-        yield opened
-    finally:
-        opened.close()
 
 
 def test_muted_the_wake_word_does_nothing_unmuted_it_opens_a_question(

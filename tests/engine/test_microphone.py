@@ -9,11 +9,9 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from app.soundserver import PrivateSoundServer
 from engine.audio import MicrophoneSource, read_wav
@@ -21,18 +19,6 @@ from tests.conftest import CAPITAL_QUESTION, speak
 from tests.hearing import assert_heard, speech_span_seconds
 
 TIMER_REQUEST = "Set a timer for five minutes."
-
-
-@pytest.fixture()
-def microphone(pulse: dict[str, str], sound_server: PrivateSoundServer) -> Iterator[MicrophoneSource]:
-    """The room's microphone, opened in this process: what is played on its speaker is heard."""
-    sound_server.use_here()
-    opened = MicrophoneSource()
-    try:
-        assert opened.wait_ready(), "the virtual microphone delivers no sound"
-        yield opened
-    finally:
-        opened.close()
 
 
 def test_words_said_before_the_reader_starts_are_kept(
