@@ -18,7 +18,7 @@ from typing import Protocol
 from app.assistant import Assistant
 from engine.audio import AudioSink, MicrophoneSource
 from engine.bargein import BargeInSettings, EchoFilter
-from engine.cancel import CancelToken
+from engine.cancel import CancelToken, TurnSlot
 from engine.chime import listening_cue
 from engine.pipeline import TurnResult
 from engine.wake import WakeDetection, WakeListener, WakeSettings, WakeWord, WakeWordDetector
@@ -59,20 +59,14 @@ class OwnWorker:
     """A TurnRunner with its own thread, for when nothing else runs turns (the `hands-free` command)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._cancel: CancelToken | None = None
+        self._turns = TurnSlot()
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-hands-free")
         self.last: Future[None] | None = None
         """The latest job submitted (for tests)."""
 
     def new_turn(self, reason: str) -> CancelToken:
         """Stop the running turn and hand out the next token."""
-        cancel = CancelToken()
-        with self._lock:
-            previous, self._cancel = self._cancel, cancel
-        if previous is not None:
-            previous.cancel(reason)
-        return cancel
+        return self._turns.next(reason)
 
     def submit(self, job: Callable[[], None]) -> None:
         """Queue ``job`` on the thread."""
@@ -80,9 +74,7 @@ class OwnWorker:
 
     def close(self) -> None:
         """Stop the running turn and the thread (waiting for the job to unwind)."""
-        with self._lock:
-            if self._cancel is not None:
-                self._cancel.cancel("closing")
+        self._turns.cancel("closing")
         self._worker.shutdown(wait=True, cancel_futures=True)
 
 

@@ -59,3 +59,30 @@ class CancelToken:
     def wait(self, timeout: float | None = None) -> bool:
         """Block until cancelled or ``timeout`` seconds pass; True if cancelled."""
         return self._event.wait(timeout)
+
+
+class TurnSlot:
+    """The token of the turn running now: starting a turn stops the one before it.
+
+    Whoever runs turns one after another (the desktop's worker, the hands-free loop) keeps one of these, so a
+    new question, a click on another conversation or the stop key all cancel through the same place."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: CancelToken | None = None
+
+    def next(self, reason: str) -> CancelToken:
+        """Cancel the running turn, if any, for ``reason``; the token of the next one."""
+        token = CancelToken()
+        with self._lock:
+            previous, self._current = self._current, token
+        if previous is not None:
+            previous.cancel(reason)
+        return token
+
+    def cancel(self, reason: str) -> None:
+        """Cancel the running turn, if any (the next one gets a fresh token)."""
+        with self._lock:
+            current = self._current
+        if current is not None:
+            current.cancel(reason)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -54,6 +56,8 @@ class LiveServer:
     def start(self) -> LiveServer:
         """Start and wait until it listens (the port is chosen on the first start and reused after)."""
         self.starts += 1
+        if not self.port:
+            self.port = free_port_below_ephemeral()
         env = {**os.environ, "PYTHONPATH": str(ROOT), "ARIS_SYNC_LOG_LEVEL": "INFO"}
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
@@ -124,6 +128,23 @@ class LiveServer:
                 pass
             time.sleep(0.05)
         raise RuntimeError(f"sync server not healthy:\n{self.log_path.read_text()}")
+
+
+def free_port_below_ephemeral() -> int:
+    """A free loopback port below Linux's ephemeral range (32768-60999).
+
+    A server that is killed and started again must get its port back. Had the kernel chosen it (port 0), the
+    port would come from the ephemeral range, where any other process's outgoing or port-0 socket (another
+    test process's server, a client connection) may take it while the server is down."""
+    for _ in range(200):
+        port = random.randrange(20_000, 32_000)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free loopback port between 20000 and 32000")
 
 
 def fresh_postgres_database(admin_url: str) -> tuple[str, str]:

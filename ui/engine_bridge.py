@@ -18,7 +18,7 @@ from app.assistant import Assistant
 from app.config import ModelSettings
 from app.errors import ArisError
 from engine.audio import AudioSink, AudioSource, MicrophoneSource, SpeakerSink, rescan_devices
-from engine.cancel import CancelToken
+from engine.cancel import CancelToken, TurnSlot
 from engine.errors import AudioDeviceError, EngineError, NoAudioDeviceError
 from engine.events import (
     StateChanged,
@@ -122,7 +122,7 @@ class EngineBridge(QObject):
         self._open_memory = open_memory
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aris-engine")
         self._lock = threading.Lock()
-        self._cancel: CancelToken | None = None
+        self._turns = TurnSlot()
         self._source: AudioSource | None = None
         self._sink: GatedSink | None = None
         self._mic_thread: threading.Thread | None = None
@@ -378,10 +378,7 @@ class EngineBridge(QObject):
 
     def stop(self) -> None:
         """Stop the current turn now: silence, abort generation (the engine's barge-in)."""
-        with self._lock:
-            cancel = self._cancel
-        if cancel is not None:
-            cancel.cancel("stopped by the user")
+        self._turns.cancel("stopped by the user")
 
     def set_speaking_paused(self, paused: bool) -> None:
         """Pause or resume speaking replies (the text keeps streaming)."""
@@ -447,12 +444,7 @@ class EngineBridge(QObject):
         self._submit(ring)
 
     def _new_turn(self, reason: str) -> CancelToken:
-        cancel = CancelToken()
-        with self._lock:
-            previous, self._cancel = self._cancel, cancel
-        if previous is not None:
-            previous.cancel(reason)
-        return cancel
+        return self._turns.next(reason)
 
     def switch_conversation(
         self, conversation_id: str | None, history: Sequence[tuple[str, str]] = ()
