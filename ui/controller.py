@@ -14,10 +14,12 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from app.autostart import set_autostart
 from app.config import Settings, Theme, save_settings
 from app.errors import ArisError
+from app.hands_free import HandsFreeState
 from app.paths import DataPaths
 from engine.events import TurnState
 from ui.checks import ChecksRunner, describe
 from ui.engine_bridge import EngineBridge, LoadStep
+from ui.hands_free_bridge import WAKE_WAITING_COLOUR, HandsFreeBridge, hands_free_words
 from ui.history_presenter import HistoryPresenter
 from ui.hotkey import GlobalHotkey, hotkey_support
 from ui.instance import Command, InstanceServer
@@ -89,6 +91,12 @@ class Controller(QObject):
         self.notifier = Notifier(window, lambda: self.tray.icon if self.tray is not None else None)
         self.turns = TurnPresenter(bridge, window, self.notifier, self)
         self.conversations = HistoryPresenter(paths, bridge, window, self._before_switch, self)
+        self.hands_free = HandsFreeBridge(bridge, self)
+        self.hands_free.state_changed.connect(self._on_hands_free_state)
+        self.hands_free.failed.connect(
+            lambda message: self.window.notice.show_message("The wake word is off", message, "error")
+        )
+        self._configure_hands_free()
         self.window_state = WindowState(paths)
         self.window_state.restore(window)
         self._connect_window()
@@ -228,6 +236,7 @@ class Controller(QObject):
     def set_mic_muted(self, muted: bool) -> None:
         """Mute: the microphone is not listened to until unmuted."""
         self.mic_muted = muted
+        self.hands_free.set_muted(muted)
         if muted:
             self._reset_ptt()
             self.bridge.stop_listening()
@@ -324,6 +333,7 @@ class Controller(QObject):
         self.stop_hotkey()
         if self.server is not None:
             self.server.close()
+        self.hands_free.shutdown()
         self.bridge.shutdown()
         self.sync_prompts.stop()
         self.sync.stop()  # after the engine: the last turn's log and learning are in the database
@@ -352,6 +362,7 @@ class Controller(QObject):
             except ArisError as error:
                 self.window.notice.show_message("Start at login", error.message, "error")
         self.bridge.set_memory_enabled(settings.memory_enabled)
+        self._configure_hands_free()
         if old.theme != settings.theme:
             self._apply_theme()
         self.settings_changed.emit(settings)
@@ -545,12 +556,25 @@ class Controller(QObject):
     def _show_state(self) -> None:
         if not self.bridge.loaded:
             return
+        waiting = hands_free_words(self.hands_free.state, self.hands_free.wake_word)
         if self.mic_muted and self.state is TurnState.IDLE:
             self.window.state_badge.set_busy_text("Microphone muted")
+        elif waiting and self.state is TurnState.IDLE:
+            self.window.state_badge.set_busy_text(waiting, WAKE_WAITING_COLOUR)
         else:
             self.window.state_badge.set_state(self.state)
         if self.tray is not None:
             self.tray.set_state(self.state)
+
+    def _configure_hands_free(self) -> None:
+        audio = self.settings.audio
+        self.hands_free.configure(audio.wake_word, audio.follow_up_seconds)
+
+    def _on_hands_free_state(self, state: HandsFreeState | None) -> None:
+        """The wake word's state, in the window's badge (when no turn runs) and the tray's tooltip."""
+        if self.tray is not None:
+            self.tray.set_hands_free(hands_free_words(state, self.hands_free.wake_word))
+        self._show_state()
 
     def _on_level_tick(self) -> None:
         self.window.level_meter.set_rms(0.0 if self.mic_muted else self.bridge.mic_level())

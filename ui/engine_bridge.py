@@ -446,6 +446,27 @@ class EngineBridge(QObject):
     def _new_turn(self, reason: str) -> CancelToken:
         return self._turns.next(reason)
 
+    # ---- hands-free's turn runner (app.hands_free.TurnRunner) -----------------------------------------
+
+    def new_turn(self, reason: str) -> CancelToken:
+        """Stop the running turn (an answer, a push-to-talk question) for ``reason``; the next one's token."""
+        return self._new_turn(reason)
+
+    def submit(self, job: Callable[[], None]) -> None:
+        """Run a hands-free conversation on the worker, after what is queued, logged like any turn."""
+        switches = self._switches
+        self._submit(lambda: self._run(job, switches))
+
+    @property
+    def live_microphone(self) -> MicrophoneSource | None:
+        """The open microphone, when it is a real one (hands-free listens on it)."""
+        return self._live_microphone()
+
+    @property
+    def sink(self) -> AudioSink | None:
+        """The speaker replies go to (None until the voice is loaded, or without one)."""
+        return self._sink
+
     def switch_conversation(
         self, conversation_id: str | None, history: Sequence[tuple[str, str]] = ()
     ) -> None:

@@ -34,6 +34,7 @@ from app.errors import ArisError
 from app.paths import DataPaths
 from engine.audio import AudioDevice, AudioSource
 from engine.pulse_devices import is_pulse_setting, pulse_name
+from engine.wake import WakeWord
 from models import ModelKind, available_models, get_spec
 from models.store import is_installed
 from ui.device_choices import DeviceChoice, from_portaudio, list_device_choices
@@ -63,7 +64,26 @@ def _hint(text: str) -> QLabel:
 
 
 def _form(group: QGroupBox) -> QFormLayout:
-    form = QFormLayout(group)
+    return _styled(QFormLayout(group))
+
+
+def _form_in(column: QVBoxLayout) -> QFormLayout:
+    """A form as one more row of ``column`` (a group box holding check boxes and a form)."""
+    form = _styled(QFormLayout())
+    column.addLayout(form)
+    return form
+
+
+def _wake_word_or_none(value: object) -> WakeWord | None:
+    """The combo's data back as a wake word (None for "Off")."""
+    return None if value is None else WakeWord(str(value))
+
+
+def _value_or_none(wake_word: WakeWord | None) -> str | None:
+    return None if wake_word is None else wake_word.value
+
+
+def _styled(form: QFormLayout) -> QFormLayout:
     form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
     form.setFormAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     form.setHorizontalSpacing(14)
@@ -155,11 +175,16 @@ class _Scrolled(QScrollArea):
         self.setStyleSheet("QScrollArea { background: transparent; }")
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        """The whole page (QScrollArea's own hint stops at 24 lines)."""
+        """The whole page (QScrollArea's own hint stops at 24 lines), as tall as its wrapped hints make it
+        at the width it has."""
         page = self.widget()
         if page is None:
             return super().sizeHint()
-        return page.sizeHint() + QSize(self.verticalScrollBar().sizeHint().width(), 0)
+        hint = page.sizeHint()
+        width = max(hint.width(), self.viewport().width())
+        if page.hasHeightForWidth():
+            hint.setHeight(max(hint.height(), page.heightForWidth(width)))
+        return hint + QSize(self.verticalScrollBar().sizeHint().width(), 0)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """As wide as the page needs; any height (it scrolls)."""
@@ -311,8 +336,6 @@ class SettingsDialog(QDialog):
         self.voice_button = QPushButton("Test voice")
         self.voice_button.clicked.connect(self._on_test_voice)
         self.voice_button.setVisible(self._voice_tester is not None)
-        self.barge_box = QCheckBox("Stop the answer when I start speaking")
-        self.barge_box.setChecked(audio.barge_in)
         group = QGroupBox("Devices")
         form = _form(group)
         form.addRow("Microphone", self.input_combo)
@@ -325,15 +348,45 @@ class SettingsDialog(QDialog):
         self.no_devices_hint = _hint("No audio devices found. Connect one, or start PulseAudio/PipeWire.")
         form.addRow("", self.no_devices_hint)
         self.no_devices_hint.setVisible(not self._devices)
-        turn = QGroupBox("Conversation")
-        turn_column = QVBoxLayout(turn)
-        turn_column.addWidget(self.barge_box)
-        turn_column.addWidget(_hint("Turn this off with laptop speakers if Aris interrupts itself."))
+        turn = self._conversation_group()
         layout = QVBoxLayout(page)
         layout.addWidget(group)
         layout.addWidget(turn)
         layout.addStretch(1)
         return page
+
+    def _conversation_group(self) -> QGroupBox:
+        """Barge-in, the wake word and the follow-up window."""
+        audio = self.settings.audio
+        self.barge_box = QCheckBox("Stop the answer when I start speaking")
+        self.barge_box.setChecked(audio.barge_in)
+        turn = QGroupBox("Conversation")
+        turn_column = QVBoxLayout(turn)
+        turn_column.addWidget(self.barge_box)
+        turn_column.addWidget(_hint("Turn this off with laptop speakers if Aris interrupts itself."))
+        self.wake_combo = QComboBox()
+        self.wake_combo.setAccessibleName("Wake word")
+        self.wake_combo.addItem("Off: only the shortcut and the Talk button", None)
+        for wake_word in WakeWord:
+            self.wake_combo.addItem(f"\u201c{wake_word.phrase}\u201d", wake_word.value)
+        self.wake_combo.setCurrentIndex(max(0, self.wake_combo.findData(_value_or_none(audio.wake_word))))
+        self.follow_up_spin = QDoubleSpinBox()
+        self.follow_up_spin.setAccessibleName("Follow-up window")
+        self.follow_up_spin.setRange(0.0, 30.0)
+        self.follow_up_spin.setDecimals(0)
+        self.follow_up_spin.setSuffix(" s")
+        self.follow_up_spin.setValue(audio.follow_up_seconds)
+        self.wake_combo.currentIndexChanged.connect(
+            lambda _index: self.follow_up_spin.setEnabled(self.wake_combo.currentData() is not None)
+        )
+        self.follow_up_spin.setEnabled(audio.wake_word is not None)
+        hands_free = _form_in(turn_column)
+        hands_free.addRow("Wake word", self.wake_combo)
+        hands_free.addRow("Follow-ups for", self.follow_up_spin)
+        turn_column.addWidget(
+            _hint("Say the wake word, then your question. Right after an answer, a follow-up needs none.")
+        )
+        return turn
 
     def _shortcut_tab(self, hotkey_problem: str) -> QWidget:
         page = QWidget()
@@ -518,6 +571,8 @@ class SettingsDialog(QDialog):
                     "input_device": self.input_combo.currentData(),
                     "output_device": self.output_combo.currentData(),
                     "barge_in": self.barge_box.isChecked(),
+                    "wake_word": _wake_word_or_none(self.wake_combo.currentData()),
+                    "follow_up_seconds": float(self.follow_up_spin.value()),
                 }
             ),
             models=s.models.model_copy(

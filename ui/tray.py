@@ -61,6 +61,7 @@ class Tray(QObject):
         self.icon.activated.connect(self._on_activated)
         self._state = TurnState.IDLE
         self._loading = True
+        self._hands_free = ""
 
     def _action(self, text: str, slot, *, checkable: bool = False) -> QAction:
         action = QAction(text, self.menu)
@@ -86,6 +87,11 @@ class Tray(QObject):
     def set_state(self, state: TurnState) -> None:
         """Follow the turn's state."""
         self._state = state
+        self._refresh()
+
+    def set_hands_free(self, words: str) -> None:
+        """Say what hands-free waits for ("Say “Hey Jarvis” to ask"; "" when off or in a turn)."""
+        self._hands_free = words
         self._refresh()
 
     def set_window_visible(self, visible: bool) -> None:
@@ -125,6 +131,8 @@ class Tray(QObject):
         words = "loading models…" if self._loading else STATE_LABELS[self._state].rstrip("…").lower()
         if self.mute_action.isChecked():
             words += ", microphone muted"
+        elif self._hands_free and self._state is TurnState.IDLE and not self._loading:
+            words = self._hands_free[0].lower() + self._hands_free[1:]
         tip = f"Aris — {words}"
         if self._sync_text:
             tip += f"\n{self._sync_text}"
