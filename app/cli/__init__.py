@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol, TypeAlias
 
 from app.paths import DataPaths, resolve_data_paths
+from app.version import VERSION
 from models.errors import ArisError
 from models.locate import is_frozen
 
@@ -75,6 +76,7 @@ def build_parser(extensions: CommandLineExtensions = NO_EXTENSIONS) -> argparse.
         metavar="DIR",
         help="keep all user state in DIR (default: $ARIS_DATA_DIR or the platform's user data folder)",
     )
+    parser.add_argument("--version", action="version", version=f"Aris {VERSION}")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
     parser.add_argument(
         "--self-test",
