@@ -14,7 +14,11 @@ from tests.conftest import ROOT
 
 def test_the_version_command_prints_the_version_in_a_fresh_process() -> None:
     done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--version"], capture_output=True, text=True, timeout=120
+        [sys.executable, str(ROOT / "main.py"), "--version"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"Aris {VERSION}"

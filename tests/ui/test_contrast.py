@@ -157,3 +157,64 @@ def test_check_boxes_and_tray_balloon_are_readable(qtbot, theme: Theme) -> None:
         if measured < TEXT_AA:
             failures.append(f"{name}: {measured:.2f}:1 ({fore} on {back})")
     assert not failures, f"{theme.value}: " + "; ".join(failures)
+
+
+def test_every_settings_tab_meets_wcag_aa(qtbot, theme: Theme, tmp_path) -> None:
+    """Each tab of Settings as shown: every visible label, check box, radio button, push button and combo box
+    text against what is behind it."""
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox
+
+    from app.config import Settings
+    from app.paths import DataPaths
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), DataPaths(tmp_path / "data"), devices=[])
+    qtbot.addWidget(dialog)
+    failures = []
+    for index in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(index)
+        shown(qtbot, dialog, 720, 900)
+        image = pixels(dialog.grab().toImage())
+        page = dialog.tabs.currentWidget()
+        tab = dialog.tabs.tabText(index)
+        widgets = [
+            w
+            for w in page.findChildren(QWidget)
+            if w.isVisible()
+            and w.isEnabled()  # WCAG sets no contrast for inactive controls
+            and isinstance(w, (QLabel, QAbstractButton, QComboBox, QGroupBox))
+            and _has_text(w)
+            and w.visibleRegion().boundingRect() == w.rect()  # wholly on screen, not scrolled off
+        ]
+        assert widgets, f"nothing measured on the {tab} tab"
+        for widget in widgets:
+            measured, back, fore = contrast_in(area_of(image, dialog, widget, _text_area(widget)))
+            if measured < TEXT_AA:
+                failures.append(f"{tab} / {_has_text(widget)!r}: {measured:.2f}:1 ({fore} on {back})")
+    assert not failures, f"{theme.value}: " + "; ".join(failures)
+
+
+def _has_text(widget: QWidget) -> str:
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QGroupBox
+
+    if isinstance(widget, QLabel):
+        return widget.text().strip() if not widget.pixmap() or widget.pixmap().isNull() else ""
+    if isinstance(widget, QAbstractButton):
+        return widget.text().strip()
+    if isinstance(widget, QComboBox):
+        return widget.currentText().strip()
+    if isinstance(widget, QGroupBox):
+        return widget.title().strip()
+    return ""
+
+
+def _text_area(widget: QWidget) -> QRect | None:
+    """Where the widget's words are: a group box's title strip, a check box's text without its indicator."""
+    from PySide6.QtWidgets import QCheckBox, QGroupBox, QRadioButton
+
+    rect = widget.rect()
+    if isinstance(widget, QGroupBox):
+        return QRect(0, 0, rect.width(), widget.fontMetrics().height() + 4)
+    if isinstance(widget, (QCheckBox, QRadioButton)):
+        return rect.adjusted(rect.height(), 0, 0, 0)
+    return None
