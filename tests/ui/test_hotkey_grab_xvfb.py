@@ -94,9 +94,16 @@ def test_a_shortcut_another_application_holds_falls_back_to_listening(display, q
         first.stop()
 
 
-def test_holding_the_shortcut_is_one_press_and_one_release(display, monkeypatch) -> None:  # noqa: F811
+def _hold(env: dict[str, str], seconds: float) -> None:
+    subprocess.run(["xdotool", "keydown", "ctrl+alt+j"], env=env, check=True, timeout=20)
+    time.sleep(seconds)  # the server's auto-repeat starts after ~660 ms and repeats ~25 times a second
+    subprocess.run(["xdotool", "keyup", "ctrl+alt+j"], env=env, check=True, timeout=20)
+
+
+@pytest.mark.timeout(240)
+def test_holding_the_shortcut_is_one_press_and_one_release_ten_times_in_ten(display, monkeypatch) -> None:  # noqa: F811
     """X11 repeats a held key as release+press pairs; the press of a pair can reach Aris after its release.
-    Holding the push-to-talk key for two seconds must still be one press and one release."""
+    Each of ten holds of the push-to-talk key, long enough to repeat, must be one press and one release."""
     from ui.x11_grab import X11KeyGrab
 
     env = x11_env(display)
@@ -105,11 +112,48 @@ def test_holding_the_shortcut_is_one_press_and_one_release(display, monkeypatch)
     grab = X11KeyGrab("<ctrl>+<alt>+j", lambda: seen.append("press"), lambda: seen.append("release"))
     grab.start()
     try:
-        subprocess.run(["xdotool", "keydown", "ctrl+alt+j"], env=env, check=True, timeout=20)
-        time.sleep(2.0)  # the server's auto-repeat starts after ~660 ms and repeats ~25 times a second
-        subprocess.run(["xdotool", "keyup", "ctrl+alt+j"], env=env, check=True, timeout=20)
-        wait_for(lambda: "release" in seen, 10, "the release")
-        time.sleep(0.5)  # anything late would show up now
-        assert seen == ["press", "release"], seen
+        for hold in range(10):
+            _hold(env, 1.5)
+            wait_for(lambda n=hold: seen.count("release") > n, 10, f"release {hold + 1}")
+            time.sleep(0.3)  # anything late would show up now
+            assert seen == ["press", "release"] * (hold + 1), f"hold {hold + 1}: {seen}"
+    finally:
+        grab.stop()
+
+
+@pytest.mark.timeout(240)
+def test_in_toggle_mode_a_held_shortcut_starts_once_and_the_next_press_finishes(display, monkeypatch) -> None:  # noqa: F811
+    """Toggle mode through the real grab: a long press with auto-repeat starts listening and nothing else;
+    the next press finishes the question. Five questions in a row."""
+    from app.config import HotkeyMode
+    from ui.push_to_talk import Action, PushToTalk
+    from ui.x11_grab import X11KeyGrab
+
+    env = x11_env(display)
+    monkeypatch.setenv("DISPLAY", display)
+    toggle = PushToTalk(HotkeyMode.TOGGLE)
+    actions: list[Action] = []
+
+    def on(action: Action) -> None:
+        if action is not Action.NONE:
+            actions.append(action)
+
+    grab = X11KeyGrab(
+        "<ctrl>+<alt>+j",
+        lambda: on(toggle.press(time.monotonic())),
+        lambda: on(toggle.release(time.monotonic())),
+    )
+    grab.start()
+    try:
+        for question in range(5):
+            _hold(env, 1.2)  # held long enough to repeat: still one start
+            wait_for(lambda n=question: len(actions) > 2 * n, 10, f"start {question + 1}")
+            time.sleep(0.3)
+            assert toggle.listening
+            _hold(env, 0.1)
+            wait_for(lambda n=question: len(actions) > 2 * n + 1, 10, f"finish {question + 1}")
+            time.sleep(0.3)
+            assert not toggle.listening
+            assert actions == [Action.START, Action.FINISH] * (question + 1), actions
     finally:
         grab.stop()
