@@ -1,5 +1,5 @@
-"""Russian replies for the skills a Russian speaker asks most (the time, the date, timers): the same store and
-rules as the English skills, said in Russian with the right plural forms ("1 минуту", "2 минуты", "5 минут")."""
+"""The time, the date and timers in Russian: the same store and rules as the English skills, said with the
+right plural forms ("1 минуту", "2 минуты", "5 минут")."""
 
 from __future__ import annotations
 
@@ -7,44 +7,9 @@ from datetime import datetime
 
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
+from app.skills.russian.words import MONTHS, WEEKDAYS, say_duration
 from app.skills.store import Timer, TimerKind, TimerState
 from app.skills.timers import MAX_TIMER_S, _name, _seconds_from_slots
-
-WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
-MONTHS = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
-UNITS = (
-    # accusative, as in "на 1 минуту / 2 минуты / 5 минут"
-    (86400, ("день", "дня", "дней")),
-    (3600, ("час", "часа", "часов")),
-    (60, ("минуту", "минуты", "минут")),
-    (1, ("секунду", "секунды", "секунд")),
-)
-
-
-def plural(count: int, forms: tuple[str, str, str]) -> str:
-    """The form Russian uses after ``count``: 1 минуту, 2-4 минуты, 5-20 минут, 21 минуту, 22 минуты…"""
-    tens, units = count % 100, count % 10
-    if 11 <= tens <= 14:
-        return forms[2]
-    if units == 1:
-        return forms[0]
-    if 2 <= units <= 4:
-        return forms[1]
-    return forms[2]
-
-
-def say_duration(seconds: float) -> str:
-    """A length of time in its two largest units: "5 минут", "1 час 30 минут", "45 секунд"."""
-    total = max(0, round(seconds))
-    parts = []
-    for size, forms in UNITS:
-        count, total = divmod(total, size)
-        if count:
-            parts.append(f"{count} {plural(count, forms)}")
-    return " ".join(parts[:2]) if parts else "0 секунд"
 
 
 def time_here(match: IntentMatch, ctx: SkillContext) -> str | None:
