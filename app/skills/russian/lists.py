@@ -9,7 +9,7 @@ import re
 from app.skills.base import SkillContext
 from app.skills.lists import SHOPPING, TODO
 from app.skills.matcher import IntentMatch
-from app.skills.russian.words import capital, plural
+from app.skills.russian.words import capital, plural, shared_prefix
 from app.skills.store import ListItem, NamedList
 
 _ITEM_FORMS = ("пункт", "пункта", "пунктов")
@@ -59,15 +59,17 @@ def nominative(item: str) -> str:
     return " ".join(out)
 
 
-def _stem(word: str) -> str:
-    return word[:-2] if len(word) > 5 else word.rstrip("аяуюеиыойь") or word
+def _same_word(a: str, b: str) -> bool:
+    """Case forms share all but their last two letters or so ("молока", "молоко", "молоков")."""
+    shared = shared_prefix(a, b)
+    return a == b or (abs(len(a) - len(b)) <= 2 and shared >= max(3, min(len(a), len(b)) - 2))
 
 
 def same_item(a: str, b: str) -> bool:
     """Whether two items are the same thing said in different cases ("молока" and "молоко", "яйца" and "яйцо")."""
-    words_a = [_stem(w) for w in re.findall(r"\w+", a.lower().replace("ё", "е"))]
-    words_b = [_stem(w) for w in re.findall(r"\w+", b.lower().replace("ё", "е"))]
-    return bool(words_a) and words_a == words_b
+    words_a = re.findall(r"\w+", a.lower().replace("ё", "е"))
+    words_b = re.findall(r"\w+", b.lower().replace("ё", "е"))
+    return bool(words_a) and len(words_a) == len(words_b) and all(map(_same_word, words_a, words_b))
 
 
 def _found(named: NamedList | None, wanted: str) -> list[ListItem]:

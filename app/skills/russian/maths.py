@@ -36,6 +36,7 @@ def expression(text: str) -> str | None:
     """A Russian sum as the arithmetic parser's symbols ("15 процентов от 68" → "15 % of 68"), or None."""
     sums = _LEAD.sub("", to_digits(text).strip(" ?.!=")).strip()
     sums = re.sub(r"\s*(?:будет|равно|получится)$", "", sums)
+    sums = re.sub(r"\s+\ba\b\s+|[?!]\s*", " ", sums).strip()  # a stray letter or stop Whisper put in
     listed = re.match(
         r"^(сумм\w*|сложи\w*|средн\w*(?: значение| арифметическое)?)(?: из| от| чисел)? (.+)$", sums
     )

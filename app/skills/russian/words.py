@@ -178,3 +178,13 @@ def say_clock(moment: datetime) -> str:
 def capital(text: str) -> str:
     """The first letter in upper case, the rest as it was ("нью-йорке" keeps its case for title())."""
     return text[:1].upper() + text[1:]
+
+
+def shared_prefix(a: str, b: str) -> int:
+    """How many letters two words share from the start (Russian case forms differ at the end)."""
+    count = 0
+    for left, right in zip(a, b, strict=False):
+        if left != right:
+            break
+        count += 1
+    return count
