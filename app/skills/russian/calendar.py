@@ -164,8 +164,10 @@ def day_of(match: IntentMatch, ctx: SkillContext) -> str | None:
         return None
     day, said, _until = found
     weekday = WEEKDAYS[day.weekday()]
-    if said[:1].isupper() or said[:1].isdigit():
-        return f"{said}{'' if said[:1].isdigit() else ', ' + say_date(day)} {day.year} года — {weekday}."
+    if said[:1].isdigit():
+        return f"{say_date(day, year=True)} — {weekday}."
+    if not re.match(r"(?:после|поза)?завтра$|(?:поза)?вчера$|сегодня$|через |" + "|".join(WEEKDAYS), said):
+        return f"{capital(said)}, {say_date(day, year=True)} — {weekday}."
     verb = "было" if day < today else "будет"
     return f"{capital(said)} {verb} {weekday}, {say_date(day, year=day.year != today.year)}."
 
