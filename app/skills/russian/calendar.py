@@ -52,7 +52,7 @@ HOLIDAYS = (
 )  # fmt: skip
 """Fixed-date holidays (Рождество is the Orthodox one, 7 January): pattern, name, name after "до", date."""
 
-_MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма[йяюе]", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр")  # fmt: skip
+MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма[йяюе]", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр")  # fmt: skip
 _WEEKDAY_STEMS = ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень")
 
 
@@ -108,9 +108,9 @@ def find_day(text: str, today: date) -> tuple[date, str, str] | None:  # noqa: P
             when = date(today.year, month, day_of)
             when = when if when >= today else date(today.year + 1, month, day_of)
             return when, name, after_until
-    dated = re.search(rf"\b(\d{{1,2}})(?:-?(?:го|е|ое))? ({'|'.join(_MONTH_STEMS)})\w*", _ordinals(spoken))
+    dated = re.search(rf"\b(\d{{1,2}})(?:-?(?:го|е|ое))? ({'|'.join(MONTH_STEMS)})\w*", _ordinals(spoken))
     if dated:
-        month = next(i for i, stem in enumerate(_MONTH_STEMS) if re.match(stem, dated.group(2))) + 1
+        month = next(i for i, stem in enumerate(MONTH_STEMS) if re.match(stem, dated.group(2))) + 1
         number = int(dated.group(1))
         if not 1 <= number <= 31:
             return None

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
 from app.skills.reminders import _overlaps
+from app.skills.russian.calendar import MONTH_STEMS
 from app.skills.russian.words import (
     WEEKDAYS_ON,
     parse_duration,
@@ -77,6 +78,15 @@ def parse_when(phrase: str, now: datetime, *, alarm: bool = False) -> When | Non
         if found and recurrence is None:
             weekday_index, text = index, text.replace(found.group(0), " ")
             break
+    dated = re.search(rf"\b(\d{{1,2}}) ({'|'.join(MONTH_STEMS)})\w*", text)
+    if dated and day_offset is None and weekday_index is None:
+        month = next(i for i, stem in enumerate(MONTH_STEMS) if re.match(stem, dated.group(2))) + 1
+        try:
+            on = now.date().replace(month=month, day=int(dated.group(1)))
+        except ValueError as error:
+            raise BadTimeError(f"Такой даты нет: {dated.group(0)}.") from error
+        on = on if on >= now.date() else on.replace(year=on.year + 1)
+        day_offset, text = (on - now.date()).days, text.replace(dated.group(0), " ")
     hour: int | None = None
     minute = 0
     part = None
