@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.bench.skills import run_skills_bench
 from app.skills.router import SkillRouter
 from app.skills.russian.lists import same_item
 from app.skills.russian.words import parse_duration, plural, to_digits
@@ -272,3 +273,25 @@ def test_russian_items_match_in_any_case() -> None:
 
 def test_the_clock_of_these_tests(clock: Clock) -> None:
     assert clock() == _utc(30, 10, month=11)
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("поставь таймер на полчаса", "Таймер поставлен на 30 минут."),
+        ("Поставь таймер на полтора часа", "Таймер поставлен на 1 час 30 минут."),
+        ("заведи таймер на 1 час 15 минут", "Таймер поставлен на 1 час 15 минут."),
+    ],
+)
+def test_timers_said_freely_in_russian(
+    russian: SkillRouter, store: SkillStore, text: str, reply: str
+) -> None:
+    assert say(russian, text) == ("timer", reply)
+    assert len(store.active(TimerKind.TIMER)) == 1
+
+
+def test_the_russian_regression_set_routes_every_request() -> None:
+    """`python main.py bench skills --language ru`: every request of the set reaches its skill (or the model)."""
+    result = run_skills_bench("ru")
+    assert (result.misses, result.false_matches) == ([], [])
+    assert result.in_scope >= 80 and result.negatives >= 15

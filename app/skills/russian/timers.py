@@ -7,7 +7,7 @@ from datetime import datetime
 
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
-from app.skills.russian.words import MONTHS, WEEKDAYS, say_duration
+from app.skills.russian.words import MONTHS, WEEKDAYS, parse_duration, say_duration
 from app.skills.store import Timer, TimerKind, TimerState
 from app.skills.timers import MAX_TIMER_S, _name, _seconds_from_slots
 
@@ -27,7 +27,12 @@ def start_timer(match: IntentMatch, ctx: SkillContext) -> str | None:
     """Start a timer; a missing, zero or absurd length gets a clear answer instead."""
     if "conversation_command" in match.slots:
         return None
-    seconds = _seconds_from_slots(match.slots)
+    if "duration" in match.slots:  # said freely ("на полчаса", "на полтора часа"): read in Russian
+        seconds = parse_duration(str(match.slots["duration"]))
+        if seconds is None:
+            return None
+    else:
+        seconds = _seconds_from_slots(match.slots)
     if seconds is None:
         return "На сколько поставить таймер? Например: поставь таймер на десять минут."
     if seconds <= 0:
