@@ -71,6 +71,11 @@ def _in(place: str) -> str:
     return f"во {said}" if re.match(r"[вф][^аеёиоуыэюя]", place.lower()) else f"в {said}"
 
 
+def time_in_known(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """ "время в Токио", but not "время в пути": only a place Aris knows."""
+    return time_in(match, ctx) if find_place(str(match.slots.get("place", ""))) else None
+
+
 def time_in(match: IntentMatch, ctx: SkillContext) -> str | None:
     """ "В Токио сейчас 19:00, понедельник."; an unknown place gets a clear answer rather than a guess."""
     place = str(match.slots.get("place", "")).strip(" ?.!,")
@@ -170,6 +175,14 @@ def day_of(match: IntentMatch, ctx: SkillContext) -> str | None:
         return f"{capital(said)}, {say_date(day, year=True)} — {weekday}."
     verb = "было" if day < today else "будет"
     return f"{capital(said)} {verb} {weekday}, {say_date(day, year=day.year != today.year)}."
+
+
+def when_is(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """ "когда Новый год": a holiday or a date; "когда завтра матч" asks about something else."""
+    found = find_day(str(match.slots.get("day", "")), ctx.local_now().date())
+    if found is None or not (found[1][:1].isupper() or found[1][:1].isdigit() or "Рождество" in found[1]):
+        return None
+    return day_of(match, ctx)
 
 
 def days_until(match: IntentMatch, ctx: SkillContext) -> str | None:

@@ -175,6 +175,11 @@ def remind(match: IntentMatch, ctx: SkillContext) -> str | None:
     except BadTimeError as error:
         return str(error)
     if found is None:
+        if re.match(
+            r"^(?:(?:мне|нам)\b)?[,\s]*(?:о ч[её]м|что|как|кто|где|когда|какой|какая|какое|какие|сколько|зачем|почему)\b",
+            text,
+        ):
+            return None  # "напомни, как зовут соседа": a question for the model, not a reminder
         return "Когда напомнить? Скажите, например: напомни мне позвонить маме завтра в 10."
     task, when = found
     if when.at.timestamp() <= ctx.now():
