@@ -18,6 +18,7 @@ from app.skills.russian import help as ru_help
 from app.skills.russian import lists as ru_lists
 from app.skills.russian import maths as ru_maths
 from app.skills.russian import reminders as ru_reminders
+from app.skills.russian import timers as ru_timers
 from app.skills.store import SkillStore
 from app.storage.errors import StorageError
 from engine.skills import SkillReply
@@ -92,6 +93,12 @@ ROUTES_BY_LANGUAGE: dict[str, dict[str, Route]] = {
         "HassCancelTimer": Route("timer", russian.cancel_timer, acts=True),
         "HassCancelAllTimers": Route("timer", russian.cancel_timer, acts=True),
         "HassTimerStatus": Route("timer", russian.timer_status),
+        "HassPauseTimer": Route("timer", ru_timers.pause_timer, acts=True),
+        "HassUnpauseTimer": Route("timer", ru_timers.resume_timer, acts=True),
+        "HassIncreaseTimer": Route("timer", ru_timers.add_time, acts=True),
+        "HassDecreaseTimer": Route("timer", ru_timers.take_time, acts=True),
+        "ArisTimerAdd": Route("timer", ru_timers.add_time, acts=True),
+        "ArisTimerTake": Route("timer", ru_timers.take_time, acts=True),
         "ArisReminder": Route("reminder", ru_reminders.remind, acts=True),
         "ArisAlarm": Route("reminder", ru_reminders.alarm, acts=True),
         "ArisListReminders": Route("reminder", ru_reminders.list_reminders),

@@ -295,3 +295,17 @@ def test_the_russian_regression_set_routes_every_request() -> None:
     result = run_skills_bench("ru")
     assert (result.misses, result.false_matches) == ([], [])
     assert result.in_scope >= 80 and result.negatives >= 15
+
+
+def test_pausing_and_changing_a_russian_timer(russian: SkillRouter, store: SkillStore, clock: Clock) -> None:
+    say(russian, "поставь таймер на 5 минут")
+    clock.value += 60
+    assert say(russian, "приостанови таймер") == ("timer", "Таймер на паузе, осталось 4 минуты.")
+    clock.value += 600  # paused: nothing runs down
+    assert say(russian, "поставь таймер на паузу") == ("timer", "Таймер уже на паузе.")
+    assert say(russian, "продолжи таймер") == ("timer", "Таймер снова идёт, осталось 4 минуты.")
+    assert say(russian, "добавь 2 минуты к таймеру") == ("timer", "Добавил 2 минуты: до сигнала 6 минут.")
+    assert say(russian, "убери 3 минуты у таймера") == ("timer", "Убавил 3 минуты: до сигнала 3 минуты.")
+    assert say(russian, "отними 10 минут у таймера") == ("timer", "На таймере осталось всего 3 минуты.")
+    [timer] = store.active(TimerKind.TIMER)
+    assert timer.remaining(clock()) == 180

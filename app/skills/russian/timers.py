@@ -85,3 +85,59 @@ def missed_text(timers: list[Timer]) -> str:
     """The announcement at start for what rang while Aris was closed."""
     parts = [f"{label(t)} в {datetime.fromtimestamp(t.fires_at).astimezone():%H:%M}" for t in timers]
     return "Пока я был закрыт, сработали: " + ", ".join(parts) + "."
+
+
+def _running(ctx: SkillContext) -> list[Timer]:
+    return ctx.store.active(TimerKind.TIMER)
+
+
+def pause_timer(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """Pause the running timers, freezing the time left ("поставь таймер на паузу")."""
+    timers = [t for t in _running(ctx) if t.state is not TimerState.PAUSED]
+    if not timers:
+        return "Таймер уже на паузе." if _running(ctx) else "Сейчас нет запущенных таймеров."
+    now = ctx.now()
+    for timer in timers:
+        ctx.store.set_state(timer, TimerState.PAUSED, remaining_s=timer.remaining(now))
+    return f"Таймер на паузе, осталось {say_duration(timers[0].remaining(now))}."
+
+
+def resume_timer(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """Resume the paused timers ("продолжи таймер")."""
+    timers = [t for t in _running(ctx) if t.state is TimerState.PAUSED]
+    if not timers:
+        return "Таймер и так идёт." if _running(ctx) else "Сейчас нет запущенных таймеров."
+    now = ctx.now()
+    for timer in timers:
+        ctx.store.set_state(timer, TimerState.RUNNING, fires_at=now + timer.remaining(now))
+    return f"Таймер снова идёт, осталось {say_duration(timers[0].remaining(now))}."
+
+
+def _change(match: IntentMatch, ctx: SkillContext, sign: int) -> str | None:
+    said = match.slots.get("duration")
+    seconds = parse_duration(str(said)) if said is not None else _seconds_from_slots(match.slots)
+    if seconds is None or seconds <= 0:
+        return "Сколько времени добавить или убавить?"
+    timers = _running(ctx)
+    if not timers:
+        return "Сейчас нет запущенных таймеров."
+    timer, now = timers[0], ctx.now()
+    left = timer.remaining(now) + sign * seconds
+    if left <= 0:
+        return f"На таймере осталось всего {say_duration(timer.remaining(now))}."
+    if timer.state is TimerState.PAUSED:
+        ctx.store.set_state(timer, TimerState.PAUSED, remaining_s=left)
+    else:
+        ctx.store.set_state(timer, TimerState.RUNNING, fires_at=now + left)
+    verb = "Добавил" if sign > 0 else "Убавил"
+    return f"{verb} {say_duration(seconds)}: до сигнала {say_duration(left)}."
+
+
+def add_time(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """ "добавь 5 минут к таймеру"."""
+    return _change(match, ctx, 1)
+
+
+def take_time(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """ "убавь минуту у таймера"."""
+    return _change(match, ctx, -1)
