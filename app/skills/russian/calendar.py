@@ -10,7 +10,16 @@ from datetime import date, datetime, timedelta
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
 from app.skills.places import find_zone
-from app.skills.russian.words import MONTHS, WEEKDAYS, capital, plural, say_clock, say_date, to_digits
+from app.skills.russian.words import (
+    MONTHS,
+    WEEKDAYS,
+    WEEKDAYS_ON,
+    capital,
+    plural,
+    say_clock,
+    say_date,
+    to_digits,
+)
 
 PLACES = (
     ("москв", "moscow"), ("(?:санкт-)?петербург|питер", "st petersburg"), ("лондон", "london"),
@@ -53,6 +62,8 @@ HOLIDAYS = (
 """Fixed-date holidays (Рождество is the Orthodox one, 7 January): pattern, name, name after "до", date."""
 
 MONTH_STEMS = ("январ", "феврал", "март", "апрел", "ма[йяюе]", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр")  # fmt: skip
+WEEKDAYS_UNTIL = ("понедельника", "вторника", "среды", "четверга", "пятницы", "субботы", "воскресенья")
+"""The weekday after "до" (genitive): "до субботы"."""
 _WEEKDAY_STEMS = ("понедельник", "вторник", "сред", "четверг", "пятниц", "суббот", "воскресень")
 
 
@@ -127,9 +138,11 @@ def find_day(text: str, today: date) -> tuple[date, str, str] | None:  # noqa: P
         found = re.search(rf"\b(следующ\w+ |эт\w+ )?{stem}\w*", spoken)
         if found:
             offset = (index - today.weekday()) % 7
-            if found.group(1) and found.group(1).startswith("следующ") and offset == 0:
+            if offset == 0 and not (found.group(1) or "").startswith(
+                "эт"
+            ):  # "в понедельник" said on a Monday: the next one
                 offset = 7
-            return today + timedelta(days=offset), WEEKDAYS[index], WEEKDAYS[index]
+            return today + timedelta(days=offset), WEEKDAYS_ON[index], WEEKDAYS_UNTIL[index]
     return None
 
 
@@ -171,10 +184,12 @@ def day_of(match: IntentMatch, ctx: SkillContext) -> str | None:
     weekday = WEEKDAYS[day.weekday()]
     if said[:1].isdigit():
         return f"{say_date(day, year=True)} — {weekday}."
-    if not re.match(r"(?:после|поза)?завтра$|(?:поза)?вчера$|сегодня$|через |" + "|".join(WEEKDAYS), said):
+    if said.startswith(("в ", "во ")):  # a weekday: "В пятницу будет 4 декабря."
+        return f"{capital(said)} будет {say_date(day, year=day.year != today.year)}."
+    if not re.match(r"(?:после|поза)?завтра$|(?:поза)?вчера$|сегодня$|через ", said):
         return f"{capital(said)}, {say_date(day, year=True)} — {weekday}."
-    verb = "было" if day < today else "будет"
-    return f"{capital(said)} {verb} {weekday}, {say_date(day, year=day.year != today.year)}."
+    verb = "было " if day < today else "будет " if day > today else ""
+    return f"{capital(said)} {verb}{weekday}, {say_date(day, year=day.year != today.year)}."
 
 
 def when_is(match: IntentMatch, ctx: SkillContext) -> str | None:
