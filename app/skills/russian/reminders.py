@@ -103,6 +103,7 @@ def parse_when(phrase: str, now: datetime, *, alarm: bool = False) -> When | Non
     said_part = re.search(r"\b(утром|днем|вечером|ночью)\b", text)
     if said_part:
         part, text = said_part.group(1), text.replace(said_part.group(0), " ")
+    text = re.sub(r"(?<!\S)(?:на|в|во|к)(?!\S)", " ", text)  # "на завтра на 7": what is left of the time
     if text.strip() or (hour is None and part is None and day_offset is None and weekday_index is None):
         return None
     if hour is None:
@@ -126,16 +127,14 @@ def parse_when(phrase: str, now: datetime, *, alarm: bool = False) -> When | Non
 
 
 def _split(text: str, now: datetime) -> tuple[str, When] | None:
-    """The task and the time in "купить хлеб завтра в 9" or "завтра в 9 купить хлеб"."""
+    """The task and the time in "купить хлеб завтра в 9", "завтра в 9 купить хлеб" or "что в 3 часа
+    встреча": the longest run of words that names a time, the rest is the task."""
     words = text.split()
-    for cut in range(1, len(words)):
-        when = parse_when(" ".join(words[cut:]), now)
-        if when is not None:
-            return _task(" ".join(words[:cut])), when
-    for cut in range(len(words) - 1, 0, -1):
-        when = parse_when(" ".join(words[:cut]), now)
-        if when is not None:
-            return _task(" ".join(words[cut:])), when
+    for length in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - length + 1):
+            when = parse_when(" ".join(words[start : start + length]), now)
+            if when is not None:
+                return _task(" ".join(words[:start] + words[start + length :])), when
     return None
 
 
@@ -167,7 +166,7 @@ def when_said(when: When, now: datetime) -> str:
 
 def remind(match: IntentMatch, ctx: SkillContext) -> str | None:
     """Store a reminder; a missing or impossible time gets a question back, never a guess."""
-    text = to_digits(str(match.slots.get("reminder", ""))).strip(" ?.!,")
+    text = re.sub(r"^(?:мне|нам)\b[,\s]*", "", to_digits(str(match.slots.get("reminder", ""))).strip(" ?.!,"))
     now = ctx.local_now()
     try:
         when_only = parse_when(text, now)
@@ -176,7 +175,7 @@ def remind(match: IntentMatch, ctx: SkillContext) -> str | None:
         return str(error)
     if found is None:
         if re.match(
-            r"^(?:(?:мне|нам)\b)?[,\s]*(?:о ч[её]м|что|как|кто|где|когда|какой|какая|какое|какие|сколько|зачем|почему)\b",
+            r"^(?:о ч[её]м|что|как|кто|где|когда|какой|какая|какое|какие|сколько|зачем|почему)\b",
             text,
         ):
             return None  # "напомни, как зовут соседа": a question for the model, not a reminder
@@ -185,8 +184,17 @@ def remind(match: IntentMatch, ctx: SkillContext) -> str | None:
     if when.at.timestamp() <= ctx.now():
         return "Это время уже прошло. Когда напомнить?"
     ctx.store.add_timer(TimerKind.REMINDER, task, when.at.timestamp(), recurrence=when.recurrence)
-    what = f" {task}" if task else ""
-    return f"Хорошо, напомню{what} {when_said(when, now)}.{RINGS_NOTE}"
+    return f"Хорошо, напомню{_what(task)} {when_said(when, now)}.{RINGS_NOTE}"
+
+
+def _what(task: str) -> str:
+    """The task after "напомню": as said when it reads on ("купить хлеб", "о встрече"), quoted otherwise
+    ("напомни, что в 3 часа встреча" → "напомню: «встреча» —")."""
+    if not task:
+        return ""
+    if re.match(r"^(?:\w+(?:ть|ти|чь|ться|тись)|о|об|обо|про)\b", task):
+        return f" {task}"
+    return f": «{task}» —"
 
 
 def alarm(match: IntentMatch, ctx: SkillContext) -> str | None:
