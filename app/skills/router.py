@@ -76,6 +76,7 @@ ROUTES_BY_LANGUAGE: dict[str, dict[str, Route]] = {
     "en": ROUTES,
     "ru": {
         "ArisHelp": Route("help", ru_help.overview),
+        "ArisOffline": Route("offline", ru_help.offline),
         "HassNevermind": Route("help", help.never_mind, acts=True),
         "HassGetCurrentTime": Route("time", russian.time_here),
         "ArisTime": Route("time", russian.time_here),

@@ -320,3 +320,17 @@ def test_pausing_and_changing_a_russian_timer(russian: SkillRouter, store: Skill
     assert say(russian, "отними 10 минут у таймера") == ("timer", "На таймере осталось всего 3 минуты.")
     [timer] = store.active(TimerKind.TIMER)
     assert timer.remaining(clock()) == 180
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("какая погода завтра", "Без интернета я не могу узнать погоду."),
+        ("пойдет ли дождь сегодня", "Без интернета я не могу узнать погоду."),
+        ("какой курс доллара", "Без интернета я не могу узнать курс валют."),
+    ],
+)
+def test_the_weather_and_exchange_rates_are_said_to_need_the_internet(
+    russian: SkillRouter, text: str, reply: str
+) -> None:
+    assert say(russian, text) == ("offline", reply)

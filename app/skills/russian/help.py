@@ -13,3 +13,11 @@ def overview(match: IntentMatch, ctx: SkillContext) -> str | None:
         "напомнить о деле, вести списки покупок и дел, посчитать и перевести единицы. "
         "Например: поставь таймер на пять минут, или: сколько будет 15% от 68."
     )
+
+
+def offline(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """The weather and exchange rates need the internet, which Aris doesn't use: say so rather than let the
+    model make them up."""
+    if match.slots.get("topic") == "курс":
+        return "Без интернета я не могу узнать курс валют."
+    return "Без интернета я не могу узнать погоду."
