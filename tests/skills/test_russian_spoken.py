@@ -1,5 +1,6 @@
-"""Ten everyday Russian requests spoken end to end: festival's Russian voice → the app's Whisper path for
-Russian (whisper-base joined from its PyPI packages, language forced to "ru") → the Russian skills. Each
+"""Ten everyday Russian requests spoken end to end, as `python main.py listen` hears them: festival's Russian
+voice → the listen path (endpointing, then whisper-base joined from its PyPI packages with the language set to
+"ru") → the Russian skills. Each
 reply is checked against what the test works out itself (the timer's length, the list's items, the days to a
 date); at least 8 of 10 must be right (festival's voice is synthetic and Whisper base bends some of its
 words differently on different CPUs, so one in five may be lost)."""
@@ -14,18 +15,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.config import ModelSettings
-from app.engine_factory import EngineFactory
+from app.assistant import Assistant
+from app.config import ModelSettings, Settings
 from app.paths import DataPaths
 from app.skills.router import SkillRouter
 from app.skills.russian.lists import same_item
 from app.skills.russian.words import WEEKDAYS
 from app.skills.store import SkillStore, TimerKind
-from engine.audio.wav import read_wav
+from engine.audio import WavSource
 from tests.conftest import run_cli, russian_speech
 from tests.skills.conftest import Clock
 
-pytestmark = pytest.mark.slow  # synthesizes ten clips and runs Whisper base on each (~30 s here)
+pytestmark = pytest.mark.slow  # synthesizes ten clips, loads Whisper base and the chat model (~1 min here)
 
 RIGHT = 8
 """Requests of the ten that must be answered right end to end."""
@@ -81,18 +82,27 @@ def whisper_base(tmp_path_factory: pytest.TempPathFactory) -> DataPaths:
     return DataPaths(data)
 
 
+@pytest.fixture
+def assistant(whisper_base: DataPaths, store: SkillStore, clock: Clock) -> Assistant:
+    """An assistant set to Russian whose skills use the test's store and clock (so replies are known)."""
+    built = Assistant(whisper_base, Settings(models=ModelSettings(language="ru"), memory_enabled=False))
+    built._skills = SkillRouter(lambda: store, language="ru", now=clock)
+    yield built
+    built._skills = None  # the store is the fixture's to close
+    built.close()
+
+
 def test_ten_spoken_russian_requests(
-    whisper_base: DataPaths, store: SkillStore, clock: Clock, tmp_path: Path
+    assistant: Assistant, store: SkillStore, clock: Clock, tmp_path: Path
 ) -> None:
-    transcriber = EngineFactory(ModelSettings(language="ru"), whisper_base).transcriber()
-    router = SkillRouter(lambda: store, language="ru", now=clock)
     now = datetime.fromtimestamp(clock()).astimezone()
     outcomes = []
     for index, (sentence, check) in enumerate(REQUESTS):
-        heard = transcriber.transcribe(read_wav(russian_speech(sentence, tmp_path / f"{index}.wav"))).text
-        reply = router.handle(heard)
-        right = reply is not None and reply.skill == check.skill and check.holds(reply.text, store, now)
-        outcomes.append((right, sentence, heard, reply.text if reply else None))
+        clip = russian_speech(sentence, tmp_path / f"{index}.wav")
+        result = assistant.listen_and_answer(WavSource.from_file(clip, pad_seconds=1.0))
+        heard, reply = (result.transcript, result.reply) if result else ("", "")
+        right = result is not None and result.skill == check.skill and check.holds(reply, store, now)
+        outcomes.append((right, sentence, heard, reply))
     report = "\n".join(f"{'ok ' if r else 'MISS'} {s!r} heard {h!r} → {t!r}" for r, s, h, t in outcomes)
     print(report)  # the figure, with -s
     assert sum(r for r, *_ in outcomes) >= RIGHT, report

@@ -51,6 +51,8 @@ def expression(text: str) -> str | None:
     sums = re.sub(r"^(?:вычти|отними) (\S+) из (\S+)$", r"\2 - \1", sums)
     for words, symbol in _SYMBOLS:
         sums = re.sub(words, symbol, sums)
+    # "15% от 68%": Whisper writes a percent sign after the whole when the speaker said one after the part
+    sums = re.sub(r"(% of -?\d+(?:\.\d+)?)\s*%$", r"\1", sums)
     if re.search(r"[а-я]", sums) or not re.search(r"\d", sums) or not re.search(r"[-+*/^%]|sqrt", sums):
         return None
     return sums
