@@ -64,6 +64,22 @@ def speak(text: str, path: Path, *, rate: int = 140) -> Path:
     return path
 
 
+def russian_speech(text: str, path: Path) -> Path:
+    """Russian speech from festival's msu_ru_nsh voice, resampled to 16 kHz mono (espeak-ng's Russian voice
+    is unintelligible to Whisper)."""
+    if shutil.which("text2wave") is None:
+        pytest.fail("festival is not installed; packaging/install.sh installs festival and festvox-ru")
+    raw = path.with_suffix(".raw.wav")
+    source = path.with_suffix(".txt")
+    source.write_text(text, encoding="utf-8")
+    subprocess.run(
+        ["text2wave", "-eval", "(voice_msu_ru_nsh_clunits)", str(source), "-o", str(raw)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", str(path)], check=True, capture_output=True)
+    return path
+
+
 @pytest.fixture(scope="session")
 def speech_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Folder of spoken test questions, made once."""

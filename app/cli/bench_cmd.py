@@ -118,6 +118,13 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         help="`bench wake`: minutes of speech, music and noise without the wake word (default 60)",
     )
     p.add_argument(
+        "--language",
+        choices=("en", "ru"),
+        default="en",
+        help="`bench skills`: whose labelled set to run without --file (tests/skills/utterances_LANG.tsv); "
+        "default en",
+    )
+    p.add_argument(
         "--hwu64",
         action="store_true",
         help="`bench skills --file`: the file is HWU64's (text, intent); its intents map to skills as "
@@ -257,7 +264,7 @@ def _skills_bench(ctx: CommandContext) -> int:
         print("aris: --hwu64 needs --file PATH (e.g. ../shared/data/intents/hwu64-test.tsv)", file=sys.stderr)
         return 1
     rows = read_labelled_file(ctx.args.file, hwu64=ctx.args.hwu64) if ctx.args.file else None
-    result = run_skills_bench(rows=rows)
+    result = run_skills_bench(ctx.args.language, rows=rows)
     if ctx.args.json:
         print_json(report(result))
         return 0

@@ -111,9 +111,12 @@ def normalise(text: str, language: str = "en") -> str:
     """What the templates are written against: lower case, plain apostrophes, no closing punctuation."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").strip().lower()
     if language == "ru":
+        from app.skills.russian.hearing import repair
+
         text = re.sub(r"^(эй |окей )?арис[,. ]+", "", text.replace("ё", "е")).rstrip(" ?.!")
         for misheard, meant in MISHEARD_RU:
             text = re.sub(misheard, meant, text)
+        text = repair(text)
         return re.sub(r"[,]?\s*пожалуйста$", "", text).strip(" ?.!,")
     text = re.sub(r"^(hey |ok |okay )?aris[,. ]+", "", text)
     text = re.sub(r"[,]?\s*please$", "", text.rstrip(" ?.!"))

@@ -13,6 +13,12 @@ from app.skills import clock, help, lists, maths, reminders, russian, timers, un
 from app.skills.base import SkillContext, SkillHandler
 from app.skills.classifier import Guess, IntentClassifier, classifier_for
 from app.skills.matcher import CYRILLIC, IntentMatcher
+from app.skills.russian import calendar as ru_calendar
+from app.skills.russian import help as ru_help
+from app.skills.russian import lists as ru_lists
+from app.skills.russian import maths as ru_maths
+from app.skills.russian import reminders as ru_reminders
+from app.skills.russian import timers as ru_timers
 from app.skills.store import SkillStore
 from app.storage.errors import StorageError
 from engine.skills import SkillReply
@@ -69,15 +75,42 @@ _CONFIRM = {"ArisConfirm": True, "ArisDeny": False}
 ROUTES_BY_LANGUAGE: dict[str, dict[str, Route]] = {
     "en": ROUTES,
     "ru": {
+        "ArisHelp": Route("help", ru_help.overview),
+        "ArisOffline": Route("offline", ru_help.offline),
+        "HassNevermind": Route("help", help.never_mind, acts=True),
         "HassGetCurrentTime": Route("time", russian.time_here),
         "ArisTime": Route("time", russian.time_here),
+        "ArisTimeIn": Route("time", ru_calendar.time_in),
+        "ArisTimeInShort": Route("time", ru_calendar.time_in_known),
         "HassGetCurrentDate": Route("date", russian.date_today),
         "ArisDate": Route("date", russian.date_today),
+        "ArisDayOf": Route("date", ru_calendar.day_of),
+        "ArisDaysUntil": Route("date", ru_calendar.days_until),
+        "ArisWhenIs": Route("date", ru_calendar.when_is),
+        "ArisMath": Route("math", ru_maths.calculate),
+        "ArisUnits": Route("units", ru_maths.convert),
         "HassStartTimer": Route("timer", russian.start_timer, acts=True),
         "ArisStartTimer": Route("timer", russian.start_timer, acts=True),
         "HassCancelTimer": Route("timer", russian.cancel_timer, acts=True),
         "HassCancelAllTimers": Route("timer", russian.cancel_timer, acts=True),
         "HassTimerStatus": Route("timer", russian.timer_status),
+        "HassPauseTimer": Route("timer", ru_timers.pause_timer, acts=True),
+        "HassUnpauseTimer": Route("timer", ru_timers.resume_timer, acts=True),
+        "HassIncreaseTimer": Route("timer", ru_timers.add_time, acts=True),
+        "HassDecreaseTimer": Route("timer", ru_timers.take_time, acts=True),
+        "ArisTimerAdd": Route("timer", ru_timers.add_time, acts=True),
+        "ArisTimerTake": Route("timer", ru_timers.take_time, acts=True),
+        "ArisReminder": Route("reminder", ru_reminders.remind, acts=True),
+        "ArisAlarm": Route("reminder", ru_reminders.alarm, acts=True),
+        "ArisListReminders": Route("reminder", ru_reminders.list_reminders),
+        "ArisCancelReminder": Route("reminder", ru_reminders.cancel_reminder, acts=True),
+        "ArisCancelAlarm": Route("reminder", ru_reminders.cancel_alarm, acts=True),
+        "HassShoppingListAddItem": Route("list", ru_lists.add, acts=True),
+        "ArisListAdd": Route("list", ru_lists.add, acts=True),
+        "ArisListRemove": Route("list", ru_lists.remove, acts=True),
+        "ArisListRead": Route("list", ru_lists.read),
+        "ArisListHas": Route("list", ru_lists.has),
+        "ArisListClear": Route("list", ru_lists.clear, acts=True),
     },
 }
 """The skills that answer in each language; a request in another language (or one these don't cover) goes to

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -18,22 +17,7 @@ from app.language import speech_model, voice_model, whisper_language
 from app.paths import DataPaths
 from engine.chat import SYSTEM_PROMPT, system_prompt_for
 from models.errors import ModelMissingError
-from tests.conftest import ROOT
-
-
-def russian_speech(text: str, path: Path) -> Path:
-    """Russian speech from festival's msu_ru_nsh voice, resampled to 16 kHz mono."""
-    if shutil.which("text2wave") is None:
-        pytest.fail("festival is not installed; packaging/install.sh installs festival and festvox-ru")
-    raw = path.with_suffix(".raw.wav")
-    source = path.with_suffix(".txt")
-    source.write_text(text, encoding="utf-8")
-    subprocess.run(
-        ["text2wave", "-eval", "(voice_msu_ru_nsh_clunits)", str(source), "-o", str(raw)],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", str(path)], check=True, capture_output=True)
-    return path
+from tests.conftest import ROOT, russian_speech
 
 
 def run(*args: str, data: Path) -> subprocess.CompletedProcess[str]:

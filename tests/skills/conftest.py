@@ -50,6 +50,12 @@ def router(store: SkillStore, clock: Clock) -> SkillRouter:
     return SkillRouter(lambda: store, now=clock)
 
 
+@pytest.fixture
+def russian(store: SkillStore, clock: Clock) -> SkillRouter:
+    """Skills with the language set to Russian."""
+    return SkillRouter(lambda: store, language="ru", now=clock)
+
+
 def say(router: SkillRouter, text: str) -> tuple[str | None, str]:
     """(skill, reply) for one request; (None, "") when the language model should answer."""
     reply = router.handle(text)

@@ -12,12 +12,6 @@ from app.skills.store import SkillStore, TimerKind
 from tests.skills.conftest import Clock, say
 
 
-@pytest.fixture
-def russian(store: SkillStore, clock: Clock) -> SkillRouter:
-    """Skills with the language set to Russian."""
-    return SkillRouter(lambda: store, language="ru", now=clock)
-
-
 @pytest.mark.parametrize(
     "text",
     ["Сколько сейчас времени?", "Который час?", "который сейчас", "сколько время", "Подскажи, который час"],

@@ -1,5 +1,5 @@
-"""Russian replies for the skills a Russian speaker asks most (the time, the date, timers): the same store and
-rules as the English skills, said in Russian with the right plural forms ("1 минуту", "2 минуты", "5 минут")."""
+"""The time, the date and timers in Russian: the same store and rules as the English skills, said with the
+right plural forms ("1 минуту", "2 минуты", "5 минут")."""
 
 from __future__ import annotations
 
@@ -7,44 +7,9 @@ from datetime import datetime
 
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
+from app.skills.russian.words import MONTHS, WEEKDAYS, parse_duration, say_duration
 from app.skills.store import Timer, TimerKind, TimerState
 from app.skills.timers import MAX_TIMER_S, _name, _seconds_from_slots
-
-WEEKDAYS = ("понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье")
-MONTHS = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)  # fmt: skip
-UNITS = (
-    # accusative, as in "на 1 минуту / 2 минуты / 5 минут"
-    (86400, ("день", "дня", "дней")),
-    (3600, ("час", "часа", "часов")),
-    (60, ("минуту", "минуты", "минут")),
-    (1, ("секунду", "секунды", "секунд")),
-)
-
-
-def plural(count: int, forms: tuple[str, str, str]) -> str:
-    """The form Russian uses after ``count``: 1 минуту, 2-4 минуты, 5-20 минут, 21 минуту, 22 минуты…"""
-    tens, units = count % 100, count % 10
-    if 11 <= tens <= 14:
-        return forms[2]
-    if units == 1:
-        return forms[0]
-    if 2 <= units <= 4:
-        return forms[1]
-    return forms[2]
-
-
-def say_duration(seconds: float) -> str:
-    """A length of time in its two largest units: "5 минут", "1 час 30 минут", "45 секунд"."""
-    total = max(0, round(seconds))
-    parts = []
-    for size, forms in UNITS:
-        count, total = divmod(total, size)
-        if count:
-            parts.append(f"{count} {plural(count, forms)}")
-    return " ".join(parts[:2]) if parts else "0 секунд"
 
 
 def time_here(match: IntentMatch, ctx: SkillContext) -> str | None:
@@ -62,7 +27,12 @@ def start_timer(match: IntentMatch, ctx: SkillContext) -> str | None:
     """Start a timer; a missing, zero or absurd length gets a clear answer instead."""
     if "conversation_command" in match.slots:
         return None
-    seconds = _seconds_from_slots(match.slots)
+    if "duration" in match.slots:  # said freely ("на полчаса", "на полтора часа"): read in Russian
+        seconds = parse_duration(str(match.slots["duration"]))
+        if seconds is None:
+            return None
+    else:
+        seconds = _seconds_from_slots(match.slots)
     if seconds is None:
         return "На сколько поставить таймер? Например: поставь таймер на десять минут."
     if seconds <= 0:
@@ -115,3 +85,59 @@ def missed_text(timers: list[Timer]) -> str:
     """The announcement at start for what rang while Aris was closed."""
     parts = [f"{label(t)} в {datetime.fromtimestamp(t.fires_at).astimezone():%H:%M}" for t in timers]
     return "Пока я был закрыт, сработали: " + ", ".join(parts) + "."
+
+
+def _running(ctx: SkillContext) -> list[Timer]:
+    return ctx.store.active(TimerKind.TIMER)
+
+
+def pause_timer(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """Pause the running timers, freezing the time left ("поставь таймер на паузу")."""
+    timers = [t for t in _running(ctx) if t.state is not TimerState.PAUSED]
+    if not timers:
+        return "Таймер уже на паузе." if _running(ctx) else "Сейчас нет запущенных таймеров."
+    now = ctx.now()
+    for timer in timers:
+        ctx.store.set_state(timer, TimerState.PAUSED, remaining_s=timer.remaining(now))
+    return f"Таймер на паузе, осталось {say_duration(timers[0].remaining(now))}."
+
+
+def resume_timer(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """Resume the paused timers ("продолжи таймер")."""
+    timers = [t for t in _running(ctx) if t.state is TimerState.PAUSED]
+    if not timers:
+        return "Таймер и так идёт." if _running(ctx) else "Сейчас нет запущенных таймеров."
+    now = ctx.now()
+    for timer in timers:
+        ctx.store.set_state(timer, TimerState.RUNNING, fires_at=now + timer.remaining(now))
+    return f"Таймер снова идёт, осталось {say_duration(timers[0].remaining(now))}."
+
+
+def _change(match: IntentMatch, ctx: SkillContext, sign: int) -> str | None:
+    said = match.slots.get("duration")
+    seconds = parse_duration(str(said)) if said is not None else _seconds_from_slots(match.slots)
+    if seconds is None or seconds <= 0:
+        return "Сколько времени добавить или убавить?"
+    timers = _running(ctx)
+    if not timers:
+        return "Сейчас нет запущенных таймеров."
+    timer, now = timers[0], ctx.now()
+    left = timer.remaining(now) + sign * seconds
+    if left <= 0:
+        return f"На таймере осталось всего {say_duration(timer.remaining(now))}."
+    if timer.state is TimerState.PAUSED:
+        ctx.store.set_state(timer, TimerState.PAUSED, remaining_s=left)
+    else:
+        ctx.store.set_state(timer, TimerState.RUNNING, fires_at=now + left)
+    verb = "Добавил" if sign > 0 else "Убавил"
+    return f"{verb} {say_duration(seconds)}: до сигнала {say_duration(left)}."
+
+
+def add_time(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """ "добавь 5 минут к таймеру"."""
+    return _change(match, ctx, 1)
+
+
+def take_time(match: IntentMatch, ctx: SkillContext) -> str | None:
+    """ "убавь минуту у таймера"."""
+    return _change(match, ctx, -1)
