@@ -33,6 +33,8 @@ from engine.vad import Endpointer, EndpointSettings
 from models.errors import ModelError
 
 if TYPE_CHECKING:
+    from app.documents.answers import DocumentAnswers
+    from app.memory.embeddings import MiniLMEmbedder
     from app.memory.service import MemoryService
     from app.skills.router import SkillRouter
 
@@ -75,6 +77,7 @@ class Assistant:
         self._learner: ThreadPoolExecutor | None = None
         self._learning: list[Future[object]] = []
         self._skills: SkillRouter | None = None
+        self._documents: DocumentAnswers | None = None
         self.turn_gate = TurnGate()
         """Held while a turn runs: memory learning's model work waits for it and is stopped by it."""
         self.learning_model = YieldingCompleter(self._background_model, self.turn_gate)
@@ -168,6 +171,7 @@ class Assistant:
                 memory=self.memory,
                 on_event=self._on_event,
                 skills=self.skills,
+                documents=self.documents,
             )
             for user_text, reply in self._resumed_history:
                 self._pipeline.conversation.add_exchange(user_text, reply)
@@ -183,6 +187,28 @@ class Assistant:
                 open_skill_store(self.paths.database), language=self.settings.models.language
             )
         return self._skills
+
+    @property
+    def documents(self) -> DocumentAnswers:
+        """The passages of the user's documents that answer a question (none until a folder is added)."""
+        if self._documents is None:
+            from app.documents.answers import AnswerSettings, DocumentAnswers
+            from app.memory.ranking import SMALL_CONTEXT
+
+            try:
+                context = self.factory.llm_context_tokens()
+            except ModelError:
+                context = SMALL_CONTEXT
+            self._documents = DocumentAnswers(
+                self.paths.documents_database,
+                self._current_embedder,
+                AnswerSettings.for_context(context),
+            )
+        return self._documents
+
+    def _current_embedder(self) -> MiniLMEmbedder:
+        # Looked up when the documents first open: reload_models may have replaced the factory by then.
+        return self.factory.embedder()
 
     def wait_for_learning(self, timeout: float | None = None) -> None:
         """Block until memory has learned from every finished turn."""
@@ -201,6 +227,9 @@ class Assistant:
             self._skills = None
         if self._memory is not None:
             self._memory.close()
+        if self._documents is not None:
+            self._documents.close()
+            self._documents = None
         if self._own_log_db is not None:
             self._own_log_db.conn.close()
             self._own_log_db = None

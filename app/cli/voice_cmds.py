@@ -127,6 +127,7 @@ def _report(ctx: CommandContext, result: TurnResult) -> None:
                 "timings": result.times.as_ms(),
                 "cancelled": result.cancelled,
                 "skill": result.skill,
+                "sources": [{"path": s.path, "page": s.page, "text": s.text} for s in result.sources],
             }
         )
     else:
