@@ -355,6 +355,7 @@ class VoicePipeline:
             if record.head_start is not None:
                 record.head_start.drop()  # frees the model now, not when the garbage collector gets to it
             self._drop_head_start()  # one the turn never reached (cancelled while transcribing)
+            self._found = ("", ())  # the same question asked again later searches again (documents change)
         record.stamp(Stage.DONE)
         self.conversation.add_exchange(record.transcript, record.reply)
         times = record.times

@@ -134,7 +134,7 @@ def _ask(
         times.append((time.perf_counter() - started) * 1000)
         paragraph = texts[(q.file, q.paragraph)]
         hits += any(holds(p, q.file, paragraph) for p in ranked)
-        kept = library.search(q.question)
+        kept = library.searcher.relevant(ranked)
         if kept:
             answered += 1
             cited += any(a.lower() in kept[0].text.lower() for a in q.answers)

@@ -45,6 +45,14 @@ class DocumentLibrary:
         folder = normalised(folder)
         if not folder.is_dir():
             raise FolderError(f"{folder} is not a folder.")
+        for watched in self.store.folders():
+            other = Path(watched.path)
+            if other != folder and folder.is_relative_to(other):
+                raise FolderError(f"{folder} is already indexed as part of {other}.")
+            if other != folder and other.is_relative_to(folder):
+                raise FolderError(
+                    f"{folder} holds {other}, which is indexed on its own: remove it first (docs remove {other})."
+                )
         self.store.add_folder(folder)
         return self.indexer.index_folder(folder, progress)
 

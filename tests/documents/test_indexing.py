@@ -114,3 +114,15 @@ def test_removing_a_folder_leaves_none_of_its_text_in_the_database_files(tmp_pat
     on_disk = b"".join(p.read_bytes() for p in Path(index).parent.iterdir() if p.is_file())
     for words in (b"citric acid", b"potash-rich", b"small dog", b"descaler", b"tomato"):
         assert words not in on_disk
+
+
+def test_a_folder_inside_a_watched_one_is_refused(tmp_path: Path, library) -> None:
+    from app.documents.errors import FolderError
+
+    root = write_tree(tmp_path / "docs")
+    library.add_folder(root / "notes")
+
+    with pytest.raises(FolderError, match="remove it first"):
+        library.add_folder(root)
+    with pytest.raises(FolderError, match="already indexed"):
+        library.add_folder(root / "notes" / "garden")

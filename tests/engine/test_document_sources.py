@@ -1,0 +1,58 @@
+"""Passages from the user's documents: in the prompt before the question, and returned as the turn's
+sources, searched once per question (scripted stages)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engine.chat import Role
+from engine.documents import DOCUMENTS_HEADER, Source
+from engine.pipeline import VoicePipeline
+from tests.fakes import ScriptedMemory, ScriptedResponder, ScriptedSynthesizer, ScriptedTranscriber
+
+MANUAL = Source("/home/me/manual.pdf", 3, "Fill the tank with water and 100 ml of descaler.", "Descaling")
+
+
+class ScriptedDocuments:
+    """Returns the scripted passages for the questions it knows; records every search."""
+
+    def __init__(self, found: dict[str, Sequence[Source]]) -> None:
+        self.found = found
+        self.asked: list[str] = []
+
+    def passages(self, question: str) -> Sequence[Source]:
+        self.asked.append(question)
+        return self.found.get(question, ())
+
+
+def test_passages_go_into_the_prompt_and_come_back_as_sources() -> None:
+    question = "How do I descale my coffee machine?"
+    documents = ScriptedDocuments({question: [MANUAL]})
+    responder = ScriptedResponder("Fill the tank with water and descaler.")
+    pipeline = VoicePipeline(
+        ScriptedTranscriber(), responder, ScriptedSynthesizer(), memory=ScriptedMemory(), documents=documents
+    )
+
+    result = pipeline.text_turn(question, None)
+
+    assert result.sources == (MANUAL,)
+    prompt = responder.calls[0]
+    assert prompt[-1].role is Role.USER and prompt[-1].content == question
+    given = prompt[-2].content
+    assert given.startswith(DOCUMENTS_HEADER)
+    assert "[manual.pdf, page 3] Fill the tank" in given
+    assert documents.asked == [question]
+
+
+def test_no_passages_no_sources_and_a_personal_question_is_still_not_invented() -> None:
+    documents = ScriptedDocuments({})
+    pipeline = VoicePipeline(
+        ScriptedTranscriber(),
+        ScriptedResponder("Paris."),
+        ScriptedSynthesizer(),
+        memory=ScriptedMemory(),
+        documents=documents,
+    )
+
+    assert pipeline.text_turn("What is the capital of France?", None).sources == ()
+    assert pipeline.text_turn("What is my sister's name?", None).reply != "Paris."
