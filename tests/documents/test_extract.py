@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from app.bench.pdf_writer import write_pdf
 from app.documents.chunking import ChunkSettings, chunk_blocks
 from app.documents.errors import ExtractionError
 from app.documents.extract import Block, extract
-from tests.documents.conftest import COFFEE_MANUAL, write_docx, write_pdf, write_tree
+from tests.documents.conftest import COFFEE_MANUAL, write_docx, write_tree
 
 
 def test_pdf_pages_are_read_one_by_one_and_a_scanned_page_needs_ocr(tmp_path: Path) -> None:
