@@ -3,6 +3,7 @@ its sources (the search itself lives in app/documents)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -33,3 +34,20 @@ class DocumentHook(Protocol):
 
 
 DOCUMENTS_HEADER = "Passages from the user's documents (answer from them and name the document):"
+
+NOT_FOUND_REPLY = "I didn't find that in your documents."
+"""What Aris says when a question names the user's documents and no passage answers it: a small model
+would otherwise invent what the lease or the manual says."""
+
+_ABOUT_DOCUMENTS = re.compile(
+    r"\b(?:my|our) (?:documents?|docs|files?|notes|manuals?|lease|contracts?|letters?|pdfs?|papers|reports?|"
+    r"invoices?|policy|policies|warranty|instructions)\b"
+    r"|\b(?:in|from|according to) the (?:documents?|manual|lease|contract|instructions)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_documents(text: str) -> bool:
+    """Whether ``text`` asks what the user's own documents say ("what does my lease say about pets?",
+    "according to the manual, …"): then only a passage may answer it."""
+    return _ABOUT_DOCUMENTS.search(text) is not None

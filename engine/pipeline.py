@@ -23,7 +23,7 @@ from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
 from engine.chat import Responder
 from engine.conversation import Conversation
-from engine.documents import DocumentHook, Source
+from engine.documents import NOT_FOUND_REPLY, DocumentHook, Source, asks_about_documents
 from engine.errors import EngineError, TurnCancelledError
 from engine.events import (
     AudioStarted,
@@ -407,6 +407,8 @@ class VoicePipeline:
         """The language model's reply, with what memory recalls for ``text``."""
         memories = self.memory.recall(text) if self.memory is not None else []
         passages = self._passages(text)
+        if self.documents is not None and not passages and asks_about_documents(text):
+            return [NOT_FOUND_REPLY]  # the documents hold no answer: a small model would invent one
         if self.memory is not None and not memories and not passages and asks_about_user(text):
             return [UNKNOWN_REPLY]  # nothing remembered: a small model would invent the fact
         budget = self.responder.context_tokens - self.settings.reply_budget_tokens

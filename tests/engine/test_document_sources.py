@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.chat import Role
-from engine.documents import DOCUMENTS_HEADER, Source
+from engine.documents import DOCUMENTS_HEADER, NOT_FOUND_REPLY, Source, asks_about_documents
 from engine.pipeline import VoicePipeline
 from tests.fakes import ScriptedMemory, ScriptedResponder, ScriptedSynthesizer, ScriptedTranscriber
 
@@ -56,3 +56,18 @@ def test_no_passages_no_sources_and_a_personal_question_is_still_not_invented() 
 
     assert pipeline.text_turn("What is the capital of France?", None).sources == ()
     assert pipeline.text_turn("What is my sister's name?", None).reply != "Paris."
+
+
+def test_a_question_about_the_documents_they_do_not_answer_is_not_invented() -> None:
+    responder = ScriptedResponder("Pets are allowed.")
+    pipeline = VoicePipeline(
+        ScriptedTranscriber(), responder, ScriptedSynthesizer(), documents=ScriptedDocuments({})
+    )
+
+    result = pipeline.text_turn("What does my lease say about pets?", None)
+
+    assert result.reply == NOT_FOUND_REPLY
+    assert result.sources == ()
+    assert responder.calls == []
+    assert not asks_about_documents("What's the file size limit of an email?")
+    assert asks_about_documents("According to the manual, how often should I descale?")
