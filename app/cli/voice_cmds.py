@@ -132,6 +132,8 @@ def _report(ctx: CommandContext, result: TurnResult) -> None:
         )
     else:
         sys.stdout.write("\n")
+        for source in result.sources:
+            print(f"  source: {source.path}" + (f", page {source.page}" if source.page else ""))
 
 
 def ask(ctx: CommandContext) -> int:
