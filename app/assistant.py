@@ -27,7 +27,7 @@ from engine.chat import system_prompt_for
 from engine.conversation import Conversation
 from engine.events import TurnEvent
 from engine.llm import LlamaResponder
-from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
+from engine.pipeline import MemoryHook, PipelineSettings, TurnResult, VoicePipeline
 from engine.remote_llm import RemoteResponder
 from engine.vad import Endpointer, EndpointSettings
 from models.errors import ModelError
@@ -95,8 +95,11 @@ class Assistant:
             self.factory = EngineFactory(models, self.paths)
             self._pipeline = None
             memory = self._memory
+            documents, self._documents = self._documents, None  # reopened with the new model's prompt room
             if self._skills is not None:
                 self._skills.language = models.language
+        if documents is not None:
+            documents.close()
         service = memory.opened() if memory is not None else None
         if service is not None and service.learner.extractor is not None:
             from app.memory.extraction import FactExtractor
@@ -172,6 +175,7 @@ class Assistant:
                 on_event=self._on_event,
                 skills=self.skills,
                 documents=self.documents,
+                settings=PipelineSettings(quote_documents=self.documents.settings.quote),
             )
             for user_text, reply in self._resumed_history:
                 self._pipeline.conversation.add_exchange(user_text, reply)

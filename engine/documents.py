@@ -51,3 +51,31 @@ def asks_about_documents(text: str) -> bool:
     """Whether ``text`` asks what the user's own documents say ("what does my lease say about pets?",
     "according to the manual, …"): then only a passage may answer it."""
     return _ABOUT_DOCUMENTS.search(text) is not None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"[^\W_]+")
+QUOTE_CHARS = 260
+"""A read-out answer stops adding sentences after this many characters (about fifteen seconds of speech)."""
+
+
+def _stems(text: str) -> set[str]:
+    """Words of three letters or more, cut to five letters: "descale" and "descaling" meet as "desca"."""
+    return {word[:5] for word in _WORD.findall(text.lower()) if len(word) > 2}
+
+
+def quoted_answer(question: str, source: Source) -> str:
+    """An answer read out of the passage: the sentence that shares the most words with the question and the
+    ones after it, up to ``QUOTE_CHARS``, after the document's name (and page), so the listener hears
+    where it comes from. For a small model, which paraphrases a passage into something it does not say."""
+    sentences = [s for s in _SENTENCE_END.split(source.text.strip()) if s]
+    asked = _stems(question)
+    best = max(range(len(sentences)), key=lambda i: (len(asked & _stems(sentences[i])), -i), default=0)
+    chosen: list[str] = []
+    for sentence in sentences[best:]:
+        if chosen and sum(len(c) + 1 for c in chosen) + len(sentence) > QUOTE_CHARS:
+            break
+        chosen.append(sentence)
+    name = PurePath(source.path).stem.replace("_", " ").replace("-", " ")
+    where = f"{name}, page {source.page}" if source.page else name
+    return f"From {where}: {' '.join(chosen)}"

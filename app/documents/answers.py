@@ -29,13 +29,16 @@ class AnswerSettings:
     prompt_chars: int = 1600
     """Room for passages in the prompt, in characters (~4 a token); the first passage always goes in. The
     built-in 135M model reads two paragraphs well and loses the thread in more."""
+    quote: bool = True
+    """Read the best passage out rather than have the model paraphrase it (``PipelineSettings.quote_documents``):
+    the built-in model's paraphrases said things the passage does not."""
 
     @classmethod
     def for_context(cls, context_tokens: int) -> AnswerSettings:
         """Two passages for the built-in model; a larger window gets up to a quarter of it, five at most."""
         if context_tokens <= SMALL_CONTEXT:
             return cls()
-        return cls(limit=5, prompt_chars=min(12_000, context_tokens))
+        return cls(limit=5, prompt_chars=min(12_000, context_tokens), quote=False)
 
 
 class DocumentAnswers:

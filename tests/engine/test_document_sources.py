@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.chat import Role
-from engine.documents import DOCUMENTS_HEADER, NOT_FOUND_REPLY, Source, asks_about_documents
-from engine.pipeline import VoicePipeline
+from engine.documents import DOCUMENTS_HEADER, NOT_FOUND_REPLY, Source, asks_about_documents, quoted_answer
+from engine.pipeline import PipelineSettings, VoicePipeline
 from tests.fakes import ScriptedMemory, ScriptedResponder, ScriptedSynthesizer, ScriptedTranscriber
 
 MANUAL = Source("/home/me/manual.pdf", 3, "Fill the tank with water and 100 ml of descaler.", "Descaling")
@@ -71,3 +71,29 @@ def test_a_question_about_the_documents_they_do_not_answer_is_not_invented() -> 
     assert responder.calls == []
     assert not asks_about_documents("What's the file size limit of an email?")
     assert asks_about_documents("According to the manual, how often should I descale?")
+
+
+def test_a_small_model_reads_the_passage_out_naming_the_document() -> None:
+    lease = Source(
+        "/home/me/my_lease.docx",
+        None,
+        "The rent is due on the third working day. The tenant may keep one cat or one small dog in the "
+        "apartment. Any other animal needs the written consent of the landlord.",
+    )
+    question = "Can I keep a dog in the apartment?"
+    responder = ScriptedResponder("Pets are not allowed.")
+    pipeline = VoicePipeline(
+        ScriptedTranscriber(),
+        responder,
+        ScriptedSynthesizer(),
+        documents=ScriptedDocuments({question: [lease]}),
+        settings=PipelineSettings(quote_documents=True),
+    )
+
+    result = pipeline.text_turn(question, None)
+
+    assert result.reply.startswith("From my lease: The tenant may keep one cat or one small dog")
+    assert "rent" not in result.reply
+    assert result.sources == (lease,)
+    assert responder.calls == []
+    assert quoted_answer("How often?", MANUAL) == "From manual, page 3: " + MANUAL.text
