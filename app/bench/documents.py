@@ -233,11 +233,12 @@ def run_documents_bench(
             say(f"Filling the index to {TARGET_CHUNKS} passages")
             words = " ".join(texts.values()).split()
             _filler(library, words, max(0, TARGET_CHUNKS - chunks))
-            big_times = []
+            big_times, big_cpu = [], []
             for q in asked[:200]:
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 library.searcher.ranked(q.question, 5)
                 big_times.append((time.perf_counter() - started) * 1000)
+                big_cpu.append((time.process_time() - cpu) * 1000)
         finally:
             library.close()
         say("Indexing the articles again as a mix of PDF, DOCX and Markdown")
@@ -260,6 +261,7 @@ def run_documents_bench(
         "query_ms_median": round(statistics.median(times), 2),
         "query_ms_p95": round(_p95(times), 2),
         "query_ms_p95_10k": round(_p95(big_times), 2),
+        "query_cpu_ms_p95_10k": round(_p95(big_cpu), 2),
         **mixed,
     }
 
@@ -294,5 +296,5 @@ def print_documents_report(report: dict[str, object], as_json: bool) -> None:
     )
     print(
         f"query median {r['query_ms_median']} ms, p95 {r['query_ms_p95']} ms; "
-        f"p95 at {TARGET_CHUNKS} passages {r['query_ms_p95_10k']} ms"
+        f"p95 at {TARGET_CHUNKS} passages {r['query_ms_p95_10k']} ms ({r['query_cpu_ms_p95_10k']} ms of CPU)"
     )
