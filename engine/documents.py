@@ -59,18 +59,29 @@ QUOTE_CHARS = 260
 """A read-out answer stops adding sentences after this many characters (about fifteen seconds of speech)."""
 
 
-def _stems(text: str) -> set[str]:
+def word_stems(text: str) -> set[str]:
     """Words of three letters or more, cut to five letters: "descale" and "descaling" meet as "desca"."""
     return {word[:5] for word in _WORD.findall(text.lower()) if len(word) > 2}
+
+
+def sentences_of(text: str) -> list[str]:
+    """A passage's sentences."""
+    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+
+
+def best_sentence_overlap(question: str, text: str) -> int:
+    """How many of the question's words (by ``word_stems``) the passage's closest sentence shares."""
+    asked = word_stems(question)
+    return max((len(asked & word_stems(s)) for s in sentences_of(text)), default=0)
 
 
 def quoted_answer(question: str, source: Source) -> str:
     """An answer read out of the passage: the sentence that shares the most words with the question and the
     ones after it, up to ``QUOTE_CHARS``, after the document's name (and page), so the listener hears
     where it comes from. For a small model, which paraphrases a passage into something it does not say."""
-    sentences = [s for s in _SENTENCE_END.split(source.text.strip()) if s]
-    asked = _stems(question)
-    best = max(range(len(sentences)), key=lambda i: (len(asked & _stems(sentences[i])), -i), default=0)
+    sentences = sentences_of(source.text)
+    asked = word_stems(question)
+    best = max(range(len(sentences)), key=lambda i: (len(asked & word_stems(sentences[i])), -i), default=0)
     chosen: list[str] = []
     for sentence in sentences[best:]:
         if chosen and sum(len(c) + 1 for c in chosen) + len(sentence) > QUOTE_CHARS:

