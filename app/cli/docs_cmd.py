@@ -4,7 +4,6 @@ embedding model is loaded, never the language model."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,10 +11,9 @@ from app.cli import CommandContext, Commands
 from app.cli.common import print_json, settings_for
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from app.documents.indexer import IndexReport, Progress
     from app.documents.library import DocumentLibrary
+    from app.documents.store import DocumentStore
 
 
 def register(commands: Commands) -> None:
@@ -54,24 +52,20 @@ def register(commands: Commands) -> None:
     p.set_defaults(handler=search)
 
 
-def _open(ctx: CommandContext, *, with_embedder: bool = True) -> DocumentLibrary:
+def _open(ctx: CommandContext) -> DocumentLibrary:
+    """The library with the embedding model, for the commands that index or search."""
     from app.documents.library import DocumentLibrary
     from app.engine_factory import EngineFactory
 
-    embedder = (
-        EngineFactory(settings_for(ctx).models, ctx.paths).embedder() if with_embedder else _NoEmbedder()
-    )
+    embedder = EngineFactory(settings_for(ctx).models, ctx.paths).embedder()
     return DocumentLibrary.open(ctx.paths.documents_database, embedder)
 
 
-class _NoEmbedder:
-    """For commands that only read the index's bookkeeping (list, status, remove): no model is loaded."""
+def _open_store(ctx: CommandContext) -> DocumentStore:
+    """The index alone, for the commands that only read or delete (no model is loaded)."""
+    from app.documents.store import DocumentStore
 
-    def embed(self, texts: Sequence[str], batch_size: int = 128) -> np.ndarray:
-        raise AssertionError("this command does not embed")
-
-    def embed_one(self, text: str) -> np.ndarray:
-        raise AssertionError("this command does not embed")
+    return DocumentStore.open(ctx.paths.documents_database)
 
 
 def _progress(ctx: CommandContext) -> Progress | None:
@@ -118,22 +112,24 @@ def add(ctx: CommandContext) -> int:
 
 def remove(ctx: CommandContext) -> int:
     """`docs remove DIR`."""
-    library = _open(ctx, with_embedder=False)
+    from app.documents.library import normalised
+
+    store = _open_store(ctx)
     try:
-        files = library.remove_folder(ctx.args.folder)
+        files = store.remove_folder(normalised(ctx.args.folder))
     finally:
-        library.close()
+        store.close()
     print(f"Removed {ctx.args.folder} and the passages of its {files} files.")
     return 0
 
 
 def list_(ctx: CommandContext) -> int:
     """`docs list`."""
-    library = _open(ctx, with_embedder=False)
+    store = _open_store(ctx)
     try:
-        folders = library.store.folders()
+        folders = store.folders()
     finally:
-        library.close()
+        store.close()
     if ctx.args.json:
         print_json(
             [{"path": f.path, "files": f.files, "chunks": f.chunks, "added_at": f.added_at} for f in folders]
@@ -147,12 +143,12 @@ def list_(ctx: CommandContext) -> int:
 
 def status(ctx: CommandContext) -> int:
     """`docs status`."""
-    library = _open(ctx, with_embedder=False)
+    store = _open_store(ctx)
     try:
-        files, chunks, pages = library.store.counts()
-        reports = library.store.file_reports()
+        files, chunks, pages = store.counts()
+        reports = store.file_reports()
     finally:
-        library.close()
+        store.close()
     ocr = [r for r in reports if r.needs_ocr]
     failed = [r for r in reports if r.error]
     if ctx.args.json:
