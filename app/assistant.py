@@ -27,12 +27,14 @@ from engine.chat import system_prompt_for
 from engine.conversation import Conversation
 from engine.events import TurnEvent
 from engine.llm import LlamaResponder
-from engine.pipeline import MemoryHook, TurnResult, VoicePipeline
+from engine.pipeline import MemoryHook, PipelineSettings, TurnResult, VoicePipeline
 from engine.remote_llm import RemoteResponder
 from engine.vad import Endpointer, EndpointSettings
 from models.errors import ModelError
 
 if TYPE_CHECKING:
+    from app.documents.answers import DocumentAnswers
+    from app.memory.embeddings import MiniLMEmbedder
     from app.memory.service import MemoryService
     from app.skills.router import SkillRouter
 
@@ -75,6 +77,7 @@ class Assistant:
         self._learner: ThreadPoolExecutor | None = None
         self._learning: list[Future[object]] = []
         self._skills: SkillRouter | None = None
+        self._documents: DocumentAnswers | None = None
         self.turn_gate = TurnGate()
         """Held while a turn runs: memory learning's model work waits for it and is stopped by it."""
         self.learning_model = YieldingCompleter(self._background_model, self.turn_gate)
@@ -92,8 +95,11 @@ class Assistant:
             self.factory = EngineFactory(models, self.paths)
             self._pipeline = None
             memory = self._memory
+            documents, self._documents = self._documents, None  # reopened with the new model's prompt room
             if self._skills is not None:
                 self._skills.language = models.language
+        if documents is not None:
+            documents.close()
         service = memory.opened() if memory is not None else None
         if service is not None and service.learner.extractor is not None:
             from app.memory.extraction import FactExtractor
@@ -168,6 +174,8 @@ class Assistant:
                 memory=self.memory,
                 on_event=self._on_event,
                 skills=self.skills,
+                documents=self.documents,
+                settings=PipelineSettings(quote_documents=self.documents.settings.quote),
             )
             for user_text, reply in self._resumed_history:
                 self._pipeline.conversation.add_exchange(user_text, reply)
@@ -183,6 +191,28 @@ class Assistant:
                 open_skill_store(self.paths.database), language=self.settings.models.language
             )
         return self._skills
+
+    @property
+    def documents(self) -> DocumentAnswers:
+        """The passages of the user's documents that answer a question (none until a folder is added)."""
+        if self._documents is None:
+            from app.documents.answers import AnswerSettings, DocumentAnswers
+            from app.memory.ranking import SMALL_CONTEXT
+
+            try:
+                context = self.factory.llm_context_tokens()
+            except ModelError:
+                context = SMALL_CONTEXT
+            self._documents = DocumentAnswers(
+                self.paths.documents_database,
+                self._current_embedder,
+                AnswerSettings.for_context(context),
+            )
+        return self._documents
+
+    def _current_embedder(self) -> MiniLMEmbedder:
+        # Looked up when the documents first open: reload_models may have replaced the factory by then.
+        return self.factory.embedder()
 
     def wait_for_learning(self, timeout: float | None = None) -> None:
         """Block until memory has learned from every finished turn."""
@@ -201,6 +231,9 @@ class Assistant:
             self._skills = None
         if self._memory is not None:
             self._memory.close()
+        if self._documents is not None:
+            self._documents.close()
+            self._documents = None
         if self._own_log_db is not None:
             self._own_log_db.conn.close()
             self._own_log_db = None

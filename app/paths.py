@@ -30,6 +30,12 @@ class DataPaths:
         return self.root / "aris.db"
 
     @property
+    def documents_database(self) -> Path:
+        """The index of the user's documents (folders, files, passages, their vectors): a database of its
+        own, never synced, rebuilt from the files whenever it is lost."""
+        return self.root / "documents.db"
+
+    @property
     def chroma_dir(self) -> Path:
         """Chroma's folder: derived data, rebuilt from the database when missing or damaged."""
         return self.root / "chroma"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine.chat import SYSTEM_PROMPT, ChatMessage, Role
+from engine.documents import DOCUMENTS_HEADER, Source
 
 MEMORY_HEADER = "Facts about the user:"
 
@@ -91,6 +92,7 @@ class Conversation:
         *,
         count_tokens: Callable[[str], int] | None = None,
         budget_tokens: int = 1536,
+        passages: Sequence[Source] = (),
     ) -> list[ChatMessage]:
         """Messages for the model; when the history no longer fits ``budget_tokens``, the oldest turns are
         dropped until it takes ``keep_after_trim`` of its room, and stay dropped.
@@ -100,6 +102,7 @@ class Conversation:
             memories: recalled memory texts, most relevant first.
             count_tokens: the model's tokenizer; a rough 4-characters-per-token estimate without it.
             budget_tokens: context window minus room for the reply.
+            passages: passages from the user's documents that answer the question, best first.
         """
         count = count_tokens or (lambda text: len(text) // 4 + 1)
         per_message = 4  # chat-template tokens around each message
@@ -110,6 +113,9 @@ class Conversation:
         if memories:
             lines = "\n".join(f"- {memory}" for memory in memories)
             tail.append(ChatMessage(Role.SYSTEM, f"{MEMORY_HEADER}\n{lines}"))
+        if passages:
+            quoted = "\n".join(f"[{p.label()}] {p.text}" for p in passages)
+            tail.append(ChatMessage(Role.SYSTEM, f"{DOCUMENTS_HEADER}\n{quoted}"))
         tail.append(ChatMessage(Role.USER, user_text))
         used = sum(count(m.content) + per_message for m in (system, *tail))
         room = max(0, budget_tokens - used)

@@ -23,6 +23,7 @@ from engine.bargein import BargeInMonitor
 from engine.cancel import CancelToken
 from engine.chat import Responder
 from engine.conversation import Conversation
+from engine.documents import NOT_FOUND_REPLY, DocumentHook, Source, asks_about_documents, quoted_answer
 from engine.errors import EngineError, TurnCancelledError
 from engine.events import (
     AudioStarted,
@@ -94,6 +95,10 @@ class PipelineSettings:
     reply_head_start: bool = True
     """Also generate and synthesize the reply's first clause during that pause, from the speculative
     transcript (engine/head_start.py); it plays only if the question really ended there."""
+    quote_documents: bool = False
+    """When passages from the user's documents answer the question, read the best one out (its document's
+    name, then its most relevant sentences) instead of asking the language model: the built-in 135M model
+    turned "The tenant may keep one cat or one small dog" into "pets are not allowed"."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,8 @@ class TurnResult:
     """The skill that answered, or None when the language model did."""
     unsure_transcript: bool = False
     """The recogniser doubted the transcript: answer it, but don't learn from it."""
+    sources: tuple[Source, ...] = ()
+    """The passages of the user's documents the language model was given for this answer."""
 
 
 @dataclass
@@ -133,6 +140,7 @@ class _TurnRecord:
     unsure: bool = False
     head_start: HeadStart | None = None
     """The reply prepared during the pause, when the turn took it over."""
+    sources: tuple[Source, ...] = ()
 
     def stamp(self, stage: Stage) -> None:
         self.times = self.times.with_stage(stage, time.monotonic())
@@ -152,6 +160,7 @@ class VoicePipeline:
         on_event: EventHandler | None = None,
         settings: PipelineSettings | None = None,
         skills: SkillHook | None = None,
+        documents: DocumentHook | None = None,
     ) -> None:
         self.transcriber = transcriber
         self.early = EarlyTranscriber(transcriber)
@@ -161,6 +170,10 @@ class VoicePipeline:
         self.conversation = conversation or Conversation()
         self.memory = memory
         self.skills = skills
+        self.documents = documents
+        self._found: tuple[str, tuple[Source, ...]] = ("", ())
+        """The last question searched in the documents and what was found: the head start and the turn
+        ask for the same question, and the search runs once."""
         self.settings = settings or PipelineSettings()
         self._on_event = on_event or (lambda _event: None)
         self._head_start: HeadStart | None = None
@@ -346,6 +359,7 @@ class VoicePipeline:
             if record.head_start is not None:
                 record.head_start.drop()  # frees the model now, not when the garbage collector gets to it
             self._drop_head_start()  # one the turn never reached (cancelled while transcribing)
+            self._found = ("", ())  # the same question asked again later searches again (documents change)
         record.stamp(Stage.DONE)
         self.conversation.add_exchange(record.transcript, record.reply)
         times = record.times
@@ -367,6 +381,7 @@ class VoicePipeline:
             times,
             skill=record.skill,
             unsure_transcript=record.unsure,
+            sources=record.sources,
         )
 
     def _reply_tokens(self, text: str, cancel: CancelToken, record: _TurnRecord) -> Iterable[str]:
@@ -376,6 +391,7 @@ class VoicePipeline:
             if head is not None:
                 head.drop()
             return [direct]
+        record.sources = self._passages(text)
         if head is not None:
             self.head_starts_used += 1
             record.head_start = head
@@ -394,13 +410,28 @@ class VoicePipeline:
     def _model_reply(self, text: str, cancel: CancelToken) -> Iterable[str]:
         """The language model's reply, with what memory recalls for ``text``."""
         memories = self.memory.recall(text) if self.memory is not None else []
-        if self.memory is not None and not memories and asks_about_user(text):
+        passages = self._passages(text)
+        if self.documents is not None and not passages and asks_about_documents(text):
+            return [NOT_FOUND_REPLY]  # the documents hold no answer: a small model would invent one
+        if passages and self.settings.quote_documents:
+            return [quoted_answer(text, passages[0])]
+        if self.memory is not None and not memories and not passages and asks_about_user(text):
             return [UNKNOWN_REPLY]  # nothing remembered: a small model would invent the fact
         budget = self.responder.context_tokens - self.settings.reply_budget_tokens
         messages = self.conversation.build(
-            text, memories, count_tokens=self.responder.count_tokens, budget_tokens=budget
+            text, memories, count_tokens=self.responder.count_tokens, budget_tokens=budget, passages=passages
         )
         return self.responder.respond(messages, cancel)
+
+    def _passages(self, text: str) -> tuple[Source, ...]:
+        """What the documents hold for ``text`` (searched once per question; see ``_found``)."""
+        if self.documents is None:
+            return ()
+        asked, found = self._found
+        if asked != text:
+            found = tuple(self.documents.passages(text))
+            self._found = (text, found)
+        return found
 
     def _stream_reply(
         self, record: _TurnRecord, tokens: Iterable[str], sink: AudioSink | None, cancel: CancelToken
@@ -466,6 +497,7 @@ class VoicePipeline:
             reply_heard=heard,
             skill=record.skill,
             unsure_transcript=record.unsure,
+            sources=record.sources,
         )
 
 

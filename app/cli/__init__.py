@@ -64,7 +64,16 @@ NO_EXTENSIONS = CommandLineExtensions()
 
 def build_parser(extensions: CommandLineExtensions = NO_EXTENSIONS) -> argparse.ArgumentParser:
     """The full parser with every registered command."""
-    from app.cli import bench_cmd, doctor_cmd, memory_cmd, models_cmd, skills_cmd, sync_cmd, voice_cmds
+    from app.cli import (
+        bench_cmd,
+        docs_cmd,
+        doctor_cmd,
+        memory_cmd,
+        models_cmd,
+        skills_cmd,
+        sync_cmd,
+        voice_cmds,
+    )
 
     parser = argparse.ArgumentParser(
         prog="aris" if is_frozen() else "python main.py",  # the packaged app is run as `aris`
@@ -89,6 +98,7 @@ def build_parser(extensions: CommandLineExtensions = NO_EXTENSIONS) -> argparse.
         voice_cmds,
         doctor_cmd,
         memory_cmd,
+        docs_cmd,
         models_cmd,
         sync_cmd,
         skills_cmd,

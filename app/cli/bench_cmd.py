@@ -3,7 +3,8 @@ sound server; `bench stt` for Whisper's accuracy and speed per encoder window; `
 store; `bench recall` for recall quality on the generated evaluation (with `--locomo PATH`, on a
 long-conversation benchmark in LoCoMo's format); `bench skills` for the skills layer; `bench llm` for the chat
 models; `bench sync` for end-to-end encrypted sync between two devices; `bench wake` for the wake word (false
-accepts, false rejects, CPU, latency); `bench endpoint` for the adaptive end of turn against the fixed wait."""
+accepts, false rejects, CPU, latency); `bench endpoint` for the adaptive end of turn against the fixed wait; `bench docs` for answering from
+documents (retrieval recall, not-found rate, indexing speed, query latency)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from app.cli import CommandContext, Commands, Handler
 if TYPE_CHECKING:
     from app.bench.wake import WakeBenchOptions
 
-SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm", "wake", "endpoint")
+SUITES = ("voice", "live", "stt", "memory", "recall", "sync", "skills", "llm", "wake", "endpoint", "docs")
 
 
 def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = None) -> None:
@@ -47,7 +48,7 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         "--count",
         type=int,
         help="memories for `bench memory` (default 100000) or `bench sync` (default 10000); conversations "
-        "for `bench recall` (default all 12)",
+        "for `bench recall` (default all 12); questions for `bench docs` (default all)",
     )
     p.add_argument(
         "--runs",
@@ -84,6 +85,13 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
     )
     p.add_argument(
         "--limit", type=int, help="`bench llm`, `bench stt`: only the first N questions or sentences"
+    )
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        type=Path,
+        help="`bench docs`: a folder of documents with a questions.jsonl "
+        "(default ../shared/data/documents/squad-dev)",
     )
     p.add_argument(
         "--locomo",
@@ -169,6 +177,27 @@ def _locomo_bench(ctx: CommandContext, path: Path) -> int:
     except MemoryImportError as error:
         print(f"aris: {error.message}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _docs_bench(ctx: CommandContext) -> int:
+    """`bench docs [--corpus DIR] [--count N] [--json]`; a missing corpus skips with one line (the data is not in
+    the repository)."""
+    from app.bench.documents import DEFAULT_CORPUS, print_documents_report, run_documents_bench
+    from app.cli.common import settings_for
+    from app.engine_factory import EngineFactory
+
+    corpus = ctx.args.corpus or DEFAULT_CORPUS
+    if not (corpus / "questions.jsonl").is_file():
+        print(f"bench docs: skipped, there is no corpus with a questions.jsonl at {corpus}.", file=sys.stderr)
+        return 0
+    embedder = EngineFactory(settings_for(ctx).models, ctx.paths).embedder()
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    report = run_documents_bench(corpus, embedder, count=ctx.args.count, progress=progress)
+    print_documents_report(report, ctx.args.json)
     return 0
 
 
@@ -387,4 +416,5 @@ _SUITE_RUNNERS: dict[str, Handler] = {
     "llm": _bench_llm,
     "wake": _wake_bench,
     "endpoint": _endpoint_bench,
+    "docs": _docs_bench,
 }

@@ -127,10 +127,13 @@ def _report(ctx: CommandContext, result: TurnResult) -> None:
                 "timings": result.times.as_ms(),
                 "cancelled": result.cancelled,
                 "skill": result.skill,
+                "sources": [{"path": s.path, "page": s.page, "text": s.text} for s in result.sources],
             }
         )
     else:
         sys.stdout.write("\n")
+        for source in result.sources:
+            print(f"  source: {source.path}" + (f", page {source.page}" if source.page else ""))
 
 
 def ask(ctx: CommandContext) -> int:

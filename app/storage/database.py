@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
 
 from app.storage.clock import HybridClock
 from app.storage.errors import StorageCorruptError, storage_error
@@ -25,8 +26,16 @@ _BUSY_TIMEOUT_MS = 5000
 _OPEN_LOCK = threading.Lock()
 
 
-def open_database(path: Path | str) -> Database:
+def open_database(
+    path: Path | str,
+    *,
+    schema: Migrations = migrations,
+    full_text_tables: tuple[str, ...] | None = None,
+) -> Database:
     """Open (creating if needed) and upgrade the database at ``path``.
+
+    ``schema`` and ``full_text_tables`` are the main database's unless given: the documents index is a
+    database of its own (see app/documents/migrations.py), opened the same way.
 
     WAL lets the app read while a background turn writes; ``synchronous=FULL`` makes every committed write
     survive a crash or power cut, not only a killed process (memory writes are rare, so the fsync is cheap).
@@ -41,7 +50,7 @@ def open_database(path: Path | str) -> Database:
             # Parts of the app open the database from several threads at start-up (the history list's worker,
             # the skills' timers): one at a time, or two of them would both apply the pending migrations.
             with _OPEN_LOCK:
-                return _open_and_upgrade(Path(path))
+                return _open_and_upgrade(Path(path), schema, full_text_tables or FULL_TEXT_TABLES)
         except sqlite3.OperationalError as error:
             # Another process creating the database: switching to WAL and migrating take locks that SQLite's
             # busy handler does not always wait for. It finishes within milliseconds; then this one sees WAL
@@ -73,7 +82,7 @@ def _private_file(path: Path) -> None:
         log.warning("Could not make %s private: %s", path, error.strerror)
 
 
-def _open_and_upgrade(path: Path) -> Database:
+def _open_and_upgrade(path: Path, schema: Migrations, full_text_tables: tuple[str, ...]) -> Database:
     _private_file(path)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000)
     try:
@@ -85,11 +94,11 @@ def _open_and_upgrade(path: Path) -> Database:
         db.execute("PRAGMA secure_delete=ON")
         db.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
         _check_is_ours(db, path)
-        pending = [m.name for m in migrations.pending(db)]
+        pending = [m.name for m in schema.pending(db)]
         if pending:
             log.info("Upgrading %s: %s", path, ", ".join(pending))
-            migrations.apply(db)
-        _purge_deleted_terms(db)
+            schema.apply(db)
+        _purge_deleted_terms(db, full_text_tables)
     except BaseException:
         conn.close()
         raise
@@ -99,14 +108,14 @@ def _open_and_upgrade(path: Path) -> Database:
 FULL_TEXT_TABLES = ("memories_fts", "messages_fts")
 
 
-def _purge_deleted_terms(db: Database) -> None:
+def _purge_deleted_terms(db: Database, tables: tuple[str, ...]) -> None:
     """Turn on FTS5 ``secure-delete`` (once per database) so that a delete removes the row's terms from the
     index at once; forgetting then needs no rewrite of the whole index. The first time, the index is merged
     ('optimize') to drop what deletes made before left behind. Older SQLite cannot read the index after
     this, which is why every connection uses app.storage.sqlite's driver."""
     if not FTS5_SECURE_DELETE:
         return
-    for table in FULL_TEXT_TABLES:
+    for table in tables:
         row = db.execute(f"SELECT v FROM {table}_config WHERE k = 'secure-delete'").fetchone()
         if row and row[0]:
             continue
