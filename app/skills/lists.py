@@ -37,14 +37,15 @@ _LIST_NAMES = {
 
 def list_name(spoken: object) -> str:
     """The stored name of a list as spoken ("my to do" → "to-do", "grocery" → "shopping")."""
-    name = re.sub(r"^(my|the|our)\s+", "", str(spoken or "").strip().lower())
-    name = re.sub(r"\s+list$", "", name)
+    name = re.sub(r"^(?:of\s+)?(?:(?:my|the|our)(?:\s+|$))?", "", str(spoken or "").strip().lower())
+    name = re.sub(r"(?:^|\s+)list$", "", name)  # "the list" alone is the default list
     return _LIST_NAMES.get(name, name)
 
 
 def split_items(text: str) -> list[str]:
     """ "milk, eggs and bread" → three items."""
     text = re.sub(r"^(some|a few|more)\s+", "", text.strip(" .?!").lower())
+    text = re.sub(r"\s+(?:out|off)$", "", text)  # "take bread out from the list"
     parts = re.split(r",\s*(?:and\s+)?|\s+and\s+|\s+&\s+", text)
     return [re.sub(r"^(some|a|an)\s+", "", part).strip() for part in parts if part.strip()]
 

@@ -1,5 +1,5 @@
 """Where a place is in time: city, country or zone name → IANA zone, from the bundled table
-(resources/skills/cities.tsv: the 1,000 largest cities, every IANA zone's city, single-zone countries)
+(resources/skills/cities.tsv: the 5,000 largest cities, every IANA zone's city, single-zone countries)
 plus the common zone abbreviations."""
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ ABBREVIATIONS = {
     "msk": "Europe/Moscow",
 }
 REGIONS = {
+    "east coast": "America/New_York",
+    "west coast": "America/Los_Angeles",
     "texas": "America/Chicago",
     "california": "America/Los_Angeles",
     "florida": "America/New_York",

@@ -22,7 +22,7 @@ _STARTS = re.compile(
 def _split(text: str, now: datetime) -> tuple[str, When] | None:
     """The task and the time in "to call Bob at 5 pm" or "at 5 pm to call Bob"."""
     text = text.strip(" .?!")
-    lead = re.match(r"^(.*?)\s+(?:to|that|about)\s+(.+)$", text)
+    lead = re.match(r"^(.*?)\s+(?:to|that|about|for)\s+(.+)$", text)
     if lead and not re.match(r"^(to|that|about)\b", text):
         when = parse_when(lead.group(1), now)
         if when is not None:

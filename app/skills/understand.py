@@ -88,6 +88,10 @@ def answer(label: str, text: str, ctx: SkillContext, retry: Retry) -> Answer | N
     """The reply of the skill the classifier chose; None leaves the request to the language model."""
     skill = SKILL_OF_CLASS.get(label)
     plain = strip_fillers(text)
+    if skill == "time":
+        converted = _convert(plain, ctx)  # "… eastern standard time": a conversion, not a question about time
+        if converted is not None:
+            return Answer(skill, converted)
     if skill is None or (GENERAL_QUESTION.search(plain) and not _is_sum(label, plain)):
         return None
     if plain != text.lower().strip(" ?.!,"):
@@ -127,7 +131,15 @@ def _time(text: str, ctx: SkillContext) -> str | None:  # noqa: PLR0911 - one an
     between = re.search(r"\bdifference between (.+?) and (.+)$", text)
     if between:
         return _difference(between.group(1), between.group(2), ctx)
+    converted = _convert(text, ctx)
+    if converted is not None:
+        return converted
     place = find_place(text)
+    named_first = re.fullmatch(
+        r"(?:what(?:'s| is) )?(?:the )?([a-z][a-z .'-]+?) time(?: now| please| right now)*", text
+    )
+    if place is None and named_first and find_zone(named_first.group(1)) is not None:
+        place = (named_first.group(1), named_first.group(1))  # "new york time please"
     zone_question = re.search(r"\b(time ?zone|timezone|eastern|central|pacific|mountain)\b", text)
     if place is None:
         zone_of = re.search(r"(?:is|does|in)\s+([a-z][a-z .,'-]+?)\s+(?:in|use|on|observe)\b", text)
@@ -158,12 +170,77 @@ def _time(text: str, ctx: SkillContext) -> str | None:  # noqa: PLR0911 - one an
     return f"It's {say_time(there)} in {name}, {there:%A}."
 
 
+_CLOCK_SAID = r"(?P<clock>\d{1,2}(?::\d\d)?\s*(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d\d|noon|midnight)"
+_CONVERSIONS = (
+    # "if it's 8 pm on the east coast what time is it in sacramento"
+    rf"^(?:if|when) (?:it's|it is|its) {_CLOCK_SAID} (?:in|on|at) (?P<source>.+?),? what(?:'s| is)? (?:the )?time "
+    r"(?:is it|will it be|would it be|it is)(?: now)?(?: in| on| at| for)? (?P<target>.+)$",
+    # "it is 10 am in eastern time, what time is it in pacific time"
+    rf"^(?:it's|it is|its) {_CLOCK_SAID} (?:in|on|at) (?P<source>.+?),? what(?:'s| is)? (?:the )?time "
+    r"(?:is it|will it be|it is)(?: now)?(?: in| on| at| it)? (?P<target>.+)$",
+    # "what time will it be locally at 9 am bangalore time", "what time is 3 pm london time in tokyo"
+    rf"^what time (?:will|would|is) it (?:be )?(?P<target>locally|here|for me|in my time ?zone) "
+    rf"(?:at|when it's|when it is) {_CLOCK_SAID} (?:in )?(?P<source>.+)$",
+    rf"^what(?:'s| is)? (?:time is )?{_CLOCK_SAID} (?:in )?(?P<source>.+?) (?:in|to) (?P<target>.+)$",
+    rf"^convert {_CLOCK_SAID} (?:in )?(?P<source>.+?) (?:to|into|in) (?P<target>.+)$",
+)
+"""A clock time in one place asked in another."""
+
+
+def _convert(text: str, ctx: SkillContext) -> str | None:
+    """ "if it's 8 pm in new york what time is it in london": the same moment on the other clock."""
+    spoken = re.sub(r"\b(\d{1,2}) ([0-5]\d)(?=\s*(?:am|pm)\b)", r"\1:\2", to_digits(text))
+    for pattern in _CONVERSIONS:
+        found = re.search(pattern, spoken)
+        if found is None:
+            continue
+        source, target = _zone_named(found.group("source"), ctx), _zone_named(found.group("target"), ctx)
+        clock_said = found.group("clock").replace(".", "")
+        if source is None or target is None:
+            return None
+        hour, minute = _clock_of(clock_said)
+        if hour is None:
+            return None
+        at = source[1].replace(hour=hour, minute=minute, second=0, microsecond=0)
+        there = at.astimezone(target[1].tzinfo)
+        day = (
+            ""
+            if there.date() == at.date()
+            else (" the next day" if there.date() > at.date() else " the day before")
+        )
+        where = "here" if target[0] == "here" else f"in {target[0]}"
+        source_where = "here" if source[0] == "here" else f"in {source[0]}"
+        return f"When it's {say_time(at)} {source_where}, it's {say_time(there)} {where}{day}."
+    return None
+
+
+def _clock_of(said: str) -> tuple[int | None, int]:
+    """ "8 pm" → (20, 0), "9:30 am" → (9, 30), "noon" → (12, 0); a bare "10:00" keeps its hour."""
+    if said in ("noon", "midnight"):
+        return (12 if said == "noon" else 0), 0
+    found = re.fullmatch(r"(\d{1,2})(?::(\d\d))?\s*(am|pm)?", said.strip())
+    if found is None:
+        return None, 0
+    hour, minute = int(found.group(1)), int(found.group(2) or 0)
+    if hour > 23 or minute > 59 or (found.group(3) and not 1 <= hour <= 12):
+        return None, 0
+    if found.group(3):
+        hour = hour % 12 + (12 if found.group(3) == "pm" else 0)
+    return hour, minute
+
+
 def _zone_named(said: str, ctx: SkillContext) -> tuple[str, datetime] | None:
     """(name, the time there now) for a place or zone said any way; "here" and "my location" are local."""
-    said = said.strip(" ?.!")
-    if re.fullmatch(r"(?:here|my (?:location|place|city|time ?zone)|me|us here)", said):
+    said = re.sub(r"^(?:the|in|on|at)\s+", "", said.strip(" ?.!,"))
+    said = re.sub(r"\s+(?:standard|daylight)(?= time\b|$)", "", said)
+    if re.fullmatch(
+        r"(?:here|locally|for me|in my time ?zone|my (?:location|place|city|time ?zone)|me|us here)", said
+    ):
         return "here", ctx.local_now()
-    for candidate in (said, f"{said} time", said.removesuffix(" time"), f"the {said}"):
+    words = said.removesuffix(" time").split()
+    pieces = [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
+    pieces += [" ".join(words[-n:]) for n in range(len(words) - 1, 0, -1)]
+    for candidate in (said, f"{said} time", said.removesuffix(" time"), f"the {said}", *pieces):
         found = find_zone(candidate)
         if found is not None:
             return found[0], datetime.fromtimestamp(ctx.now(), found[1])
@@ -330,7 +407,7 @@ _WHEN_WORDS = re.compile(
 
 _REMINDER_LEAD = re.compile(
     r"^.*\b(?:remind me|reminder|alarm|wake me(?: up)?|wake up|wake-up call|wakeup call|notification|don't let me forget|do not let me forget|make sure i|"
-    r"ping me|notify me|alert me|get me up)\b"
+    r"ping me|notify me|alert me|get me up|timer(?= at\b))\b"
 )
 
 
@@ -345,6 +422,8 @@ def _reminder_set(text: str, ctx: SkillContext) -> str | Answer | None:
         rest,
     )
     rest = re.sub(r"\bat (\d{1,2}) (\d{2})\b", r"at \1:\2", rest)
+    if re.match(r"^(?:to|for)\s+\d", to_digits(rest)):
+        rest = "at " + rest.split(" ", 1)[1]  # "set the alarm to seven am": "to" names the time here
     alarm = bool(re.search(r"\b(alarm|wake)\b", text))
     if rest:
         said = reminders.remind(IntentMatch("ArisReminder", {"reminder": rest}), ctx)
@@ -400,9 +479,12 @@ def _list_add(text: str, ctx: SkillContext) -> str | Answer | None:
 
 def _new_list(text: str, ctx: SkillContext) -> str | Answer:
     """ "create a new list called camping", "i need to make a grocery list": the list, then its items."""
-    named = re.search(r"\b(?:called|named|titled) ([a-z' -]+)$", text) or re.search(
-        r"\b(?:a|an|my|new|the)\s+(?!new\b)([a-z'-]+(?: [a-z'-]+)?)\s+list\b", text
-    )
+    named = (
+        re.search(r"\b(?:called|named|titled) ([a-z' -]+)$", text)
+        or re.search(
+            r"\b(?:new|empty|blank|a) list (?:of|for) (?:my |the )?([a-z' -]+?)(?: to be [a-z]+)?$", text
+        )
+    ) or re.search(r"\b(?:a|an|my|new|the)\s+(?!new\b)([a-z'-]+(?: [a-z'-]+)?)\s+list\b", text)
     name = list_name_of(named.group(1)) if named else ""
 
     def items_for(list_called: str) -> Callable[[str], str | None]:

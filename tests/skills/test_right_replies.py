@@ -1,0 +1,80 @@
+"""Replies that were wrong in ways the reply checker found: spoken clock times, a repeat said last, a time
+converted between places, calendar dates, lists named loosely. The clock is Monday 30 November 2026, 10:00 UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from app.skills.store import TimerKind
+from tests.skills.conftest import say
+
+
+def _alarms(store) -> list[tuple[str, str | None]]:
+    """(local "Mon 30 06:30", recurrence) of each alarm or reminder set."""
+    return [
+        (datetime.fromtimestamp(t.fires_at).strftime("%a %d %H:%M"), t.recurrence)
+        for t in store.active(TimerKind.REMINDER)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("request_", "rings"),
+    [
+        ("wake me up at six thirty am", ("Tue 01 06:30", None)),
+        ("make me a wake up alarm for eight forty five am", ("Tue 01 08:45", None)),
+        ("set an alarm for this eight hundred pm this evening", ("Mon 30 20:00", None)),
+        ("set the alarm to seven am for work", ("Tue 01 07:00", None)),
+        ("remind me at 5 am every day", ("Tue 01 05:00", "daily")),
+        ("set a timer at five am seven days a week", ("Tue 01 05:00", "daily")),
+        ("set an alarm for 7 am every weekday", ("Tue 01 07:00", "weekdays")),
+    ],
+)
+def test_alarms_ring_at_the_time_said(router, store, request_: str, rings: tuple[str, str | None]) -> None:
+    skill, reply = say(router, request_)
+    assert skill == "reminder", reply
+    assert _alarms(store) == [rings]
+
+
+def test_a_reminder_still_reads_its_task_before_or_after_the_time(router, store) -> None:
+    assert "call bob at 5:00 PM" in say(router, "remind me to call bob at 5 pm")[1]
+    assert "call bob at 6:00 PM" in say(router, "remind me at 6 pm to call bob")[1]
+
+
+@pytest.mark.parametrize(
+    ("request_", "said"),
+    [
+        (
+            "if it's eight pm on the east coast what time is it in sacramento california",
+            "it's 5:00 PM in Sacramento",
+        ),
+        ("if it is four pm in missouri what time is it in london", "it's 10:00 PM in London"),
+        ("it is ten am in eastern standard time what time is it in pacific standard time", "it's 7:00 AM"),
+        ("what time will it be locally at nine am bangalore india time", "it's 3:30 AM here"),
+        ("convert 3 pm london time to tokyo time", "it's 12:00 AM in Tokyo the next day"),
+    ],
+)
+def test_a_time_in_one_place_is_converted_to_another(router, request_: str, said: str) -> None:
+    skill, reply = say(router, request_)
+    assert skill == "time" and said in reply, reply
+
+
+def test_a_place_named_before_time_and_a_smaller_city(router) -> None:
+    assert say(router, "new york time please") == ("time", "It's 5:00 AM in New York, Monday.")
+    assert "in Geneva" in say(router, "what is the time in geneva")[1]
+
+
+def test_a_calendar_date_gets_its_weekday(router) -> None:
+    assert "Sunday, August 15, 2027" in say(router, "august fifteenth is what day of the week")[1]
+    assert "Wednesday, December 2, 2026" in say(router, "what day is the 2nd of december")[1]
+
+
+def test_lists_named_loosely(router, store) -> None:
+    store.add_items("shopping", ["bread", "grocery buying", "apples", "milk"])
+    assert say(router, "take bread out from the shopping list")[1] == "Removed bread from your shopping list."
+    assert "Removed grocery buying" in say(router, "take grocery buying off of the list")[1]
+    assert "Removed apples" in say(router, "i want to remove apples from list")[1]
+    assert [i.text for i in store.find_list("shopping").items] == ["milk"]
+    assert "dog breeds list" in say(router, "make a new list of dog breeds")[1]
+    assert store.find_list("dog breeds") is not None
