@@ -123,6 +123,12 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         help="`bench skills --file`: the file is HWU64's (text, intent); its intents map to skills as "
         "app/bench/hwu64.py says",
     )
+    p.add_argument(
+        "--replies",
+        action="store_true",
+        help="`bench skills --file`: check the replies themselves (sums, times, dates, alarms, lists) on the "
+        "requests of an HWU64-format file (text, intent, annotated) whose right answer can be worked out",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench, extra_suites=extra_suites)
 
@@ -253,6 +259,8 @@ def _skills_bench(ctx: CommandContext) -> int:
     from app.bench.skills import read_labelled_file, report, run_skills_bench
     from app.cli.common import print_json
 
+    if ctx.args.replies:
+        return _replies_bench(ctx)
     if ctx.args.hwu64 and ctx.args.file is None:
         print("aris: --hwu64 needs --file PATH (e.g. ../shared/data/intents/hwu64-test.tsv)", file=sys.stderr)
         return 1
@@ -272,6 +280,28 @@ def _skills_bench(ctx: CommandContext) -> int:
         print(f"  missed: expected {expected}, got {got}: {text}")
     for text, expected, got in result.false_matches:
         print(f"  false match: expected {expected}, got {got}: {text}")
+    return 0
+
+
+def _replies_bench(ctx: CommandContext) -> int:
+    """`bench skills --replies --file PATH`: whether the skills' replies are right; a missing file skips with
+    one line (the third-party data is not in the repository)."""
+    from app.bench.replies import print_replies, read_annotated_file, replies_report, run_replies_bench
+    from app.cli.common import print_json
+
+    if ctx.args.file is None or not ctx.args.file.is_file():
+        where = "it needs --file PATH" if ctx.args.file is None else f"there is no file at {ctx.args.file};"
+        print(
+            f"bench skills --replies: skipped, {where} with requests in HWU64's format "
+            "(e.g. ../shared/data/intents/hwu64-test.tsv).",
+            file=sys.stderr,
+        )
+        return 0
+    result = run_replies_bench(read_annotated_file(ctx.args.file))
+    if ctx.args.json:
+        print_json(replies_report(result))
+    else:
+        print_replies(result)
     return 0
 
 
