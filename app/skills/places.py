@@ -34,6 +34,7 @@ ABBREVIATIONS = {
     "msk": "Europe/Moscow",
 }
 REGIONS = {
+    "china": "Asia/Shanghai",
     "east coast": "America/New_York",
     "west coast": "America/Los_Angeles",
     "texas": "America/Chicago",
@@ -82,6 +83,9 @@ ALIASES = {
     "the netherlands": "netherlands",
     "holland": "netherlands",
     "bombay": "mumbai",
+    "bangalore": "bengaluru",
+    "calcutta": "kolkata",
+    "madras": "chennai",
     "peking": "beijing",
     "saint petersburg": "st petersburg",
     "st. petersburg": "st petersburg",
@@ -118,3 +122,17 @@ def find_zone(place: str) -> tuple[str, zoneinfo.ZoneInfo] | None:
 def table_size() -> int:
     """How many places the table knows (for tests and the README)."""
     return len(_table())
+
+
+def zone_in_phrase(phrase: str) -> tuple[str, zoneinfo.ZoneInfo] | None:
+    """The zone of a place said with more words than its name ("dallas texas", "lagos nigeria", "phoenix
+    az"): the whole phrase first, then its first words, then its last ones."""
+    words = re.sub(r"[?.!,]", " ", phrase.lower()).split()
+    pieces = [" ".join(words)]
+    pieces += [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
+    pieces += [" ".join(words[-n:]) for n in range(len(words) - 1, 0, -1)]
+    for piece in dict.fromkeys(pieces):
+        found = find_zone(piece)
+        if found is not None:
+            return found
+    return None

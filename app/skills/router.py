@@ -171,6 +171,8 @@ class SkillRouter:
         """Whether the classifier's skill would answer: one that acts claims what it is given; one that only
         reads is asked (with templates that only read)."""
         guess = self._guess(text)
+        if guess is not None and understand.out_of_reach(guess.kind, text) is not None:
+            return True
         if guess is None or not guess.in_scope:
             return False
         if guess.label in understand.ACTS:
@@ -224,6 +226,9 @@ class SkillRouter:
     def _second_stage(self, text: str) -> SkillReply | None:
         """A request the templates missed, given to the skill the classifier reads in it."""
         guess = self._guess(text)
+        refusal = understand.out_of_reach(guess.kind, text) if guess is not None else None
+        if refusal is not None:
+            return SkillReply("offline", refusal)
         if guess is None or not guess.in_scope:
             return None
         try:

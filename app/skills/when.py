@@ -52,10 +52,19 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
     text = re.sub(r"\b(\d{1,2}) thirty\b", r"\1:30", text)
     # Spoken clock times reach us as separate numbers: "six thirty am" → "6 30 am", "eight hundred pm" → "800 pm".
     text = re.sub(r"\b(\d{1,2}) ([0-5]\d)\b(?=\s*(?:a\.?\s?m\b|p\.?\s?m\b|o'?\s?clock\b|$))", r"\1:\2", text)
-    text = re.sub(r"\bat (\d{1,2}) ([0-5]\d)\b", r"at \1:\2", text)
+    text = re.sub(
+        r"(?:^|\bat )(\d{1,2}) ([0-5]\d)\b",
+        lambda m: m.group(0)[: -len(m.group(2)) - 1] + ":" + m.group(2),
+        text,
+    )
+    text = re.sub(
+        r"\b(\d{1,2}) ([0-5]\d)(?= (?:in the|this|tonight|tomorrow|today|on|every)\b)", r"\1:\2", text
+    )
     text = re.sub(r"\b([1-9]|1[0-2])00(?=\s*(?:a\.?\s?m|p\.?\s?m)\b)", r"\1:00", text)
     text = re.sub(
-        r"\b(?:(?:7|seven) days (?:a|1|per|every) week|each day|daily|every single day)\b", "every day", text
+        r"\b(?:(?:7|seven) days (?:a|1|per|every) week|each day|daily|every single day|everyday)\b",
+        "every day",
+        text,
     )
     # "at 5 am every day": the repeat may come last, as it is often said
     trailing = re.fullmatch(

@@ -96,3 +96,8 @@ def test_ask_json_names_the_skill_or_null(tmp_path: Path) -> None:
     assert len(timers) == 1 and timers[0]["kind"] == "timer"
     model = json.loads(run_cli("ask", "What is the capital of France?", "--json", data_dir=data).stdout)
     assert model["skill"] is None
+    music = json.loads(run_cli("ask", "Play some jazz.", "--json", data_dir=data).stdout)
+    assert (music["skill"], music["reply"]) == (
+        "offline",
+        "I can't play music, radio or podcasts: I have no media player.",
+    )

@@ -78,3 +78,45 @@ def test_lists_named_loosely(router, store) -> None:
     assert [i.text for i in store.find_list("shopping").items] == ["milk"]
     assert "dog breeds list" in say(router, "make a new list of dog breeds")[1]
     assert store.find_list("dog breeds") is not None
+
+
+def test_alarms_are_found_and_cancelled_by_when_they_ring(router, store) -> None:
+    say(router, "wake me up at 7 am tomorrow")
+    say(router, "remind me to call sam at 9 pm")
+    assert say(router, "is there an alarm for 7 am")[1] == "Yes: your alarm tomorrow at 7:00 AM."
+    assert (
+        say(router, "do i have any alarms for tomorrow morning")[1] == "Yes: your alarm tomorrow at 7:00 AM."
+    )
+    assert say(router, "is there an alarm at ten am")[1] == "No, you have no alarm or reminder at 10:00 AM."
+    assert say(router, "delete my alarm for eight am")[1] == "You have no alarm or reminder at 8:00 AM."
+    assert (
+        say(router, "cancel my alarm for tomorrow morning")[1] == "Cancelled your alarm tomorrow at 7:00 AM."
+    )
+    assert [t.name for t in store.active(TimerKind.REMINDER)] == ["call sam"]
+
+
+@pytest.mark.parametrize(
+    ("request_", "reply"),
+    [
+        ("four plus five equals nine", "Yes, that's right: it's 9."),
+        ("four divided by two equals three", "No, it's 2, not 3."),
+        ("find me square root of forty nine", "That's 7."),
+        ("can you take five and divide it by three", "That's about 1.67."),
+        ("add five plus eighteen minus four please", "That's 19."),
+        ("what do you get when you multiply sixteen by nine", "That's 144."),
+        ("can you add up thirteen plus five plus nine for me", "That's 27."),
+    ],
+)
+def test_sums_said_every_day_ways(router, request_: str, reply: str) -> None:
+    assert say(router, request_) == ("math", reply)
+
+
+def test_a_time_said_before_the_alarm_word_or_a_remind_me_at_the_end(router, store) -> None:
+    assert say(router, "i need a six am wakeup call")[0] == "reminder"
+    say(router, "every wednesday night at five pm remind me to meet phil")
+    say(router, "i have a meeting tomorrow morning at ten please remind me")
+    assert sorted(_alarms(store)) == [
+        ("Tue 01 06:00", None),
+        ("Tue 01 10:00", None),
+        ("Wed 02 17:00", "wednesday"),
+    ]
