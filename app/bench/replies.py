@@ -355,11 +355,30 @@ def _alarm_set(text: str, intent: str, annotated: str) -> ReplyCase | None:
     if spec is None:
         return None
 
+    if _all_past(spec):
+
+        def passed(reply: str, store: SkillStore) -> bool:
+            return not store.active() and "passed" in reply
+
+        return ReplyCase(text, intent, "alarm", "that the time has passed", passed)
+
     def judged(reply: str, store: SkillStore) -> bool:
         rung = [t for t in store.active() if _rings_as_said(spec, t.fires_at, t.recurrence)]
+        if spec.times is None and spec.hours is None and not store.active() and reply.rstrip().endswith("?"):
+            return True  # a day without a time: asking for the time is right too
         return bool(rung) and (spec.times is None or says_clock(reply, spec.times))
 
     return ReplyCase(text, intent, "alarm", _spec_said(spec), judged)
+
+
+def _all_past(spec: _AlarmSpec) -> bool:
+    """ "today at ten am", asked at 14:25: every moment the request may mean is over."""
+    if spec.days != {FIXED_NOW.date()} or spec.recurring or not (spec.times or spec.hours):
+        return False
+    now = (FIXED_NOW.hour, FIXED_NOW.minute)
+    if spec.times:
+        return all(t <= now for t in spec.times)
+    return spec.hours is not None and spec.hours.stop <= FIXED_NOW.hour
 
 
 def _seed_alarm(spec: _AlarmSpec | None) -> datetime:
@@ -411,7 +430,10 @@ _SAME_LISTS = (
     ("shopping", ("shopping", "grocery", "groceries", "grocery shopping", "food")),
     ("to-do", ("to do", "todo", "to-do", "tasks", "task", "things to do", "chores")),
 )
-_NOT_ITEMS = re.compile(r"^(?:this|these|that|those|it|them|item|items|an item|entry|something|the item)\b")
+_NOT_ITEMS = re.compile(
+    r"^(?:this|these|that|those|it|him|her|them|item|items|an item|entry|something|the item|everything|all|"
+    r"the (?:first|second|third|last|next)|(?:first|second|third|last|next) (?:one|item|row|entry))\b"
+)
 
 
 def same_list(name: str) -> str:
@@ -425,9 +447,10 @@ def same_list(name: str) -> str:
 
 
 def _has_item(store: SkillStore, list_said: str, item: str) -> bool:
+    """Whether the list (any list, for "the list" unnamed) holds the item, not checked off."""
     wanted = _stem(item)
     return any(
-        same_list(named.name) == same_list(list_said)
+        same_list(list_said) in ("", "list", same_list(named.name))
         and any(_stem(i.text) == wanted and not i.done for i in named.items)
         for named in store.lists()
     )
@@ -473,9 +496,10 @@ def _lists_query(text: str, slots: dict[str, str]) -> ReplyCase | None:
     if "playlist" in text:
         return None
     if named and same_list(named) not in (same_list(n) for n in seeded):
-        seeded[re.sub(r"\s+list$", "", named)] = ["batteries", "stamps"]
+        seeded[_stored_name(named)] = ["batteries", "stamps"]
     member = re.search(
-        r"^(?:did i put|have i put|is there|are there|do i have|is|are)\s+(?:any\s+)?(.+?)\s+(?:on|in)\s+"
+        r"^(?:did i (?:put|add)|have i (?:put|added)|is there|are there|do i have|is|are)\s+(?:any\s+)?(.+?)\s+"
+        r"(?:on|in|to)\s+"
         r"(?:my|the|our)\s+(.+?)\s+list\b",
         text,
     )
@@ -521,7 +545,7 @@ def _lists_query(text: str, slots: dict[str, str]) -> ReplyCase | None:
 def _lists_remove(text: str, slots: dict[str, str]) -> ReplyCase | None:
     found = re.search(
         r"\b(?:remove|delete|take|get rid of|cross|erase|scratch)\s+(.+?)"
-        r"(?:\s+(?:off of|out from|out of|from|off|on)\s+(?:my|the|our)?\s*(.*?))?$",
+        r"(?:\s+(?:off of|out from|out of|from|off)\s+(?:my|the|our)?\s*(.*?))?$",
         text.lower(),
     )
     if not found:
@@ -530,15 +554,23 @@ def _lists_remove(text: str, slots: dict[str, str]) -> ReplyCase | None:
     if _NOT_ITEMS.match(item) or re.search(r"\b(?:list|item|entry|last|first|what)\b", item):
         return None
     list_said = slots.get("list_name") or re.sub(r"\s*list$", "", found.group(2) or "").strip() or "shopping"
-    seeded = {re.sub(r"\s+list$", "", list_said): [item, "milk"]}
+    kept = "paper towels"
+    seeded = {_stored_name(list_said): [item, kept]}
 
     def judged(_reply: str, store: SkillStore) -> bool:
         gone = not any(_stem(i.text) == _stem(item) and not i.done for n in store.lists() for i in n.items)
-        return gone and _has_item(store, list_said, "milk")
+        return gone and _has_item(store, list_said, kept)
 
     return ReplyCase(
-        text, "lists_remove", "list", f"{item} off the {list_said} list, milk kept", judged, lists=seeded
+        text, "lists_remove", "list", f"{item} off the {list_said} list, {kept} kept", judged, lists=seeded
     )
+
+
+def _stored_name(said: str) -> str:
+    """The name a list said this way has in the database, had the user made it by voice ("my grocery
+    list" is the shopping list; "list" alone, the shopping list)."""
+    name = same_list(said)
+    return "shopping" if name in ("", "list") else name
 
 
 # ---- planning and running -------------------------------------------------------------------------------------

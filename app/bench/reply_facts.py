@@ -348,10 +348,12 @@ def dates_said(said: str, today: date) -> tuple[set[date], str | None] | None:  
         words = words[1:]
     if len(words) == 1 and words[0].rstrip("s") in WEEKDAYS:
         index = WEEKDAYS.index(words[0].rstrip("s"))
-        ahead = (index - today.weekday()) % 7 or 7
-        first = today + timedelta(days=ahead)
+        ahead = (index - today.weekday()) % 7
+        first = today + timedelta(days=ahead or 7)
         if every:
-            return {first, today} if ahead == 7 else {first}, WEEKDAYS[index]
+            return ({first, today} if ahead == 0 else {first}), WEEKDAYS[index]
+        if ahead == 0:  # "on wednesday", said on a Wednesday: today, or a week on
+            return {today, first}, None
         return ({first, first + timedelta(days=7)} if nxt else {first}), None
     if every or nxt:
         return None
