@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from app.bench.reply_facts import (
@@ -257,8 +257,13 @@ def _datetime_convert(text: str, annotated: str) -> ReplyCase | None:
     if times is None or any(zone is None for zone in zones) or not zones:
         return None
     distinct = list(dict.fromkeys(zones))
-    if re.search(r"\blocal(?:ly)?\b|\bhere\b", text):
-        source, target = distinct[0], FIXED_NOW.astimezone().tzinfo
+    here = FIXED_NOW.astimezone().tzinfo
+    source: tzinfo | None
+    target: tzinfo | None
+    if re.search(r"\b(?:here|locally|my time)\b.*\bwhat time\b", text):
+        source, target = here, distinct[0]  # "when it's ten pm here what time is it in brisbane"
+    elif re.search(r"\blocal(?:ly)?\b|\bhere\b", text):
+        source, target = distinct[0], here
     elif len(distinct) == 2:
         source, target = distinct
     else:
@@ -428,7 +433,7 @@ def _alarm_remove(text: str, annotated: str) -> ReplyCase | None:
 
 _SAME_LISTS = (
     ("shopping", ("shopping", "grocery", "groceries", "grocery shopping", "food")),
-    ("to-do", ("to do", "todo", "to-do", "tasks", "task", "things to do", "chores")),
+    ("to-do", ("to do", "todo", "to-do", "tasks", "task", "things to do", "chores", "things i need to do")),
 )
 _NOT_ITEMS = re.compile(
     r"^(?:this|these|that|those|it|him|her|them|item|items|an item|entry|something|the item|everything|all|"
@@ -438,12 +443,23 @@ _NOT_ITEMS = re.compile(
 
 def same_list(name: str) -> str:
     """A list name compared loosely: "my groceries list" and "shopping" are the same list."""
-    said = re.sub(r"[^a-z -]", "", name.lower())
+    said = re.sub(r"[^a-z' -]", "", name.lower())
+    said = re.sub(r"\b(?:today|tomorrow|this week|next week)'s\s+|'s\b|'", "", said)
     said = re.sub(r"^(?:my|the|our|a|new)\s+|\s+list$", "", said.strip()).strip()
+    said = re.sub(r"^list (?:of|for)\s+", "", said)
+    if re.fullmatch(
+        r"(?:things|stuff|items)(?: (?:i|we) (?:need|have|want))?(?: to)? (?:buy|get|shop for)", said
+    ):
+        return "shopping"
     for canonical, names in _SAME_LISTS:
         if said in names:
             return canonical
     return said
+
+
+def _names_match(one: str, other: str) -> bool:
+    """ "jewels" and "jewels to be bought": a name said with more words after it is the same list."""
+    return one == other or one.startswith(f"{other} ") or other.startswith(f"{one} ")
 
 
 def _has_item(store: SkillStore, list_said: str, item: str) -> bool:
@@ -481,7 +497,7 @@ def _lists_add(text: str, slots: dict[str, str]) -> ReplyCase | None:
         named = slots["list_name"]
 
         def exists(_reply: str, store: SkillStore) -> bool:
-            return any(same_list(n.name) == same_list(named) for n in store.lists())
+            return any(_names_match(same_list(n.name), same_list(named)) for n in store.lists())
 
         return ReplyCase(text, "lists_createoradd", "list", f"a list called {named}", exists)
     return None

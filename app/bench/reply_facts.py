@@ -45,8 +45,11 @@ def read_number(words: list[str], at: int) -> tuple[Fraction, int] | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", words[at]):
         return Fraction(words[at]), at + 1
     total, current, i, seen = 0, 0, at, False
+    last = ""
     while i < len(words):
         word = words[i]
+        if word in SMALL and last in SMALL:
+            break  # "two seven" is two numbers, not nine
         if word in SMALL:
             current += SMALL[word]
         elif word in TENS:
@@ -64,6 +67,7 @@ def read_number(words: list[str], at: int) -> tuple[Fraction, int] | None:
         else:
             break
         seen = True
+        last = word
         i += 1
     if not seen:
         return None

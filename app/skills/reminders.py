@@ -16,7 +16,8 @@ from app.skills.when import BadTimeError, When, parse_when
 
 _STARTS = re.compile(
     r"\b(every|in|at|tomorrow|tonight|today|this|next|on|by|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|half past|quarter past)\b"
+    r"friday|saturday|sunday|half past|quarter past|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b"
 )
 
 

@@ -559,6 +559,8 @@ _ADD = re.compile(
 
 
 def _list_add(text: str, ctx: SkillContext) -> str | Answer | None:
+    if _ON_LIST.search(text):
+        return _list_query(text, ctx)  # "did i add milk to the shopping list": a question, not an addition
     text = re.sub(r"^re(?=add\b)|^(?:i need you to|you need to)\s+", "", text)
     text = re.sub(r"\s+(?:for (?:today|tomorrow|tonight|this week|next week)|please|for me)$", "", text)
     found = _ADD.search(re.sub(r"^remember to\s+", "", text))
@@ -616,7 +618,7 @@ def _new_list(text: str, ctx: SkillContext) -> str | Answer:
 
 _ON_LIST = re.compile(
     r"^(?:is|are|do i have|did i (?:put|add)|have i (?:got|put|added))\s+(?:any\s+)?(.+?)\s+"
-    r"(?:on|in)\s+(?:my|the|our)?\s*(.*?)\s*list$"
+    r"(?:on|in|to)\s+(?:my|the|our)?\s*(.*?)\s*list$"
 )
 
 
@@ -632,11 +634,18 @@ def _list_query(text: str, ctx: SkillContext) -> str | None:
             return f"No, {item} isn't on your {name} list."
         state = " (checked off)" if all(i.done for i in found) else ""
         return f"Yes, {found[0].text} is on your {name} list{state}."
-    called = re.search(r"\b(?:my|the|our)\s+([a-z -]+?)\s+list\b", text)
+    called = (
+        re.search(r"\b(?:my|the|our)\s+([a-z -]+?)\s+list\b", text)
+        or re.search(r"\b(?:my|the|our)\s+(list (?:of|for) [a-z -]+)$", text)
+        or re.fullmatch(
+            r"(?!lists?\b)([a-z -]+?) list(?: for (?:today|tomorrow|this week))?(?: please)?", text
+        )
+        or re.fullmatch(r"(list (?:of |for )?(?!the\b|all\b|my\b)[a-z -]+)", text)
+    )
     if called:
         return lists.read(IntentMatch("ArisListRead", {"list_name": list_name_of(called.group(1))}), ctx)
     if re.match(r"^(?:i|i'm|we|you|lists?)\b", text) and not re.search(
-        r"\b(what|which|show|read|tell)\b", text
+        r"\b(what|which|show|read|tell|have|all)\b", text
     ):
         return None  # "i love lists": said about lists, not asking for one
     if re.search(r"\blists\b", text):

@@ -152,3 +152,18 @@ def test_the_command_prints_json_and_skips_without_a_file(tmp_path: Path) -> Non
     assert '"checked": 12' in result.stdout and '"accuracy": 1.0' in result.stdout
     missing = run_cli("bench", "skills", "--replies", "--file", str(tmp_path / "none.tsv"))
     assert missing.returncode == 0 and "skipped" in missing.stderr
+
+
+def test_the_checkers_readers_share_no_code_with_the_skills() -> None:
+    import ast
+
+    import app.bench.reply_facts as facts
+
+    tree = ast.parse(Path(facts.__file__).read_text(encoding="utf-8"))
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert not any(str(name).startswith("app.") for name in imported), imported
