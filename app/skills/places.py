@@ -132,7 +132,7 @@ def zone_in_phrase(phrase: str) -> tuple[str, zoneinfo.ZoneInfo] | None:
     pieces += [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
     pieces += [" ".join(words[-n:]) for n in range(len(words) - 1, 0, -1)]
     for piece in dict.fromkeys(pieces):
-        found = find_zone(piece)
+        found = find_zone(piece) or find_zone(f"{piece} time")  # "central" as in "central time"
         if found is not None:
             return found
     return None

@@ -654,7 +654,8 @@ def _list_query(text: str, ctx: SkillContext) -> str | None:
 
 
 _REMOVE = re.compile(
-    r"^(?:please )?(?:remove|delete|take|cross|erase|scratch|strike|get rid of|drop)\s+(.+?)"
+    r"^(?:.*?\b(?:so|and|then|now)\s+)??(?:please )?"
+    r"(?:remove|delete|take|cross out|cross off|cross|erase|scratch|strike|get rid of|drop)\s+(.+?)"
     r"(?:\s+(?:off|from|out of|out from)\s+(?:my|the|our)?\s*(.+?)(?:\s+list)?)?(?:\s+off)?$"
 )
 

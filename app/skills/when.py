@@ -116,6 +116,7 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
     if text.strip():
         return None
     at = now.replace(second=0, microsecond=0)
+    said_hour = hour is not None
     if hour is None:
         hour, minute = 9, 0
     at = at.replace(hour=hour, minute=minute)
@@ -123,7 +124,9 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
         at += timedelta(days=day_offset)
     elif weekday is not None:
         at += timedelta(days=(weekday - now.weekday()) % 7)
-    if at <= now and day_offset == 0 and hour < 12 and not _HALF_OF_DAY.search(phrase.lower()):
+    if at <= now and not said_hour and day_offset == 0:
+        return None  # "today", with the morning gone: when today is a question, not 9 AM
+    if at <= now and said_hour and day_offset == 0 and hour < 12 and not _HALF_OF_DAY.search(phrase.lower()):
         at += timedelta(hours=12)  # "at seven today", said in the afternoon: the evening
     if at <= now and day_offset is None:
         at += timedelta(days=7 if weekday is not None else 1)

@@ -120,3 +120,27 @@ def test_a_time_said_before_the_alarm_word_or_a_remind_me_at_the_end(router, sto
         ("Tue 01 10:00", None),
         ("Wed 02 17:00", "wednesday"),
     ]
+
+
+def test_a_calendar_date_inside_a_reminder_is_a_day_not_a_clock_time(router, store) -> None:
+    reply = say(router, "please add shopping at mall on twenty six march at twelve pm")[1]
+    assert "Friday, March 26 at 12:00 PM" in reply
+    say(router, "remind me on march 3rd at 5 pm to call mom")
+    assert ("Wed 03 17:00", None) in _alarms(store)
+
+
+def test_today_in_the_afternoon(router, store, clock) -> None:
+    clock.value += 5 * 3600  # 15:00
+    assert "at 7:00 PM" in say(router, "make an alarm for the meeting with bob at seven today")[1]
+    assert say(router, "remind me to go grocery shopping today")[1].startswith("When should I remind you?")
+
+
+def test_lists_read_and_changed_however_they_are_named(router, store) -> None:
+    store.add_items("to-do", ["call the bank"])
+    store.add_items("shopping", ["bread", "bathroom paint", "milk"])
+    assert "call the bank" in say(router, "to do list for today please")[1]
+    assert "call the bank" in say(router, "what's in my list of tasks")[1]
+    assert say(router, "did i add milk to the shopping list")[1] == "Yes, milk is on your shopping list."
+    assert say(router, "cross out bread from shopping list")[1] == "Removed bread from your shopping list."
+    said = say(router, "we're out of paint so take bathroom paint off the list")[1]
+    assert said == "Removed bathroom paint from your shopping list."
