@@ -638,12 +638,18 @@ def _list_query(text: str, ctx: SkillContext) -> str | None:
         re.search(r"\b(?:my|the|our)\s+([a-z -]+?)\s+list\b", text)
         or re.search(r"\b(?:my|the|our)\s+(list (?:of|for) [a-z -]+)$", text)
         or re.fullmatch(
-            r"(?!lists?\b)([a-z -]+?) list(?: for (?:today|tomorrow|this week))?(?: please)?", text
+            r"(?!lists?\b)([a-z-]+(?: [a-z-]+){0,2}?) list(?: for (?:today|tomorrow|this week))?(?: please)?",
+            text,
         )
         or re.fullmatch(r"(list (?:of |for )?(?!the\b|all\b|my\b)[a-z -]+)", text)
     )
-    if called:
-        return lists.read(IntentMatch("ArisListRead", {"list_name": list_name_of(called.group(1))}), ctx)
+    read = (
+        lists.read(IntentMatch("ArisListRead", {"list_name": list_name_of(called.group(1))}), ctx)
+        if called
+        else None
+    )
+    if read is not None:
+        return read
     if re.match(r"^(?:i|i'm|we|you|lists?)\b", text) and not re.search(
         r"\b(what|which|show|read|tell|have|all)\b", text
     ):
