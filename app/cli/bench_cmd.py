@@ -272,7 +272,8 @@ def _skills_bench(ctx: CommandContext) -> int:
     print(
         f"{result.utterances} utterances ({result.in_scope} skill requests, {result.negatives} others): "
         f"accuracy {result.accuracy:.1%}, false matches {result.false_match_rate:.1%}, "
-        f"median {result.median_ms:.2f} ms, p95 {result.p95_ms:.2f} ms"
+        f"median {result.median_ms:.2f} ms, p95 {result.p95_ms:.2f} ms "
+        f"(processor time: median {result.cpu_median_ms:.2f} ms, p95 {result.cpu_p95_ms:.2f} ms)"
     )
     for skill, figures in result.per_skill.items():
         print(f"  {skill:<22} {figures.right:>5}/{figures.requests:<5} {figures.accuracy:.1%}")
