@@ -3,6 +3,7 @@ until a skill answers; no match, or no skill that wants it, and the model answer
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import time
@@ -220,6 +221,8 @@ class SkillRouter:
             return self._last_guess[1]
         classifier = self._classifier()
         guess = classifier.guess(text) if classifier is not None else None
+        if guess is not None and guess.in_scope:
+            guess = dataclasses.replace(guess, label=understand.relabel(guess.label, text))
         self._last_guess = (text, guess)
         return guess
 

@@ -110,6 +110,19 @@ def _is_sum(label: str, text: str) -> bool:
     return label in ("math", "units") and len(re.findall(r"\d+(?:\.\d+)?", to_digits(text))) >= 2
 
 
+_ASKS_TO_BE_REMINDED = re.compile(
+    r"(?:\b(?:can|could|will|would) you(?: please)?|\bplease|,)\s+remind me(?: of (?:it|that)| about (?:it|that)| then)?$"
+)
+
+
+def relabel(label: str, text: str) -> str:
+    """The class a request really is: "i have a meeting at four on wednesday, can you remind me" sounds like
+    a question about reminders to the classifier but asks for one."""
+    if label == "reminder_query" and _ASKS_TO_BE_REMINDED.search(text.lower().strip(" ?.!")):
+        return "reminder_set"
+    return label
+
+
 def would_act(label: str, text: str) -> bool:
     """Whether an acting class would take ``text`` (checked without acting, for the pipeline's head start):
     the same tests its action makes before it changes anything."""

@@ -144,3 +144,10 @@ def test_lists_read_and_changed_however_they_are_named(router, store) -> None:
     assert say(router, "cross out bread from shopping list")[1] == "Removed bread from your shopping list."
     said = say(router, "we're out of paint so take bathroom paint off the list")[1]
     assert said == "Removed bathroom paint from your shopping list."
+
+
+def test_a_request_to_be_reminded_said_as_a_question_sets_the_reminder(router, store) -> None:
+    request_ = "i have a meeting with sean at four pm on wednesday can you remind me"
+    assert router.claims(request_) and _alarms(store) == []  # claiming acts on nothing
+    assert "about a meeting with sean on Wednesday, December 2 at 4:00 PM" in say(router, request_)[1]
+    assert _alarms(store) == [("Wed 02 16:00", None)]
