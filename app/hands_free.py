@@ -192,6 +192,10 @@ class HandsFree:
             return None
         return result
 
+    def run_between_turns(self, job: Callable[[], None]) -> None:
+        """Run ``job`` on the loop's worker, after the answer being spoken (a timer ringing)."""
+        self._runner.submit(job)
+
     def set_muted(self, muted: bool) -> None:
         """Muted, nothing is listened to: no wake word, and a question being waited for is dropped (an
         answer already being spoken finishes)."""

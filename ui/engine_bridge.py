@@ -429,16 +429,13 @@ class EngineBridge(QObject):
         """Ring (a chime on the speaker) and say ``text``: a timer or reminder came due."""
 
         def ring() -> None:
-            from engine.chime import chime
+            from app.skills.alarms import ring_aloud
 
             sink = self._sink
             if sink is None:
                 return
             voice = self.assistant.factory.reply_synthesizer()
-            sink.play(chime(voice.sample_rate))
-            for chunk in voice.synthesize(text):
-                sink.play(chunk)
-            sink.wait_done()
+            ring_aloud(text, sink, voice.synthesize(text), voice.sample_rate)
             log.info("Announced: %s", text)
 
         self._submit(ring)

@@ -9,8 +9,9 @@ expected value lists both ("time|date"), and a reply from either counts as reach
 - ``qa_maths`` includes a few unit conversions ("convert ten inches to centimeters").
 - ``qa_currency`` has no offline answer: it must reach the model or the honest "I can't check exchange rates
   offline" (skill ``offline``), never a maths or units guess.
-Every other intent (music, weather, email, general questions…) must reach the language model (or the honest
-refusal, for the weather).
+Music, radio, podcasts, the news and stock prices may also get the honest one-sentence refusal (skill
+``offline``: "I can't check the news offline."). Every other intent (email, general questions…) must reach the
+language model.
 """
 
 from __future__ import annotations
@@ -32,6 +33,14 @@ SKILL_OF_INTENT: dict[str, str] = {
     "qa_maths": "math|units",
     "qa_currency": "none|offline",
     "weather_query": "none|offline",
+    "play_music": "none|offline",
+    "play_radio": "none|offline",
+    "play_podcasts": "none|offline",
+    "play_audiobook": "none|offline",
+    "music_query": "none|offline",
+    "music_settings": "none|offline",
+    "news_query": "none|offline",
+    "qa_stock": "none|offline",
 }
 """HWU64 intent → expected skill(s); intents not listed expect ``none`` (the language model)."""
 

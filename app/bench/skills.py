@@ -9,7 +9,7 @@ import statistics
 import tempfile
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from app.bench.hwu64 import expected_skill
@@ -72,6 +72,9 @@ class SkillsBenchResult:
     """The same as ``in_scope`` (the name older scripts read)."""
     errors: list[dict[str, str]] = field(default_factory=list)
     """Misses and false matches together, as older scripts read them."""
+    cpu_median_ms: float = 0.0
+    """Processor time per request (the thread's own), which other work on the machine does not inflate."""
+    cpu_p95_ms: float = 0.0
 
 
 def _own_cells(language: str) -> list[tuple[str, str]]:
@@ -139,14 +142,24 @@ def run_skills_bench(language: str = "en", rows: Iterable[Labelled] | None = Non
         router = SkillRouter(open_skill_store(Path(folder) / "aris.db"), language=language)
         router.warm_up()
         times: list[float] = []
+        cpu: list[float] = []
         got_of: list[str] = []
         for row in rows:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             reply = router.handle(row.text)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - cpu_started) * 1000)
             got_of.append(reply.skill if reply else MODEL)
         router.close()
-    return _score(rows, got_of, times)
+    return replace(_score(rows, got_of, times), cpu_median_ms=_median(cpu), cpu_p95_ms=_p95(cpu))
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 2) if values else 0.0
+
+
+def _p95(values: list[float]) -> float:
+    return round(statistics.quantiles(values, n=20)[-1], 2) if len(values) > 1 else 0.0
 
 
 def _score(rows: list[Labelled], got_of: list[str], times: list[float]) -> SkillsBenchResult:

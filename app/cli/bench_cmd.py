@@ -138,6 +138,12 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         help="`bench skills --file`: the file is HWU64's (text, intent); its intents map to skills as "
         "app/bench/hwu64.py says",
     )
+    p.add_argument(
+        "--replies",
+        action="store_true",
+        help="`bench skills --file`: check the replies themselves (sums, times, dates, alarms, lists) on the "
+        "requests of an HWU64-format file (text, intent, annotated) whose right answer can be worked out",
+    )
     p.add_argument("--json", action="store_true", help="print the results as JSON")
     p.set_defaults(handler=bench, extra_suites=extra_suites)
 
@@ -289,6 +295,8 @@ def _skills_bench(ctx: CommandContext) -> int:
     from app.bench.skills import read_labelled_file, report, run_skills_bench
     from app.cli.common import print_json
 
+    if ctx.args.replies:
+        return _replies_bench(ctx)
     if ctx.args.hwu64 and ctx.args.file is None:
         print("aris: --hwu64 needs --file PATH (e.g. ../shared/data/intents/hwu64-test.tsv)", file=sys.stderr)
         return 1
@@ -300,7 +308,8 @@ def _skills_bench(ctx: CommandContext) -> int:
     print(
         f"{result.utterances} utterances ({result.in_scope} skill requests, {result.negatives} others): "
         f"accuracy {result.accuracy:.1%}, false matches {result.false_match_rate:.1%}, "
-        f"median {result.median_ms:.2f} ms, p95 {result.p95_ms:.2f} ms"
+        f"median {result.median_ms:.2f} ms, p95 {result.p95_ms:.2f} ms "
+        f"(processor time: median {result.cpu_median_ms:.2f} ms, p95 {result.cpu_p95_ms:.2f} ms)"
     )
     for skill, figures in result.per_skill.items():
         print(f"  {skill:<22} {figures.right:>5}/{figures.requests:<5} {figures.accuracy:.1%}")
@@ -308,6 +317,28 @@ def _skills_bench(ctx: CommandContext) -> int:
         print(f"  missed: expected {expected}, got {got}: {text}")
     for text, expected, got in result.false_matches:
         print(f"  false match: expected {expected}, got {got}: {text}")
+    return 0
+
+
+def _replies_bench(ctx: CommandContext) -> int:
+    """`bench skills --replies --file PATH`: whether the skills' replies are right; a missing file skips with
+    one line (the third-party data is not in the repository)."""
+    from app.bench.replies import print_replies, read_annotated_file, replies_report, run_replies_bench
+    from app.cli.common import print_json
+
+    if ctx.args.file is None or not ctx.args.file.is_file():
+        where = "it needs --file PATH" if ctx.args.file is None else f"there is no file at {ctx.args.file};"
+        print(
+            f"bench skills --replies: skipped, {where} with requests in HWU64's format "
+            "(e.g. ../shared/data/intents/hwu64-test.tsv).",
+            file=sys.stderr,
+        )
+        return 0
+    result = run_replies_bench(read_annotated_file(ctx.args.file))
+    if ctx.args.json:
+        print_json(replies_report(result))
+    else:
+        print_replies(result)
     return 0
 
 

@@ -21,6 +21,7 @@ from engine.wake import WakeWord, wake_word_named
 
 if TYPE_CHECKING:
     from app.hands_free import HandsFreeSettings
+    from app.skills.alarms import AlarmBell
 
 
 def register(commands: Commands) -> None:
@@ -171,13 +172,50 @@ def _open_audio(
     return source, None
 
 
+def _alarm_bell(
+    ctx: CommandContext,
+    assistant: Assistant,
+    sink: object,
+    submit: Callable[[Callable[[], None]], None],
+) -> AlarmBell | None:
+    """Timers, reminders and alarms ring (chime, then words) on the command's speaker while it runs; None
+    without a speaker (a WAV file in, the answer printed)."""
+    if not isinstance(sink, SpeakerSink):
+        return None
+    from app.skills.alarms import AlarmBell
+    from app.skills.store import SkillStore
+    from app.storage.database import open_database
+
+    voice = assistant.factory.reply_synthesizer()
+    store = SkillStore(open_database(ctx.paths.database))
+    bell = AlarmBell(
+        store,
+        sink,
+        voice.synthesize,
+        voice.sample_rate,
+        submit=submit,
+        language=lambda: assistant.settings.models.language,
+    )
+    bell.start()
+    return bell
+
+
+def _close_bell(bell: AlarmBell | None) -> None:
+    if bell is not None:
+        bell.stop()
+        bell.store.db.conn.close()
+
+
 def listen(ctx: CommandContext) -> int:
-    """`listen [IN.wav] [--speak OUT.wav] [--json]`: one voice turn."""
+    """`listen [IN.wav] [--speak OUT.wav] [--json]`: one voice turn; on the speaker, an alarm that comes
+    due meanwhile rings right after the answer."""
     streaming = not ctx.args.json
     assistant = Assistant(ctx.paths, settings_for(ctx), on_event=_streaming_printer(streaming))
     source, sink = _open_audio(ctx, assistant)
     microphone = source if isinstance(source, MicrophoneSource) else None
     live = microphone is not None
+    held: list[Callable[[], None]] = []
+    bell = _alarm_bell(ctx, assistant, sink, held.append)
     try:
         if microphone is not None:
             if not microphone.wait_ready():
@@ -187,7 +225,13 @@ def listen(ctx: CommandContext) -> int:
             microphone.start_listening()  # from the prompt on, not from when the turn's thread gets there
             print("Listening… speak now.", file=sys.stderr, flush=True)
         result = assistant.listen_and_answer(source, sink, live=live and isinstance(sink, SpeakerSink))
+        if bell is not None:
+            bell.stop()
+            for ring in held:  # what came due during the turn rings once the answer is over
+                ring()
+            bell.ring_due()
     finally:
+        _close_bell(bell)
         if isinstance(sink, SpeakerSink):
             sink.close()
         if microphone is not None:
@@ -254,15 +298,18 @@ def hands_free(ctx: CommandContext) -> int:
 
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     loop: HandsFree | None = None
+    bell: AlarmBell | None = None
     try:
         if not source.wait_ready():
             raise AudioDeviceError("The microphone opened but delivers no sound. Run: python main.py doctor")
         loop = HandsFree(assistant, source, sink, settings, on_state=on_state, on_result=on_result)
+        bell = _alarm_bell(ctx, assistant, sink, loop.run_between_turns)
         while not stop.wait(0.2):
             pass
     except KeyboardInterrupt:
         pass
     finally:
+        _close_bell(bell)
         signal.signal(signal.SIGTERM, previous)
         if loop is not None:
             loop.close()

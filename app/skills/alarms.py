@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +15,8 @@ from app.skills.speech import join_items, say_time
 from app.skills.store import SkillStore, Timer, TimerKind, TimerState
 from app.skills.when import next_occurrence
 from app.storage.errors import StorageError
+from engine.audio.protocols import AudioChunk, AudioSink
+from engine.chime import chime
 
 log = logging.getLogger(__name__)
 
@@ -121,3 +123,67 @@ class AlarmWatcher:
                     self.on_ring(ring)
                 except Exception:  # a failing listener must not stop later timers from ringing
                     log.exception("Ringing %s failed", ring.timer.id)
+
+
+def ring_aloud(text: str, sink: AudioSink, speech: Iterable[AudioChunk], sample_rate: int) -> None:
+    """Ring on a speaker: the chime first (an alarm is a reminder that rings), then the words, then wait
+    until both were heard."""
+    sink.play(chime(sample_rate))
+    for chunk in speech:
+        sink.play(chunk)
+    sink.wait_done()
+
+
+Speak = Callable[[str], Iterable[AudioChunk]]
+"""Text → the voice's audio (a synthesizer's ``synthesize``)."""
+
+
+class AlarmBell:
+    """Rings due timers, reminders and alarms aloud while a voice command runs (`listen`, `hands-free`):
+    the chime, then what is due, on the command's speaker. ``submit`` queues the ringing behind the reply
+    being spoken (the voice loop's worker), so the two never talk over each other."""
+
+    def __init__(
+        self,
+        store: SkillStore,
+        sink: AudioSink,
+        speak: Speak,
+        sample_rate: int,
+        *,
+        submit: Callable[[Callable[[], None]], None] | None = None,
+        language: Callable[[], str] = lambda: "en",
+    ) -> None:
+        self.store = store
+        self.sink = sink
+        self.speak = speak
+        self.sample_rate = sample_rate
+        self.submit = submit
+        self.rang: list[Ring] = []
+        """Everything rung so far (what the command reports)."""
+        self.watcher = AlarmWatcher(store, self._on_ring, language)
+
+    def start(self) -> None:
+        """Ring what is due from now on (in the background)."""
+        self.watcher.start()
+
+    def ring_due(self) -> list[Ring]:
+        """Ring what is due right now, on the caller's thread (the last check before a command exits)."""
+        rings = self.watcher.check()
+        for ring in rings:
+            self._ring(ring)
+        return rings
+
+    def stop(self) -> None:
+        """Stop watching (bounded wait); a ring already queued still plays."""
+        self.watcher.stop()
+
+    def _on_ring(self, ring: Ring) -> None:
+        if self.submit is None:
+            self._ring(ring)
+        else:
+            self.submit(lambda: self._ring(ring))
+
+    def _ring(self, ring: Ring) -> None:
+        log.info("Ringing: %s", ring.text)
+        self.rang.append(ring)
+        ring_aloud(ring.text, self.sink, self.speak(ring.text), self.sample_rate)

@@ -52,6 +52,8 @@ class Guess:
     probability: float
     in_scope: bool
     """The probability reached the threshold and the label is a skill's."""
+    kind: str = ""
+    """For an out-of-scope guess, the kind of request it is ("music", "news"; "" when unknown)."""
 
 
 class IntentClassifier:
@@ -104,7 +106,7 @@ class IntentClassifier:
         best = int(np.argmax(probabilities))
         label, probability = self.labels[best], float(probabilities[best])
         if is_out_of_scope(label):
-            return Guess(OUT_OF_SCOPE, probability, False)
+            return Guess(OUT_OF_SCOPE, probability, False, kind=label.partition(":")[2])
         return Guess(label, probability, probability >= self.threshold)
 
 

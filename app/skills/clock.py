@@ -6,7 +6,7 @@ from datetime import datetime
 
 from app.skills.base import SkillContext
 from app.skills.matcher import IntentMatch
-from app.skills.places import find_zone
+from app.skills.places import zone_in_phrase
 from app.skills.speech import say_day, say_time
 
 
@@ -20,7 +20,7 @@ def time_in(match: IntentMatch, ctx: SkillContext) -> str | None:
     place = str(match.slots.get("place", "")).strip()
     if not place or len(place.split()) > 4:
         return None
-    found = find_zone(place)
+    found = zone_in_phrase(place)
     if found is None:
         if place in ("here", "my city", "my time zone"):
             return time_here(match, ctx)

@@ -14,7 +14,7 @@ FILLERS = re.compile(
     r"|(?:can|could|would|will) you(?: please)?(?: tell me| let me know| check| find out| say)?[, ]+"
     r"|please[, ]+(?:tell me|let me know|say)?[, ]*"
     r"|i (?:want|wanna|need|would like|'d like|was wondering)"
-    r"(?: to (?:know|find out|ask)| know| you to| if you could)?[, ]+"
+    r"(?: to (?:know|find out|ask)| know| you to| if you could| to)?[, ]+"
     r"|i wanna know[, ]+|tell me[, ]+|let me know[, ]+|do you know[, ]+|(?:any )?idea[, ]+)",
 )
 """Words around a request that change nothing about it ("i wanna know how many pounds are in 10 kilos")."""
@@ -42,6 +42,21 @@ HOLIDAYS = {
 """Fixed-date holidays people ask about ("how many days until Christmas")."""
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_MONTH = "|".join(_MONTHS)
 
 
 def strip_fillers(text: str) -> str:
@@ -152,6 +167,9 @@ def find_day(text: str, today: date) -> tuple[date, str] | None:  # noqa: PLR091
         return today + timedelta(
             days=days
         ), f"In {ahead.group(1)} {ahead.group(2)}{'s' if ahead.group(1) != '1' else ''}"
+    calendar_day = _calendar_day(spoken, today)
+    if calendar_day is not None:
+        return calendar_day
     for name, (month, day) in HOLIDAYS.items():
         if re.search(rf"\b{re.escape(name)}\b", spoken):
             when = date(today.year, month, day)
@@ -166,3 +184,23 @@ def find_day(text: str, today: date) -> tuple[date, str] | None:  # noqa: PLR091
                 offset = 7
             return today + timedelta(days=offset), ("Next " if offset >= 7 else "") + name.title()
     return None
+
+
+def _calendar_day(spoken: str, today: date) -> tuple[date, str] | None:
+    """ "august 15th", "the 21st of march": that day this year, or next year once it has passed."""
+    found = re.search(rf"\b({_MONTH})\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?\b", spoken) or re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b", spoken
+    )
+    if found is None:
+        return None
+    month_said, day_said = (
+        (found.group(1), found.group(2)) if found.group(1).isalpha() else (found.group(2), found.group(1))
+    )
+    month = _MONTHS.index(month_said) + 1
+    try:
+        when = date(today.year, month, int(day_said))
+        if when < today:
+            when = date(today.year + 1, month, int(day_said))
+    except ValueError:
+        return None
+    return when, f"{month_said.title()} {int(day_said)}"

@@ -35,16 +35,32 @@ _LIST_NAMES = {
 }
 
 
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+
+
 def list_name(spoken: object) -> str:
     """The stored name of a list as spoken ("my to do" → "to-do", "grocery" → "shopping")."""
-    name = re.sub(r"^(my|the|our)\s+", "", str(spoken or "").strip().lower())
-    name = re.sub(r"\s+list$", "", name)
+    name = re.sub(r"^(?:of\s+)?(?:(?:my|the|our)(?:\s+|$))?", "", str(spoken or "").strip().lower())
+    name = re.sub(r"(?:^|\s+)list$", "", name)  # "the list" alone is the default list
+    name = re.sub(r"^list (?:of |for )?", "", name)  # "my list of errands", "my list to do"
+    name = re.sub(
+        r"\s+(?:for |on )?(?:today|tomorrow|tonight|this week|next week|the weekend|" + _DAYS + r")$",
+        "",
+        name,
+    )
+    if re.fullmatch(
+        r"(?:things|stuff|items)(?: (?:i|we) (?:need|have|want))?(?: to)? (?:buy|get|purchase|shop for)", name
+    ):
+        return SHOPPING
+    if re.fullmatch(r"(?:things|stuff)(?: (?:i|we) (?:need|have))? to do", name):
+        return TODO
     return _LIST_NAMES.get(name, name)
 
 
 def split_items(text: str) -> list[str]:
     """ "milk, eggs and bread" → three items."""
     text = re.sub(r"^(some|a few|more)\s+", "", text.strip(" .?!").lower())
+    text = re.sub(r"\s+(?:out|off)$", "", text)  # "take bread out from the list"
     parts = re.split(r",\s*(?:and\s+)?|\s+and\s+|\s+&\s+", text)
     return [re.sub(r"^(some|a|an)\s+", "", part).strip() for part in parts if part.strip()]
 
@@ -54,9 +70,10 @@ def _name_of(match: IntentMatch) -> str | None:
     spoken = str(match.slots.get("list_name", ""))
     if match.intent.startswith("HassShoppingList"):
         return SHOPPING
-    if len(spoken.split()) > 3:
+    name = list_name(spoken)
+    if len(name.split()) > 3:
         return None
-    return list_name(spoken)
+    return name
 
 
 def _says(named: str) -> str:

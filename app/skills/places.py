@@ -1,5 +1,5 @@
 """Where a place is in time: city, country or zone name → IANA zone, from the bundled table
-(resources/skills/cities.tsv: the 1,000 largest cities, every IANA zone's city, single-zone countries)
+(resources/skills/cities.tsv: the 5,000 largest cities, every IANA zone's city, single-zone countries)
 plus the common zone abbreviations."""
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ ABBREVIATIONS = {
     "msk": "Europe/Moscow",
 }
 REGIONS = {
+    "china": "Asia/Shanghai",
+    "east coast": "America/New_York",
+    "west coast": "America/Los_Angeles",
     "texas": "America/Chicago",
     "california": "America/Los_Angeles",
     "florida": "America/New_York",
@@ -80,6 +83,9 @@ ALIASES = {
     "the netherlands": "netherlands",
     "holland": "netherlands",
     "bombay": "mumbai",
+    "bangalore": "bengaluru",
+    "calcutta": "kolkata",
+    "madras": "chennai",
     "peking": "beijing",
     "saint petersburg": "st petersburg",
     "st. petersburg": "st petersburg",
@@ -116,3 +122,17 @@ def find_zone(place: str) -> tuple[str, zoneinfo.ZoneInfo] | None:
 def table_size() -> int:
     """How many places the table knows (for tests and the README)."""
     return len(_table())
+
+
+def zone_in_phrase(phrase: str) -> tuple[str, zoneinfo.ZoneInfo] | None:
+    """The zone of a place said with more words than its name ("dallas texas", "lagos nigeria", "phoenix
+    az"): the whole phrase first, then its first words, then its last ones."""
+    words = re.sub(r"[?.!,]", " ", phrase.lower()).split()
+    pieces = [" ".join(words)]
+    pieces += [" ".join(words[:n]) for n in range(len(words) - 1, 0, -1)]
+    pieces += [" ".join(words[-n:]) for n in range(len(words) - 1, 0, -1)]
+    for piece in dict.fromkeys(pieces):
+        found = find_zone(piece) or find_zone(f"{piece} time")  # "central" as in "central time"
+        if found is not None:
+            return found
+    return None

@@ -6,23 +6,25 @@ import re
 from datetime import datetime
 
 from app.skills.base import SkillContext
-from app.skills.extract import singular
+from app.skills.extract import find_day, singular
 from app.skills.matcher import IntentMatch
+from app.skills.numbers import to_digits
 from app.skills.speech import join_items, say_day, say_time
-from app.skills.store import TimerKind, TimerState
+from app.skills.store import Timer, TimerKind, TimerState
 from app.skills.timers import RINGS_NOTE
 from app.skills.when import BadTimeError, When, parse_when
 
 _STARTS = re.compile(
     r"\b(every|in|at|tomorrow|tonight|today|this|next|on|by|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|half past|quarter past)\b"
+    r"friday|saturday|sunday|half past|quarter past|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b"
 )
 
 
 def _split(text: str, now: datetime) -> tuple[str, When] | None:
     """The task and the time in "to call Bob at 5 pm" or "at 5 pm to call Bob"."""
     text = text.strip(" .?!")
-    lead = re.match(r"^(.*?)\s+(?:to|that|about)\s+(.+)$", text)
+    lead = re.match(r"^(.*?)\s+(?:to|that|about|for)\s+(.+)$", text)
     if lead and not re.match(r"^(to|that|about)\b", text):
         when = parse_when(lead.group(1), now)
         if when is not None:
@@ -38,6 +40,9 @@ def _split(text: str, now: datetime) -> tuple[str, When] | None:
 
 def _task(text: str) -> str:
     task = re.sub(r"^(to|that|about|for)\s+", "", text.strip()).strip()
+    task = re.sub(
+        r"^(?:i|we) (?:have|need|must|should|got)(?: to)?\s+|\s+(?:can|could|will|would) you$", "", task
+    )
     # "wake me up with an alarm at 5:30": the alarm is how it rings, not what it is about
     return re.sub(r"^(?:with|using|by)?\s*(?:an?|the|my)?\s*(?:alarm|wake-?up call)$", "", task).strip()
 
@@ -71,7 +76,10 @@ def remind(match: IntentMatch, ctx: SkillContext) -> str | None:
     if when.at.timestamp() <= ctx.now():
         return "That time has already passed. When should I remind you?"
     ctx.store.add_timer(TimerKind.REMINDER, task, when.at.timestamp(), recurrence=when.recurrence)
-    what = f" to {_spoken_task(task)}" if task else ""
+    about = re.match(
+        r"^(?:a|an|the|my|our|his|her|their)\b", task
+    )  # "a meeting with Sam": about it, not to it
+    what = f" {'about' if about else 'to'} {_spoken_task(task)}" if task else ""
     return f"Okay, I'll remind you{what} {_when_said(when, now)}.{RINGS_NOTE}"
 
 
@@ -98,12 +106,84 @@ def list_reminders(match: IntentMatch, ctx: SkillContext) -> str | None:
     )
 
 
-def cancel_reminder(match: IntentMatch, ctx: SkillContext) -> str | None:
-    """Cancel a reminder by what it's about, or the only one."""
+_PART_HOURS = {
+    "morning": range(3, 12),
+    "afternoon": range(12, 18),
+    "evening": range(17, 23),
+    "night": range(18, 24),
+    "tonight": range(17, 24),
+}
+
+
+def reminders_at(phrase: str, ctx: SkillContext) -> tuple[list[Timer], str] | None:
+    """The reminders and alarms at the day, part of the day or clock time ``phrase`` names ("tomorrow
+    morning", "for 8 am", "on friday"), and how to say that time; None when it names none."""
+    spoken = to_digits(phrase.lower())
+    spoken = re.sub(r"\b(\d{1,2}) ([0-5]\d)(?=\s*(?:am|pm)\b)", r"\1:\2", spoken)
+    spoken = re.sub(r"\b([1-9]|1[0-2])00(?=\s*(?:am|pm)\b)", r"\1:00", spoken)
+    now = ctx.local_now()
+    day = (now.date(), "today") if re.search(r"\b(?:today|tonight)\b", spoken) else None
+    found_day = day or find_day(spoken, now.date())
+    clock = re.search(r"\b(\d{1,2})(?::(\d\d))?\s*(a\.?m\.?|p\.?m\.?)(?!\w)", spoken)
+    noon = re.search(r"\b(noon|midnight)\b", spoken)
+    part = re.search(r"\b(morning|afternoon|evening|night|tonight)\b", spoken)
+    if found_day is None and clock is None and noon is None and part is None:
+        return None
+    times: set[tuple[int, int]] = set()
+    if clock:
+        hour, minute = int(clock.group(1)) % 12, int(clock.group(2) or 0)
+        times = {(hour + (12 if clock.group(3).startswith("p") else 0), minute)}
+    elif noon:
+        times = {(12 if noon.group(1) == "noon" else 0, 0)}
+    found = []
+    for reminder in ctx.store.active(TimerKind.REMINDER):
+        at = datetime.fromtimestamp(reminder.fires_at).astimezone()
+        if found_day is not None and at.date() != found_day[0]:
+            continue
+        if times and (at.hour, at.minute) not in times:
+            continue
+        if part and at.hour not in _PART_HOURS[part.group(1)]:
+            continue
+        found.append(reminder)
+    said = []
+    if found_day is not None:
+        label = found_day[1].lower()
+        said.append(label if label in ("today", "tomorrow") else f"on {found_day[1]}")
+    if part and part.group(1) != "tonight":
+        said.append(f"in the {part.group(1)}" if not said else part.group(1))
+    if times:
+        hour, minute = next(iter(times))
+        said.append(f"at {say_time(now.replace(hour=hour, minute=minute))}")
+    return found, " ".join(said)
+
+
+def _said_reminder(reminder: Timer, now: datetime) -> str:
+    """ "your alarm tomorrow at 7:00 AM", "your reminder to call Sam at 5:00 PM"."""
+    when = _when_said(When(datetime.fromtimestamp(reminder.fires_at).astimezone(), reminder.recurrence), now)
+    what = f"your reminder to {_spoken_task(reminder.name)}" if reminder.name else "your alarm"
+    return f"{what} {when}"
+
+
+def cancel_reminder(match: IntentMatch, ctx: SkillContext) -> str | None:  # noqa: PLR0911 - one answer per case
+    """Cancel a reminder by what it's about or when it rings, or the only one."""
     reminders = ctx.store.active(TimerKind.REMINDER)
     if not reminders:
         return "You have no reminders set."
+    at = reminders_at(str(match.slots.get("reminder", "")), ctx)
+    if at is not None:
+        found, when = at
+        if not found:
+            return f"You have no alarm or reminder {when}."
+        for reminder in found:
+            ctx.store.set_state(reminder, TimerState.CANCELLED)
+        return f"Cancelled {join_items([_said_reminder(r, ctx.local_now()) for r in found])}."
     about = _task(str(match.slots.get("reminder", ""))).lower()
+    if not re.sub(
+        r"\b(?:the|my|a|an|which|that|i|set|latest|earliest|first|last|next|one|alarm|reminder)\b|\W",
+        "",
+        about,
+    ):
+        about = ""  # "the alarm which i set", "my latest alarm": no subject, so the only one
     if about:
         words = set(re.findall(r"\w+", about)) - {"the", "a", "my", "to"}
         reminders = [r for r in reminders if words & set(re.findall(r"\w+", r.name.lower()))]
@@ -125,6 +205,9 @@ def reminder_about(match: IntentMatch, ctx: SkillContext) -> str | None:
     subject = _task(str(match.slots.get("reminder", ""))).strip(" ?.!")
     if not subject:
         return list_reminders(match, ctx)
+    timed = reminders_at(subject, ctx)
+    if timed is not None:
+        return said_at(timed, ctx, question=True)
     found = [r for r in ctx.store.active(TimerKind.REMINDER) if _overlaps(subject, r.name)]
     if not found:
         return f"No, I have no reminder about {subject}."
@@ -137,3 +220,17 @@ def _overlaps(said: str, stored: str) -> bool:
     common = {"the", "a", "an", "my", "to", "about", "for", "of", "me"}
     said_words = {singular(w) for w in re.findall(r"\w+", said.lower()) if w not in common}
     return bool(said_words & {singular(w) for w in re.findall(r"\w+", stored.lower())})
+
+
+def said_at(at: tuple[list[Timer], str], ctx: SkillContext, *, question: bool) -> str:
+    """The reminders at a time, as the answer to "is there an alarm at 8" (``question``) or "what alarms do
+    I have tomorrow"."""
+    found, when = at
+    if not found:
+        return (
+            f"No, you have no alarm or reminder {when}."
+            if question
+            else f"You have no alarm or reminder {when}."
+        )
+    listed = join_items([_said_reminder(r, ctx.local_now()) for r in found])
+    return f"Yes: {listed}." if question else f"{listed[0].upper()}{listed[1:]}."

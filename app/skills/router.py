@@ -3,6 +3,7 @@ until a skill answers; no match, or no skill that wants it, and the model answer
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import time
@@ -204,6 +205,8 @@ class SkillRouter:
         """Whether the classifier's skill would answer: one that acts claims what it is given; one that only
         reads is asked (with templates that only read)."""
         guess = self._guess(text)
+        if guess is not None and understand.out_of_reach(guess.kind, text) is not None:
+            return True
         if guess is None or not guess.in_scope:
             return False
         if guess.label in understand.ACTS:
@@ -251,12 +254,17 @@ class SkillRouter:
             return self._last_guess[1]
         classifier = self._classifier()
         guess = classifier.guess(text) if classifier is not None else None
+        if guess is not None and guess.in_scope:
+            guess = dataclasses.replace(guess, label=understand.relabel(guess.label, text))
         self._last_guess = (text, guess)
         return guess
 
     def _second_stage(self, text: str) -> SkillReply | None:
         """A request the templates missed, given to the skill the classifier reads in it."""
         guess = self._guess(text)
+        refusal = understand.out_of_reach(guess.kind, text) if guess is not None else None
+        if refusal is not None:
+            return SkillReply("offline", refusal)
         if guess is None or not guess.in_scope:
             return None
         try:

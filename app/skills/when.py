@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from app.skills.durations import parse_duration
 from app.skills.numbers import to_digits
@@ -40,16 +40,40 @@ class When:
 _CLOCK = re.compile(r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(a\.?\s?m\.?|p\.?\s?m\.?|o'?clock)?(?=\s|$)")
 
 
+def _spoken_clock(text: str) -> str:
+    """Clock times and repeats as spoken, in the form the readers below take: "6 30 am" → "6:30 am",
+    "800 pm" → "8:00 pm", "at 5 am every day" → "every day at 5 am"."""
+    text = re.sub(r"\bhalf past (\d{1,2})\b", r"\1:30", text)
+    text = re.sub(r"\bquarter past (\d{1,2})\b", r"\1:15", text)
+    text = re.sub(r"\b(\d{1,2}) thirty\b", r"\1:30", text)
+    # Spoken clock times reach us as separate numbers: "six thirty am" → "6 30 am", "eight hundred pm" → "800 pm".
+    text = re.sub(r"\b(\d{1,2}) ([0-5]\d)\b(?=\s*(?:a\.?\s?m\b|p\.?\s?m\b|o'?\s?clock\b|$))", r"\1:\2", text)
+    text = re.sub(r"(^|\bat )(\d{1,2}) ([0-5]\d)\b", r"\1\2:\3", text)
+    text = re.sub(
+        r"\b(\d{1,2}) ([0-5]\d)(?= (?:in the|this|tonight|tomorrow|today|on|every)\b)", r"\1:\2", text
+    )
+    text = re.sub(r"\b([1-9]|1[0-2])00(?=\s*(?:a\.?\s?m|p\.?\s?m)\b)", r"\1:00", text)
+    text = re.sub(
+        r"\b(?:(?:7|seven) days (?:a|1|per|every) week|each day|daily|every single day|everyday)\b",
+        "every day",
+        text,
+    )
+    # "at 5 am every day": the repeat may come last, as it is often said
+    trailing = re.fullmatch(
+        r"(.+?)\s+(every\s+(?:day|weekday|weekend|morning|evening|night|" + "|".join(WEEKDAYS) + r")s?)", text
+    )
+    if trailing:
+        text = f"{trailing.group(2)} {trailing.group(1)}"
+    return text
+
+
 def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR0912 - one branch per way to say a time
     """The time a phrase names, or None when it names none.
 
     Raises:
         BadTimeError: the phrase names an impossible time.
     """
-    text = re.sub(r"^(for|by)\s+", "", to_digits(phrase.lower()).strip(" .?!,"))
-    text = re.sub(r"\bhalf past (\d{1,2})\b", r"\1:30", text)
-    text = re.sub(r"\bquarter past (\d{1,2})\b", r"\1:15", text)
-    text = re.sub(r"\b(\d{1,2}) thirty\b", r"\1:30", text)
+    text = _spoken_clock(re.sub(r"^(for|by)\s+", "", to_digits(phrase.lower()).strip(" .?!,")))
     if not text:
         return None
     relative = re.fullmatch(r"in (.+)", text)
@@ -74,7 +98,10 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
             if word not in PARTS_OF_DAY
             else text[every.end() :].strip() + f" {word}"
         )
+    calendar_day, text = _calendar_day(text, now)
     day_offset, weekday, text = _day(text)
+    if calendar_day is not None:
+        day_offset = (calendar_day - now.date()).days
     hour, minute, text = _clock(text, prefer_morning=recurrence is not None)
     if hour is None and day_offset is None and weekday is None and recurrence is None:
         import dateparser  # type: ignore[import-untyped]  # slow to import; only calendar dates need it
@@ -89,6 +116,7 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
     if text.strip():
         return None
     at = now.replace(second=0, microsecond=0)
+    said_hour = hour is not None
     if hour is None:
         hour, minute = 9, 0
     at = at.replace(hour=hour, minute=minute)
@@ -96,6 +124,10 @@ def parse_when(phrase: str, now: datetime) -> When | None:  # noqa: PLR0911, PLR
         at += timedelta(days=day_offset)
     elif weekday is not None:
         at += timedelta(days=(weekday - now.weekday()) % 7)
+    if at <= now and not said_hour and day_offset == 0:
+        return None  # "today", with the morning gone: when today is a question, not 9 AM
+    if at <= now and said_hour and day_offset == 0 and hour < 12 and not _HALF_OF_DAY.search(phrase.lower()):
+        at += timedelta(hours=12)  # "at seven today", said in the afternoon: the evening
     if at <= now and day_offset is None:
         at += timedelta(days=7 if weekday is not None else 1)
     if recurrence is not None:
@@ -125,6 +157,45 @@ def _fits(moment: datetime, recurrence: str) -> bool:
     if recurrence == "weekends":
         return moment.weekday() >= 5
     return WEEKDAYS[moment.weekday()] == recurrence
+
+
+_HALF_OF_DAY = re.compile(r"\b(?:am|a\.m|pm|p\.m|morning|afternoon|evening|night|tonight|noon|midnight)\b")
+MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+_ON_DATE = re.compile(
+    r"(?:\bon\s+)?(?:the\s+)?(?:\b(?P<month>"
+    + "|".join(MONTHS)
+    + r")\s+(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"
+    r"|\b(?P<day2>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month2>" + "|".join(MONTHS) + r")\b)"
+)
+
+
+def _calendar_day(text: str, now: datetime) -> tuple[date | None, str]:
+    """ "on march 26", "the 4th of april": that day (next year once this year's is past), and the rest."""
+    found = _ON_DATE.search(text)
+    if found is None:
+        return None, text
+    month = MONTHS.index(found.group("month") or found.group("month2")) + 1
+    day = int(found.group("day") or found.group("day2"))
+    try:
+        when = date(now.year, month, day)
+    except ValueError:
+        return None, text
+    if when < now.date():
+        when = date(now.year + 1, month, day)
+    return when, (text[: found.start()] + " " + text[found.end() :]).strip()
 
 
 def _day(text: str) -> tuple[int | None, int | None, str]:

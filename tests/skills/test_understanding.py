@@ -55,7 +55,8 @@ def test_everyday_phrasings_reach_the_skill_that_answers(
         "tell me a joke",
         "how do I boil an egg",
         "why do we have leap years",
-        "play some music by the beatles",
+        "who sang thriller",
+        "let's play a game of chess",
         "send an email to my sister",
         "what's a good name for a dog",
     ],
@@ -70,6 +71,28 @@ def test_exchange_rates_and_the_weather_get_an_honest_sentence(router) -> None:
         "I can't check exchange rates offline.",
     )
     assert say(router, "will it rain in london tomorrow") == ("offline", "I can't check the weather offline.")
+
+
+@pytest.mark.parametrize(
+    ("request_", "sentence"),
+    [
+        ("play some music by the beatles", "I can't play music, radio or podcasts: I have no media player."),
+        (
+            "could you put on my workout playlist",
+            "I can't play music, radio or podcasts: I have no media player.",
+        ),
+        (
+            "play the latest episode of my podcast",
+            "I can't play music, radio or podcasts: I have no media player.",
+        ),
+        ("what are today's headlines", "I can't check the news offline."),
+        ("what's the latest news on the election", "I can't check the news offline."),
+        ("how are apple's stocks doing today", "I can't check stock prices offline."),
+    ],
+)
+def test_music_news_and_stocks_get_one_honest_sentence(router, request_: str, sentence: str) -> None:
+    assert router.claims(request_)
+    assert say(router, request_) == ("offline", sentence)
 
 
 def test_a_timer_without_a_length_asks_for_it_and_the_answer_completes_it(router, store) -> None:
