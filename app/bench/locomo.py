@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.bench.locomo_format import CATEGORIES, LocomoConversation, export_document, read_locomo
+from app.bench.locomo_format import CATEGORIES, LocomoConversation, export_document, read_locomo, select
 from app.memory.embeddings import MiniLMEmbedder
 from app.memory.ranking import RankSettings
 from app.memory.service import MemoryService, MemorySettings
@@ -90,13 +90,16 @@ def _score(
                 tally.prompt[budget][key] += len(evidence & reached) / len(evidence)
 
 
-def run_locomo_bench(paths: DataPaths, locomo: Path, *, as_json: bool) -> dict[str, object]:
-    """Score every question of the file; prints the figures (JSON or a table) and returns them.
+def run_locomo_bench(
+    paths: DataPaths, locomo: Path, *, as_json: bool, conversations: str | None = None
+) -> dict[str, object]:
+    """Score every question of the file (or of the ``conversations`` named, comma-separated sample ids);
+    prints the figures (JSON or a table) and returns them.
 
     Raises:
-        MemoryImportError: the file is missing or not in LoCoMo's format.
+        MemoryImportError: the file is missing or not in LoCoMo's format, or an id names no conversation.
     """
-    chosen = read_locomo(locomo)
+    chosen = select(read_locomo(locomo), conversations)
     embedder = MiniLMEmbedder.from_catalogue(paths.cache_dir)
     tally = _Tally()
     started = time.perf_counter()
@@ -110,7 +113,7 @@ def run_locomo_bench(paths: DataPaths, locomo: Path, *, as_json: bool) -> dict[s
                 service.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    figures = _figures(tally, locomo, len(chosen), time.perf_counter() - started)
+    figures = _figures(tally, locomo, [c.id for c in chosen], time.perf_counter() - started)
     if as_json:
         print(json.dumps(figures, indent=2))
     else:
@@ -118,13 +121,14 @@ def run_locomo_bench(paths: DataPaths, locomo: Path, *, as_json: bool) -> dict[s
     return figures
 
 
-def _figures(tally: _Tally, locomo: Path, conversations: int, seconds: float) -> dict[str, object]:
+def _figures(tally: _Tally, locomo: Path, conversations: list[str], seconds: float) -> dict[str, object]:
     counts, groups = tally.counts, tally.groups
     latencies = sorted(tally.latencies)
     p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))] if latencies else None
     return {
         "file": locomo.name,
-        "conversations": conversations,
+        "conversations": len(conversations),
+        "conversation_ids": conversations,
         "largest_store": tally.largest_store,
         "categories": {str(c): name for c, name in CATEGORIES.items()},
         "overall_covers": "categories 1-4; 5 (adversarial) is scored on the turn it twists, apart",
@@ -174,11 +178,13 @@ def _print_table(figures: dict[str, object]) -> None:
     prompt = figures["prompt_evidence_share"]
     latency = figures["recall_ms"]
     counts = figures["questions"]
+    ids = figures["conversation_ids"]
     assert isinstance(recall, dict) and isinstance(prompt, dict)
-    assert isinstance(latency, dict) and isinstance(counts, dict)
+    assert isinstance(latency, dict) and isinstance(counts, dict) and isinstance(ids, list)
     out: Callable[[str], object] = sys.stdout.write
     out(
-        f"{figures['file']}: {figures['conversations']} conversations, up to {figures['largest_store']} "
+        f"{figures['file']}: {figures['conversations']} conversations "
+        f"({', '.join(ids)}), up to {figures['largest_store']} "
         f"memories each; overall = {figures['overall_covers']}\n"
     )
     out(f"{'category':<16} {'n':>4}  {'ranking':<7} {'@1':>6} {'@5':>6} {'@10':>6}\n")

@@ -78,6 +78,25 @@ def read_locomo(path: Path) -> list[LocomoConversation]:
         ) from error
 
 
+def select(conversations: list[LocomoConversation], ids: str | None) -> list[LocomoConversation]:
+    """The conversations named in ``ids`` (comma-separated sample ids such as "conv-42,conv-43"), in the
+    file's order; all of them for None. A change decided on some conversations is checked on the others.
+
+    Raises:
+        MemoryImportError: an id names no conversation of the file; says which ids there are.
+    """
+    if ids is None:
+        return conversations
+    wanted = [i.strip() for i in ids.split(",") if i.strip()]
+    known = [c.id for c in conversations]
+    missing = [i for i in wanted if i not in known]
+    if missing or not wanted:
+        raise MemoryImportError(
+            f"No conversation {', '.join(missing) or '(none given)'} in the file; it has {', '.join(known)}."
+        )
+    return [c for c in conversations if c.id in wanted]
+
+
 def session_time(text: str) -> datetime:
     """A session's date-time as LoCoMo writes it ("1:56 pm on 8 May, 2023"), read as UTC."""
     clean = " ".join(text.replace(",", " ").split())

@@ -100,6 +100,12 @@ def register(commands: Commands, extra_suites: Mapping[str, Handler] | None = No
         help="`bench recall`: evidence recall on a file in LoCoMo's format instead of the generated set",
     )
     p.add_argument(
+        "--samples",
+        metavar="ID,…",
+        help="`bench recall --locomo`: only these conversations (sample ids, e.g. conv-42,conv-43), to check "
+        "a change on conversations it was not decided on",
+    )
+    p.add_argument(
         "--file",
         type=Path,
         metavar="PATH",
@@ -179,7 +185,7 @@ def _locomo_bench(ctx: CommandContext, path: Path) -> int:
         print(f"bench recall: skipped, there is no LoCoMo file at {path}.", file=sys.stderr)
         return 0
     try:
-        run_locomo_bench(ctx.paths, path, as_json=ctx.args.json)
+        run_locomo_bench(ctx.paths, path, as_json=ctx.args.json, conversations=ctx.args.samples)
     except MemoryImportError as error:
         print(f"aris: {error.message}", file=sys.stderr)
         return 1

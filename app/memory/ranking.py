@@ -16,6 +16,10 @@ match that the question lacks ("My sister is called Rosa" → "Rosa lives in Lyo
 need and neither search finds alone. With half weight a hop counts only where the vector search agrees, so a
 name mentioned in passing does not bring in everything that person ever said.
 
+In an imported conversation a line that mostly asks ("Is it a martial arts place or a yoga studio?") is
+what a question matches best in both searches, yet it holds no answer: it keeps half of its own score and
+passes all of it on to the reply after it (see ``asks``).
+
 The cut matters as much as the order: the default language model has 135M parameters and, given several
 unrelated facts, it mixes them up or invents a new one. So only memories close to the best match go in; a
 larger model gets a larger budget and a looser cut (see ``RankSettings.for_context``)."""
@@ -62,6 +66,11 @@ class RankSettings:
     the same imported conversation (see ``MemoryRows.neighbours``): a question's answer follows it."""
     previous_turn_share: float = 0.25
     """The same for the turn right before it (what a reply answers)."""
+    asking_share: float = 0.5
+    """Share of its own fused score that a memory which mostly asks keeps (see ``asks``); what it passes on
+    to the reply is not cut. A question matches a question best ("Is it a martial arts place?" for "What
+    martial arts has John done?") but holds no answer: on LoCoMo such lines took top places from the
+    answers, and halving them lifted recall@5 on held-out conversations as on the ones looked at."""
     speaker_boost: float = 0.5
     """A question naming one speaker ("What did Caroline research?") multiplies the fused score of what that
     speaker said ("Caroline: …") by 1 + this: people are asked about what they said themselves."""
@@ -133,6 +142,23 @@ def asks_when(question: str) -> bool:
 def states_time(text: str) -> bool:
     """Whether ``text`` says when something happened ("yesterday", "last week", "in May", "2022")."""
     return _STATES_TIME.search(text) is not None
+
+
+_CAPTION = re.compile(r"\s*\[[^\]]*\]\s*$")
+"""A shared photo's caption at the end of an imported line ("… [shares a photo of a beach]")."""
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def asks(text: str) -> bool:
+    """Whether a memory mostly asks: at least half of what it says (after the speaker, without a photo
+    caption) is questions ("Maria: Looks fun! What other classes have you done?"), not a statement with a
+    question after it ("Caroline: I went to a support group yesterday. How about you?"), which still tells."""
+    who = speaker_of(text)
+    body = _CAPTION.sub("", text[len(who) + 2 :] if who else text).strip()
+    if "?" not in body:
+        return False
+    asked = sum(len(part) for part in _SENTENCE.findall(body) if part.rstrip().endswith("?"))
+    return 2 * asked >= len(body)
 
 
 def speaker_of(text: str) -> str | None:
@@ -236,6 +262,7 @@ def fuse(
         settings.rrf_k,
     )
     similarities = dict(similarities)
+    own = fused
     if neighbours:
         context = dict(fused)
         for memory_id, other, offset in neighbours:
@@ -250,6 +277,8 @@ def fuse(
         if memory is None or not memory.is_live:
             continue
         score = base
+        if settings.asking_share != 1.0 and memory_id in own and asks(memory.text):
+            score -= (1.0 - settings.asking_share) * own[memory_id]
         if speaker is not None and speaker_of(memory.text) == speaker:
             score *= 1.0 + settings.speaker_boost
         if memory.pinned:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from app.memory.ranking import (
     RankSettings,
+    asks,
     asks_when,
     fuse,
     named_speakers,
@@ -84,6 +85,52 @@ def test_questions_and_memories_about_time_are_told_apart() -> None:
     assert states_time("I went there yesterday.") and states_time("We met in May 2022.")
     assert states_time("I ran a half marathon last Sunday.") and states_time("It was two weeks ago.")
     assert not states_time("I love painting sunsets.")
+
+
+def test_lines_that_mostly_ask_are_told_from_lines_that_tell() -> None:
+    assert asks("Maria: Looks fun! What other classes have you done?")
+    assert asks("Maria: Thanks, John! Is it a martial arts place or a yoga studio? It looks awesome!")
+    assert asks("Where do you keep the spare key?")
+    assert not asks("Caroline: I went to a support group yesterday and it was so powerful. How about you?")
+    assert not asks("Nate: Look at this! [shares a photo of a turtle? on a rock]")
+    assert not asks("John: I'm doing kickboxing and it's giving me so much energy.")
+
+
+def test_a_question_in_the_conversation_gives_its_place_to_the_answers() -> None:
+    """The other speaker's question matches the question best in both searches, yet holds no answer: the
+    lines that tell go above it, and the reply right after it keeps the share it gets from it."""
+    memories = _memories(
+        {
+            "asked": "Maria: Is it a martial arts place or a yoga studio?",
+            "reply": "John: A yoga studio, I go there often.",
+            "done": "John: I'm doing kickboxing and it's giving me so much energy.",
+            "other": "John: I took my kids to the museum.",
+        }
+    )
+    lists = (["asked", "done", "other"], ["asked", "done", "other"])
+    plain = fuse(
+        [(i, 0.5) for i in lists[0]],
+        [(i, -1.0) for i in lists[1]],
+        {i: 0.5 for i in memories},
+        memories,
+        settings=RankSettings(asking_share=1.0),
+        now=_NOW,
+        neighbours=[("asked", "reply", 1)],
+    )
+    halved = fuse(
+        [(i, 0.5) for i in lists[0]],
+        [(i, -1.0) for i in lists[1]],
+        {i: 0.5 for i in memories},
+        memories,
+        settings=RankSettings(),
+        now=_NOW,
+        neighbours=[("asked", "reply", 1)],
+    )
+    assert plain[0].memory.id == "asked"
+    order = [r.memory.id for r in halved]
+    assert order.index("done") < order.index("asked"), order
+    reply = {r.memory.id: r.score for r in plain}["reply"]
+    assert {r.memory.id: r.score for r in halved}["reply"] == reply
 
 
 def test_speakers_are_a_field_not_a_word() -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.bench.locomo_format import export_document, read_locomo, session_time
+from app.bench.locomo_format import export_document, read_locomo, select, session_time
 from app.memory.errors import MemoryImportError
 from app.memory.transfer import parse_export
 from tests.conftest import run_cli
@@ -37,7 +37,7 @@ _SESSIONS = [
 ]
 
 
-def _locomo_file(path: Path) -> Path:
+def _locomo_file(path: Path, samples: tuple[str, ...] = ("made-up-1",)) -> Path:
     conversation: dict[str, object] = {"speaker_a": "Nora", "speaker_b": "Theo"}
     for number, (when, lines) in enumerate(_SESSIONS, start=1):
         conversation[f"session_{number}_date_time"] = when
@@ -76,7 +76,7 @@ def _locomo_file(path: Path) -> Path:
         {"question": "How long did Nora's half marathon take?", "evidence": ["D2:1"], "category": 5},
         {"question": "Which dog sport?", "answer": "agility", "evidence": ["D9:9"], "category": 4},
     ]
-    path.write_text(json.dumps([{"sample_id": "made-up-1", "conversation": conversation, "qa": qa}]))
+    path.write_text(json.dumps([{"sample_id": s, "conversation": conversation, "qa": qa} for s in samples]))
     return path
 
 
@@ -103,14 +103,33 @@ def test_a_file_not_in_locomo_format_is_one_sentence(tmp_path: Path) -> None:
     assert session_time("1:56 pm on 8 May, 2023") == datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
 
 
+def test_conversations_are_chosen_by_sample_id_for_a_held_out_check(tmp_path: Path) -> None:
+    every = read_locomo(_locomo_file(tmp_path / "talk.json", ("a-1", "b-2", "c-3")))
+    assert select(every, None) == every
+    assert [c.id for c in select(every, "c-3, a-1")] == ["a-1", "c-3"]  # the file's order
+    with pytest.raises(MemoryImportError, match="No conversation d-4 in the file; it has a-1, b-2, c-3"):
+        select(every, "a-1,d-4")
+    with pytest.raises(MemoryImportError, match="none given"):
+        select(every, " , ")
+
+
 @pytest.mark.slow
 def test_bench_recall_on_a_locomo_file(tmp_path: Path) -> None:
-    path = _locomo_file(tmp_path / "talk.json")
+    path = _locomo_file(tmp_path / "talk.json", ("made-up-1", "made-up-2"))
     result = run_cli(
-        "bench", "recall", "--locomo", str(path), "--json", data_dir=tmp_path / "aris", timeout=300
+        "bench",
+        "recall",
+        "--locomo",
+        str(path),
+        "--samples",
+        "made-up-2",
+        "--json",
+        data_dir=tmp_path / "aris",
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
+    assert figures["conversation_ids"] == ["made-up-2"]
     assert figures["questions"] == {"1": 1, "2": 1, "3": 1, "4": 1, "5": 1, "all": 4}
     assert set(figures["recall"]) == {"fused", "bm25", "vector"}
     for groups in figures["recall"].values():
