@@ -197,7 +197,9 @@ class _Catalogue(BaseModel):
                 continue
             twin = by_id.get(entry.same_as)
             if twin is None or twin.source is not ModelSource.PACKAGE or twin.kind is not entry.kind:
-                raise ValueError(f"{entry.id}: same_as '{entry.same_as}' is not a built-in {entry.kind} model")
+                raise ValueError(
+                    f"{entry.id}: same_as '{entry.same_as}' is not a built-in {entry.kind} model"
+                )
             sizes = {f.size for f in twin.files}
             if not any(f.size in sizes for f in entry.files if f.path == entry.main):
                 raise ValueError(f"{entry.id}: its main file is not the size of {entry.same_as}'s")

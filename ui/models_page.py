@@ -231,7 +231,7 @@ class ModelsPage(QWidget):
             cells = (
                 row.id,
                 _first_sentence(row.description),
-                ", ".join(language_name(code) for code in row.languages),
+                _languages(row.languages),
                 _size(row.size_bytes),
                 _speed(row),
                 _status(row),
@@ -422,7 +422,7 @@ def recommendation(manager: ModelManager) -> str:
         return ""
     row = rows[0]
     how = "measured here" if row.speed_measured else f"estimated for {manager.cores} cores"
-    speed = f", first words in about {row.reply_seconds:.1f} s ({how})" if row.reply_seconds else ""
+    speed = f"; first words in about {row.reply_seconds:.1f} s, {how}" if row.reply_seconds else ""
     return (
         f"Recommended for this computer ({manager.ram_mb / 1000:.0f} GB of memory, {manager.cores} cores): "
         f"{row.id} ({(row.size_bytes or 0) / 1e9:.1f} GB download{speed}) answers far better than the "
@@ -433,6 +433,12 @@ def recommendation(manager: ModelManager) -> str:
 def language_name(code: str) -> str:
     """A language code as people say it ("ru" → "Russian")."""
     return _LANGUAGE_NAMES.get(code, code)
+
+
+def _languages(codes: tuple[str, ...]) -> str:
+    """Two language names and how many more, so the description keeps its room; all of them are below."""
+    names = [language_name(code) for code in codes]
+    return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:2])} +{len(names) - 2}"
 
 
 def _language_key(code: str) -> tuple[int, str]:
@@ -497,7 +503,14 @@ def _status(row: ModelRow) -> str:
         )
     if row.recommended:
         return f"{state} · recommended"
-    return state if row.fits or row.installed else f"{state} · too big here"
+    if row.fits or row.installed:
+        return state
+    return f"{state} · too slow here" if _too_slow(row) else f"{state} · too big here"
+
+
+def _too_slow(row: ModelRow) -> bool:
+    """Its first words would come later than a conversation allows."""
+    return row.reply_seconds is not None and row.reply_seconds > CONVERSATIONAL_SECONDS
 
 
 def _speed(row: ModelRow) -> str:
@@ -518,7 +531,11 @@ def _first_sentence(description: str) -> str:
 
 
 def _details(row: ModelRow, ram_mb: int) -> str:
-    parts = [f"{row.id}: {row.description}.", f"Needs about {_size(row.ram_mb * 1_000_000)} of memory."]
+    parts = [
+        f"{row.id}: {row.description}.",
+        f"Languages: {', '.join(language_name(code) for code in row.languages)}.",
+        f"Needs about {_size(row.ram_mb * 1_000_000)} of memory.",
+    ]
     if row.reply_seconds is not None:
         how = "measured on this computer" if row.speed_measured else "estimated from its size and the cores"
         parts.append(f"First words after about {row.reply_seconds:.1f} s ({how}).")
