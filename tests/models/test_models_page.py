@@ -19,6 +19,7 @@ from app.paths import DataPaths
 from models.catalogue import ModelKind
 from models.store import is_installed
 from tests.models.conftest import VOICE_ID
+from tests.models.loopback import unused_port
 from ui.models_page import ModelsPage, in_gui_words
 from ui.settings_dialog import SettingsDialog
 
@@ -276,3 +277,21 @@ def test_errors_are_said_in_the_windows_own_words() -> None:
     assert "pip" not in in_gui_words(damaged) and in_gui_words(damaged).endswith(
         "reinstall Aris to repair it."
     )
+
+
+def test_offline_is_said_in_the_windows_own_words(
+    qtbot, tmp_path: Path, one_voice_catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    port = unused_port()
+    monkeypatch.setenv("ARIS_MODEL_MIRROR", f"http://127.0.0.1:{port}")
+    page = make_page(qtbot, tmp_path)
+    choose(page, page.kind_combo, "Voices")
+    assert page.select(VOICE_ID)
+    with qtbot.waitSignal(page.download_failed, timeout=30_000):
+        click(qtbot, page.download_button)
+    assert page.status.text() == (
+        f"Could not reach 127.0.0.1:{port} to download '{VOICE_ID}': check the internet connection."
+    )
+    assert "ARIS_MODEL_MIRROR" not in page.status.text() and page.progress.isHidden()
+    qtbot.waitUntil(page.download_button.isEnabled)
+    page.shutdown()
