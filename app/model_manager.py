@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import Settings, save_settings
+from app.model_speed import ReplySpeed, core_count, load_measured, reply_speed
 from app.paths import DataPaths
 from models.catalogue import ModelKind, ModelSource, ModelSpec, all_specs, default_model, get_spec
 from models.download import Cancellable, Downloader, DownloadProgress, mirrored, remove_model
@@ -42,6 +43,12 @@ class ModelRow:
     licence: str
     description: str
     source: str
+    fits: bool = True
+    """Fits this computer: half its memory holds the model and, for a chat model, it answers within ~1 s."""
+    reply_seconds: float | None = None
+    """Chat models: seconds to the first spoken sentence here (measured by `bench llm`, else estimated)."""
+    speed_measured: bool = False
+    """reply_seconds was measured on this computer rather than estimated from the size and the cores."""
 
     def as_json(self) -> dict[str, Any]:
         """The object printed by `models list --json`."""
@@ -60,6 +67,9 @@ class ModelRow:
             "licence": self.licence,
             "description": self.description,
             "source": self.source,
+            "fits": self.fits,
+            "reply_seconds": None if self.reply_seconds is None else round(self.reply_seconds, 2),
+            "speed_measured": self.speed_measured,
         }
 
 
@@ -74,10 +84,26 @@ def total_ram_mb() -> int:
 class ModelManager:
     """What is installed, in use and recommended; install, use, remove and verify models."""
 
-    def __init__(self, paths: DataPaths, settings: Settings, ram_mb: int | None = None) -> None:
+    def __init__(
+        self, paths: DataPaths, settings: Settings, ram_mb: int | None = None, cores: int | None = None
+    ) -> None:
         self.paths = paths
         self.settings = settings
         self.ram_mb = total_ram_mb() if ram_mb is None else ram_mb
+        self.cores = core_count() if cores is None else cores
+
+    def speed(self, spec: ModelSpec) -> ReplySpeed | None:
+        """How soon a chat model would start answering here (None for other kinds)."""
+        if spec.kind is not ModelKind.LLM:
+            return None
+        return reply_speed(spec.name, spec.size_bytes, self.cores, load_measured(self.paths))
+
+    def fits(self, spec: ModelSpec) -> bool:
+        """Half this computer's memory holds it and, for a chat model, it answers within about a second."""
+        if self.ram_mb and spec.ram_mb * 2 > self.ram_mb:
+            return False
+        speed = self.speed(spec)
+        return speed is None or speed.conversational
 
     def spec(self, model_id: str) -> ModelSpec:
         """The catalogue entry; an unknown id is a ModelError listing close names."""
@@ -97,15 +123,14 @@ class ModelManager:
         return used
 
     def recommended(self) -> set[str]:
-        """For each kind, the model that suits this computer's RAM and the language setting."""
+        """For each kind, the model that suits this computer's memory, its speed and the language setting: the
+        chat model is the largest (so the best-answering) one that still starts answering within ~1 s."""
         language = self.settings.models.language
         picks: set[str] = set()
-        llms = [s for s in all_specs() if s.kind is ModelKind.LLM and s.verifiable]
-        fitting = [
-            s for s in llms if s.ram_mb * 2 <= self.ram_mb and (language == "auto" or s.speaks(language))
-        ]
+        llms = [s for s in all_specs() if s.kind is ModelKind.LLM and s.verifiable and s.same_as is None]
+        fitting = [s for s in llms if self.fits(s) and (language == "auto" or s.speaks(language))]
         if fitting:
-            picks.add(max(fitting, key=lambda s: s.ram_mb).name)
+            picks.add(max(fitting, key=lambda s: (s.size_bytes or 0, s.ram_mb)).name)
         if language not in ("auto", "en"):
             sttlist = [
                 s for s in all_specs() if s.kind is ModelKind.STT and s.verifiable and s.speaks(language)
@@ -121,12 +146,16 @@ class ModelManager:
     def rows(
         self, kind: ModelKind | None = None, installed_only: bool = False, language: str | None = None
     ) -> list[ModelRow]:
-        """The catalogue joined with installed / in use / recommended."""
+        """The catalogue joined with installed / in use / recommended; a download that repeats a built-in
+        model's files is left out unless it is installed or in use."""
         used, recommended = self.in_use(), self.recommended()
         mirror = Downloader(self.paths.models_dir).mirror
+        measured = load_measured(self.paths)
         rows = []
         for spec in all_specs():
             if kind is not None and spec.kind != kind:
+                continue
+            if spec.same_as and spec.name not in used and not is_installed(spec, self.paths.models_dir):
                 continue
             if language and not spec.speaks(language):
                 continue
@@ -138,6 +167,14 @@ class ModelManager:
                 url = mirrored(main.url, mirror) if main.url else None
             else:
                 url = f"pypi:{spec.pip_name}"
+            speed = (
+                reply_speed(spec.name, spec.size_bytes, self.cores, measured)
+                if spec.kind is ModelKind.LLM
+                else None
+            )
+            fits = not (self.ram_mb and spec.ram_mb * 2 > self.ram_mb) and (
+                speed is None or speed.conversational
+            )
             rows.append(
                 ModelRow(
                     id=spec.name,
@@ -154,6 +191,9 @@ class ModelManager:
                     licence=spec.licence,
                     description=spec.description,
                     source=spec.source.value,
+                    fits=fits,
+                    reply_seconds=speed.seconds if speed else None,
+                    speed_measured=bool(speed and speed.measured),
                 )
             )
         return rows

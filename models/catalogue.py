@@ -98,6 +98,9 @@ class ModelSpec:
     """Model family for chat sampling defaults (llama3, qwen, phi3, gemma, smollm2)."""
     checksum_source: str | None = None
     """Where the checksums come from; None: no publisher checksum, so not downloadable."""
+    same_as: str | None = None
+    """A built-in model whose files this download repeats byte for byte: it is not offered (listed), since
+    installing it would change nothing; it can still be installed by its id."""
 
     @property
     def size_bytes(self) -> int | None:
@@ -158,6 +161,7 @@ class _Entry(BaseModel):
     chat_format: str | None = None
     context_tokens: int = Field(2048, ge=256)
     extra: dict[str, str] = Field(default_factory=dict)
+    same_as: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> _Entry:
@@ -187,6 +191,18 @@ class _Catalogue(BaseModel):
         for kind, name in self.defaults.items():
             if name not in ids:
                 raise ValueError(f"default {kind} model '{name}' is not in the catalogue")
+        by_id = {entry.id: entry for entry in self.models}
+        for entry in self.models:
+            if entry.same_as is None:
+                continue
+            twin = by_id.get(entry.same_as)
+            if twin is None or twin.source is not ModelSource.PACKAGE or twin.kind is not entry.kind:
+                raise ValueError(
+                    f"{entry.id}: same_as '{entry.same_as}' is not a built-in {entry.kind} model"
+                )
+            sizes = {f.size for f in twin.files}
+            if not any(f.size in sizes for f in entry.files if f.path == entry.main):
+                raise ValueError(f"{entry.id}: its main file is not the size of {entry.same_as}'s")
         return self
 
 
@@ -217,6 +233,7 @@ def _spec(entry: _Entry) -> ModelSpec:
         ram_mb=entry.ram_mb,
         family=entry.family,
         checksum_source=entry.checksum_source,
+        same_as=entry.same_as,
     )
 
 

@@ -41,7 +41,7 @@ from ui.device_choices import DeviceChoice, from_portaudio, list_device_choices
 from ui.hotkey_text import pynput_to_qt, qt_to_pynput
 from ui.jobs import run_job
 from ui.model_options import ModelOptions
-from ui.models_page import ModelsPage
+from ui.models_page import ModelsWindow
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
 from ui.widgets import LevelMeter, fit_to_screen
@@ -437,14 +437,23 @@ class SettingsDialog(QDialog):
         if models.llm_path:
             form.addRow("", _hint(f"Using your own model file: {models.llm_path}"))
         self.model_options = ModelOptions(models)  # language and model server (ui/model_options.py)
-        self.models_page = ModelsPage(self.paths, self.settings)  # downloads, Use, Remove (ui/models_page.py)
+        # Downloads, Use, Remove: a window of its own, wide enough for full names (ui/models_page.py).
+        self.models_window = ModelsWindow(self.paths, self.settings, self)
+        self.models_page = self.models_window.page
         self.models_page.model_used.connect(self._on_model_used)
         self.models_page.download_finished.connect(lambda _id: self._refresh_model_combos())
+        self.browse_models_button = QPushButton("Browse and download models…")
+        self.browse_models_button.clicked.connect(self.models_window.show)
         layout = QVBoxLayout(page)
         layout.addWidget(group)
         layout.addWidget(self.model_options)
-        layout.addWidget(self.models_page, 1)
+        browse = QHBoxLayout()
+        browse.addWidget(self.browse_models_button)
+        browse.addStretch(1)
+        layout.addLayout(browse)
+        layout.addWidget(_hint(self.models_page.recommendation.text()))
         layout.addWidget(_hint("New models load in the background as soon as you save."))
+        layout.addStretch(1)
         return page
 
     def _on_model_used(self, kind: str, model_id: str) -> None:
@@ -553,12 +562,14 @@ class SettingsDialog(QDialog):
             return
         self.mic_test.stop()
         self.models_page.shutdown()
+        self.models_window.close()
         self.accept()
 
     def reject(self) -> None:
         """Cancel: close the test microphone too."""
         self.mic_test.stop()
         self.models_page.shutdown()
+        self.models_window.close()
         super().reject()
 
     def _collect(self) -> Settings:

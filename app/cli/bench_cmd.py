@@ -261,6 +261,9 @@ def _bench_llm(ctx: CommandContext) -> int:
     models = [m.strip() for m in ctx.args.models.split(",")] if ctx.args.models else None
     threads = settings_for(ctx).models.threads
     results = run_llm_bench(ctx.paths, models=models, limit=ctx.args.limit, threads=threads)
+    from app.model_speed import record_measured
+
+    record_measured(ctx.paths, results)  # the Models page prefers these to its estimate
     if ctx.args.json:
         print_json(results)
         return 0

@@ -44,13 +44,17 @@ def server(voice_file: Path, voice_spec: ModelSpec):
 
 @pytest.fixture()
 def one_voice_catalogue(tmp_path: Path, voice_spec: ModelSpec, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """ARIS_MODEL_CATALOGUE pointing at the shipped catalogue with the voice limited to its .onnx."""
+    """ARIS_MODEL_CATALOGUE pointing at the shipped catalogue with the voice limited to its .onnx and offered
+    like any other download."""
     from models.locate import package_data_path
 
     data = json.loads(package_data_path("models", "catalogue.json").read_text(encoding="utf-8"))
     for entry in data["models"]:
         if entry["id"] == VOICE_ID:
             entry["files"] = entry["files"][:1]
+            # The shipped entry is marked as the built-in voice's twin, so it is not offered; here it stands
+            # for any downloadable voice, the only one whose real file the tests have.
+            entry.pop("same_as", None)
     path = tmp_path / "catalogue.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setenv("ARIS_MODEL_CATALOGUE", str(path))

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from models.catalogue import ModelKind, ModelSource, all_specs, get_spec
+import json
+
+import pytest
+
+from models.catalogue import ModelKind, ModelSource, all_specs, get_spec, parse_catalogue
+from models.errors import ModelError
+from models.locate import package_data_path
 
 CHAT_AND_SPEECH = (
     "qwen2.5-0.5b-instruct",
@@ -44,3 +50,17 @@ def test_faster_whisper_folders_have_the_files_ctranslate2_loads() -> None:
             paths = {item.path for item in spec.files}
             assert {"model.bin", "config.json", "tokenizer.json"} <= paths, spec.name
             assert paths & {"vocabulary.txt", "vocabulary.json"}, spec.name
+
+
+def test_a_download_marked_as_a_built_in_models_twin_must_be_one() -> None:
+    twin = get_spec("piper-en_US-joe-medium")
+    built_in = get_spec("piper-joe-medium")
+    assert twin.same_as == built_in.name and built_in.source is ModelSource.PACKAGE
+    assert twin.main_file.size == built_in.main_file.size and twin.main_file.checksum  # same file, md5 known
+    data = json.loads(package_data_path("models", "catalogue.json").read_text(encoding="utf-8"))
+    for entry in data["models"]:
+        if entry["id"] == "piper-es_MX-ald-medium":
+            entry["same_as"] = "piper-joe-medium"  # a claim its file (of another size) cannot back
+            entry["files"][0]["size"] = 1
+    with pytest.raises(ModelError, match="not the size of piper-joe-medium"):
+        parse_catalogue(json.dumps(data))
