@@ -189,20 +189,14 @@ class _Played:
 
 def test_aris_saying_the_wake_word_does_not_wake_it_through_the_echo_canceller(piper: PiperSpeaker) -> None:
     """An answer that says "Hey Jarvis" comes back through the room; the canceller takes it out before the
-    detector (without it, the same microphone signal wakes it)."""
+    detector. Piper says it a little differently each time (its noise is random), so it says it three times:
+    the canceller must keep every one from waking Aris, and without it at least one must wake it (so the test
+    can fail)."""
     from engine.bargein import BargeInSettings, EchoFilter
 
-    answer = np.concatenate(
-        [
-            piper.say("Sure. Here is what I found about the weather today."),
-            piper.say("Hey Jarvis is my name."),
-        ]
-    )
-    played = _padded(answer, 0.2, 1.0)
-    delay = int(0.04 * RATE)
-    heard = 0.5 * np.concatenate([np.zeros(delay, np.float32), played[:-delay]])
-
-    def detections(echo: bool) -> int:
+    def detections(played: np.ndarray, echo: bool) -> int:
+        delay = int(0.04 * RATE)
+        heard = 0.5 * np.concatenate([np.zeros(delay, np.float32), played[:-delay]])
         detector = WakeWordDetector()
         reference = _Played(played)
         cleaner = EchoFilter.create(BargeInSettings(), reference) if echo else None  # type: ignore[arg-type]
@@ -212,5 +206,16 @@ def test_aris_saying_the_wake_word_does_not_wake_it_through_the_echo_canceller(p
             found += detector.feed(cleaned) is not None
         return found
 
-    assert detections(echo=False) == 1
-    assert detections(echo=True) == 0
+    woke_without, woke_with = [], []
+    for _ in range(3):
+        answer = np.concatenate(
+            [
+                piper.say("Sure. Here is what I found about the weather today."),
+                piper.say("Hey Jarvis is my name."),
+            ]
+        )
+        played = _padded(answer, 0.2, 1.0)
+        woke_without.append(detections(played, echo=False))
+        woke_with.append(detections(played, echo=True))
+    assert any(woke_without), "the answer's 'Hey Jarvis' never woke the detector even without the canceller"
+    assert not any(woke_with), woke_with

@@ -78,9 +78,9 @@ def test_search_filters_by_title_and_message_text(qtbot, paths) -> None:
     seed(paths)
     controller = start(qtbot, paths)
     panel = controller.window.history
-    qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=30_000)
     QTest.keyClicks(panel.search_box, "Assam")  # only in an answer
-    qtbot.waitUntil(lambda: rows(panel) == ["Which tea is best in the morning?"], timeout=5000)
+    qtbot.waitUntil(lambda: rows(panel) == ["Which tea is best in the morning?"], timeout=30_000)
     panel.search_box.clear()
     QTest.keyClicks(panel.search_box, "zebra")
     qtbot.waitUntil(lambda: panel.list.count() == 0, timeout=5000)
@@ -92,7 +92,7 @@ def test_delete_asks_first(qtbot, paths) -> None:
     ids = seed(paths)
     controller = start(qtbot, paths)
     panel = controller.window.history
-    qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: panel.list.count() == 2, timeout=30_000)
     click_row(panel, "What is the weather in Lisbon?")
     asked = when_modal(click_box_button(QMessageBox.StandardButton.Cancel))
     click(panel.delete_button)
@@ -100,7 +100,7 @@ def test_delete_asks_first(qtbot, paths) -> None:
 
     when_modal(click_box_button(QMessageBox.StandardButton.Yes))
     click(panel.delete_button)
-    qtbot.waitUntil(lambda: rows(panel) == ["Which tea is best in the morning?"], timeout=5000)
+    qtbot.waitUntil(lambda: rows(panel) == ["Which tea is best in the morning?"], timeout=30_000)
     db = open_database(paths.database)
     log = ConversationLog(db, node_clock(db))
     assert log.messages(ids["lisbon"]) == [] and [s.id for s in log.summaries()] == [ids["tea"]]

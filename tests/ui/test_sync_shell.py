@@ -102,10 +102,14 @@ def test_setting_up_from_the_settings_form_signs_in_and_shows_the_account(
     assert section.setup_page.isEnabled() and section.stack.currentWidget() is section.setup_page
 
     section.password_edit.setText(PASSWORD)
-    with qtbot.waitSignal(bridge.running_changed, timeout=20_000) as started:
-        click(section.setup_button)
-    assert started.args == [True]
-    qtbot.waitUntil(lambda: section.stack.currentWidget() is section.status_page, timeout=10_000)
+    # A plain list, not waitSignal: the signal is queued from the setup job's thread, and under load it could
+    # reach a waitSignal blocker pytest-qt had already let go of.
+    running: list[bool] = []
+    bridge.running_changed.connect(running.append)
+    click(section.setup_button)
+    qtbot.waitUntil(lambda: bool(running), timeout=60_000)
+    assert running[0] is True
+    qtbot.waitUntil(lambda: section.stack.currentWidget() is section.status_page, timeout=30_000)
     assert section.account_label.text() == username
     assert section.server_label.text() == server.url
     assert section.password_edit.text() == "" and section.passphrase_edit.text() == ""
