@@ -15,7 +15,6 @@ when the database holds it at the right time (and the reply says that time); a l
 
 from __future__ import annotations
 
-import csv
 import re
 import statistics
 import tempfile
@@ -36,8 +35,7 @@ from app.bench.reply_facts import (
     says_yes_no,
     zone_of,
 )
-from app.bench.skills import SkillFigures
-from app.skills.errors import SkillError
+from app.bench.skills import SkillFigures, read_tsv
 from app.skills.router import SkillRouter
 from app.skills.store import SkillStore, TimerKind
 from app.storage.database import open_database
@@ -113,18 +111,10 @@ def read_annotated_file(path: Path) -> list[tuple[str, str, str]]:
     Raises:
         SkillError: the file is missing or lacks the columns (one sentence saying which).
     """
-    if not path.is_file():
-        raise SkillError(f"No such file: {path}")
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        columns = reader.fieldnames or []
-        if not {"text", "intent", "annotated"} <= set(columns):
-            raise SkillError(f"{path} needs a header with the columns text, intent and annotated (HWU64's).")
-        rows = [
-            ((row["text"] or "").strip(), (row["intent"] or "").strip(), (row["annotated"] or "").strip())
-            for row in reader
-        ]
-    return [row for row in rows if row[0]]
+    table = read_tsv(
+        path, {"text", "intent", "annotated"}, "the columns text, intent and annotated (HWU64's)"
+    )
+    return [(row["text"], row["intent"], row["annotated"]) for row in table]
 
 
 # ---- what a reply says ----------------------------------------------------------------------------------

@@ -101,6 +101,23 @@ def _cell(value: str) -> tuple[str, ...]:
     return skills or (MODEL,)
 
 
+def read_tsv(path: Path, columns: set[str], needs: str) -> list[dict[str, str]]:
+    """The rows of a TSV with a header (QUOTE_NONE: third-party sets hold quotes as text), stripped, blank
+    texts dropped.
+
+    Raises:
+        SkillError: the file is missing or its header lacks ``columns`` (the message ends with ``needs``).
+    """
+    if not path.is_file():
+        raise SkillError(f"No such file: {path}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if not columns <= set(reader.fieldnames or []):
+            raise SkillError(f"{path} needs a header with {needs}.")
+        rows = [{key: (row.get(key) or "").strip() for key in reader.fieldnames or []} for row in reader]
+    return [row for row in rows if row.get("text")]
+
+
 def read_labelled_file(path: Path, *, hwu64: bool = False) -> list[Labelled]:
     """A TSV with a header row: ``text`` and ``skill`` (``none``, a skill, or alternatives ``a|b``); with
     ``hwu64``, its ``intent`` column is mapped to skills by app/bench/hwu64.py instead.
@@ -108,25 +125,25 @@ def read_labelled_file(path: Path, *, hwu64: bool = False) -> list[Labelled]:
     Raises:
         SkillError: the file is missing or lacks the columns (one sentence saying which).
     """
-    if not path.is_file():
-        raise SkillError(f"No such file: {path}")
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        columns = reader.fieldnames or []
-        wanted = "intent" if hwu64 else "skill"
-        if "text" not in columns or wanted not in columns:
-            hint = " (an HWU64 file? add --hwu64)" if "intent" in columns and not hwu64 else ""
-            raise SkillError(f"{path} needs a header with the columns text and {wanted}{hint}.")
-        rows = []
-        for row in reader:
-            text = (row.get("text") or "").strip()
-            if not text:
-                continue
-            cell = expected_skill(row[wanted] or "") if hwu64 else row[wanted] or MODEL
-            rows.append(Labelled(text, _cell(cell)))
+    wanted = "intent" if hwu64 else "skill"
+    try:
+        table = read_tsv(path, {"text", wanted}, f"the columns text and {wanted}")
+    except SkillError as error:
+        if hwu64 or not path.is_file() or "intent" not in _header(path):
+            raise
+        raise SkillError(f"{error.message[:-1]} (an HWU64 file? add --hwu64).") from None
+    rows = []
+    for row in table:
+        cell = expected_skill(row[wanted]) if hwu64 else row[wanted] or MODEL
+        rows.append(Labelled(row["text"], _cell(cell)))
     if not rows:
         raise SkillError(f"{path} holds no requests.")
     return rows
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE), [])
 
 
 def own_set(language: str = "en") -> list[Labelled]:

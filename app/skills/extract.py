@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from app.skills.numbers import to_digits
 from app.skills.places import find_zone
+from app.skills.when import MONTHS
 
 FILLERS = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|um|uh|well|now|alright|quick question|excuse me|aris|olly|google|siri|alexa)[, ]+"
@@ -42,21 +43,7 @@ HOLIDAYS = {
 """Fixed-date holidays people ask about ("how many days until Christmas")."""
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH = "|".join(_MONTHS)
+_MONTH = "|".join(MONTHS)
 
 
 def strip_fillers(text: str) -> str:
@@ -196,7 +183,7 @@ def _calendar_day(spoken: str, today: date) -> tuple[date, str] | None:
     month_said, day_said = (
         (found.group(1), found.group(2)) if found.group(1).isalpha() else (found.group(2), found.group(1))
     )
-    month = _MONTHS.index(month_said) + 1
+    month = MONTHS.index(month_said) + 1
     try:
         when = date(today.year, month, int(day_said))
         if when < today:

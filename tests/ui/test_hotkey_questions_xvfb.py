@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import CAPITAL_QUESTION, ROOT
+from tests.conftest import CAPITAL_QUESTION
 from tests.hearing import assert_heard
-from tests.ui.test_hotkey_xvfb import display, wait_for, x11_env  # noqa: F401 - the Xvfb fixture
+from tests.ui.test_hotkey_xvfb import app_log, aris_on_x, display, wait_for  # noqa: F401 - the fixtures
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
@@ -27,57 +24,15 @@ TURN_TIMEOUT_S = 180
 """A hang guard for one question and its answer on a busy machine."""
 
 
-def _log(paths) -> str:  # type: ignore[no-untyped-def]
-    log_file = paths.log_dir / "aris.log"
-    return log_file.read_text() if log_file.exists() else ""
-
-
-@pytest.fixture
-def running_aris(display: str, paths, question_wav: Path) -> Iterator[dict[str, str]]:  # noqa: F811
-    """The desktop app on the X server with the recorded question as its microphone, and another
-    application focused; yields the environment for xdotool."""
-    from ui.instance import Command, send_command
-
-    app = subprocess.Popen(
-        [sys.executable, str(ROOT / "main.py")],
-        cwd=ROOT,
-        env=x11_env(display, ARIS_DATA_DIR=str(paths.root), ARIS_MIC_WAV=str(question_wav)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    other = subprocess.Popen(["xmessage", "-name", "other-app", "Another application"], env=x11_env(display))
-    env = x11_env(display)
-    try:
-        wait_for(lambda: "is active" in _log(paths), 60, "the hotkey listener")
-        wait_for(lambda: "Models loaded" in _log(paths), 180, "the models")
-        window = subprocess.run(
-            ["xdotool", "search", "--sync", "--name", "other-app"],
-            env=env, capture_output=True, text=True, check=True, timeout=20,
-        ).stdout.split()[0]  # fmt: skip
-        subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, check=True, timeout=20)
-        yield env
-    finally:
-        answer = send_command(paths.socket_name, Command.QUIT)
-        try:
-            app.wait(30)
-        except subprocess.TimeoutExpired:
-            app.kill()
-        other.terminate()
-        other.wait(5)
-    assert answer is not None and answer.startswith("ok")
-    assert app.returncode == 0, app.stderr.read() if app.stderr else ""
-
-
 def _key(env: dict[str, str], action: str) -> None:
     subprocess.run(["xdotool", action, "ctrl+alt+space"], env=env, check=True, timeout=20)
 
 
 def _wait_until_answered(paths, turn: int) -> None:  # type: ignore[no-untyped-def]
     """The ``turn``-th answer was spoken and Aris is idle again."""
-    wait_for(lambda: _log(paths).count("State: speaking") >= turn, TURN_TIMEOUT_S, f"answer {turn}")
+    wait_for(lambda: app_log(paths).count("State: speaking") >= turn, TURN_TIMEOUT_S, f"answer {turn}")
     wait_for(
-        lambda: _log(paths).rstrip().endswith("State: idle"), TURN_TIMEOUT_S, f"the end of answer {turn}"
+        lambda: app_log(paths).rstrip().endswith("State: idle"), TURN_TIMEOUT_S, f"the end of answer {turn}"
     )
 
 
@@ -98,17 +53,17 @@ def _assert_every_question_heard_and_answered(paths) -> None:  # type: ignore[no
     for question, answer in exchanges:
         assert_heard(CAPITAL_QUESTION, question)
         assert "paris" in answer.lower(), (question, answer)
-    log = _log(paths)
+    log = app_log(paths)
     assert log.count("Hotkey pressed") == log.count("Hotkey released")
 
 
-def test_holding_the_shortcut_asks_ten_whole_questions_in_ten(running_aris: dict[str, str], paths) -> None:
+def test_holding_the_shortcut_asks_ten_whole_questions_in_ten(aris_on_x: dict[str, str], paths) -> None:  # noqa: F811
     for turn in range(1, QUESTIONS + 1):
-        _key(running_aris, "keydown")
+        _key(aris_on_x, "keydown")
         time.sleep(HOLD_S)
-        _key(running_aris, "keyup")
+        _key(aris_on_x, "keyup")
         _wait_until_answered(paths, turn)
-    assert _log(paths).count("Hotkey pressed") == QUESTIONS  # auto-repeat never split a hold
+    assert app_log(paths).count("Hotkey pressed") == QUESTIONS  # auto-repeat never split a hold
     _assert_every_question_heard_and_answered(paths)
 
 
@@ -120,11 +75,12 @@ def toggle_mode(paths) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.usefixtures("toggle_mode")
 def test_in_toggle_mode_ten_questions_are_each_heard_whole_and_answered(
-    running_aris: dict[str, str], paths
+    aris_on_x: dict[str, str],  # noqa: F811
+    paths,
 ) -> None:
     for turn in range(1, QUESTIONS + 1):
-        _key(running_aris, "key")  # press and release: start
+        _key(aris_on_x, "key")  # press and release: start
         time.sleep(HOLD_S)
-        _key(running_aris, "key")  # again: the question is finished
+        _key(aris_on_x, "key")  # again: the question is finished
         _wait_until_answered(paths, turn)
     _assert_every_question_heard_and_answered(paths)

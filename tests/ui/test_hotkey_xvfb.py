@@ -62,12 +62,19 @@ def x11_env(display: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_the_hotkey_starts_a_turn_while_another_window_has_focus(
-    display: str, paths, question_wav: Path, qapp
-) -> None:
+def app_log(paths) -> str:  # type: ignore[no-untyped-def]
+    """What the running app has logged so far."""
+    log_file = paths.log_dir / "aris.log"
+    return log_file.read_text() if log_file.exists() else ""
+
+
+@pytest.fixture
+def aris_on_x(display: str, paths, question_wav: Path) -> Iterator[dict[str, str]]:
+    """`python main.py` on the X server with the recorded question as its microphone, its models loaded and
+    its shortcut grabbed, while another application has the focus; yields the environment for xdotool. Quit
+    afterwards through its own command, which must end it cleanly."""
     from ui.instance import Command, send_command
 
-    log_file = paths.log_dir / "aris.log"
     app = subprocess.Popen(
         [sys.executable, str(ROOT / "main.py")],
         cwd=ROOT,
@@ -79,43 +86,38 @@ def test_the_hotkey_starts_a_turn_while_another_window_has_focus(
     other = subprocess.Popen(
         ["xmessage", "-name", "other-app", "Another application has the focus"], env=x11_env(display)
     )
+    env = x11_env(display)
     try:
-
-        def log() -> str:
-            return log_file.read_text() if log_file.exists() else ""
-
-        wait_for(lambda: "Global hotkey <ctrl>+<alt>+<space> is active" in log(), 60, "the hotkey listener")
-        wait_for(lambda: "Models loaded" in log(), 120, "the models")
-        env = x11_env(display)
+        wait_for(lambda: "Global hotkey <ctrl>+<alt>+<space> is active" in app_log(paths), 60, "the hotkey")
+        wait_for(lambda: "Models loaded" in app_log(paths), 180, "the models")
         window = subprocess.run(
             ["xdotool", "search", "--sync", "--name", "other-app"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=20,
-        ).stdout.split()[0]
+            env=env, capture_output=True, text=True, check=True, timeout=20,
+        ).stdout.split()[0]  # fmt: skip
         subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, check=True, timeout=20)
         focused = subprocess.run(
             ["xdotool", "getwindowfocus"], env=env, capture_output=True, text=True, timeout=20, check=True
         ).stdout
         assert focused.strip() == window  # Aris does not have the focus
-
-        subprocess.run(["xdotool", "keydown", "ctrl+alt+space"], env=env, check=True, timeout=20)
-        wait_for(lambda: "State: listening" in log(), 20, "a turn to start")
-        time.sleep(0.3)
-        subprocess.run(["xdotool", "keyup", "ctrl+alt+space"], env=env, check=True, timeout=20)
-        wait_for(lambda: "Hotkey released" in log(), 10, "the release")
-        # The recorded question runs to its end and is answered.
-        wait_for(lambda: "State: thinking" in log(), 60, "the question to be transcribed")
-        assert "Hotkey pressed" in log()
+        yield env
     finally:
         answer = send_command(paths.socket_name, Command.QUIT)
         try:
-            app.wait(20)
+            app.wait(30)
         except subprocess.TimeoutExpired:
             app.kill()
         other.terminate()
         other.wait(5)
     assert answer is not None and answer.startswith("ok")
     assert app.returncode == 0, app.stderr.read() if app.stderr else ""
+
+
+def test_the_hotkey_starts_a_turn_while_another_window_has_focus(aris_on_x: dict[str, str], paths) -> None:
+    subprocess.run(["xdotool", "keydown", "ctrl+alt+space"], env=aris_on_x, check=True, timeout=20)
+    wait_for(lambda: "State: listening" in app_log(paths), 20, "a turn to start")
+    time.sleep(0.3)
+    subprocess.run(["xdotool", "keyup", "ctrl+alt+space"], env=aris_on_x, check=True, timeout=20)
+    wait_for(lambda: "Hotkey released" in app_log(paths), 10, "the release")
+    # The recorded question runs to its end and is answered.
+    wait_for(lambda: "State: thinking" in app_log(paths), 60, "the question to be transcribed")
+    assert "Hotkey pressed" in app_log(paths)
