@@ -20,6 +20,7 @@ import queue
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import CancelledError, Future
+from concurrent.futures import TimeoutError as FutureTimeoutError
 from dataclasses import dataclass
 
 from engine.audio import AudioChunk
@@ -29,6 +30,11 @@ from engine.stt import Transcript
 from engine.text import SentenceSplitter
 
 log = logging.getLogger(__name__)
+
+UNCLAIMED_S = 20.0
+"""A prepared clause no turn has taken over after this long is let go, with the model it holds: the turn
+that would take it starts as soon as the question ends, so it was abandoned (a listen whose question was
+never answered, a pipeline replaced)."""
 
 ReplySource = Callable[[str, CancelToken], Iterable[str] | None]
 """The reply tokens the turn would stream for a transcript, or None when the turn would not go to the
@@ -120,7 +126,7 @@ class HeadStart:
     def _run(self) -> None:
         tokens: Iterator[str] | None = None
         try:
-            text = self._transcript.result().text.strip()
+            text = self._transcript.result(timeout=UNCLAIMED_S * 3).text.strip()
             self.text = text
             source = self._reply(text, self.cancel) if text and not self.cancel.cancelled else None
             if source is None:
@@ -135,6 +141,8 @@ class HeadStart:
             self._serve(tokens)
         except (CancelledError, TurnCancelledError):
             log.debug("Head start dropped")
+        except FutureTimeoutError:
+            log.info("Head start gave up: no transcript after %.0f s", UNCLAIMED_S * 3)
         except Exception:  # the turn does the same work again, so it meets the error itself and reports it
             log.debug("Head start failed", exc_info=True)
         finally:
@@ -154,16 +162,23 @@ class HeadStart:
         return rest[0] if rest else None
 
     def _serve(self, tokens: Iterator[str]) -> None:
-        """Hand the rest of the reply to the turn, one token per request, until it stops asking."""
-        while self._requests.get() and not self.cancel.cancelled:
+        """Hand the rest of the reply to the turn, one token per request, until it stops asking (or, if no
+        turn asks for UNCLAIMED_S, give up)."""
+        try:
+            asked = self._requests.get(timeout=UNCLAIMED_S)
+        except queue.Empty:
+            log.info("Head start unclaimed for %.0f s: released", UNCLAIMED_S)
+            self.cancel.cancel("unclaimed")
+            return
+        while asked and not self.cancel.cancelled:
             try:
-                token = next(tokens)
+                reply = _Reply(next(tokens))
             except StopIteration:
-                self._replies.put(_Reply())
-                continue
+                reply = _Reply()
             except BaseException as error:  # the turn raises it, as if it had generated the token itself
                 self._replies.put(_Reply(error=error))
                 return
-            self._replies.put(_Reply(token))
+            self._replies.put(reply)
+            asked = self._requests.get()
         # Stopped: a request still waiting (the turn was cancelled between two tokens) gets the news.
         self._replies.put(_Reply(error=TurnCancelledError(f"Turn cancelled: {self.cancel.reason}")))

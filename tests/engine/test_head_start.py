@@ -254,3 +254,32 @@ def assert_no_head_start_left(hang_guard_s: float = 60.0) -> None:
             return
         running[0].join(0.2)
     raise AssertionError(f"head start threads still running after {hang_guard_s:.0f} s: {running}")
+
+
+def test_a_prepared_clause_no_turn_takes_over_is_let_go_with_the_model(monkeypatch) -> None:
+    """A listen whose question is never answered (or a pipeline replaced) leaves a prepared clause behind: after
+    a while it gives up, closing the reply (which frees the model's lock), and its thread ends."""
+    from concurrent.futures import Future
+
+    from engine import head_start
+    from engine.head_start import HeadStart
+    from engine.stt import Transcript
+
+    monkeypatch.setattr(head_start, "UNCLAIMED_S", 0.5)
+    closed = threading.Event()
+
+    def reply(_text: str, _cancel: CancelToken):  # type: ignore[no-untyped-def]
+        try:
+            yield from ["Paris is the capital of France,", " and it is lovely."]
+        finally:
+            closed.set()
+
+    transcript: Future[Transcript] = Future()
+    transcript.set_result(
+        Transcript("What is the capital of France?", audio_seconds=2.0, processing_seconds=0.1)
+    )
+    head = HeadStart(transcript, reply, lambda _sentence, _cancel: [], first_clause_chars=20)
+    assert head.ready_for("What is the capital of France?", timeout=30)
+    assert closed.wait(30), "the unclaimed reply was never closed"
+    assert head.cancel.cancelled and head.cancel.reason == "unclaimed"
+    assert_no_head_start_left()
