@@ -401,6 +401,10 @@ class SyncSection(QGroupBox):
 
     def _ask(self, title: str, question: str) -> bool:
         answer = QMessageBox.question(
-            self, title, question, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+            self,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,  # Enter must not sign out by accident
         )
         return answer == QMessageBox.StandardButton.Yes
