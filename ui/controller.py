@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 LEVEL_INTERVAL_MS = 33
 """The level meter refreshes at ~30 frames a second: a float read, far below a frame's budget."""
 MUTED_TITLE = "Microphone muted"
+RELEASE_WATCHDOG_MS = 2000
+"""After the talk key is released, Aris may still be listening this long (the end of the question being
+read); past that, the release was lost and the watchdog ends the question."""
 AUDIO_RETRY_MS = 5000
 """While a microphone or speaker is missing, look again this often (a quick device listing)."""
 EVENT_LOOP_PROPERTY = "aris_event_loop"
@@ -108,14 +111,23 @@ class Controller(QObject):
             self.window.notice.show_message("No tray icon", NO_TRAY_REASON, "info")
         if use_hotkey:
             self.start_hotkey()
-        self._level_timer = QTimer(self)
-        self._level_timer.setInterval(LEVEL_INTERVAL_MS)
-        self._level_timer.timeout.connect(self._on_level_tick)
-        self._level_timer.start()
+        self._start_timers()
         self.window.state_badge.set_busy_text("Loading…")
         self.conversations.refresh()
         # "System" follows the desktop when it switches between light and dark.
         QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme_changed)
+
+    def _start_timers(self) -> None:
+        """The microphone meter's tick, and the watchdog that ends a question whose release was lost."""
+        self._release_watchdog = QTimer(self)
+        self._release_watchdog.setSingleShot(True)
+        self._release_watchdog.setInterval(RELEASE_WATCHDOG_MS)
+        self._release_watchdog.timeout.connect(self._on_release_watchdog)
+        self._released_checks = 0
+        self._level_timer = QTimer(self)
+        self._level_timer.setInterval(LEVEL_INTERVAL_MS)
+        self._level_timer.timeout.connect(self._on_level_tick)
+        self._level_timer.start()
 
     def _on_color_scheme_changed(self, _scheme: object) -> None:
         if self.settings.theme is Theme.SYSTEM:
@@ -224,7 +236,7 @@ class Controller(QObject):
         """Start listening, or finish the question (tray menu, `python main.py talk`)."""
         if self.button_ptt.listening:
             self.button_ptt.reset()
-            self.bridge.stop_listening()
+            self._finish_question()
         else:
             self.button_ptt.listening = self._start_listening()
 
@@ -251,7 +263,26 @@ class Controller(QObject):
             if not self._start_listening():
                 ptt.reset()
         elif action is Action.FINISH:
+            self._finish_question()
+
+    def _finish_question(self) -> None:
+        """The key or button was released: the question ends. If Aris still listens a moment later (a
+        release lost between the threads), the watchdog ends it again, then stops the turn."""
+        self.bridge.stop_listening()
+        self._released_checks = 0
+        self._release_watchdog.start()
+
+    def _on_release_watchdog(self) -> None:
+        if self.state is not TurnState.LISTENING or self.button_ptt.listening or self.hotkey_ptt.listening:
+            return  # the question ended, or a new one was started on purpose
+        self._released_checks += 1
+        if self._released_checks == 1:
+            log.warning("Still listening %d ms after the release: ending the question", RELEASE_WATCHDOG_MS)
             self.bridge.stop_listening()
+            self._release_watchdog.start()
+        else:
+            log.warning("Still listening after the release: stopping the turn")
+            self.bridge.stop()
 
     def _start_listening(self) -> bool:
         if self.mic_muted:
@@ -329,6 +360,7 @@ class Controller(QObject):
         if self.window.isVisible():
             self.save_window_state()
         self._level_timer.stop()
+        self._release_watchdog.stop()
         self._audio_retry_timer.stop()
         self.stop_hotkey()
         if self.server is not None:
