@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from engine.documents import Source
+
 
 class TurnState(StrEnum):
     """Where a turn is; the shell shows this to the user."""
@@ -153,6 +155,8 @@ class TurnFinished(TurnEvent):
     times: StageTimes = field(default_factory=StageTimes)
     skill: str | None = None
     """The skill that answered, or None when the language model did."""
+    sources: tuple[Source, ...] = ()
+    """The passages of the user's documents the answer used (shown as citations to click)."""
     type: EventType = field(default=EventType.TURN_FINISHED, init=False)
 
 

@@ -371,6 +371,7 @@ class VoicePipeline:
                 reply=record.reply,
                 times=times,
                 skill=record.skill,
+                sources=record.sources,
             )
         )
         self._emit(StateChanged(record.turn_id, time.monotonic(), state=TurnState.IDLE))

@@ -3,11 +3,14 @@ as tokens arrive."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QToolButton, QVBoxLayout, QWidget
+
+from engine.documents import Source
 
 THINKING_TEXT = "Thinking"
 THINKING_STEP_MS = 400
@@ -54,10 +57,34 @@ class Bubble(QFrame):
         layout.setContentsMargins(14, 10, 14, 8)
         layout.setSpacing(4)
         layout.addWidget(self._text)
+        self._sources_row = QHBoxLayout()
+        self._sources_row.setSpacing(6)
+        layout.addLayout(self._sources_row)
         layout.addLayout(meta_row)
+        self.source_buttons: list[QToolButton] = []
+        """One per cited passage: a click opens the document at its page."""
         self.setAccessibleName(f"{'Your message' if role == 'user' else 'Answer from Aris'}")
         self._dots = 0
         self._thinking_timer: QTimer | None = None
+
+    def set_sources(self, sources: Sequence[Source], open_source: Callable[[Source], None]) -> None:
+        """Cite the documents the answer used, each a button that opens the file at the passage's page."""
+        for button in self.source_buttons:
+            button.deleteLater()
+        self.source_buttons = []
+        for source in sources:
+            button = QToolButton(self)
+            button.setObjectName("sourceButton")
+            button.setText(source.label())
+            button.setToolTip(f"Open {source.path}" + (f" at page {source.page}" if source.page else ""))
+            button.setAccessibleName(f"Source: {source.label()}")
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.clicked.connect(lambda _checked=False, cited=source: open_source(cited))
+            self._sources_row.addWidget(button)
+            button.show()  # the bubble is already on screen: a child added now starts hidden
+            self.source_buttons.append(button)
+        if sources:
+            self._sources_row.addStretch(1)
 
     @property
     def thinking(self) -> bool:

@@ -87,6 +87,9 @@ class EngineBridge(QObject):
     token_generated = Signal(str, str)
     turn_finished = Signal(str, str)
     """(turn id, full reply)."""
+    sources_ready = Signal(str, object)
+    """(turn id, tuple of engine.documents.Source): the passages of the user's documents the reply used,
+    emitted just before turn_finished when there are any."""
     turn_cancelled = Signal(str, str)
     """(turn id, the part of the reply the user heard)."""
     turn_failed = Signal(str, str)
@@ -515,6 +518,8 @@ class EngineBridge(QObject):
         elif isinstance(event, TokenGenerated):
             self.token_generated.emit(event.turn_id, event.text)
         elif isinstance(event, TurnFinished):
+            if event.sources:
+                self.sources_ready.emit(event.turn_id, event.sources)
             self.turn_finished.emit(event.turn_id, event.reply)
         elif isinstance(event, TurnCancelled):
             self.turn_cancelled.emit(event.turn_id, event.reply_heard)

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QDesktopServices
 
+from engine.documents import Source
 from engine.events import TurnState
 from ui.conversation_view import Bubble
 from ui.engine_bridge import EngineBridge
@@ -33,9 +35,25 @@ class TurnPresenter(QObject):
         bridge.state_changed.connect(self._on_state_changed)
         bridge.transcript_ready.connect(self._on_transcript_ready)
         bridge.token_generated.connect(self._on_token_generated)
+        bridge.sources_ready.connect(self._on_sources_ready)
         bridge.turn_finished.connect(self._on_turn_finished)
         bridge.turn_cancelled.connect(self._on_turn_cancelled)
         bridge.turn_failed.connect(self._on_turn_failed)
+
+    open_url = staticmethod(QDesktopServices.openUrl)
+    """Opens a cited document with the desktop's viewer (tests record the URL instead)."""
+
+    def open_source(self, source: Source) -> None:
+        """Open the cited file; at its page when it has one (PDF viewers honour ``#page=N``)."""
+        url = QUrl.fromLocalFile(source.path)
+        if source.page:
+            url.setFragment(f"page={source.page}")
+        self.open_url(url)
+
+    def _on_sources_ready(self, turn_id: str, sources: tuple[Source, ...]) -> None:
+        bubble = self._replies.get(turn_id)
+        if bubble is not None:
+            bubble.set_sources(sources, self.open_source)
 
     def forget_turns(self) -> None:
         """The view was cleared (another conversation): late events of old turns add nothing."""
