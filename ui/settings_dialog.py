@@ -249,6 +249,7 @@ class SettingsDialog(QDialog):
         tabs.addTab(_Scrolled(self._audio_tab()), "Audio")
         tabs.addTab(_Scrolled(self._shortcut_tab(hotkey_problem)), "Shortcut")
         tabs.addTab(_Scrolled(self._models_tab()), "Models")
+        tabs.addTab(_Scrolled(self._documents_tab()), "Documents")
         tabs.addTab(_Scrolled(self._account_tab()), "Account")
         self.tabs = tabs
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, self)
@@ -387,6 +388,18 @@ class SettingsDialog(QDialog):
             _hint("Say the wake word, then your question. Right after an answer, a follow-up needs none.")
         )
         return turn
+
+    def _documents_tab(self) -> QWidget:
+        from ui.documents_section import DocumentsSection
+
+        page = QWidget()
+        group = QGroupBox("Folders Aris answers from")
+        self.documents_section = DocumentsSection(self.paths, group)
+        QVBoxLayout(group).addWidget(self.documents_section)
+        layout = QVBoxLayout(page)
+        layout.addWidget(group)
+        layout.addStretch(1)
+        return page
 
     def _shortcut_tab(self, hotkey_problem: str) -> QWidget:
         page = QWidget()
