@@ -275,6 +275,8 @@ class Controller(QObject):
     def _on_release_watchdog(self) -> None:
         if self.state is not TurnState.LISTENING or self.button_ptt.listening or self.hotkey_ptt.listening:
             return  # the question ended, or a new one was started on purpose
+        if self.hands_free.state in (HandsFreeState.LISTENING, HandsFreeState.FOLLOW_UP):
+            return  # the wake word opened a question since: that one ends by itself
         self._released_checks += 1
         if self._released_checks == 1:
             log.warning("Still listening %d ms after the release: ending the question", RELEASE_WATCHDOG_MS)
