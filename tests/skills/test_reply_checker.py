@@ -1,5 +1,6 @@
 """`bench skills --replies`: the checker's own readings of sums, times, dates and places, and a run of the real
-skills on a small file in HWU64's format written here (the third-party files stay out of the repository)."""
+skills on a small file in HWU64's format written here (the third-party files stay out of the repository; the
+few requests quoted from HWU64, by Liu, Eshghi, Swietojanski and Rieser, 2019, are CC BY 4.0)."""
 
 from __future__ import annotations
 

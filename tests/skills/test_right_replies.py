@@ -1,5 +1,7 @@
 """Replies that were wrong in ways the reply checker found: spoken clock times, a repeat said last, a time
-converted between places, calendar dates, lists named loosely. The clock is Monday 30 November 2026, 10:00 UTC."""
+converted between places, calendar dates, lists named loosely. The clock is Monday 30 November 2026, 10:00 UTC.
+
+Several requests are quoted from HWU64 (Liu, Eshghi, Swietojanski, Rieser, 2019; CC BY 4.0)."""
 
 from __future__ import annotations
 
