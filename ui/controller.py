@@ -418,6 +418,7 @@ class Controller(QObject):
             hotkey_problem=self.hotkey_problem,
             voice_tester=self.bridge.test_voice,
             sync=self.sync,
+            embedder=self.bridge.assistant.factory.embedder,  # loaded already: indexing shares it
             parent=self.window,
         )
 

@@ -4,7 +4,9 @@ the window stay usable, the line under the list says how far it got); removing o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +26,9 @@ from app.errors import ArisError
 from app.paths import DataPaths
 from ui.jobs import run_job
 from ui.memory_browser import documents_folder
+
+if TYPE_CHECKING:  # numpy and onnxruntime behind it: loaded by the engine, not by opening a dialog
+    from app.memory.embeddings import MiniLMEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -57,9 +62,17 @@ class DocumentsSection(QWidget):
     changed = Signal()
     """A folder was added (and indexed) or removed."""
 
-    def __init__(self, paths: DataPaths, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        paths: DataPaths,
+        parent: QWidget | None = None,
+        *,
+        embedder: Callable[[], MiniLMEmbedder] | None = None,
+    ) -> None:
+        """``embedder``: the running app's (already loaded); without one, indexing loads its own."""
         super().__init__(parent)
         self.paths = paths
+        self._embedder = embedder
         self.folders = QListWidget(self)
         self.folders.setAccessibleName("Folders Aris answers from")
         self.folders.setMaximumHeight(160)  # a few folders; the status line under it must keep its room
@@ -129,14 +142,17 @@ class DocumentsSection(QWidget):
         self.busy = True
         self._update_buttons()
         self.status.setText(f"Reading {folder}…")
-        paths, progress = self.paths, self._progress
+        paths, progress, shared = self.paths, self._progress, self._embedder
 
         def index() -> IndexReport:
             from app.config import load_settings
             from app.documents.library import DocumentLibrary
             from app.engine_factory import EngineFactory
 
-            embedder = EngineFactory(load_settings(paths.settings_file).models, paths).embedder()
+            if shared is not None:
+                embedder = shared()
+            else:
+                embedder = EngineFactory(load_settings(paths.settings_file).models, paths).embedder()
             library = DocumentLibrary.open(paths.documents_database, embedder)
             try:
                 return library.add_folder(folder, progress.said.emit)

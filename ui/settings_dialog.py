@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShowEvent
@@ -45,6 +46,9 @@ from ui.models_page import ModelsWindow
 from ui.sync_bridge import SyncBridge
 from ui.sync_section import SyncSection
 from ui.widgets import LevelMeter, fit_to_screen
+
+if TYPE_CHECKING:  # numpy and onnxruntime behind it: loaded by the engine, not by opening a dialog
+    from app.memory.embeddings import MiniLMEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -218,6 +222,7 @@ class SettingsDialog(QDialog):
         voice_tester: VoiceTester | None = None,
         devices: Sequence[AudioDevice | DeviceChoice] | None = None,
         sync: SyncBridge | None = None,
+        embedder: Callable[[], MiniLMEmbedder] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """Args:
@@ -225,6 +230,8 @@ class SettingsDialog(QDialog):
             up again while the dialog is open).
         voice_tester: speaks a test sentence; the button is hidden without one.
         sync: the shell's background sync, which the Account tab starts, nudges and stops.
+        embedder: the running app's sentence embedder, which the Documents tab indexes with (without one,
+            the tab loads its own).
         """
         super().__init__(parent)
         self.setWindowTitle("Settings")  # the window system adds the application name
@@ -234,6 +241,7 @@ class SettingsDialog(QDialog):
         self.paths = paths
         self._voice_tester = voice_tester
         self._sync = sync
+        self._embedder = embedder
         if devices is None:
             self._list_devices: Callable[[], list[DeviceChoice]] = list_device_choices
         else:
@@ -394,7 +402,7 @@ class SettingsDialog(QDialog):
 
         page = QWidget()
         group = QGroupBox("Folders Aris answers from")
-        self.documents_section = DocumentsSection(self.paths, group)
+        self.documents_section = DocumentsSection(self.paths, group, embedder=self._embedder)
         QVBoxLayout(group).addWidget(self.documents_section)
         layout = QVBoxLayout(page)
         layout.addWidget(group)

@@ -51,3 +51,22 @@ def test_a_folder_added_in_settings_is_indexed_and_removed(qtbot, paths, tmp_pat
         assert store.folders() == []
     finally:
         store.close()
+
+
+def test_the_running_apps_embedder_indexes_the_folder(qtbot, paths, factory, tmp_path: Path) -> None:
+    """Opened from the app, the tab indexes with the embedder the app has loaded, not a second copy."""
+    from ui.settings_dialog import SettingsDialog
+
+    root = write_tree(tmp_path / "docs")
+    asked: list[str] = []
+
+    def shared():  # type: ignore[no-untyped-def]
+        asked.append("embedder")
+        return factory.embedder()
+
+    dialog = SettingsDialog(Settings(), paths, devices=[], embedder=shared)
+    qtbot.addWidget(dialog)
+    dialog.documents_section.add_folder(root)
+    qtbot.waitUntil(lambda: dialog.documents_section.status.text().startswith("Indexed"), timeout=180_000)
+    assert asked == ["embedder"]
+    assert dialog.documents_section.folders.count() == 1
